@@ -1,0 +1,67 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Node modules that do I/O: the core reaches the outside world only through ports. */
+const ioModules = [
+  'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'os', 'worker_threads',
+  'dgram', 'dns', 'dns/promises', 'tls', 'cluster', 'readline', 'readline/promises', 'inspector',
+  'v8', 'vm', 'module', 'process', 'repl', 'tty',
+];
+
+/** Files held to the core's rules; the lint fixtures prove the rule fires. */
+export const coreFiles = ['src/core/**/*.ts', 'test/lint-fixtures/core/**/*.ts'];
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', '.warden-cache/**', 'test-results/**', '.tmp/**', 'test/lint-fixtures/**', '*.vsix'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
+      }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: coreFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'vscode', message: 'src/core must not depend on VS Code: take what you need through a port.' },
+          ...ioModules.flatMap((m) => [
+            { name: m, message: `src/core does no I/O of its own (${m}): take it through a port.` },
+            { name: `node:${m}`, message: `src/core does no I/O of its own (node:${m}): take it through a port.` },
+          ]),
+        ],
+        patterns: [{ group: ['**/node/**', '**/vscode/**', '**/cli/**'], message: 'src/core must not import an adapter layer.' }],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'process', message: 'src/core reads no environment: take it through a port.' },
+        { name: 'fetch', message: 'src/core does no network I/O: take it through a port.' },
+        { name: 'require', message: 'src/core loads nothing at run time.' },
+      ],
+    },
+  },
+  {
+    files: ['media/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);

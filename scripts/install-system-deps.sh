@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Warden's tests use, only those missing:
+#   bubblewrap, socat, ripgrep  - the command sandbox
+#   chromium, libkrb5-dev       - the end-to-end tests in a real VS Code (code-server)
+set -euo pipefail
+want=(bubblewrap socat ripgrep chromium libkrb5-dev)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present (${want[*]})"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: done"

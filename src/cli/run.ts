@@ -1,0 +1,36 @@
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+const USAGE = `usage: warden <command> [options]
+
+commands:
+  check   dry-run the guard over JSON Lines tool calls on stdin
+  run     run the agent headless on a task
+  audit   verify, show or export an audit log
+  help    show this text
+`;
+
+/** Dispatches a subcommand; returns the process exit code. */
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  return Promise.resolve(dispatch(argv, io));
+}
+
+function dispatch(argv: readonly string[], io: CliIo): number {
+  const [command] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr.write(`warden: unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
