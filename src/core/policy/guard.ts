@@ -1,0 +1,99 @@
+import type { Decision } from './decision';
+import type { ProposedCall } from '../tools/schemas';
+
+/**
+ * The guard's contract with the rest of Warden. `createGuard` (in
+ * ./createGuard.ts) builds one from user and workspace settings; a new guard
+ * is built on every settings change (globs are compiled then, never per call).
+ */
+
+/** Answers the file-system questions path decisions need. Sync on purpose: decisions take microseconds. */
+export interface PathProbe {
+  /** Real path of `absPath` (every link followed), or null if it does not exist or cannot be resolved. */
+  realpath(absPath: string): string | null;
+  /** True where the file system that holds `absPath` folds case. */
+  isCaseInsensitive(absPath: string): boolean;
+}
+
+/** A parsed shell syntax tree, as tree-sitter-bash gives it (the node adapter loads the grammar). */
+export interface ShellSyntaxNode {
+  readonly type: string;
+  readonly text: string;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
+  readonly hasError: boolean;
+  readonly children: readonly ShellSyntaxNode[];
+  readonly namedChildren: readonly ShellSyntaxNode[];
+  childForFieldName(name: string): ShellSyntaxNode | null;
+}
+
+export interface ShellParser {
+  /** Parses one command line; the callback sees the root node, which is freed afterwards. */
+  parse<T>(commandLine: string, use: (root: ShellSyntaxNode) => T): T;
+}
+
+export interface GuardEnvironment {
+  /** Workspace folders, absolute. */
+  readonly roots: readonly string[];
+  /** Home folder, for `~` in paths and command arguments. */
+  readonly home: string;
+  readonly probe: PathProbe;
+  readonly shell: ShellParser;
+  /** Whether a working sandbox exists right now; `allow` for commands needs one. */
+  readonly sandboxAvailable: () => boolean;
+  /** False in Restricted Mode: nothing is written and no command runs. */
+  readonly trusted: () => boolean;
+}
+
+/** Where a path argument really points. */
+export interface ResolvedPath {
+  /** Absolute, after links, `..`, NFC and (where the file system folds case) case folding. */
+  readonly absolute: string;
+  /** Relative to the workspace folder that holds it, with `/` separators. */
+  readonly relative: string;
+  readonly root: string;
+  readonly exists: boolean;
+  readonly protected: boolean;
+}
+
+/** One simple command found in a command line, with what decided it. */
+export interface SimpleCommandVerdict {
+  /** The literal argv after quote removal, or null where it is not literal. */
+  readonly argv: readonly string[] | null;
+  readonly text: string;
+  readonly decision: Decision;
+}
+
+export type GuardDetails =
+  | { readonly kind: 'path'; readonly target: ResolvedPath }
+  | { readonly kind: 'command'; readonly commands: readonly SimpleCommandVerdict[]; readonly cwd: ResolvedPath | null; readonly secrets: readonly string[] }
+  | { readonly kind: 'url'; readonly url: string; readonly host: string }
+  | { readonly kind: 'none' };
+
+export interface GuardResult extends Decision {
+  readonly details: GuardDetails;
+}
+
+export interface SettingsProblem {
+  /** The full key, e.g. `warden.paths.write`. */
+  readonly key: string;
+  readonly message: string;
+}
+
+/** A workspace value that was dropped because it would have widened the user's policy. */
+export interface IgnoredWorkspaceValue {
+  readonly key: string;
+  readonly value: unknown;
+  readonly why: string;
+}
+
+export interface Guard {
+  /** Empty when the settings are valid; otherwise every call is denied with `policy-invalid`. */
+  readonly problems: readonly SettingsProblem[];
+  readonly ignoredWorkspaceValues: readonly IgnoredWorkspaceValue[];
+  decide(call: ProposedCall): GuardResult;
+  /** For list_files and search_text: whether an entry may be shown (inside the workspace, not denyRead). */
+  canRead(absPath: string): boolean;
+  /** Secret names `warden.secrets` grants to this command line (every simple command must match a pattern). */
+  secretsGrantedTo(commandLine: string): readonly string[];
+}
