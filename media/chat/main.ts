@@ -1,6 +1,196 @@
 // The chat webview. It renders what the extension host posts and posts back
-// what the person does; it loads nothing remote (see the CSP in the provider).
-const app = document.getElementById('app');
-if (app) {
-  app.textContent = 'Warden is ready. The agent is not connected yet.';
+// what the person does. Every message is validated on arrival; nothing remote
+// is ever loaded (see the CSP in the provider and ./markdown.ts).
+import DOMPurify from 'dompurify';
+import { hostMessageSchema, type ChatItem, type ToolCard, type ViewMessage, type ViewState } from '../../src/vscode/chat/protocol';
+import { renderMarkdown } from './markdown';
+
+interface VsCodeApi {
+  postMessage(message: ViewMessage): void;
 }
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (m: ViewMessage): void => vscode.postMessage(m);
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+};
+
+const transcript = $<HTMLDivElement>('transcript');
+const banners = $<HTMLDivElement>('banners');
+const meter = $<HTMLSpanElement>('meter');
+const sandboxLabel = $<HTMLSpanElement>('sandbox');
+const input = $<HTMLTextAreaElement>('input');
+const sendButton = $<HTMLButtonElement>('send');
+const stopButton = $<HTMLButtonElement>('stop');
+
+const assistantText = new Map<string, string>();
+let busy = false;
+
+function safeHtml(markdown: string): string {
+  return DOMPurify.sanitize(renderMarkdown(markdown), {
+    FORBID_TAGS: ['img', 'style', 'iframe', 'form', 'input', 'video', 'audio', 'source', 'object', 'embed', 'link', 'svg', 'math'],
+    FORBID_ATTR: ['href', 'src', 'srcset', 'style', 'action', 'formaction', 'xlink:href'],
+  });
+}
+
+function el(tag: string, className: string, text?: string): HTMLElement {
+  const e = document.createElement(tag);
+  e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function renderCard(card: ToolCard): HTMLElement {
+  const box = el('div', `card status-${card.status}`);
+  box.dataset.decision = card.decision ?? 'pending';
+  const head = el('div', 'card-head');
+  head.append(el('span', 'card-tool', card.tool), el('span', 'card-summary', card.summary));
+  if (card.decision) head.append(el('span', `badge badge-${card.decision}`, card.decision));
+  box.append(head);
+  const facts = el('div', 'card-facts');
+  if (card.rule) facts.append(el('span', 'card-rule', `rule: ${card.rule}`));
+  if (card.reason) facts.append(el('span', 'card-reason', `reason: ${card.reason}`));
+  if (card.approver) facts.append(el('span', 'card-approver', `decided by: ${card.approver}`));
+  facts.append(el('span', 'card-status', card.status));
+  box.append(facts);
+  if (card.outcome) box.append(el('pre', 'card-outcome', card.outcome));
+  if (card.status === 'awaiting-approval') {
+    const actions = el('div', 'card-actions');
+    const approve = el('button', 'approve', 'Approve') as HTMLButtonElement;
+    const reject = el('button', 'reject secondary', 'Reject') as HTMLButtonElement;
+    approve.onclick = () => post({ type: 'approval', id: card.id, answer: 'approve' });
+    reject.onclick = () => post({ type: 'approval', id: card.id, answer: 'reject' });
+    actions.append(approve, reject);
+    box.append(actions);
+  }
+  return box;
+}
+
+function renderItem(item: ChatItem): HTMLElement {
+  switch (item.kind) {
+    case 'user':
+      return el('div', 'msg user', item.text);
+    case 'assistant': {
+      const div = el('div', 'msg assistant');
+      assistantText.set(item.id, item.text);
+      div.innerHTML = safeHtml(item.text);
+      return div;
+    }
+    case 'tool':
+      return renderCard(item.card);
+    case 'notice': {
+      const div = el('div', `notice notice-${item.level}`, item.text);
+      if (item.action) {
+        const action = item.action;
+        const b = el('button', 'secondary', actionLabel[action]) as HTMLButtonElement;
+        b.onclick = () => post({ type: 'action', action });
+        div.append(' ', b);
+      }
+      return div;
+    }
+  }
+}
+
+const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings' } as const;
+
+function upsert(item: ChatItem): void {
+  const node = renderItem(item);
+  node.id = `item-${item.id}`;
+  const existing = document.getElementById(node.id);
+  if (existing) existing.replaceWith(node);
+  else transcript.append(node);
+  node.scrollIntoView({ block: 'end' });
+}
+
+function appendDelta(id: string, text: string): void {
+  const next = (assistantText.get(id) ?? '') + text;
+  upsert({ kind: 'assistant', id, text: next });
+}
+
+function renderState(state: ViewState): void {
+  busy = state.busy;
+  sendButton.disabled = busy;
+  stopButton.disabled = !busy;
+  sandboxLabel.textContent = `sandbox: ${state.sandbox}`;
+  const cost = state.meter.costUsd === null ? 'cost unknown' : `$${state.meter.costUsd.toFixed(4)} / $${state.meter.maxCostUsd}`;
+  meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost} · ${state.model}`;
+  banners.replaceChildren();
+  if (!state.trusted) {
+    const b = el('div', 'banner warning', 'Restricted Mode: Warden may read and propose, but writes nothing and runs no command until you trust this folder.');
+    const trust = el('button', 'secondary', 'Manage Workspace Trust') as HTMLButtonElement;
+    trust.onclick = () => post({ type: 'action', action: 'manageTrust' });
+    b.append(' ', trust);
+    banners.append(b);
+  }
+  if (!state.apiKeySet) {
+    const b = el('div', 'banner info', 'No API key is set.');
+    const set = el('button', 'secondary', 'Set API Key') as HTMLButtonElement;
+    set.onclick = () => post({ type: 'action', action: 'setApiKey' });
+    b.append(' ', set);
+    banners.append(b);
+  }
+  for (const p of state.policyProblems) banners.append(el('div', 'banner error', `Settings invalid, every call is denied: ${p}`));
+  for (const w of state.ignoredWorkspaceValues) banners.append(el('div', 'banner warning ignored-setting', `Workspace setting ignored: ${w}`));
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = hostMessageSchema.safeParse(event.data);
+  if (!parsed.success) {
+    console.warn('Warden chat: dropped a malformed message', parsed.error.issues);
+    return;
+  }
+  const m = parsed.data;
+  switch (m.type) {
+    case 'init':
+      transcript.replaceChildren();
+      assistantText.clear();
+      m.items.forEach(upsert);
+      renderState(m.state);
+      break;
+    case 'state':
+      renderState(m.state);
+      break;
+    case 'item':
+      upsert(m.item);
+      break;
+    case 'textDelta':
+      appendDelta(m.id, m.text);
+      break;
+    case 'cleared':
+      transcript.replaceChildren();
+      assistantText.clear();
+      break;
+  }
+});
+
+function send(): void {
+  const text = input.value.trim();
+  if (!text || busy) return;
+  post({ type: 'send', text });
+  input.value = '';
+}
+
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    send();
+  }
+});
+sendButton.onclick = send;
+stopButton.onclick = () => post({ type: 'stop' });
+
+// Links carry no href: a click asks the host, which opens them through VS Code.
+transcript.addEventListener('click', (e) => {
+  const link = (e.target as HTMLElement).closest<HTMLElement>('a.md-link');
+  if (link?.dataset.href) {
+    e.preventDefault();
+    post({ type: 'openLink', href: link.dataset.href });
+  }
+});
+
+post({ type: 'ready' });
+input.focus();

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Messages between the chat webview and the extension host: one discriminated
+ * union per direction, validated with zod on arrival on both sides. This file
+ * imports nothing from `vscode`, so the webview bundle shares it.
+ */
+
+const verdict = z.enum(['allow', 'ask', 'deny']);
+
+export const toolCardSchema = z.object({
+  id: z.string(),
+  tool: z.string(),
+  /** One line saying what the call does (`write src/a.ts`, `run: git status`). */
+  summary: z.string(),
+  decision: verdict.nullable(),
+  reason: z.string().nullable(),
+  rule: z.string().nullable(),
+  approver: z.enum(['rule', 'person']).nullable(),
+  /** pending: waiting for the guard or a person; then what happened. */
+  status: z.enum(['pending', 'awaiting-approval', 'running', 'done', 'denied', 'rejected', 'failed', 'cancelled']),
+  outcome: z.string().nullable(),
+});
+export type ToolCard = z.infer<typeof toolCardSchema>;
+
+export const chatItemSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), id: z.string(), text: z.string() }),
+  z.object({ kind: z.literal('assistant'), id: z.string(), text: z.string() }),
+  z.object({ kind: z.literal('tool'), id: z.string(), card: toolCardSchema }),
+  z.object({ kind: z.literal('notice'), id: z.string(), level: z.enum(['info', 'warning', 'error']), text: z.string(), action: z.enum(['setApiKey', 'manageTrust', 'openSettings']).nullable() }),
+]);
+export type ChatItem = z.infer<typeof chatItemSchema>;
+
+export const viewStateSchema = z.object({
+  busy: z.boolean(),
+  trusted: z.boolean(),
+  sandbox: z.string(),
+  model: z.string(),
+  apiKeySet: z.boolean(),
+  /** Settings problems: while any exists every call is denied. */
+  policyProblems: z.array(z.string()),
+  /** Workspace values ignored because they would widen the user's policy. */
+  ignoredWorkspaceValues: z.array(z.string()),
+  meter: z.object({ turns: z.number(), maxTurns: z.number(), costUsd: z.number().nullable(), maxCostUsd: z.number() }),
+});
+export type ViewState = z.infer<typeof viewStateSchema>;
+
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('init'), items: z.array(chatItemSchema), state: viewStateSchema }),
+  z.object({ type: z.literal('state'), state: viewStateSchema }),
+  z.object({ type: z.literal('item'), item: chatItemSchema }),
+  z.object({ type: z.literal('textDelta'), id: z.string(), text: z.string() }),
+  z.object({ type: z.literal('cleared') }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+export const viewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('send'), text: z.string().min(1).max(100_000) }),
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('newChat') }),
+  z.object({ type: z.literal('openLink'), href: z.string().max(8192) }),
+  z.object({ type: z.literal('action'), action: z.enum(['setApiKey', 'manageTrust', 'openSettings']) }),
+  z.object({ type: z.literal('approval'), id: z.string(), answer: z.enum(['approve', 'reject']) }),
+]);
+export type ViewMessage = z.infer<typeof viewMessageSchema>;
