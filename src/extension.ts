@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
       'warden.stop': notYetAvailable('Stop'),
       'warden.setApiKey': notYetAvailable('Set API Key'),
       'warden.setSecret': notYetAvailable('Set Secret'),
+      'warden.listSecrets': notYetAvailable('List Secret Names'),
       'warden.deleteSecret': notYetAvailable('Delete Secret'),
       'warden.acceptProposal': notYetAvailable('Accept Proposal'),
       'warden.rejectProposal': notYetAvailable('Reject Proposal'),

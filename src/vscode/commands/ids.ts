@@ -8,6 +8,7 @@ export const COMMAND_IDS = [
   'warden.stop',
   'warden.setApiKey',
   'warden.setSecret',
+  'warden.listSecrets',
   'warden.deleteSecret',
   'warden.acceptProposal',
   'warden.rejectProposal',
