@@ -20,6 +20,16 @@ export interface RunRequest {
   readonly signal?: AbortSignal;
   /** Streams output as it comes (already redacted by the caller's wrapper, never raw to a UI). */
   readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** CPU and memory limits for this call; the runner's defaults where absent. */
+  readonly limits?: Partial<ResourceLimits>;
+}
+
+/** Per-process limits applied inside the command (`ulimit`); process counts cannot be limited for root without cgroups. */
+export interface ResourceLimits {
+  /** Most virtual memory (address space) per process, in MiB. */
+  readonly memoryMiB: number;
+  /** Most CPU time per process, in seconds. */
+  readonly cpuSeconds: number;
 }
 
 export interface RunResult {
@@ -33,6 +43,8 @@ export interface RunResult {
   readonly cancelled: boolean;
   readonly durationMs: number;
   readonly sandbox: SandboxKind;
+  /** True when the command ran without any sandbox (full access to the machine): show it as a warning. */
+  readonly fullAccess: boolean;
 }
 
 export interface CommandRunner {
@@ -40,6 +52,15 @@ export interface CommandRunner {
   run(request: RunRequest): Promise<RunResult>;
   dispose(): Promise<void>;
 }
+
+/** What the person and the audit log are told about command execution. */
+export type SandboxState = 'sandboxed' | 'fallback (bubblewrap, no network)' | 'none';
+
+export const SANDBOX_STATE: Record<SandboxKind, SandboxState> = {
+  'sandbox-runtime': 'sandboxed',
+  bubblewrap: 'fallback (bubblewrap, no network)',
+  none: 'none',
+};
 
 /** What a sandbox is told about the workspace; updated on every settings change. */
 export interface SandboxConfig {
