@@ -3,8 +3,10 @@ import { z } from 'zod';
 /**
  * The audit event, version 1. What the agent loop hands to an `AuditSink`
  * (`AuditEventInput`) carries no chain fields; the writer adds `v`, `seq`,
- * `time` and `prev` (the hash of the previous line) and appends one JSONL line.
- * Inputs and outcomes are redacted before they get here.
+ * `time`, `prev` (the hash of the previous line) and `hash` (of the line
+ * itself) and appends one JSONL line. Inputs and outcomes are redacted before
+ * they get here; the writer redacts again (every string, then the whole line)
+ * and summarises large text (see ./summarise.ts). Line format: ./chain.ts.
  */
 export const AUDIT_SCHEMA_VERSION = 1;
 
@@ -17,7 +19,8 @@ export const auditOutcomeSchema = z.object({
 });
 
 export const auditEventInputSchema = z.object({
-  kind: z.enum(['session', 'tool_call', 'sandbox', 'settings']),
+  /** `audit` is written by the log itself (e.g. a torn final line repaired on open). */
+  kind: z.enum(['session', 'tool_call', 'sandbox', 'settings', 'audit']),
   sessionId: z.string().min(1),
   workspace: z.string(),
   actor: z.object({ user: z.string(), model: z.string().nullable() }),
@@ -40,16 +43,46 @@ export const auditEventInputSchema = z.object({
 
 export type AuditEventInput = z.infer<typeof auditEventInputSchema>;
 
+const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
+
 export const auditEventSchema = auditEventInputSchema.extend({
   v: z.literal(AUDIT_SCHEMA_VERSION),
   seq: z.number().int().min(0),
   time: z.string(),
-  prev: z.string(),
+  /** sha256 (hex) of the previous line's exact bytes (without its newline); `GENESIS` on the first line of a chain. */
+  prev: sha256HexSchema,
+  /**
+   * sha256 (hex) of this line's own bytes with the `,"hash":"…"` suffix taken
+   * out. Always the last key of the line (the others are sorted). It makes an
+   * edit of the final line visible, which `prev` alone cannot.
+   */
+  hash: sha256HexSchema,
 });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
+/** `prev` of the first line of a chain (a chain spans rotated files: only its very first line carries it). */
+export const GENESIS = '0'.repeat(64);
+
+/** The end of a chain: the last line's `seq` and the sha256 of its exact bytes. */
+export interface ChainTip {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** One written line and the event it holds. */
+export interface AuditRecord {
+  readonly event: AuditEvent;
+  /** The exact line as written, without its newline. */
+  readonly line: string;
+}
+
 /** Where audit events go. `append` resolves once the line is written and flushed. */
 export interface AuditSink {
   append(event: AuditEventInput): Promise<void>;
+}
+
+/** A sink that also hands back what it wrote (the chain fields added), for views that show it. */
+export interface RecordingAuditSink extends AuditSink {
+  appendRecord(event: AuditEventInput): Promise<AuditRecord>;
 }

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { AuditEvent, AuditRecord } from './event';
+
+/**
+ * Which events to show. Every given field must match: `tool` exactly,
+ * `decision` exactly (`none` for events without one), `approver` exactly,
+ * `since` an ISO date or date-time (events at or after it), `text` a
+ * case-insensitive substring of the event's serialised line.
+ */
+export const auditFilterSchema = z.object({
+  tool: z.string().min(1).optional(),
+  decision: z.enum(['allow', 'ask', 'deny', 'none']).optional(),
+  approver: z.enum(['rule', 'person']).optional(),
+  since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
+  text: z.string().optional(),
+});
+
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+/** The fields a filter looks at, so that summaries (in the panel) filter the same way as full records. */
+export interface FilterFields {
+  readonly tool: string | null;
+  readonly decision: string | null;
+  readonly approver: string | null;
+  readonly time: string;
+  /** Lowercase text searched by `text`. */
+  readonly haystack: string;
+}
+
+export function compileFilter(filter: AuditFilter): (f: FilterFields) => boolean {
+  const since = filter.since === undefined ? undefined : Date.parse(filter.since);
+  const needle = filter.text?.trim().toLowerCase() || undefined;
+  return (f) =>
+    (filter.tool === undefined || f.tool === filter.tool) &&
+    (filter.decision === undefined || (f.decision ?? 'none') === filter.decision) &&
+    (filter.approver === undefined || f.approver === filter.approver) &&
+    (since === undefined || Date.parse(f.time) >= since) &&
+    (needle === undefined || f.haystack.includes(needle));
+}
+
+export function recordFields(r: AuditRecord): FilterFields {
+  const e: AuditEvent = r.event;
+  return { tool: e.tool, decision: e.decision, approver: e.approver, time: e.time, haystack: r.line.toLowerCase() };
+}
+
+export function filterRecords(records: readonly AuditRecord[], filter: AuditFilter): AuditRecord[] {
+  const match = compileFilter(filter);
+  return records.filter((r) => match(recordFields(r)));
+}

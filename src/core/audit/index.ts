@@ -1,0 +1,10 @@
+export * from './event';
+export { canonicalJson } from './canonical';
+export { sha256Hex, utf8Length } from './hash';
+export * from './summarise';
+export * from './chain';
+export * from './verify';
+export * from './filter';
+export * from './format';
+export * from './csv';
+export * from './observe';

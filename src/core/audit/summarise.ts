@@ -1,0 +1,66 @@
+import { createTwoFilesPatch } from 'diff';
+import { sha256Hex, utf8Length } from './hash';
+
+/**
+ * Large content in an audit event is kept as a fingerprint, not verbatim:
+ * a string longer than `INLINE_LIMIT_BYTES` (4 KiB of UTF-8) becomes
+ * `{sha256, bytes, preview}` with the first `PREVIEW_CHARS` (200) characters.
+ * Strings under a key named `patch` or `diff` (unified patches) may be up to
+ * `PATCH_LIMIT_BYTES` (64 KiB) before they are summarised the same way.
+ * The hash is of the text as given: the writer redacts before it summarises,
+ * so a secret is never hashed nor cut in half by the preview.
+ */
+export const INLINE_LIMIT_BYTES = 4096;
+export const PATCH_LIMIT_BYTES = 64 * 1024;
+export const PREVIEW_CHARS = 200;
+const PATCH_KEYS = new Set(['patch', 'diff']);
+/** A patch that takes longer than this to compute is summarised instead. */
+const PATCH_TIMEOUT_MS = 1000;
+
+export interface ContentSummary {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly preview: string;
+}
+
+export function isContentSummary(value: unknown): value is ContentSummary {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.sha256 === 'string' && typeof v.bytes === 'number' && typeof v.preview === 'string';
+}
+
+export function summarise(text: string): ContentSummary {
+  let end = Math.min(text.length, PREVIEW_CHARS);
+  const last = text.charCodeAt(end - 1);
+  if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
+  return { sha256: sha256Hex(text), bytes: utf8Length(text), preview: text.slice(0, end) };
+}
+
+/** The text itself when it is at most `limit` bytes, else its summary. */
+export function summariseText(text: string, limit = INLINE_LIMIT_BYTES): string | ContentSummary {
+  if (text.length <= limit / 3) return text; // cannot exceed the limit even at 3 bytes a char
+  return utf8Length(text) <= limit ? text : summarise(text);
+}
+
+/** Returns a copy of `value` where every large string is summarised (patch/diff keys get the larger limit). */
+export function summariseLarge(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') return summariseText(value, key !== undefined && PATCH_KEYS.has(key) ? PATCH_LIMIT_BYTES : INLINE_LIMIT_BYTES);
+  if (Array.isArray(value)) return value.map((v: unknown) => summariseLarge(v));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = summariseLarge(v, k);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A write's change as a unified patch (`diff`'s `createTwoFilesPatch`, 3 lines
+ * of context), summarised when it exceeds `PATCH_LIMIT_BYTES` or takes too
+ * long to compute. `before` is `''` for a new file.
+ */
+export function unifiedPatch(path: string, before: string, after: string): string | ContentSummary {
+  const patch = createTwoFilesPatch(path, path, before, after, undefined, undefined, { context: 3, timeout: PATCH_TIMEOUT_MS });
+  if (patch === undefined) return summarise(after);
+  return summariseText(patch, PATCH_LIMIT_BYTES);
+}
