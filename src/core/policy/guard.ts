@@ -13,6 +13,12 @@ export interface PathProbe {
   realpath(absPath: string): string | null;
   /** True where the file system that holds `absPath` folds case. */
   isCaseInsensitive(absPath: string): boolean;
+  /**
+   * The target of the symbolic link at `absPath` as stored (relative or
+   * absolute), or null if `absPath` is not a link. Lets the guard follow
+   * dangling links: a write through one would land where the link points.
+   */
+  readlink(absPath: string): string | null;
 }
 
 /** A parsed shell syntax tree, as tree-sitter-bash gives it (the node adapter loads the grammar). */

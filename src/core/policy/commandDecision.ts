@@ -1,0 +1,93 @@
+import { parseCommandLine } from '../shell/walk';
+import type { ParsedCommandLine } from '../shell/syntax';
+import type { ToolInput } from '../tools/schemas';
+import { analyseLine, type LineAnalysis } from './commandAllow';
+import { scanForDeny } from './commandDeny';
+import type { CompiledPolicy } from './compile';
+import { patternMatches } from './commandPattern';
+import { decision, type Decision } from './decision';
+import type { GuardResult, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
+import { ruleText } from './globList';
+import { deniedReadRule, toResolvedPath } from './pathDecision';
+import { resolvePath, type PathContext } from './paths';
+
+/**
+ * `run_command`: restricted mode, cwd, deny rules (at any depth, behind
+ * wrappers), denyRead arguments, secrets, then what keeps it from `allow`.
+ * Precedence is documented in README.md.
+ */
+export interface CommandDeps {
+  readonly policy: CompiledPolicy;
+  readonly ctx: PathContext;
+  readonly shell: ShellParser;
+  readonly sandboxAvailable: () => boolean;
+  readonly trusted: () => boolean;
+}
+
+/** Secret names granted to a parsed line: every simple command literal and matched by one of the secret's patterns. */
+export function grantedSecrets(policy: CompiledPolicy, parsed: ParsedCommandLine): string[] {
+  if (parsed.parseError || parsed.commands.length === 0) return [];
+  const out: string[] = [];
+  for (const [name, rule] of policy.secrets) {
+    const all = parsed.commands.every((c) => c.argv !== null && rule.commands.some((p) => patternMatches(p, c.argv ?? [])));
+    if (all) out.push(name);
+  }
+  return out;
+}
+
+function verdicts(parsed: ParsedCommandLine, analysis: LineAnalysis | null, final: Decision): SimpleCommandVerdict[] {
+  return parsed.commands.map((cmd, i) => {
+    const a = analysis?.commands[i];
+    let d: Decision;
+    if (final.decision === 'deny') d = final;
+    else if (!a) d = final;
+    else if (a.constructs.length) d = decision('ask', 'dangerous-construct', null, a.constructs.join('; '));
+    else if (a.approvals.length) d = decision('ask', 'needs-approval', null, a.approvals.join('; '));
+    else d = decision('allow', 'command-allowed', a.rule ? ruleText({ setting: 'warden.commands.allow', pattern: a.rule.source }) : null, 'Matches the allow list.');
+    return { argv: cmd.argv, text: cmd.text, decision: d };
+  });
+}
+
+export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>): GuardResult {
+  const secrets = input.secrets ?? [];
+  const none = (d: Decision, cwd: ResolvedPath | null = null, parsed: ParsedCommandLine | null = null, analysis: LineAnalysis | null = null): GuardResult => ({
+    ...d,
+    details: { kind: 'command', commands: parsed ? verdicts(parsed, analysis, d) : [], cwd, secrets },
+  });
+  if (!deps.trusted()) return none(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): no command runs.'));
+
+  const root = deps.ctx.roots[0]?.path ?? '/';
+  const cwdRes = resolvePath(input.cwd ?? '.', root, deps.ctx);
+  const cwd = toResolvedPath(deps.policy, cwdRes);
+  if (cwdRes.kind === 'invalid') return none(decision('deny', 'invalid-input', null, `cwd: ${cwdRes.message}.`));
+  if (cwdRes.kind === 'outside') return none(decision('deny', 'outside-workspace', null, `The cwd ${cwdRes.absolute} is outside every workspace folder.`), cwd);
+  const cwdDenied = deniedReadRule(deps.policy, cwdRes);
+  if (cwdDenied) return none(decision('deny', 'denied-read', ruleText(cwdDenied), `The cwd matches ${ruleText(cwdDenied)}.`), cwd);
+
+  const parsed = parseCommandLine(deps.shell, input.command);
+  const denied = scanForDeny(deps, parsed, cwdRes.absolute);
+  if (denied) return none(denied, cwd, parsed);
+
+  const granted = grantedSecrets(deps.policy, parsed);
+  const missing = secrets.filter((s) => !granted.includes(s));
+  if (missing.length) {
+    return none(
+      decision('deny', 'secret-not-allowed', null, `warden.secrets does not grant ${missing.join(', ')} to this command.`),
+      cwd,
+      parsed,
+    );
+  }
+  if (parsed.parseError) return none(decision('ask', 'unparsed-command', null, 'The command did not parse cleanly; a person must read it.'), cwd, parsed);
+
+  const analysis = analyseLine(deps, parsed, cwdRes.absolute, cwdRes.relative);
+  const constructs = [...analysis.constructs, ...analysis.commands.flatMap((c) => c.constructs)];
+  const approvals = [...analysis.approvals, ...analysis.commands.flatMap((c) => c.approvals)];
+  const verdict = (d: Decision): GuardResult => none(d, cwd, parsed, analysis);
+  if (constructs.length) return verdict(decision('ask', 'dangerous-construct', null, `Needs approval: ${[...new Set(constructs)].join('; ')}.`));
+  if (approvals.length) return verdict(decision('ask', 'needs-approval', null, `Needs approval: ${[...new Set(approvals)].join('; ')}.`));
+  if (secrets.length) return verdict(decision('ask', 'secret-use', null, `The command receives ${secrets.join(', ')}: a person must approve.`));
+  const rules = [...new Set(analysis.commands.map((c) => c.rule?.source).filter((s): s is string => s !== undefined))];
+  const rule = `warden.commands.allow: ${rules.join(' | ')}`;
+  if (!deps.sandboxAvailable()) return verdict(decision('ask', 'no-sandbox', rule, 'The command is on the allow list, but no sandbox works here: a person must approve.'));
+  return verdict(decision('allow', 'command-allowed', rule, 'Every simple command matches warden.commands.allow.'));
+}

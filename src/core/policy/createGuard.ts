@@ -1,0 +1,94 @@
+import { parseCommandLine } from '../shell/walk';
+import { isToolName, toolInputSchemas, type ValidCall } from '../tools/schemas';
+import { decideCommand, grantedSecrets } from './commandDecision';
+import { compilePolicy } from './compile';
+import { decision } from './decision';
+import type { Guard, GuardEnvironment, GuardResult, SettingsProblem } from './guard';
+import { decideUrl } from './hostDecision';
+import { narrow } from './narrowing';
+import { canRead, decideRead, decideWrite, type PathDeps } from './pathDecision';
+import type { PathContext, Root } from './paths';
+import { parseFlatSettings } from './settings';
+
+/** Settings as they come from VS Code (`inspect().globalValue` / `workspaceValue`) or the CLI's flat JSON files. */
+export interface GuardSettingsInput {
+  /** User-level values, flat `warden.*` keys; missing keys take their defaults. */
+  readonly user: unknown;
+  /** Workspace-level values, flat `warden.*` keys; they can only narrow. */
+  readonly workspace?: unknown;
+}
+
+function roots(env: GuardEnvironment): Root[] {
+  return env.roots.map((r) => {
+    const path = (env.probe.realpath(r) ?? r).normalize('NFC').replace(/(.)\/+$/, '$1');
+    return { path, fold: env.probe.isCaseInsensitive(path) };
+  });
+}
+
+function failClosed(problems: readonly SettingsProblem[]): Guard {
+  const message = `Settings are invalid, so every call is denied: ${problems.map((p) => p.message).join('; ')}`;
+  return {
+    problems,
+    ignoredWorkspaceValues: [],
+    decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
+    canRead: () => false,
+    secretsGrantedTo: () => [],
+  };
+}
+
+/**
+ * Builds the guard for one settings snapshot: validates both levels (any
+ * problem → every call denied with `policy-invalid`), narrows the workspace
+ * level into the user level, compiles every glob and pattern once.
+ */
+export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment): Guard {
+  const user = parseFlatSettings(settings.user, 'user settings');
+  const workspace = parseFlatSettings(settings.workspace, 'workspace settings');
+  const problems = [...user.problems, ...workspace.problems];
+  if (problems.length) return failClosed(problems);
+  if (env.roots.length === 0) return failClosed([{ key: 'workspace', message: 'no workspace folder is open' }]);
+
+  const { effective, ignored } = narrow(user.values, workspace.values);
+  const rootList = roots(env);
+  const policy = compilePolicy(effective, rootList.some((r) => r.fold));
+  const ctx: PathContext = { roots: rootList, home: env.home, probe: env.probe };
+  const paths: PathDeps = { policy, ctx, trusted: env.trusted };
+  const commands = { policy, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted };
+
+  function decideValid(call: ValidCall): GuardResult {
+    switch (call.tool) {
+      case 'read_file':
+        return decideRead(paths, call.input.path);
+      case 'list_files':
+      case 'search_text':
+        return decideRead(paths, call.input.path ?? '.');
+      case 'write_file':
+      case 'edit_file':
+        return decideWrite(paths, call.input.path, 'write');
+      case 'delete_file':
+        return decideWrite(paths, call.input.path, 'delete');
+      case 'run_command':
+        return decideCommand(commands, call.input);
+      case 'fetch_url':
+        return decideUrl(policy, call.input.url);
+    }
+  }
+
+  return {
+    problems: [],
+    ignoredWorkspaceValues: ignored,
+    decide(call): GuardResult {
+      if (typeof call?.tool !== 'string' || !isToolName(call.tool)) {
+        return { ...decision('deny', 'unknown-tool', null, `Unknown tool '${String(call?.tool)}'.`), details: { kind: 'none' } };
+      }
+      const parsed = toolInputSchemas[call.tool].safeParse(call.input);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+        return { ...decision('deny', 'invalid-input', null, `Invalid input for ${call.tool}: ${detail}`), details: { kind: 'none' } };
+      }
+      return decideValid({ tool: call.tool, input: parsed.data } as ValidCall);
+    },
+    canRead: (absPath) => canRead(paths, absPath),
+    secretsGrantedTo: (commandLine) => grantedSecrets(policy, parseCommandLine(env.shell, commandLine)),
+  };
+}

@@ -1,0 +1,167 @@
+import { programName } from './wrappers';
+
+/**
+ * Arguments that make an otherwise read-only program run code or write
+ * files. A command holding one is never auto-allowed, whatever the allow
+ * list says. Each check returns the offending construct, or null.
+ */
+type Check = (args: readonly string[]) => string | null;
+
+const has = (args: readonly string[], ...names: string[]): string | null => {
+  for (const a of args) {
+    for (const n of names) {
+      if (a === n || (n.startsWith('--') && a.startsWith(`${n}=`))) return n;
+    }
+  }
+  return null;
+};
+
+/** A short option given alone, in a cluster (`-ni`), or with its value attached (`-i.bak`). */
+const hasShort = (args: readonly string[], letter: string, clusterOnly = false): boolean =>
+  args.some((a) => /^-[A-Za-z]/.test(a) && !a.startsWith('--') && (clusterOnly ? /^-[A-Za-z]+$/.test(a) && a.includes(letter) : a.slice(1).includes(letter)));
+
+const startsWithAny = (args: readonly string[], prefixes: readonly string[]): string | null =>
+  args.find((a) => prefixes.some((p) => a.startsWith(p))) ?? null;
+
+/** sed scripts we can prove only print or substitute on stdout (no `e`, `w`, `W`, `r`, `R` commands or flags). */
+function sedScriptIsSafe(script: string): boolean {
+  for (const piece of script.split(/[;\n]/)) {
+    const s = piece.trim();
+    if (s === '') continue;
+    const addr = String.raw`(?:\d+|\$|/[^/]*/)(?:,(?:\d+|\$|/[^/]*/|[+~]\d+))?`;
+    if (new RegExp(`^(?:${addr})?\\s*!?\\s*[pdqQ=nNgGhHxlz]?$`).test(s)) continue;
+    const sub = new RegExp(`^(?:${addr})?\\s*(?:s|y)(.)`).exec(s);
+    if (sub) {
+      const d = sub[1] ?? '/';
+      if (d === '\\' || d === '\n') return false;
+      const parts = s.slice(sub[0].length).split(d);
+      // s/a/b/flags: three pieces; escaped delimiters make this split wrong, so only accept the simple shape.
+      if (parts.length !== 3 || /\\$/.test(parts[0] ?? '') || /\\$/.test(parts[1] ?? '')) return false;
+      if (!/^[gpiImM0-9]*$/.test(parts[2] ?? '')) return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+function sed(args: readonly string[]): string | null {
+  if (has(args, '--in-place') || hasShort(args, 'i')) return 'sed -i (in-place edit)';
+  if (has(args, '--file') || hasShort(args, 'f', true)) return 'sed -f (script from a file)';
+  const scripts: string[] = [];
+  let sawE = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '-e' || a === '--expression') {
+      scripts.push(args[i + 1] ?? '');
+      sawE = true;
+      i += 1;
+    } else if (a.startsWith('--expression=')) {
+      scripts.push(a.slice(13));
+      sawE = true;
+    } else if (a.startsWith('-e') && a.length > 2) {
+      scripts.push(a.slice(2));
+      sawE = true;
+    }
+  }
+  if (!sawE) {
+    const first = args.find((a) => !a.startsWith('-'));
+    if (first !== undefined) scripts.push(first);
+  }
+  return scripts.every(sedScriptIsSafe) ? null : 'sed script with e/w/r commands or flags we cannot prove safe';
+}
+
+function awk(args: readonly string[]): string | null {
+  if (has(args, '-f', '--file', '-E', '--exec', '-l', '--load', '-i', '--include')) return 'awk program from a file';
+  const program = args.find((a) => !a.startsWith('-')) ?? '';
+  if (/system\s*\(|\|\s*getline|getline|\|\s*&|print[f]?[^;{}]*[>|]|ENVIRON|PROCINFO|close\s*\(/.test(program)) {
+    return 'awk program that runs commands or writes files (system(, |, >, getline)';
+  }
+  return null;
+}
+
+function find(args: readonly string[]): string | null {
+  const bad = has(args, '-exec', '-execdir', '-ok', '-okdir', '-delete', '-fprint', '-fprint0', '-fprintf', '-fls');
+  return bad ? `find ${bad}` : null;
+}
+
+/** git options that run programs or write files, anywhere on the line; `-c` only before the subcommand. */
+function git(args: readonly string[]): string | null {
+  for (const a of args) {
+    if (a === '-c' || (a.startsWith('-c') && a.includes('=') && !a.startsWith('--'))) return 'git -c (configuration on the command line)';
+    if (!a.startsWith('-')) break;
+    if (a === '-C' || a === '--git-dir' || a === '--work-tree' || a === '--namespace') continue;
+  }
+  const bad = has(
+    args, '--config-env', '--exec-path', '--upload-pack', '--receive-pack', '--output', '--ext-diff', '--textconv',
+    '--open-files-in-pager', '--exec', '--upload-archive', '--remote', '--template', '--config',
+  );
+  if (bad) return `git ${bad}`;
+  // `git grep -O[pager]` opens the matches in a program.
+  return startsWithAny(args, ['-O']) !== null ? 'git -O (open files in pager)' : null;
+}
+
+function tar(args: readonly string[]): string | null {
+  const bad = has(
+    args, '--to-command', '--checkpoint-action', '--use-compress-program', '-I', '--info-script', '-F',
+    '--new-volume-script', '--rmt-command', '--rsh-command', '--index-file',
+  );
+  return bad ? `tar ${bad}` : null;
+}
+
+function rg(args: readonly string[]): string | null {
+  const bad = has(args, '--pre', '--hostname-bin', '--search-zip', '-z');
+  return bad ? `rg ${bad}` : null;
+}
+
+function fd(args: readonly string[]): string | null {
+  const bad = has(args, '-x', '--exec', '-X', '--exec-batch');
+  return bad ? `fd ${bad}` : null;
+}
+
+function go(args: readonly string[]): string | null {
+  const bad = has(args, '-exec', '-toolexec', '--exec', '--toolexec');
+  if (bad) return `go ${bad}`;
+  if (args[0] === 'generate' || args[0] === 'run' || args[0] === 'tool') return `go ${args[0]}`;
+  return null;
+}
+
+function npm(args: readonly string[]): string | null {
+  const sub = args.find((a) => !a.startsWith('-'));
+  if (sub === 'exec' || sub === 'x' || sub === 'dlx') return `${sub} (runs a package)`;
+  return has(args, '--call', '-c') ? 'npm exec --call' : null;
+}
+
+const DANGEROUS: Readonly<Record<string, Check>> = {
+  find, git, sed, gsed: sed, awk, gawk: awk, mawk: awk, nawk: awk, busybox: () => 'busybox', tar, gtar: tar, bsdtar: tar,
+  rg, fd, fdfind: fd, go, npm, pnpm: npm, yarn: npm, bun: npm,
+  sort: (a) => (has(a, '--compress-program', '-o', '--output') ? 'sort --compress-program / -o' : null),
+  rsync: (a) => (has(a, '-e', '--rsh', '--rsync-path') ? 'rsync -e' : null),
+  ssh: (a) => (a.some((x) => /ProxyCommand|LocalCommand|PermitLocalCommand/i.test(x)) ? 'ssh ProxyCommand/LocalCommand' : null),
+  scp: (a) => (a.some((x) => /ProxyCommand/i.test(x)) || has(a, '-S') ? 'scp -S / ProxyCommand' : null),
+  zip: (a) => (has(a, '-TT', '--unzip-command') ? 'zip -TT' : null),
+  less: (a) => (a.some((x) => x.startsWith('+!') || x.includes('LESSOPEN')) ? 'less +!' : null),
+  man: (a) => (has(a, '-P', '--pager', '-H', '--html') ? 'man -P' : null),
+  tee: () => 'tee (writes files)',
+  dd: (a) => (a.some((x) => x.startsWith('of=')) ? 'dd of=' : null),
+  curl: (a) => (has(a, '-o', '--output', '-O', '--remote-name', '-K', '--config', '-T', '--upload-file') || hasShort(a, 'o', true) ? 'curl -o / -K / -T' : null),
+  wget: (a) => (has(a, '-O', '--output-document', '-e', '--execute', '--use-askpass') ? 'wget -O / -e' : null),
+  python: (a) => (has(a, '-c') || hasShort(a, 'c', true) ? 'python -c (inline code)' : null),
+  python3: (a) => (has(a, '-c') || hasShort(a, 'c', true) ? 'python -c (inline code)' : null),
+  perl: (a) => (hasShort(a, 'e') || hasShort(a, 'E') ? 'perl -e (inline code)' : null),
+  ruby: (a) => (hasShort(a, 'e', true) ? 'ruby -e (inline code)' : null),
+  node: (a) => (has(a, '-e', '--eval', '-p', '--print', '--import', '--require', '-r') ? 'node -e (inline code)' : null),
+};
+
+/** The dangerous argument in `argv`, named, or null. */
+export function dangerousArgument(argv: readonly string[]): string | null {
+  const name = programName(argv[0] ?? '');
+  const check = Object.hasOwn(DANGEROUS, name) ? DANGEROUS[name] : undefined;
+  const args = argv.slice(1);
+  const generic = has(args, '--output');
+  if (check) {
+    const found = check(args);
+    if (found) return found;
+  }
+  return generic ? `${name} --output` : null;
+}

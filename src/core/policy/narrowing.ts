@@ -1,0 +1,113 @@
+import { minimatch } from 'minimatch';
+import { parseCommandPattern, patternCovers, type CommandPattern } from './commandPattern';
+import type { IgnoredWorkspaceValue } from './guard';
+import { hostEntryCovers, parseHostEntry, type HostEntry } from './hostEntry';
+import { defaultSettings, type SecretRule, type SettingKey, type Settings } from './settings';
+
+/**
+ * Workspace settings can only narrow: allowing lists are intersected (a
+ * workspace entry survives only if the user's list already covers it),
+ * restricting lists are united, numbers take the minimum, and
+ * `approval.reads` the stricter value. Every dropped workspace value is
+ * recorded with why.
+ */
+export interface Narrowed {
+  readonly effective: Settings;
+  readonly ignored: readonly IgnoredWorkspaceValue[];
+}
+
+const MAGIC = /[*?[\]{}()!+@]/;
+
+/** Whether user glob `u` matches every path workspace glob `w` matches (conservative: false when unsure). */
+export function globCovers(u: string, w: string): boolean {
+  if (u === w || u === '**') return true;
+  if (!MAGIC.test(w)) return minimatch(w, u, { dot: true });
+  if (u.endsWith('/**')) {
+    const prefix = u.slice(0, -3);
+    if (!MAGIC.test(prefix)) return w.startsWith(`${prefix}/`);
+  }
+  return false;
+}
+
+function narrowList<T>(
+  key: string,
+  user: readonly string[],
+  ws: readonly string[],
+  parse: (s: string) => T | null,
+  covers: (u: T, w: T) => boolean,
+  ignored: IgnoredWorkspaceValue[],
+): string[] {
+  const us = user.map(parse).filter((x): x is T => x !== null);
+  const kept: string[] = [];
+  for (const entry of ws) {
+    const w = parse(entry);
+    if (w !== null && us.some((u) => covers(u, w))) kept.push(entry);
+    else ignored.push({ key, value: entry, why: `not covered by the user's ${key}; a workspace can only narrow it` });
+  }
+  return kept;
+}
+
+const asPattern = (s: string): CommandPattern | null => {
+  const p = parseCommandPattern(s);
+  return typeof p === 'string' ? null : p;
+};
+const asHost = (s: string): HostEntry | null => parseHostEntry(s);
+const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
+
+function narrowSecrets(
+  user: Record<string, SecretRule>,
+  ws: Record<string, SecretRule>,
+  ignored: IgnoredWorkspaceValue[],
+): Record<string, SecretRule> {
+  const key = 'warden.secrets';
+  const out: Record<string, SecretRule> = {};
+  for (const [name, rule] of Object.entries(ws)) {
+    const u = Object.hasOwn(user, name) ? user[name] : undefined;
+    if (!u) {
+      ignored.push({ key: `${key}.${name}`, value: rule, why: 'the user settings grant no such secret' });
+      continue;
+    }
+    const commands = narrowList(`${key}.${name}.commands`, u.commands, rule.commands, asPattern, patternCovers, ignored);
+    const hosts = narrowList(`${key}.${name}.hosts`, u.hosts ?? [], rule.hosts ?? [], asHost, hostEntryCovers, ignored);
+    out[name] = { commands, hosts };
+  }
+  return out;
+}
+
+const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set(['warden.model', 'warden.anthropic.baseUrl']);
+const MINIMUM: ReadonlySet<SettingKey> = new Set(['warden.commands.timeoutSeconds', 'warden.limits.maxTurns', 'warden.limits.maxCostUsd']);
+const INTERSECT_GLOBS: ReadonlySet<SettingKey> = new Set(['warden.paths.write', 'warden.paths.autoApprove']);
+const UNION: ReadonlySet<SettingKey> = new Set(['warden.paths.denyRead', 'warden.paths.protected', 'warden.commands.deny']);
+
+export function narrow(user: Partial<Settings>, workspace: Partial<Settings>): Narrowed {
+  const eff: Record<string, unknown> = { ...defaultSettings(), ...user };
+  const base = eff as Settings;
+  const ignored: IgnoredWorkspaceValue[] = [];
+  for (const [k, value] of Object.entries(workspace)) {
+    const key = k as SettingKey;
+    if (value === undefined) continue;
+    if (APPLICATION_SCOPED.has(key)) {
+      ignored.push({ key, value, why: 'user settings only: a workspace cannot set it' });
+    } else if (MINIMUM.has(key)) {
+      const u = base[key] as number;
+      if ((value as number) <= u) eff[key] = value;
+      else ignored.push({ key, value, why: `higher than the user's ${u}; a workspace can only lower it` });
+    } else if (INTERSECT_GLOBS.has(key)) {
+      eff[key] = narrowList(key, base[key] as string[], value as string[], (s) => s, globCovers, ignored);
+    } else if (UNION.has(key)) {
+      eff[key] = union(base[key] as string[], value as string[]);
+    } else if (key === 'warden.commands.allow') {
+      eff[key] = narrowList(key, base[key], value as string[], asPattern, patternCovers, ignored);
+    } else if (key === 'warden.network.allowedHosts') {
+      eff[key] = narrowList(key, base[key], value as string[], asHost, hostEntryCovers, ignored);
+    } else if (key === 'warden.secrets') {
+      eff[key] = narrowSecrets(base[key], value as Record<string, SecretRule>, ignored);
+    } else if (key === 'warden.approval.reads') {
+      if (value === 'ask') eff[key] = 'ask';
+      else if (base[key] === 'ask') ignored.push({ key, value, why: "the user's 'ask' is stricter; a workspace can only make it stricter" });
+    } else {
+      ignored.push({ key, value, why: 'unknown setting' });
+    }
+  }
+  return { effective: eff as Settings, ignored };
+}

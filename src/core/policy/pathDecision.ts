@@ -1,0 +1,87 @@
+import type { CompiledPolicy } from './compile';
+import { decision, type Decision } from './decision';
+import type { GuardResult, ResolvedPath } from './guard';
+import { ruleText, type GlobRule } from './globList';
+import { resolvePath, type PathContext, type Resolution } from './paths';
+
+/** Path decisions for the read, write and delete tools. */
+export interface PathDeps {
+  readonly policy: CompiledPolicy;
+  readonly ctx: PathContext;
+  readonly trusted: () => boolean;
+}
+
+/** The denyRead rule a resolved path falls under. Outside the workspace the globs are tried on the absolute path. */
+export function deniedReadRule(policy: CompiledPolicy, res: Resolution): GlobRule | null {
+  if (res.kind === 'invalid') return null;
+  if (res.kind === 'inside') return policy.denyRead.first(res.relative);
+  return policy.denyRead.first(res.absolute.replace(/^\/+/, ''));
+}
+
+export function toResolvedPath(policy: CompiledPolicy, res: Resolution): ResolvedPath | null {
+  if (res.kind === 'invalid') return null;
+  if (res.kind === 'outside') return { absolute: res.absolute, relative: res.absolute, root: '', exists: res.exists, protected: false };
+  const prot = policy.protectedPaths.first(res.relative) !== null;
+  return { absolute: res.absolute, relative: res.relative, root: res.root, exists: res.exists, protected: prot };
+}
+
+function result(d: Decision, target: ResolvedPath | null): GuardResult {
+  return { ...d, details: target ? { kind: 'path', target } : { kind: 'none' } };
+}
+
+/** Shared first steps: invalid, outside, denyRead. */
+function screen(deps: PathDeps, input: string): { res: Resolution; target: ResolvedPath | null; early: Decision | null } {
+  const root = deps.ctx.roots[0]?.path ?? '/';
+  const res = resolvePath(input, root, deps.ctx);
+  const target = toResolvedPath(deps.policy, res);
+  if (res.kind === 'invalid') return { res, target, early: decision('deny', 'invalid-input', null, `Path '${input}': ${res.message}.`) };
+  const denied = deniedReadRule(deps.policy, res);
+  if (res.kind === 'outside') {
+    return {
+      res,
+      target,
+      early: denied
+        ? decision('deny', 'denied-read', ruleText(denied), `${res.absolute} is outside the workspace and matches ${denied.pattern}.`)
+        : decision('deny', 'outside-workspace', null, `${res.absolute} is outside every workspace folder.`),
+    };
+  }
+  if (denied) return { res, target, early: decision('deny', 'denied-read', ruleText(denied), `${res.relative} matches ${ruleText(denied)}.`) };
+  return { res, target, early: null };
+}
+
+export function decideRead(deps: PathDeps, input: string): GuardResult {
+  const { target, early } = screen(deps, input);
+  if (early) return result(early, target);
+  if (deps.policy.settings['warden.approval.reads'] === 'ask') {
+    return result(decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'), target);
+  }
+  return result(decision('allow', 'read-allowed', null, `Reading ${target?.relative || '.'} inside the workspace.`), target);
+}
+
+export function decideWrite(deps: PathDeps, input: string, kind: 'write' | 'delete'): GuardResult {
+  if (!deps.trusted()) {
+    return result(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): nothing is written.'), null);
+  }
+  const { res, target, early } = screen(deps, input);
+  if (early) return result(early, target);
+  if (res.kind !== 'inside') return result(decision('deny', 'outside-workspace', null, 'Outside the workspace.'), target);
+  const writable = deps.policy.write.first(res.relative);
+  if (!writable) {
+    return result(decision('deny', 'not-writable', null, `${res.relative || '.'} is not matched by warden.paths.write.`), target);
+  }
+  const prot = deps.policy.protectedPaths.first(res.relative);
+  if (prot) return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target);
+  if (kind === 'delete') {
+    return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target);
+  }
+  const auto = deps.policy.autoApprove.first(res.relative);
+  if (auto) return result(decision('allow', 'auto-approved', ruleText(auto), `${res.relative} matches ${ruleText(auto)}.`), target);
+  return result(decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`), target);
+}
+
+/** For list_files/search_text results: inside the workspace and outside denyRead. */
+export function canRead(deps: PathDeps, absPath: string): boolean {
+  const root = deps.ctx.roots[0]?.path ?? '/';
+  const res = resolvePath(absPath, root, deps.ctx);
+  return res.kind === 'inside' && deniedReadRule(deps.policy, res) === null;
+}

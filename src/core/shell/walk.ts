@@ -1,0 +1,143 @@
+import type { ShellParser, ShellSyntaxNode } from '../policy/guard';
+import type { ParsedCommandLine, ShellRedirect, ShellWord, SimpleCommand } from './syntax';
+import { evaluateWord } from './words';
+
+/** Node kinds that only group commands: walked through, and allowed. */
+const STRUCTURE = new Set([
+  'program', 'list', 'pipeline', 'subshell', 'compound_statement', 'negated_command', 'redirected_statement', 'comment',
+]);
+
+/** Node kinds that make up words: evaluated by `evaluateWord`, walked only to find nested commands. */
+const WORD_PARTS = new Set([
+  'command_name', 'word', 'number', 'raw_string', 'string', 'string_content', 'concatenation', 'file_descriptor',
+  'heredoc_start', 'heredoc_end', 'heredoc_content', 'heredoc_body', 'variable_name',
+]);
+
+/** Node kinds we understand that keep a line from being auto-allowed; still walked so deny rules see inside. */
+const CONSTRUCTS: Record<string, string> = {
+  command_substitution: 'command substitution',
+  process_substitution: 'process substitution',
+  simple_expansion: 'parameter expansion',
+  expansion: 'parameter expansion',
+  arithmetic_expansion: 'arithmetic expansion',
+  ansi_c_string: "ANSI-C quoting ($'…')",
+  translated_string: 'translated string',
+  function_definition: 'function definition',
+  if_statement: 'if statement',
+  elif_clause: 'if statement',
+  else_clause: 'if statement',
+  for_statement: 'for loop',
+  c_style_for_statement: 'for loop',
+  while_statement: 'while loop',
+  do_group: 'loop body',
+  case_statement: 'case statement',
+  case_item: 'case statement',
+  test_command: 'test expression',
+  declaration_command: 'declaration (export, local, declare…)',
+  unset_command: 'unset',
+  variable_assignment: 'variable assignment',
+  variable_assignments: 'variable assignment',
+  brace_expression: 'brace expansion',
+};
+
+const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+
+/** Separators bash does not know but a reader sees as line breaks; they split commands for us. */
+const ODD_SEPARATORS = /[\r\u2028\u2029\u0085\v\f]/;
+const ODD_SEPARATORS_ALL = new RegExp(ODD_SEPARATORS.source, 'g');
+/** Control and invisible characters that can hide what a line does. */
+// eslint-disable-next-line no-control-regex -- spotting control characters is the point
+const HIDDEN = /[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+interface State {
+  commands: SimpleCommand[];
+  redirects: ShellRedirect[];
+  constructs: string[];
+  parseError: boolean;
+}
+
+function note(st: State, reason: string): void {
+  if (!st.constructs.includes(reason)) st.constructs.push(reason);
+}
+
+function buildCommand(node: ShellSyntaxNode, nested: boolean, st: State): SimpleCommand {
+  const words: ShellWord[] = [];
+  const scratch: string[] = [];
+  let assignments = 0;
+  for (const c of node.namedChildren) {
+    if (c.type === 'variable_assignment') assignments += 1;
+    else if (c.type === 'command_name') {
+      const inner = c.namedChildren[0];
+      if (inner) words.push(evaluateWord(inner, scratch));
+    } else if (!REDIRECTS.has(c.type) && c.type !== 'comment') words.push(evaluateWord(c, scratch));
+  }
+  if (assignments > 0) note(st, 'environment assignment before a command');
+  if (words.some((w) => w.brace)) note(st, 'brace expansion');
+  const literal = words.length > 0 && words.every((w) => w.value !== null);
+  const denyArgv: string[] = [];
+  for (const w of words) {
+    if (w.denyValue === null) break;
+    denyArgv.push(w.denyValue);
+  }
+  return {
+    text: node.text,
+    words,
+    argv: literal ? words.map((w) => w.value ?? '') : null,
+    denyArgv,
+    assignments,
+    nested,
+  };
+}
+
+function buildRedirect(node: ShellSyntaxNode): ShellRedirect {
+  const operator = node.children.filter((c) => !c.isNamed).map((c) => c.text).join('');
+  const fd = node.namedChildren.find((c) => c.type === 'file_descriptor')?.text ?? null;
+  if (node.type === 'heredoc_redirect') {
+    const start = node.namedChildren.find((c) => c.type === 'heredoc_start')?.text ?? '';
+    const body = node.namedChildren.find((c) => c.type === 'heredoc_body');
+    const quoted = /['"\\]/.test(start);
+    const literalBody = quoted || !body || body.namedChildren.every((c) => c.type === 'heredoc_content');
+    return { kind: 'heredoc', operator: operator || '<<', fd, target: null, literalBody, text: node.text };
+  }
+  const dest = node.childForFieldName('destination') ?? node.namedChildren.filter((c) => c.type !== 'file_descriptor').at(-1) ?? null;
+  const target = dest ? evaluateWord(dest, []) : null;
+  return { kind: node.type === 'herestring_redirect' ? 'herestring' : 'file', operator, fd, target, literalBody: true, text: node.text };
+}
+
+function walk(node: ShellSyntaxNode, nested: boolean, st: State): void {
+  if (node.type === 'ERROR' || node.isMissing) st.parseError = true;
+  let inner = nested;
+  if (node.type === 'command') st.commands.push(buildCommand(node, nested, st));
+  else if (REDIRECTS.has(node.type)) st.redirects.push(buildRedirect(node));
+  else if (node.isNamed && !STRUCTURE.has(node.type) && !WORD_PARTS.has(node.type) && node.type !== 'ERROR') {
+    note(st, CONSTRUCTS[node.type] ?? `unsupported shell syntax (${node.type})`);
+    inner = true;
+  }
+  for (const child of node.children) walk(child, inner, st);
+}
+
+/**
+ * Parses a command line into its simple commands (at any depth), its
+ * redirections and the constructs that stop it from being auto-allowed.
+ * Never throws: a parser failure is reported as `parseError`.
+ */
+export function parseCommandLine(parser: ShellParser, line: string): ParsedCommandLine {
+  const st: State = { commands: [], redirects: [], constructs: [], parseError: false };
+  if (ODD_SEPARATORS.test(line)) note(st, 'unusual line separator');
+  if (HIDDEN.test(line)) note(st, 'control or invisible character');
+  let text = line.replace(ODD_SEPARATORS_ALL, '\n');
+  if (text.includes('\\\n')) {
+    note(st, 'line continuation');
+    text = text.replace(/\\\n/g, '');
+  }
+  try {
+    parser.parse(text, (root) => {
+      if (root.hasError) st.parseError = true;
+      walk(root, false, st);
+    });
+  } catch {
+    st.parseError = true;
+  }
+  if (st.commands.length === 0 && !st.parseError && st.constructs.length === 0) st.parseError = text.trim() === '';
+  return st;
+}

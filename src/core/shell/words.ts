@@ -1,0 +1,102 @@
+import type { ShellSyntaxNode } from '../policy/guard';
+import { decodeAnsiC } from './ansiC';
+import type { ShellWord } from './syntax';
+
+interface Part {
+  value: string | null;
+  denyValue: string | null;
+  glob: boolean;
+  brace: boolean;
+  tilde: boolean;
+}
+
+const NON_LITERAL: Record<string, string> = {
+  simple_expansion: 'parameter expansion',
+  expansion: 'parameter expansion',
+  command_substitution: 'command substitution',
+  process_substitution: 'process substitution',
+  arithmetic_expansion: 'arithmetic expansion',
+  translated_string: 'translated string',
+};
+
+/** Removes backslash escapes from an unquoted word; reports unescaped glob and brace characters. */
+function unquotedWord(text: string, first: boolean): Part {
+  let value = '';
+  let glob = false;
+  let brace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (c === '\\') {
+      i += 1;
+      if (i < text.length && text[i] !== '\n') value += text[i];
+      continue;
+    }
+    if (c === '*' || c === '?' || c === '[') glob = true;
+    if (c === '{' || c === '}') brace = true;
+    value += c;
+  }
+  const tilde = first && (text === '~' || text.startsWith('~/'));
+  // `~user`, `~+`, `~-` expand to something we do not know.
+  const otherTilde = first && text.startsWith('~') && !tilde;
+  return otherTilde
+    ? { value: null, denyValue: null, glob, brace, tilde: false }
+    : { value, denyValue: value, glob, brace, tilde };
+}
+
+/** Content of a double-quoted string: only `\$ \` \" \\ \newline` are escapes there. */
+function doubleQuoted(node: ShellSyntaxNode, reasons: string[]): Part {
+  if (node.text.startsWith('$')) {
+    reasons.push('translated string ($"…")');
+    return { value: null, denyValue: null, glob: false, brace: false, tilde: false };
+  }
+  let value = '';
+  let literal = true;
+  for (const child of node.namedChildren) {
+    if (child.type === 'string_content') {
+      value += child.text.replace(/\\([$`"\\\n])/g, (_m, ch: string) => (ch === '\n' ? '' : ch));
+    } else {
+      literal = false;
+      reasons.push(NON_LITERAL[child.type] ?? `unsupported syntax in a string (${child.type})`);
+    }
+  }
+  return literal
+    ? { value, denyValue: value, glob: false, brace: false, tilde: false }
+    : { value: null, denyValue: null, glob: false, brace: false, tilde: false };
+}
+
+function part(node: ShellSyntaxNode, first: boolean, reasons: string[]): Part {
+  switch (node.type) {
+    case 'word':
+      return unquotedWord(node.text, first);
+    case 'number':
+      return { value: node.text, denyValue: node.text, glob: false, brace: false, tilde: false };
+    case 'raw_string':
+      return { value: node.text.slice(1, -1), denyValue: node.text.slice(1, -1), glob: false, brace: false, tilde: false };
+    case 'string':
+      return doubleQuoted(node, reasons);
+    case 'ansi_c_string':
+      reasons.push("ANSI-C quoting ($'…')");
+      return { value: null, denyValue: decodeAnsiC(node.text), glob: false, brace: false, tilde: false };
+    case 'concatenation': {
+      const parts = node.children.map((c, i) => part(c, first && i === 0, reasons));
+      const join = (pick: (p: Part) => string | null): string | null =>
+        parts.every((p) => pick(p) !== null) ? parts.map((p) => pick(p)).join('') : null;
+      return {
+        value: join((p) => p.value),
+        denyValue: join((p) => p.denyValue),
+        glob: parts.some((p) => p.glob),
+        brace: parts.some((p) => p.brace),
+        tilde: parts[0]?.tilde ?? false,
+      };
+    }
+    default:
+      reasons.push(NON_LITERAL[node.type] ?? `unsupported word syntax (${node.type})`);
+      return { value: null, denyValue: null, glob: false, brace: false, tilde: false };
+  }
+}
+
+/** Evaluates one argument node to a word; pushes why it is not literal onto `reasons`. */
+export function evaluateWord(node: ShellSyntaxNode, reasons: string[]): ShellWord {
+  const p = part(node, true, reasons);
+  return { text: node.text, ...p };
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { Language, Parser, type Node } from '@vscode/tree-sitter-wasm';
+import type { ShellParser, ShellSyntaxNode } from '../core/policy/guard';
+
+/**
+ * Loads the tree-sitter runtime and the bash grammar from `wasmDir` (in the
+ * bundle: `dist/`, beside `cli.js`/`extension.js`; in tests:
+ * `wasmDirFromNodeModules()`), once. The returned parser is synchronous.
+ */
+export async function loadShellParser(wasmDir: string): Promise<ShellParser> {
+  await Parser.init({ locateFile: (file: string) => join(wasmDir, file) });
+  const bash = await Language.load(join(wasmDir, 'tree-sitter-bash.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(bash);
+  return {
+    parse<T>(commandLine: string, use: (root: ShellSyntaxNode) => T): T {
+      parser.reset();
+      const tree = parser.parse(commandLine);
+      if (!tree) throw new Error('the shell parser returned no tree');
+      try {
+        return use(tree.rootNode as Node & ShellSyntaxNode);
+      } finally {
+        tree.delete();
+      }
+    },
+  };
+}
+
+/** The folder of `@vscode/tree-sitter-wasm`'s wasm files inside node_modules (tests, tools). */
+export function wasmDirFromNodeModules(): string {
+  return require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.wasm').replace(/tree-sitter\.wasm$/, '');
+}
