@@ -47,9 +47,19 @@ export interface RunResult {
   readonly fullAccess: boolean;
 }
 
+/** Thrown by a runner that will not run a request (no approval for an unsandboxed run, disposed, invalid input). */
+export class RunnerRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunnerRefusedError';
+  }
+}
+
 export interface CommandRunner {
   readonly kind: SandboxKind;
   run(request: RunRequest): Promise<RunResult>;
+  /** Applies new workspace settings (write roots, hidden paths, allowed hosts) to later runs. */
+  updateConfig?(config: SandboxConfig): Promise<void>;
   dispose(): Promise<void>;
 }
 

@@ -76,6 +76,8 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string, cwdRel
   if (danger) constructs.push(danger);
   for (const w of cmd.words.slice(1)) {
     const v = w.value ?? '';
+    if (/[\n\r]/.test(v)) constructs.push('an argument with a line break in it');
+    if (v.includes('`') || v.includes('$(')) constructs.push('an argument holding shell code (` or $()');
     if (w.glob) {
       const risk = globRisk(deps, w, cwdRel);
       if (risk) constructs.push(risk);

@@ -7,10 +7,17 @@ import { programName } from './wrappers';
  */
 type Check = (args: readonly string[]) => string | null;
 
+/**
+ * Whether any argument is one of `names`: exactly, as `--long=value`, or as
+ * an unambiguous-looking abbreviation of a long option (`--compress-p`,
+ * `--co`), since GNU getopt accepts those.
+ */
 const has = (args: readonly string[], ...names: string[]): string | null => {
   for (const a of args) {
+    const name = a.startsWith('--') ? a.split('=')[0] ?? a : a;
     for (const n of names) {
-      if (a === n || (n.startsWith('--') && a.startsWith(`${n}=`))) return n;
+      if (a === n) return n;
+      if (n.startsWith('--') && name.length >= 4 && n.startsWith(name)) return n;
     }
   }
   return null;
@@ -46,29 +53,24 @@ function sedScriptIsSafe(script: string): boolean {
 }
 
 function sed(args: readonly string[]): string | null {
-  if (has(args, '--in-place') || hasShort(args, 'i')) return 'sed -i (in-place edit)';
+  if (has(args, '--in-place') || hasShort(args, 'i') || hasShort(args, 'I')) return 'sed -i (in-place edit)';
   if (has(args, '--file') || hasShort(args, 'f', true)) return 'sed -f (script from a file)';
-  const scripts: string[] = [];
-  let sawE = false;
+  if (has(args, '-e', '--expression') || args.some((a) => /^-[a-zA-Z]*e/.test(a) && !a.startsWith('--'))) {
+    return 'sed -e (scripts spread over several words)';
+  }
+  const valued = new Set(['-l', '--line-length']);
+  const script = args.find((a, i) => !a.startsWith('-') && !valued.has(args[i - 1] ?? ''));
+  return script === undefined || sedScriptIsSafe(script) ? null : 'sed script with e/w/r commands or flags we cannot prove safe';
+}
+
+function sort(args: readonly string[]): string | null {
+  if (has(args, '--compress-program', '-o', '--output')) return 'sort --compress-program / -o';
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
-    if (a === '-e' || a === '--expression') {
-      scripts.push(args[i + 1] ?? '');
-      sawE = true;
-      i += 1;
-    } else if (a.startsWith('--expression=')) {
-      scripts.push(a.slice(13));
-      sawE = true;
-    } else if (a.startsWith('-e') && a.length > 2) {
-      scripts.push(a.slice(2));
-      sawE = true;
-    }
+    const size = a === '-S' ? args[i + 1] : a.startsWith('-S') ? a.slice(2) : a.startsWith('--buffer-size=') ? a.slice(14) : null;
+    if (size !== null && size !== undefined && /[gtpezy%]$/i.test(size)) return 'sort -S (a huge buffer)';
   }
-  if (!sawE) {
-    const first = args.find((a) => !a.startsWith('-'));
-    if (first !== undefined) scripts.push(first);
-  }
-  return scripts.every(sedScriptIsSafe) ? null : 'sed script with e/w/r commands or flags we cannot prove safe';
+  return null;
 }
 
 function awk(args: readonly string[]): string | null {
@@ -85,20 +87,40 @@ function find(args: readonly string[]): string | null {
   return bad ? `find ${bad}` : null;
 }
 
-/** git options that run programs or write files, anywhere on the line; `-c` only before the subcommand. */
-function git(args: readonly string[]): string | null {
-  for (const a of args) {
-    if (a === '-c' || (a.startsWith('-c') && a.includes('=') && !a.startsWith('--'))) return 'git -c (configuration on the command line)';
-    if (!a.startsWith('-')) break;
-    if (a === '-C' || a === '--git-dir' || a === '--work-tree' || a === '--namespace') continue;
+const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--list-cmds']);
+
+/** A `git grep` short-option cluster holding -O, -f or -P before any option that takes the rest as its value. */
+function gitGrepShortIsRisky(a: string): boolean {
+  if (!/^-[^-]/.test(a)) return false;
+  for (const c of a.slice(1)) {
+    if (c === 'O' || c === 'f' || c === 'P') return true;
+    if ('eABCm'.includes(c)) return false;
   }
+  return false;
+}
+
+/** git options that run programs or write files; `-c` among the global options. */
+function git(args: readonly string[]): string | null {
+  let i = 0;
+  for (; i < args.length && (args[i] ?? '').startsWith('-'); i++) {
+    const a = args[i] ?? '';
+    if (a === '-c' || /^-c./.test(a)) return 'git -c (configuration on the command line)';
+    if (GIT_GLOBAL_WITH_VALUE.has(a)) i += 1;
+  }
+  const sub = args[i];
+  const rest = args.slice(i + 1);
   const bad = has(
     args, '--config-env', '--exec-path', '--upload-pack', '--receive-pack', '--output', '--ext-diff', '--textconv',
     '--open-files-in-pager', '--exec', '--upload-archive', '--remote', '--template', '--config',
   );
   if (bad) return `git ${bad}`;
-  // `git grep -O[pager]` opens the matches in a program.
-  return startsWithAny(args, ['-O']) !== null ? 'git -O (open files in pager)' : null;
+  if (sub === 'grep') {
+    // `-O` opens matches in a program; pattern files and PCRE as the vscode defaults deny them.
+    if (rest.some(gitGrepShortIsRisky) || has(rest, '--file', '--perl-regexp')) {
+      return 'git grep -O/-f/-P';
+    }
+  }
+  return null;
 }
 
 function tar(args: readonly string[]): string | null {
@@ -135,7 +157,10 @@ function npm(args: readonly string[]): string | null {
 const DANGEROUS: Readonly<Record<string, Check>> = {
   find, git, sed, gsed: sed, awk, gawk: awk, mawk: awk, nawk: awk, busybox: () => 'busybox', tar, gtar: tar, bsdtar: tar,
   rg, fd, fdfind: fd, go, npm, pnpm: npm, yarn: npm, bun: npm,
-  sort: (a) => (has(a, '--compress-program', '-o', '--output') ? 'sort --compress-program / -o' : null),
+  sort,
+  date: (a) => (has(a, '-s', '--set') || a.some((x) => /^-[a-zA-Z]*s/.test(x)) ? 'date --set' : null),
+  tree: (a) => (has(a, '-o', '-R') ? 'tree -o (writes a file)' : null),
+  xxd: (a) => (a.filter((x) => !x.startsWith('-')).length >= 2 ? 'xxd with an output file' : null),
   rsync: (a) => (has(a, '-e', '--rsh', '--rsync-path') ? 'rsync -e' : null),
   ssh: (a) => (a.some((x) => /ProxyCommand|LocalCommand|PermitLocalCommand/i.test(x)) ? 'ssh ProxyCommand/LocalCommand' : null),
   scp: (a) => (a.some((x) => /ProxyCommand/i.test(x)) || has(a, '-S') ? 'scp -S / ProxyCommand' : null),

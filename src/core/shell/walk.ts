@@ -3,9 +3,7 @@ import type { ParsedCommandLine, ShellRedirect, ShellWord, SimpleCommand } from 
 import { evaluateWord } from './words';
 
 /** Node kinds that only group commands: walked through, and allowed. */
-const STRUCTURE = new Set([
-  'program', 'list', 'pipeline', 'subshell', 'compound_statement', 'negated_command', 'redirected_statement', 'comment',
-]);
+const STRUCTURE = new Set(['program', 'list', 'pipeline', 'negated_command', 'redirected_statement', 'comment']);
 
 /** Node kinds that make up words: evaluated by `evaluateWord`, walked only to find nested commands. */
 const WORD_PARTS = new Set([
@@ -15,6 +13,8 @@ const WORD_PARTS = new Set([
 
 /** Node kinds we understand that keep a line from being auto-allowed; still walked so deny rules see inside. */
 const CONSTRUCTS: Record<string, string> = {
+  subshell: 'subshell ( … )',
+  compound_statement: 'command group { … }',
   command_substitution: 'command substitution',
   process_substitution: 'process substitution',
   simple_expansion: 'parameter expansion',

@@ -49,16 +49,15 @@ function doubleQuoted(node: ShellSyntaxNode, reasons: string[]): Part {
     reasons.push('translated string ($"…")');
     return { value: null, denyValue: null, glob: false, brace: false, tilde: false };
   }
-  let value = '';
   let literal = true;
   for (const child of node.namedChildren) {
-    if (child.type === 'string_content') {
-      value += child.text.replace(/\\([$`"\\\n])/g, (_m, ch: string) => (ch === '\n' ? '' : ch));
-    } else {
+    if (child.type !== 'string_content') {
       literal = false;
       reasons.push(NON_LITERAL[child.type] ?? `unsupported syntax in a string (${child.type})`);
     }
   }
+  // The text between the quotes, not the string_content nodes: the grammar leaves line breaks out of those.
+  const value = node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, (_m, ch: string) => (ch === '\n' ? '' : ch));
   return literal
     ? { value, denyValue: value, glob: false, brace: false, tilde: false }
     : { value: null, denyValue: null, glob: false, brace: false, tilde: false };

@@ -1,0 +1,81 @@
+import type { ApprovalAnswer } from './approver';
+import type { Exit, PipelineDeps } from './pipeline';
+import type { AuditEventInput } from '../audit/event';
+import type { GuardResult } from '../policy/guard';
+import type { ValidCall } from '../tools/schemas';
+
+type Stop = { readonly kind: 'stop'; readonly exit: Omit<Exit, 'decision' | 'reason' | 'rule'> };
+type Go = {
+  readonly kind: 'run';
+  readonly call: ValidCall;
+  readonly decided: GuardResult;
+  readonly note: string;
+  readonly answer: NonNullable<AuditEventInput['answer']>;
+  readonly edits?: unknown;
+};
+
+function stop(text: string, answer: AuditEventInput['answer'], status: 'rejected' | 'denied' | 'error', edits?: unknown): Stop {
+  return { kind: 'stop', exit: { text, isError: true, wrap: false, approver: 'person', answer, outcome: { status }, ...(edits !== undefined ? { edits } : {}) } };
+}
+
+/** The call the person's edit describes, or why the edit cannot apply. */
+function editedCall(answer: Extract<ApprovalAnswer, { kind: 'approve-edited' }>, call: ValidCall): ValidCall | string {
+  if (call.tool === 'run_command') {
+    if (answer.command === undefined || answer.content !== undefined) return 'an edit of a command must carry the edited command only';
+    return { tool: 'run_command', input: { ...call.input, command: answer.command } };
+  }
+  if (call.tool === 'write_file' || call.tool === 'edit_file') {
+    if (answer.content === undefined || answer.command !== undefined) return 'an edit of a file change must carry the edited content only';
+    return { tool: 'write_file', input: { path: call.input.path, content: answer.content } };
+  }
+  return `${call.tool} calls cannot be edited`;
+}
+
+/**
+ * Turns a person's answer into what runs. An edited call is decided again by
+ * the guard: a denial stands, whoever proposed it.
+ */
+export function resolveAnswer(
+  answer: ApprovalAnswer,
+  call: ValidCall,
+  decided: GuardResult,
+  shape: { key: string; description: string } | { refused: string },
+  deps: Pick<PipelineDeps, 'guard' | 'grants'>,
+): Stop | Go {
+  switch (answer.kind) {
+    case 'reject':
+      return stop(
+        `The person rejected this call.${answer.feedback ? ` Their feedback: ${answer.feedback}` : ''} Do not retry it in another form; adjust your plan or ask.`,
+        'rejected',
+        'rejected',
+      );
+    case 'approve':
+      return { kind: 'run', call, decided, note: '', answer: 'approved' };
+    case 'approve-for-session':
+      if ('key' in shape) {
+        deps.grants.add({ key: shape.key, tool: call.tool, description: shape.description });
+        return { kind: 'run', call, decided, note: '', answer: 'approved-for-session' };
+      }
+      return { kind: 'run', call, decided, note: '', answer: 'approved' };
+    case 'approve-edited': {
+      const edited = editedCall(answer, call);
+      const edits = answer.command !== undefined ? { command: answer.command } : { content: answer.content };
+      if (typeof edited === 'string') return stop(`Warden did not run the call: the approval's edit was not usable (${edited}).`, 'approved-edited', 'error', edits);
+      let again: GuardResult;
+      try {
+        again = deps.guard.decide(edited);
+      } catch (err) {
+        return stop(`Warden did not run the edited call: the guard failed (${err instanceof Error ? err.message : String(err)}).`, 'approved-edited', 'denied', edits);
+      }
+      if (again.decision === 'deny') {
+        const rule = again.rule ? `, rule ${again.rule}` : '';
+        return stop(`The person edited this call, and Warden denied the edited version (${again.reason}${rule}): ${again.message}`, 'approved-edited', 'denied', edits);
+      }
+      const what =
+        edited.tool === 'run_command'
+          ? `The person edited the command before approving it; this ran instead: ${edited.input.command}`
+          : `The person edited the change before approving it; the file now holds their version (${edited.tool === 'write_file' ? edited.input.content.length : 0} characters), not yours. Read it before further edits.`;
+      return { kind: 'run', call: edited, decided: again, note: what, answer: 'approved-edited', edits };
+    }
+  }
+}

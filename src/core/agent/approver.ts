@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { Decision } from '../policy/decision';
+import type { ToolName } from '../tools/schemas';
+import type { ToolPlan } from '../tools/tool';
+
+/**
+ * The port through which a person approves a tool call: the VS Code diff and
+ * command panes, the CLI's terminal prompt. Every string in the request has
+ * been redacted and neutralised (hidden characters made visible) already.
+ */
+export interface ApprovalRequest {
+  readonly callId: string;
+  readonly tool: ToolName;
+  readonly input: unknown;
+  readonly decision: Decision;
+  readonly plan: ToolPlan;
+  /** Whether "approve for this session" may be offered for this call, and what it would cover. */
+  readonly sessionGrant: { readonly allowed: boolean; readonly description: string };
+  /** Which edits the person may make: the new file content, or the command line. */
+  readonly editable: 'content' | 'command' | null;
+}
+
+export const approvalAnswerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('approve') }),
+  z.strictObject({ kind: z.literal('approve-edited'), content: z.string().max(5_000_000).optional(), command: z.string().min(1).max(20000).optional() }),
+  z.strictObject({ kind: z.literal('approve-for-session') }),
+  z.strictObject({ kind: z.literal('reject'), feedback: z.string().max(10_000).optional() }),
+]);
+
+export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
+
+export interface Approver {
+  /** Resolves with the person's answer; on abort, rejects or resolves with a reject. */
+  request(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer>;
+}
+
+/** An approver that refuses everything a person would have to decide (CI, `--approve deny`). */
+export const denyingApprover: Approver = {
+  request: () => Promise.resolve({ kind: 'reject', feedback: 'No person is available to approve calls in this run (--approve deny).' }),
+};

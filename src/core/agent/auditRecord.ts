@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { AuditEventInput } from '../audit/event';
+import type { Redactor } from '../secrets/redactor';
+import { sanitise } from './untrusted';
+
+/** Who this session is, for every audit event. */
+export interface AuditIdentity {
+  readonly sessionId: string;
+  readonly workspace: string;
+  readonly user: string;
+  readonly model: string | null;
+}
+
+const INLINE_MAX = 2000;
+
+/** Large text becomes `{sha256, bytes, preview}`; the hash is of the redacted text. */
+function summariseText(text: string): unknown {
+  if (text.length <= INLINE_MAX) return text;
+  return {
+    sha256: createHash('sha256').update(text).digest('hex'),
+    bytes: new TextEncoder().encode(text).length,
+    preview: text.slice(0, 200),
+  };
+}
+
+/** A redacted, size-bounded copy of a tool input for the audit log. */
+export function auditInput(input: unknown, redactor: Redactor): unknown {
+  if (typeof input === 'string') return summariseText(sanitise(input, redactor));
+  if (Array.isArray(input)) return input.map((v) => auditInput(v, redactor));
+  if (input !== null && typeof input === 'object') {
+    return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, auditInput(v, redactor)]));
+  }
+  return input;
+}
+
+export type ToolCallAudit = Pick<AuditEventInput, 'tool' | 'decision' | 'reason' | 'rule' | 'approver' | 'answer' | 'outcome'> & {
+  readonly input: unknown;
+  readonly edits?: unknown;
+  readonly diff?: string;
+};
+
+export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor: Redactor): AuditEventInput {
+  const input = auditInput(call.input, redactor);
+  const withDiff = call.diff !== undefined && input !== null && typeof input === 'object' ? { ...input, diff: sanitise(call.diff, redactor) } : input;
+  return {
+    kind: 'tool_call',
+    sessionId: who.sessionId,
+    workspace: who.workspace,
+    actor: { user: who.user, model: who.model },
+    tool: call.tool,
+    input: withDiff,
+    decision: call.decision,
+    reason: call.reason,
+    rule: call.rule,
+    approver: call.approver,
+    answer: call.answer,
+    edits: call.edits === undefined ? null : auditInput(call.edits, redactor),
+    outcome: call.outcome
+      ? { ...call.outcome, ...(call.outcome.error !== undefined ? { error: sanitise(call.outcome.error, redactor).slice(0, INLINE_MAX) } : {}) }
+      : null,
+  };
+}
+
+export function sessionEvent(who: AuditIdentity, note: string, redactor: Redactor): AuditEventInput {
+  return {
+    kind: 'session',
+    sessionId: who.sessionId,
+    workspace: who.workspace,
+    actor: { user: who.user, model: who.model },
+    tool: null,
+    input: null,
+    decision: null,
+    reason: null,
+    rule: null,
+    approver: null,
+    answer: null,
+    edits: null,
+    outcome: null,
+    note: sanitise(note, redactor),
+  };
+}

@@ -1,0 +1,32 @@
+import type { ModelErrorKind, Usage } from './model';
+import type { ApprovalAnswer } from './approver';
+import type { Verdict } from '../policy/decision';
+
+/** How a task ended. `limit` covers max turns, max cost and max_tokens with nothing to continue. */
+export type AgentStatus = 'done' | 'limit' | 'error' | 'cancelled' | 'refused';
+
+export interface AgentOutcome {
+  readonly status: AgentStatus;
+  readonly message: string;
+  readonly turns: number;
+  readonly usage: Usage;
+  /** Estimated USD, or null when the model's price is unknown. */
+  readonly costUsd: number | null;
+  readonly errorKind?: ModelErrorKind;
+}
+
+/** What the CLI and the chat view render. Every string is already redacted and neutralised. */
+export type AgentEvent =
+  | { readonly type: 'turn_start'; readonly turn: number }
+  | { readonly type: 'text_delta'; readonly text: string }
+  | { readonly type: 'model_retry'; readonly attempt: number; readonly delayMs: number; readonly why: string }
+  | { readonly type: 'tool_proposed'; readonly callId: string; readonly tool: string; readonly input: unknown }
+  | { readonly type: 'tool_decided'; readonly callId: string; readonly tool: string; readonly decision: Verdict; readonly reason: string; readonly rule: string | null; readonly message: string }
+  | { readonly type: 'tool_answered'; readonly callId: string; readonly answer: ApprovalAnswer['kind'] | 'session-grant'; readonly note: string }
+  | { readonly type: 'tool_output'; readonly callId: string; readonly stream: 'stdout' | 'stderr'; readonly chunk: string }
+  | { readonly type: 'tool_result'; readonly callId: string; readonly tool: string; readonly isError: boolean; readonly status: string; readonly preview: string }
+  | { readonly type: 'usage'; readonly turn: number; readonly usage: Usage; readonly total: Usage; readonly costUsd: number | null; readonly maxCostUsd: number }
+  | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'done'; readonly outcome: AgentOutcome };
+
+export type AgentEvents = (event: AgentEvent) => void;

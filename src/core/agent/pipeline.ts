@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { approvalAnswerSchema, type ApprovalAnswer, type Approver } from './approver';
+import { toolCallEvent, type AuditIdentity, type ToolCallAudit } from './auditRecord';
+import { neutralise } from '../text/neutralise';
+import { grantShape, type SessionGrants } from './sessionGrants';
+import { sanitise, sanitiseValue, toolResultText } from './untrusted';
+import type { AgentEvents } from './events';
+import type { AuditSink } from '../audit/event';
+import type { Guard, GuardResult } from '../policy/guard';
+import type { Redactor } from '../secrets/redactor';
+import { toolModule } from '../tools/registry';
+import { isToolName, type ToolName, type ValidCall } from '../tools/schemas';
+import type { ToolContext, ToolOutcome, ToolPlan } from '../tools/tool';
+import { resolveAnswer } from './approvalFlow';
+
+/** Everything one tool call needs; built once per task. */
+export interface PipelineDeps {
+  readonly guard: Guard;
+  readonly approver: Approver;
+  readonly grants: SessionGrants;
+  readonly audit: AuditSink;
+  readonly redactor: Redactor;
+  readonly tools: ToolContext;
+  /** Tools offered to the model; any other name is denied as unknown. */
+  readonly enabledTools: ReadonlySet<ToolName>;
+  readonly events: AgentEvents;
+  readonly identity: AuditIdentity;
+  /** Characters of one tool result the model sees (after redaction and neutralisation). */
+  readonly maxResultChars: number;
+  /** A fresh unguessable id per result, for the untrusted-data block's end marker. */
+  readonly newNonce: () => string;
+}
+
+export interface ToolCallRequest {
+  readonly id: string;
+  readonly name: string;
+  readonly input: unknown;
+  /** Set when the model's input JSON did not parse. */
+  readonly inputError: string | null;
+}
+
+export interface ToolCallResult {
+  readonly content: string;
+  readonly isError: boolean;
+}
+
+/** How a call left the pipeline: what the model is told and what the audit log records. */
+export type Exit = Omit<ToolCallAudit, 'tool' | 'input'> & {
+  readonly text: string;
+  readonly isError: boolean;
+  /** Tool output is wrapped as untrusted data; Warden's own messages are not. */
+  readonly wrap: boolean;
+  /** Warden's note before the data block (e.g. that a person edited the call). */
+  readonly prefix?: string;
+};
+
+function denied(decided: Pick<GuardResult, 'decision' | 'reason' | 'rule' | 'message'>): Exit {
+  const rule = decided.rule ? `, rule ${decided.rule}` : '';
+  return {
+    text: `Warden denied this call (${decided.reason}${rule}): ${decided.message}`,
+    isError: true,
+    wrap: false,
+    decision: 'deny',
+    reason: decided.reason,
+    rule: decided.rule,
+    approver: 'rule',
+    answer: null,
+    outcome: { status: 'denied' },
+  };
+}
+
+/** Steps 1–3 of the pipeline: known tool, valid input, guard decision. Never throws; fails closed. */
+export function decideCall(req: ToolCallRequest, deps: PipelineDeps): { call: ValidCall; decided: GuardResult } | { exit: Exit } {
+  if (!isToolName(req.name) || !deps.enabledTools.has(req.name)) {
+    return { exit: denied({ decision: 'deny', reason: 'unknown-tool', rule: null, message: `There is no tool named ${JSON.stringify(req.name)} here.` }) };
+  }
+  if (req.inputError !== null) {
+    return { exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: `The input was not valid JSON (${req.inputError}).` }) };
+  }
+  const tool = toolModule(req.name);
+  const parsed = tool.schema.safeParse(req.input);
+  if (!parsed.success) {
+    return { exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: `The input does not fit ${req.name}'s schema: ${z.prettifyError(parsed.error)}` }) };
+  }
+  const call = { tool: req.name, input: parsed.data } as ValidCall;
+  let decided: GuardResult;
+  try {
+    decided = deps.guard.decide(call);
+  } catch (err) {
+    return { exit: denied({ decision: 'deny', reason: 'policy-invalid', rule: null, message: `The guard failed (${err instanceof Error ? err.message : String(err)}); failing closed.` }) };
+  }
+  return { call, decided };
+}
+
+async function runTool(call: ValidCall, decided: GuardResult, plan: ToolPlan, approvedByPerson: boolean, req: ToolCallRequest, deps: PipelineDeps, signal: AbortSignal): Promise<ToolOutcome> {
+  if (signal.aborted) return { text: 'Cancelled before it ran.', isError: true, status: 'cancelled' };
+  const streams = { stdout: deps.redactor.stream(), stderr: deps.redactor.stream() };
+  const onOutput = (chunk: string, stream: 'stdout' | 'stderr'): void => {
+    const safe = streams[stream].push(chunk);
+    if (safe) deps.events({ type: 'tool_output', callId: req.id, stream, chunk: neutralise(safe) });
+  };
+  try {
+    const tool = toolModule(call.tool);
+    return await tool.run(call.input, decided, deps.tools, { signal, approvedByPerson, onOutput }, plan);
+  } catch (err) {
+    if (signal.aborted) return { text: 'Cancelled while running; a write either happened whole or not at all.', isError: true, status: 'cancelled' };
+    return { text: `The tool failed: ${err instanceof Error ? err.message : String(err)}`, isError: true, status: 'error' };
+  } finally {
+    for (const s of ['stdout', 'stderr'] as const) {
+      const rest = streams[s].flush();
+      if (rest) deps.events({ type: 'tool_output', callId: req.id, stream: s, chunk: neutralise(rest) });
+    }
+  }
+}
+
+/** Steps 4–6: plan, approval, run. Returns the exit to audit. */
+async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: GuardResult, deps: PipelineDeps, signal: AbortSignal): Promise<Exit> {
+  const base = { decision: decided.decision, reason: decided.reason, rule: decided.rule } as const;
+  const tool = toolModule(call.tool);
+  let plan: ToolPlan;
+  try {
+    plan = await tool.plan(call.input, decided, deps.tools);
+  } catch (err) {
+    plan = { kind: 'invalid', tool: call.tool, error: `Could not prepare the call: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (plan.kind === 'invalid') {
+    return { ...base, text: plan.error, isError: true, wrap: false, approver: 'rule', answer: null, outcome: { status: 'error', error: plan.error } };
+  }
+  let run = { call, decided, approvedByPerson: false, note: '' };
+  let person: Pick<Exit, 'approver' | 'answer' | 'edits'> = { approver: 'rule', answer: null };
+  if (decided.decision === 'ask') {
+    const shape = grantShape(call, decided);
+    if ('key' in shape && deps.grants.has(shape.key)) {
+      deps.events({ type: 'tool_answered', callId: req.id, answer: 'session-grant', note: `approved for this session: ${shape.description}` });
+      run = { ...run, approvedByPerson: true };
+      person = { approver: 'person', answer: 'approved-for-session' };
+    } else {
+      let answer: ApprovalAnswer;
+      try {
+        answer = approvalAnswerSchema.parse(
+          await deps.approver.request(
+            {
+              callId: req.id,
+              tool: call.tool,
+              input: sanitiseValue(call.input, deps.redactor),
+              decision: { decision: decided.decision, reason: decided.reason, rule: decided.rule, message: sanitise(decided.message, deps.redactor) },
+              plan: sanitiseValue(plan, deps.redactor) as ToolPlan,
+              sessionGrant: 'key' in shape ? { allowed: true, description: shape.description } : { allowed: false, description: shape.refused },
+              editable: call.tool === 'run_command' ? 'command' : call.tool === 'write_file' || call.tool === 'edit_file' ? 'content' : null,
+            },
+            signal,
+          ),
+        );
+      } catch (err) {
+        if (signal.aborted) return { ...base, text: 'Cancelled while waiting for approval.', isError: true, wrap: false, approver: 'person', answer: null, outcome: { status: 'cancelled' } };
+        answer = { kind: 'reject', feedback: `The approval could not be completed (${err instanceof Error ? err.message : String(err)}).` };
+      }
+      const resolved = resolveAnswer(answer, call, decided, shape, deps);
+      deps.events({ type: 'tool_answered', callId: req.id, answer: answer.kind, note: resolved.kind === 'run' ? resolved.note : resolved.exit.text });
+      if (resolved.kind === 'stop') return { ...base, ...resolved.exit };
+      run = { call: resolved.call, decided: resolved.decided, approvedByPerson: true, note: resolved.note };
+      person = { approver: 'person', answer: resolved.answer, ...(resolved.edits !== undefined ? { edits: resolved.edits } : {}) };
+    }
+  }
+  const outcome = await runTool(run.call, run.decided, plan, run.approvedByPerson, req, deps, signal);
+  return {
+    ...base,
+    ...person,
+    text: outcome.text,
+    isError: outcome.isError,
+    wrap: true,
+    ...(run.note ? { prefix: run.note } : {}),
+    ...(outcome.diff !== undefined ? { diff: outcome.diff } : {}),
+    outcome: {
+      status: outcome.status,
+      ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+      ...(outcome.bytes !== undefined ? { bytes: outcome.bytes } : {}),
+      ...(outcome.isError ? { error: outcome.text.slice(0, 500) } : {}),
+    },
+  };
+}
+
+/** The whole pipeline for one tool_use block: decide, approve, run, sanitise, audit (once, at every exit). */
+export async function handleToolCall(req: ToolCallRequest, deps: PipelineDeps, signal: AbortSignal): Promise<ToolCallResult> {
+  deps.events({ type: 'tool_proposed', callId: req.id, tool: neutralise(req.name), input: sanitiseValue(req.input, deps.redactor) });
+  const first = decideCall(req, deps);
+  let exit: Exit;
+  if ('exit' in first) {
+    exit = first.exit;
+  } else {
+    const d = first.decided;
+    deps.events({ type: 'tool_decided', callId: req.id, tool: first.call.tool, decision: d.decision, reason: d.reason, rule: d.rule, message: sanitise(d.message, deps.redactor) });
+    exit = d.decision === 'deny' ? denied(d) : await planApproveRun(req, first.call, d, deps, signal);
+  }
+  if ('exit' in first) {
+    const e = first.exit;
+    deps.events({ type: 'tool_decided', callId: req.id, tool: neutralise(req.name), decision: 'deny', reason: e.reason ?? 'invalid-input', rule: e.rule, message: sanitise(e.text, deps.redactor) });
+  }
+  await deps.audit.append(
+    toolCallEvent(
+      deps.identity,
+      { tool: req.name, input: req.input, decision: exit.decision, reason: exit.reason, rule: exit.rule, approver: exit.approver, answer: exit.answer, outcome: exit.outcome, ...(exit.edits !== undefined ? { edits: exit.edits } : {}), ...(exit.diff !== undefined ? { diff: exit.diff } : {}) },
+      deps.redactor,
+    ),
+  );
+  const body = exit.wrap
+    ? toolResultText(exit.text, { tool: req.name, nonce: deps.newNonce(), redactor: deps.redactor, maxChars: deps.maxResultChars })
+    : sanitise(exit.text, deps.redactor);
+  const content = exit.prefix ? `${sanitise(exit.prefix, deps.redactor)}\n${body}` : body;
+  deps.events({ type: 'tool_result', callId: req.id, tool: neutralise(req.name), isError: exit.isError, status: exit.outcome?.status ?? 'error', preview: sanitise(exit.text, deps.redactor).slice(0, 2000) });
+  return { content, isError: exit.isError };
+}

@@ -1,0 +1,86 @@
+import { toolInputSchemas, type ToolInput } from './schemas';
+import { fail, type ToolContext, type ToolModule, type ToolOutcome } from './tool';
+import type { RunResult } from '../exec/runner';
+import type { GuardResult } from '../policy/guard';
+
+const NOT_COMMAND = 'Warden refused: the guard gave no parsed command for this call, so nothing was run.';
+
+function timeoutMs(input: ToolInput<'run_command'>, ctx: ToolContext): number {
+  const asked = input.timeout_s === undefined ? ctx.limits.defaultTimeoutMs : input.timeout_s * 1000;
+  return Math.min(asked, ctx.limits.maxTimeoutMs);
+}
+
+function cwdOf(decided: GuardResult, ctx: ToolContext): string | null {
+  if (decided.details.kind !== 'command') return null;
+  return decided.details.cwd?.absolute ?? ctx.roots[0] ?? null;
+}
+
+export function formatRunResult(r: RunResult): ToolOutcome {
+  const head = r.cancelled
+    ? 'Command cancelled.'
+    : r.timedOut
+      ? 'Command timed out and was stopped.'
+      : `Exit code ${r.exitCode ?? 'none'}${r.signal ? ` (signal ${r.signal})` : ''}.`;
+  const parts = [head];
+  if (r.stdout) parts.push(`stdout:\n${r.stdout}`);
+  if (r.stderr) parts.push(`stderr:\n${r.stderr}`);
+  if (r.droppedBytes.stdout || r.droppedBytes.stderr) {
+    parts.push(`[output truncated: ${r.droppedBytes.stdout} stdout and ${r.droppedBytes.stderr} stderr bytes dropped]`);
+  }
+  if (!r.stdout && !r.stderr) parts.push('(no output)');
+  const status = r.cancelled ? 'cancelled' : r.timedOut ? 'timeout' : r.exitCode === 0 ? 'ok' : 'error';
+  return { text: parts.join('\n'), isError: status !== 'ok', status, exitCode: r.exitCode, bytes: r.stdout.length + r.stderr.length };
+}
+
+export const runCommandTool: ToolModule<'run_command'> = {
+  name: 'run_command',
+  description:
+    'Run a bash command line in the workspace (cwd relative to the root). Commands run in a sandbox with no network except allowed hosts. Read-only commands on the allow list run at once; anything else waits for a person. secrets names environment variables the command needs (only those the settings grant).',
+  schema: toolInputSchemas.run_command,
+  risk: 'execute',
+  plan(input, decided, ctx) {
+    const cwd = cwdOf(decided, ctx);
+    if (decided.details.kind !== 'command' || cwd === null) return Promise.resolve({ kind: 'invalid', tool: 'run_command', error: NOT_COMMAND });
+    const sandbox = ctx.runner?.kind ?? 'none';
+    return Promise.resolve({
+      kind: 'command',
+      tool: 'run_command',
+      command: input.command,
+      commands: decided.details.commands,
+      cwd,
+      secrets: decided.details.secrets,
+      sandbox,
+      hosts: sandbox === 'none' ? ['(no sandbox: full network access)'] : ctx.allowedHosts,
+      timeoutMs: timeoutMs(input, ctx),
+      summary: `Run ${JSON.stringify(input.command)}${sandbox === 'none' ? ' WITHOUT a sandbox (full access)' : ` in the ${sandbox} sandbox`}`,
+    });
+  },
+  async run(input, decided, ctx, facts) {
+    const cwd = cwdOf(decided, ctx);
+    if (decided.details.kind !== 'command' || cwd === null) return fail(NOT_COMMAND);
+    if (!ctx.runner) return fail('No command runner is available here, so the command was not run.');
+    if (ctx.runner.kind === 'none' && !facts.approvedByPerson) {
+      return fail('Warden refused: no sandbox works here, and only a command a person approved may run unsandboxed.');
+    }
+    const requested = input.secrets ?? [];
+    let secretEnv: Readonly<Record<string, string>> = {};
+    if (requested.length > 0) {
+      const granted = new Set(ctx.guard.secretsGrantedTo(input.command));
+      const refused = requested.filter((n) => !granted.has(n));
+      if (refused.length > 0) return fail(`Warden refused: warden.secrets does not grant ${refused.join(', ')} to this command.`);
+      if (!facts.approvedByPerson) return fail('Warden refused: a command receiving secrets needs a person’s approval.');
+      secretEnv = await ctx.secretValues(requested);
+    }
+    const result = await ctx.runner.run({
+      command: input.command,
+      cwd,
+      secretEnv,
+      timeoutMs: timeoutMs(input, ctx),
+      maxOutputBytes: ctx.limits.maxCommandOutputBytes,
+      approvedByPerson: facts.approvedByPerson,
+      signal: facts.signal,
+      ...(facts.onOutput ? { onOutput: facts.onOutput } : {}),
+    });
+    return formatRunResult(result);
+  },
+};

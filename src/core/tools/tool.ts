@@ -1,0 +1,128 @@
+import type { z } from 'zod';
+import type { CommandRunner, SandboxKind } from '../exec/runner';
+import type { Guard, GuardResult, ResolvedPath, SimpleCommandVerdict } from '../policy/guard';
+import type { Fetcher, WorkspaceFs } from './ports';
+import type { ToolClass, ToolInput, ToolName } from './schemas';
+
+/**
+ * Caps the tools apply (documented in the README of src/core/tools via these names):
+ * reads refuse files over `maxReadBytes`; every result is cut at `maxResultChars`
+ * by the pipeline; listings and searches stop at their own caps.
+ */
+export interface ToolLimits {
+  /** Largest file read_file/edit_file/search_text will open. */
+  readonly maxReadBytes: number;
+  /** Most entries list_files returns. */
+  readonly maxListEntries: number;
+  /** Most files search_text opens, and most matches it returns. */
+  readonly maxSearchFiles: number;
+  readonly maxSearchMatches: number;
+  /** Bytes kept per command output stream. */
+  readonly maxCommandOutputBytes: number;
+  /** Default and ceiling of a command's timeout. */
+  readonly defaultTimeoutMs: number;
+  readonly maxTimeoutMs: number;
+  readonly maxFetchBytes: number;
+  readonly fetchTimeoutMs: number;
+}
+
+export const DEFAULT_TOOL_LIMITS: ToolLimits = {
+  maxReadBytes: 2 * 1024 * 1024,
+  maxListEntries: 2000,
+  maxSearchFiles: 5000,
+  maxSearchMatches: 200,
+  maxCommandOutputBytes: 256 * 1024,
+  defaultTimeoutMs: 120_000,
+  maxTimeoutMs: 120_000,
+  maxFetchBytes: 1024 * 1024,
+  fetchTimeoutMs: 20_000,
+};
+
+/** Everything a tool may touch; built once per task by the wiring. */
+export interface ToolContext {
+  readonly fs: WorkspaceFs;
+  readonly fetcher: Fetcher | null;
+  readonly runner: CommandRunner | null;
+  readonly guard: Guard;
+  readonly roots: readonly string[];
+  readonly limits: ToolLimits;
+  /** Hosts a sandboxed command may reach (warden.network.allowedHosts), shown in command plans. */
+  readonly allowedHosts: readonly string[];
+  /** Values of the named secrets, read only at execution. Missing names are left out. */
+  readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+}
+
+/** Per-call facts the pipeline adds when it runs a tool. */
+export interface RunFacts {
+  readonly signal: AbortSignal;
+  /** True when a person approved this exact call (not a rule). */
+  readonly approvedByPerson: boolean;
+  readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+}
+
+/** What the approval pane shows. Strings are raw here; the pipeline neutralises and redacts before a person sees them. */
+export type ToolPlan =
+  | { readonly kind: 'read'; readonly tool: ToolName; readonly target: ResolvedPath; readonly summary: string }
+  | {
+      readonly kind: 'write';
+      readonly tool: ToolName;
+      readonly target: ResolvedPath;
+      /** null when the file does not exist yet. */
+      readonly oldContent: string | null;
+      /** null for a delete. */
+      readonly newContent: string | null;
+      readonly diff: string;
+      readonly summary: string;
+    }
+  | {
+      readonly kind: 'command';
+      readonly tool: 'run_command';
+      readonly command: string;
+      readonly commands: readonly SimpleCommandVerdict[];
+      readonly cwd: string;
+      readonly secrets: readonly string[];
+      readonly sandbox: SandboxKind;
+      readonly hosts: readonly string[];
+      readonly timeoutMs: number;
+      readonly summary: string;
+    }
+  | { readonly kind: 'fetch'; readonly tool: 'fetch_url'; readonly url: string; readonly host: string; readonly summary: string }
+  /** The plan could not be built (e.g. edit_file's old text is missing): the call fails without asking. */
+  | { readonly kind: 'invalid'; readonly tool: ToolName; readonly error: string };
+
+export type ToolStatus = 'ok' | 'error' | 'cancelled' | 'timeout';
+
+export interface ToolOutcome {
+  /** Raw text for the model (the pipeline redacts, neutralises, caps and wraps it). */
+  readonly text: string;
+  readonly isError: boolean;
+  readonly status: ToolStatus;
+  readonly exitCode?: number | null;
+  readonly bytes?: number;
+  /** A unified diff of what a write changed, for the audit log. */
+  readonly diff?: string;
+}
+
+export interface ToolModule<N extends ToolName = ToolName> {
+  readonly name: N;
+  readonly description: string;
+  readonly schema: z.ZodType<ToolInput<N>>;
+  readonly risk: ToolClass;
+  plan(input: ToolInput<N>, decided: GuardResult, ctx: ToolContext): Promise<ToolPlan>;
+  run(input: ToolInput<N>, decided: GuardResult, ctx: ToolContext, facts: RunFacts, planned: ToolPlan | null): Promise<ToolOutcome>;
+}
+
+export function ok(text: string, extra: Partial<ToolOutcome> = {}): ToolOutcome {
+  return { text, isError: false, status: 'ok', ...extra };
+}
+
+export function fail(text: string, extra: Partial<ToolOutcome> = {}): ToolOutcome {
+  return { text, isError: true, status: 'error', ...extra };
+}
+
+/** The resolved target the guard decided on; tools never act on the model's raw path. */
+export function resolvedTarget(decided: GuardResult): ResolvedPath | null {
+  return decided.details.kind === 'path' ? decided.details.target : null;
+}
+
+export const NO_TARGET = 'Warden refused: the guard gave no resolved path for this call, so nothing was done.';
