@@ -1,4 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
+import { runCheck } from './check';
+import { runAudit } from './audit';
 
 export interface CliIo {
   stdin: Readable;
@@ -20,15 +22,19 @@ export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   return Promise.resolve(dispatch(argv, io));
 }
 
-function dispatch(argv: readonly string[], io: CliIo): number {
+function dispatch(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [command] = argv;
   switch (command) {
+    case 'check':
+      return runCheck(argv.slice(1), io);
     case undefined:
     case 'help':
     case '--help':
     case '-h':
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
+    case 'audit':
+      return runAudit(argv.slice(1), io);
     default:
       io.stderr.write(`warden: unknown command '${command}'\n${USAGE}`);
       return 2;

@@ -27,9 +27,6 @@ const has = (args: readonly string[], ...names: string[]): string | null => {
 const hasShort = (args: readonly string[], letter: string, clusterOnly = false): boolean =>
   args.some((a) => /^-[A-Za-z]/.test(a) && !a.startsWith('--') && (clusterOnly ? /^-[A-Za-z]+$/.test(a) && a.includes(letter) : a.slice(1).includes(letter)));
 
-const startsWithAny = (args: readonly string[], prefixes: readonly string[]): string | null =>
-  args.find((a) => prefixes.some((p) => a.startsWith(p))) ?? null;
-
 /** sed scripts we can prove only print or substitute on stdout (no `e`, `w`, `W`, `r`, `R` commands or flags). */
 function sedScriptIsSafe(script: string): boolean {
   for (const piece of script.split(/[;\n]/)) {

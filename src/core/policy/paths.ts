@@ -27,7 +27,8 @@ export interface PathContext {
 }
 
 // eslint-disable-next-line no-control-regex -- spotting control characters is the point
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+/** Control characters, and the invisible and bidirectional ones that disguise a name in the approval pane. */
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 const MAX_LINKS = 40;
 
 interface Real {
@@ -81,12 +82,13 @@ function within(root: Root, abs: string): string | null {
 
 /** Resolves `input` against `base` (absolute; a workspace folder or a command's cwd). */
 export function resolvePath(input: string, base: string, ctx: PathContext): Resolution {
-  if (CONTROL.test(input)) return { kind: 'invalid', message: 'the path holds a NUL or control character' };
+  if (CONTROL.test(input)) return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
   let p = input.normalize('NFC').replace(/\\/g, '/');
   if (/^[A-Za-z]:/.test(p)) return { kind: 'invalid', message: 'a Windows drive path is not a path on this system' };
   if (p === '~' || p.startsWith('~/')) p = ctx.home + p.slice(1);
   else if (p.startsWith('~')) return { kind: 'invalid', message: 'only ~ and ~/ are understood, not ~user' };
-  const abs = posix.isAbsolute(p) ? p : posix.join(base, p);
+  // Not posix.join: it would fold `..` before the links in front of it are followed.
+  const abs = posix.isAbsolute(p) ? p : `${base}/${p}`;
   const segments = abs.split('/');
   const real = segments.includes('..')
     ? realWithDots('/', segments, ctx.probe)
