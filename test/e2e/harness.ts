@@ -1,0 +1,148 @@
+// Launches a real VS Code (code-server) with the packaged extension and a real
+// Chromium on it, for one test suite, and tears both down again.
+//
+//   const wb = await launchWorkbench({ suite: 'activation' });
+//   try { const chat = await wb.openWardenView(); … } finally { await wb.close(); }
+//
+// Every suite gets a fresh server on a free port, a fresh user-data dir,
+// extensions dir and browser profile (so SecretStorage starts empty), and a
+// copy of the fixture workspace it may change freely.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { loadCodeServer, REPO_ROOT, type RunningCodeServer } from './codeServer';
+import { ensureVsix } from './vsix';
+import { waitForWorkbench, Workbench } from './workbench';
+
+export const CHROMIUM_PATH = process.env.WARDEN_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+export const FIXTURE_WORKSPACE = join(REPO_ROOT, 'test', 'e2e', 'fixture-workspace');
+export const ARTIFACTS_ROOT = join(REPO_ROOT, 'test-results', 'e2e');
+
+export interface LaunchOptions {
+  /** Names the artifacts folder: test-results/e2e/<suite>/. */
+  suite: string;
+  /** Folder copied as the workspace (default: test/e2e/fixture-workspace). */
+  workspace?: string;
+  /** Extra environment for code-server and so for the extension host (e.g. ANTHROPIC_BASE_URL). */
+  env?: Record<string, string>;
+  /** User settings, merged over the quiet defaults (e.g. `warden.anthropic.baseUrl`). */
+  settings?: Record<string, unknown>;
+  /** false: Workspace Trust stays on, so the folder opens in Restricted Mode. Default true. */
+  trust?: boolean;
+  /** Viewport of the page. */
+  viewport?: { width: number; height: number };
+}
+
+/** Servers still running when the process exits are killed, whatever the tests did. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export class LaunchedWorkbench extends Workbench {
+  constructor(
+    private readonly context: BrowserContext,
+    readonly server: RunningCodeServer,
+    /** The workspace copy the workbench has open. */
+    readonly workspaceDir: string,
+    private readonly scratch: string,
+    artifactsDir: string,
+  ) {
+    super(context.pages()[0]!, server.userDataDir, artifactsDir);
+  }
+
+  private closed = false;
+
+  /** Copies the server's output and log folder to <artifactsDir>/server/. */
+  saveLogs(): void {
+    saveLogsTo(join(this.artifactsDir, 'server'), this.server);
+  }
+
+  /** Closes the browser and kills the server's process group; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const errors: unknown[] = [];
+    this.saveLogs();
+    await withTimeout(this.context.close(), 10_000).catch((e: unknown) => errors.push(e));
+    await this.server.stop().catch((e: unknown) => errors.push(e));
+    if (this.server.pid !== undefined) running.delete(this.server.pid);
+    rmSync(this.scratch, { recursive: true, force: true });
+    if (errors.length > 0) throw new AggregateError(errors, 'closing the workbench');
+  }
+}
+
+/** Keeps the server's output and logs with the screenshots, for reading after a failed run. */
+function saveLogsTo(dir: string, server: RunningCodeServer): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'code-server.log'), server.output());
+    if (existsSync(join(server.userDataDir, 'logs'))) cpSync(join(server.userDataDir, 'logs'), join(dir, 'logs'), { recursive: true });
+  } catch (e) {
+    console.error(`could not save logs to ${dir}: ${String(e)}`);
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Starts code-server with the extension installed, opens it in Chromium, waits for the workbench. */
+export async function launchWorkbench(opts: LaunchOptions): Promise<LaunchedWorkbench> {
+  const cs = await loadCodeServer();
+  cs.ensureCodeServer();
+  const vsix = ensureVsix(cs.cacheRoot());
+  const scratch = mkdtempSync(join(tmpdir(), `warden-e2e-${opts.suite}-`));
+  const workspaceDir = join(scratch, 'workspace');
+  cpSync(resolve(opts.workspace ?? FIXTURE_WORKSPACE), workspaceDir, { recursive: true });
+  let server: RunningCodeServer | undefined;
+  let context: BrowserContext | undefined;
+  try {
+    server = await cs.startCodeServer({
+      workspace: workspaceDir,
+      tmpRoot: scratch,
+      vsix,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.settings ? { settings: opts.settings } : {}),
+      ...(opts.trust !== undefined ? { trust: opts.trust } : {}),
+    });
+    if (server.pid !== undefined) running.add(server.pid);
+    const profile = join(scratch, 'chromium-profile');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, ...cs.xdgEnv(join(scratch, 'chromium-xdg')) },
+      viewport: opts.viewport ?? { width: 1280, height: 800 },
+      timeout: 60_000,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspaceDir)}`, { timeout: 60_000 });
+    await waitForWorkbench(page);
+    return new LaunchedWorkbench(context, server, workspaceDir, scratch, join(ARTIFACTS_ROOT, opts.suite));
+  } catch (e) {
+    await context?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+    throw e;
+  }
+}
