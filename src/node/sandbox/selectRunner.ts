@@ -1,0 +1,59 @@
+import { type CommandRunner, SANDBOX_STATE, type SandboxKind, type SandboxState } from '../../core/exec/runner';
+import { BubblewrapRunner } from './bubblewrapRunner';
+import { SandboxRuntimeRunner, type SandboxRuntimeRunnerOptions } from './sandboxRuntimeRunner';
+import { UnsandboxedRunner } from './unsandboxedRunner';
+
+export interface RunnerSelection {
+  readonly runner: CommandRunner;
+  readonly kind: SandboxKind;
+  /** For the UI and the audit log: `sandboxed`, `fallback (bubblewrap, no network)` or `none`. */
+  readonly state: SandboxState;
+  /** Why each better runner was not chosen, in order (empty when sandbox-runtime works). */
+  readonly notes: readonly string[];
+}
+
+const SMOKE_TIMEOUT_MS = 30_000;
+
+/** Runs `echo ok` inside; a runner is trusted only if exactly `ok` comes back. */
+export async function smokeTest(runner: CommandRunner, cwd: string): Promise<string | null> {
+  try {
+    const r = await runner.run({ command: 'echo ok', cwd, secretEnv: {}, timeoutMs: SMOKE_TIMEOUT_MS, maxOutputBytes: 4096, approvedByPerson: false });
+    if (r.exitCode === 0 && r.stdout === 'ok\n') return null;
+    return `smoke test failed (exit ${r.exitCode ?? r.signal ?? '?'}${r.timedOut ? ', timed out' : ''}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
+  } catch (e) {
+    return `smoke test failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/**
+ * Picks the best runner that works on this machine: sandbox-runtime, else
+ * plain bubblewrap (no network), else the unsandboxed runner (which runs
+ * only what a person approved). Each candidate must pass the smoke test.
+ */
+export async function selectRunner(options: SandboxRuntimeRunnerOptions): Promise<RunnerSelection> {
+  const notes: string[] = [];
+  const cwd = options.config.writableRoots[0];
+  if (cwd === undefined) throw new Error('selectRunner: at least one workspace folder is needed');
+
+  const asrt = await SandboxRuntimeRunner.start(options);
+  if (asrt instanceof SandboxRuntimeRunner) {
+    const failed = await smokeTest(asrt, cwd);
+    if (failed === null) return done(asrt, notes);
+    notes.push(`sandbox-runtime: ${failed}`);
+    await asrt.dispose();
+  } else notes.push(`sandbox-runtime: ${asrt.unavailable}`);
+
+  const bwrap = BubblewrapRunner.create(options);
+  if (bwrap instanceof BubblewrapRunner) {
+    const failed = await smokeTest(bwrap, cwd);
+    if (failed === null) return done(bwrap, notes);
+    notes.push(`bubblewrap: ${failed}`);
+    await bwrap.dispose();
+  } else notes.push(`bubblewrap: ${bwrap.unavailable}`);
+
+  return done(new UnsandboxedRunner(options), notes);
+}
+
+function done(runner: CommandRunner, notes: string[]): RunnerSelection {
+  return { runner, kind: runner.kind, state: SANDBOX_STATE[runner.kind], notes };
+}
