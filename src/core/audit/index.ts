@@ -8,3 +8,4 @@ export * from './filter';
 export * from './format';
 export * from './csv';
 export * from './observe';
+export * from './records';

@@ -11,11 +11,19 @@ export interface PathDeps {
   readonly trusted: () => boolean;
 }
 
-/** The denyRead rule a resolved path falls under. Outside the workspace the globs are tried on the absolute path. */
+/** A child name no glob meant for real names matches by itself: `secrets` is denied when `secrets/<it>` is. */
+const ANY_CHILD = '/\u0001';
+
+/**
+ * The denyRead rule a resolved path falls under: the path itself, or a
+ * folder whose every entry is denied (`secrets`, whose entries `secrets/**` denies).
+ * Outside the workspace the globs are tried on the absolute path.
+ */
 export function deniedReadRule(policy: CompiledPolicy, res: Resolution): GlobRule | null {
   if (res.kind === 'invalid') return null;
-  if (res.kind === 'inside') return policy.denyRead.first(res.relative);
-  return policy.denyRead.first(res.absolute.replace(/^\/+/, ''));
+  const path = res.kind === 'inside' ? res.relative : res.absolute.replace(/^\/+/, '');
+  if (path === '') return null;
+  return policy.denyRead.first(path) ?? policy.denyRead.first(path + ANY_CHILD);
 }
 
 export function toResolvedPath(policy: CompiledPolicy, res: Resolution): ResolvedPath | null {

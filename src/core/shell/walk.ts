@@ -113,7 +113,11 @@ function walk(node: ShellSyntaxNode, nested: boolean, st: State): void {
     note(st, CONSTRUCTS[node.type] ?? `unsupported shell syntax (${node.type})`);
     inner = true;
   }
-  for (const child of node.children) walk(child, inner, st);
+  for (const child of node.children) {
+    // `$"…"` (locale translation) and a bare `$` show up as an unnamed `$` token beside the word.
+    if (!child.isNamed && child.type === '$' && (node.type === 'command' || node.type === 'concatenation')) note(st, 'a bare $ or $"…" string');
+    walk(child, inner, st);
+  }
 }
 
 /**
