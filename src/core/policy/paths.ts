@@ -26,8 +26,8 @@ export interface PathContext {
   readonly probe: PathProbe;
 }
 
-// eslint-disable-next-line no-control-regex -- spotting control characters is the point
 /** Control characters, and the invisible and bidirectional ones that disguise a name in the approval pane. */
+// eslint-disable-next-line no-control-regex -- spotting control characters is the point
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 const MAX_LINKS = 40;
 
