@@ -1,0 +1,129 @@
+import type { AgentEvent } from '../../core/agent/events';
+import type { ApprovalRequest } from '../../core/agent/approver';
+import type { ChatItem, HostMessage, ToolCard } from './protocol';
+import { planText } from './planText';
+import type { Transcript } from './transcript';
+
+/** One line saying what a call does, from its (already sanitised) input. */
+export function summarizeCall(tool: string, input: unknown): string {
+  const o = (input ?? {}) as Record<string, unknown>;
+  const str = (k: string): string => (typeof o[k] === 'string' ? o[k] : '');
+  switch (tool) {
+    case 'read_file':
+      return `read ${str('path')}`;
+    case 'list_files':
+      return `list ${str('path') || '.'}${str('glob') ? ` (${str('glob')})` : ''}`;
+    case 'search_text':
+      return `search "${str('query')}"${str('path') ? ` in ${str('path')}` : ''}`;
+    case 'write_file':
+      return `write ${str('path')} (${str('content').length} chars)`;
+    case 'edit_file':
+      return `edit ${str('path')}`;
+    case 'delete_file':
+      return `delete ${str('path')}`;
+    case 'run_command':
+      return `run: ${str('command')}`;
+    case 'fetch_url':
+      return `fetch ${str('url')}`;
+    default:
+      return JSON.stringify(input).slice(0, 200);
+  }
+}
+
+/**
+ * Turns the agent's events into chat items: streamed text, one card per tool
+ * call (decision, rule, approver, outcome), notices. It keeps the transcript
+ * and the webview in step; it knows nothing of VS Code.
+ */
+export class ChatPresenter {
+  private turn = 0;
+  private textId: string | null = null;
+  private readonly cards = new Map<string, ToolCard>();
+
+  constructor(
+    private readonly transcript: Transcript,
+    private readonly post: (m: HostMessage) => void,
+    private readonly newId: () => string,
+  ) {}
+
+  user(text: string): void {
+    this.show({ kind: 'user', id: this.newId(), text });
+  }
+
+  notice(level: 'info' | 'warning' | 'error', text: string, action: 'setApiKey' | 'manageTrust' | 'openSettings' | null = null): void {
+    this.show({ kind: 'notice', id: this.newId(), level, text, action });
+  }
+
+  /** A call now waits for a person: the card shows what would happen, with Approve / Reject. */
+  approvalRequested(req: ApprovalRequest): void {
+    this.updateCard(req.callId, { status: 'awaiting-approval', outcome: planText(req) });
+  }
+
+  onEvent(e: AgentEvent): void {
+    switch (e.type) {
+      case 'turn_start':
+        this.turn = e.turn;
+        this.textId = null;
+        break;
+      case 'text_delta': {
+        if (!this.textId) this.textId = `${this.newId()}-t${this.turn}`;
+        this.transcript.appendText(this.textId, e.text);
+        const item = this.transcript.get(this.textId);
+        if (item?.kind === 'assistant' && item.text === e.text) this.post({ type: 'item', item });
+        else this.post({ type: 'textDelta', id: this.textId, text: e.text });
+        break;
+      }
+      case 'tool_proposed':
+        this.textId = null;
+        this.cards.set(e.callId, { id: e.callId, tool: e.tool, summary: summarizeCall(e.tool, e.input), decision: null, reason: null, rule: null, approver: null, status: 'pending', outcome: null });
+        this.updateCard(e.callId, {});
+        break;
+      case 'tool_decided':
+        this.updateCard(e.callId, {
+          decision: e.decision,
+          reason: e.reason,
+          rule: e.rule,
+          approver: e.decision === 'ask' ? null : 'rule',
+          status: e.decision === 'deny' ? 'denied' : e.decision === 'allow' ? 'running' : 'pending',
+          outcome: e.decision === 'deny' ? e.message : null,
+        });
+        break;
+      case 'tool_answered':
+        this.updateCard(e.callId, { approver: 'person', status: e.answer === 'reject' ? 'rejected' : 'running', outcome: e.note || null });
+        break;
+      case 'tool_output':
+        break;
+      case 'tool_result': {
+        const card = this.cards.get(e.callId);
+        const status: ToolCard['status'] = card?.status === 'denied' || card?.status === 'rejected' ? card.status : e.status === 'cancelled' ? 'cancelled' : e.isError ? 'failed' : 'done';
+        this.updateCard(e.callId, { status, outcome: e.preview.slice(0, 2000) || null });
+        break;
+      }
+      case 'usage':
+      case 'model_retry':
+        break;
+      case 'warning':
+        this.notice('warning', e.message);
+        break;
+      case 'done':
+        if (e.outcome.status !== 'done') {
+          const level = e.outcome.status === 'cancelled' ? 'info' : 'error';
+          const action = e.outcome.errorKind === 'auth' ? 'setApiKey' : null;
+          this.notice(level, e.outcome.message, action);
+        }
+        break;
+    }
+  }
+
+  private updateCard(id: string, patch: Partial<ToolCard>): void {
+    const base = this.cards.get(id) ?? { id, tool: '?', summary: '', decision: null, reason: null, rule: null, approver: null, status: 'pending' as const, outcome: null };
+    const card = { ...base, ...patch };
+    this.cards.set(id, card);
+    this.show({ kind: 'tool', id, card });
+  }
+
+  private show(item: ChatItem): void {
+    this.transcript.upsert(item);
+    this.post({ type: 'item', item });
+  }
+}

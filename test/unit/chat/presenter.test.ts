@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AgentEvent } from '../../../src/core/agent/events';
+import { ChatPresenter, summarizeCall } from '../../../src/vscode/chat/presenter';
+import type { HostMessage } from '../../../src/vscode/chat/protocol';
+import { Transcript } from '../../../src/vscode/chat/transcript';
+
+function setup() {
+  const store = new Map<string, unknown>();
+  const transcript = new Transcript({ get: (k) => store.get(k), update: (k, v) => Promise.resolve(void store.set(k, v)) });
+  const posted: HostMessage[] = [];
+  let n = 0;
+  const presenter = new ChatPresenter(transcript, (m) => posted.push(m), () => `id${++n}`);
+  return { transcript, posted, presenter };
+}
+
+const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+describe('chat presenter', () => {
+  it('streams one assistant message per turn', () => {
+    const { transcript, presenter } = setup();
+    const events: AgentEvent[] = [
+      { type: 'turn_start', turn: 1 },
+      { type: 'text_delta', text: 'Hel' },
+      { type: 'text_delta', text: 'lo' },
+      { type: 'turn_start', turn: 2 },
+      { type: 'text_delta', text: 'Again' },
+    ];
+    events.forEach((e) => presenter.onEvent(e));
+    assert.deepEqual(transcript.items().map((i) => (i.kind === 'assistant' ? i.text : i.kind)), ['Hello', 'Again']);
+  });
+
+  it('shows a denied call with its rule and reason', () => {
+    const { transcript, presenter } = setup();
+    presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'run_command', input: { command: 'sudo rm -rf /' } });
+    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'run_command', decision: 'deny', reason: 'command-denied', rule: 'warden.commands.deny: sudo *', message: 'sudo is denied' });
+    presenter.onEvent({ type: 'tool_result', callId: 'c1', tool: 'run_command', isError: true, status: 'denied', preview: 'Warden denied this call' });
+    const [item] = transcript.items();
+    assert.equal(item?.kind, 'tool');
+    if (item?.kind !== 'tool') return;
+    assert.equal(item.card.summary, 'run: sudo rm -rf /');
+    assert.equal(item.card.decision, 'deny');
+    assert.equal(item.card.rule, 'warden.commands.deny: sudo *');
+    assert.equal(item.card.approver, 'rule');
+    assert.equal(item.card.status, 'denied');
+  });
+
+  it('records a person as the approver of an approved call, then its outcome', () => {
+    const { transcript, presenter } = setup();
+    presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'write_file', input: { path: 'a.txt', content: 'hi' } });
+    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'write_file', decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
+    presenter.onEvent({ type: 'tool_answered', callId: 'c1', answer: 'approve', note: '' });
+    presenter.onEvent({ type: 'tool_result', callId: 'c1', tool: 'write_file', isError: false, status: 'ok', preview: 'Wrote a.txt' });
+    const item = transcript.items()[0];
+    assert.ok(item?.kind === 'tool');
+    assert.equal(item.card.approver, 'person');
+    assert.equal(item.card.status, 'done');
+    assert.equal(item.card.outcome, 'Wrote a.txt');
+  });
+
+  it('keeps a rejected call rejected when its result arrives', () => {
+    const { transcript, presenter } = setup();
+    presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'delete_file', input: { path: 'a.txt' } });
+    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'delete_file', decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
+    presenter.onEvent({ type: 'tool_answered', callId: 'c1', answer: 'reject', note: 'no' });
+    presenter.onEvent({ type: 'tool_result', callId: 'c1', tool: 'delete_file', isError: true, status: 'rejected', preview: 'rejected' });
+    const item = transcript.items()[0];
+    assert.ok(item?.kind === 'tool');
+    assert.equal(item.card.status, 'rejected');
+  });
+
+  it('leads a person with no valid key to the set-key command', () => {
+    const { transcript, presenter } = setup();
+    presenter.onEvent({ type: 'done', outcome: { status: 'error', message: 'The API key was refused.', turns: 1, usage, costUsd: 0, errorKind: 'auth' } });
+    const item = transcript.items()[0];
+    assert.ok(item?.kind === 'notice');
+    assert.equal(item.action, 'setApiKey');
+  });
+
+  const summaries: [string, unknown, string][] = [
+    ['read_file', { path: 'src/a.ts' }, 'read src/a.ts'],
+    ['list_files', {}, 'list .'],
+    ['search_text', { query: 'TODO', path: 'src' }, 'search "TODO" in src'],
+    ['edit_file', { path: 'a.ts', old_text: 'x', new_text: 'y' }, 'edit a.ts'],
+    ['fetch_url', { url: 'https://example.com' }, 'fetch https://example.com'],
+  ];
+  for (const [tool, input, want] of summaries) {
+    it(`summarises ${tool} as "${want}"`, () => assert.equal(summarizeCall(tool, input), want));
+  }
+});
