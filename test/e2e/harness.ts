@@ -38,8 +38,24 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
 }
 
-/** Servers still running when the process exits are killed, whatever the tests did. */
+/**
+ * Servers still running when this process exits are killed, whatever the
+ * tests did. scripts/run-e2e.mjs also gets their group ids through files in
+ * $WARDEN_E2E_PIDS_DIR, to kill them if this process itself is killed.
+ */
+const PIDS_DIR = process.env.WARDEN_E2E_PIDS_DIR;
 const running = new Set<number>();
+
+function remember(pid: number): void {
+  running.add(pid);
+  if (PIDS_DIR) writeFileSync(join(PIDS_DIR, String(pid)), '');
+}
+
+function forget(pid: number): void {
+  running.delete(pid);
+  if (PIDS_DIR) rmSync(join(PIDS_DIR, String(pid)), { force: true });
+}
+
 process.once('exit', () => {
   for (const pid of running) {
     try {
@@ -77,7 +93,7 @@ export class LaunchedWorkbench extends Workbench {
     this.saveLogs();
     await withTimeout(this.context.close(), 10_000).catch((e: unknown) => errors.push(e));
     await this.server.stop().catch((e: unknown) => errors.push(e));
-    if (this.server.pid !== undefined) running.delete(this.server.pid);
+    if (this.server.pid !== undefined) forget(this.server.pid);
     rmSync(this.scratch, { recursive: true, force: true });
     if (errors.length > 0) throw new AggregateError(errors, 'closing the workbench');
   }
@@ -125,7 +141,7 @@ export async function launchWorkbench(opts: LaunchOptions): Promise<LaunchedWork
       ...(opts.settings ? { settings: opts.settings } : {}),
       ...(opts.trust !== undefined ? { trust: opts.trust } : {}),
     });
-    if (server.pid !== undefined) running.add(server.pid);
+    if (server.pid !== undefined) remember(server.pid);
     const profile = join(scratch, 'chromium-profile');
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
