@@ -14,7 +14,7 @@ function setup() {
   return { transcript, posted, presenter };
 }
 
-const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+const usage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 
 describe('chat presenter', () => {
   it('streams one assistant message per turn', () => {
