@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { runCheck } from './check';
 import { runAudit } from './audit';
+import { runAgentCommand } from './agentRun';
 
 export interface CliIo {
   stdin: Readable;
@@ -33,6 +34,8 @@ function dispatch(argv: readonly string[], io: CliIo): number | Promise<number> 
     case '-h':
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
+    case 'run':
+      return runAgentCommand(argv.slice(1), io);
     case 'audit':
       return runAudit(argv.slice(1), io);
     default:

@@ -61,9 +61,9 @@ export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor:
   };
 }
 
-export function sessionEvent(who: AuditIdentity, note: string, redactor: Redactor): AuditEventInput {
+export function sessionEvent(who: AuditIdentity, note: string, redactor: Redactor, kind: 'session' | 'sandbox' | 'settings' = 'session'): AuditEventInput {
   return {
-    kind: 'session',
+    kind,
     sessionId: who.sessionId,
     workspace: who.workspace,
     actor: { user: who.user, model: who.model },

@@ -1,0 +1,231 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { dirname } from 'node:path';
+import type { Writable } from 'node:stream';
+import { z } from 'zod';
+import { runAgent } from '../core/agent/agentLoop';
+import { denyingApprover, type Approver } from '../core/agent/approver';
+import { sessionEvent, type AuditIdentity } from '../core/agent/auditRecord';
+import type { AgentEvent, AgentStatus } from '../core/agent/events';
+import { SessionGrants } from '../core/agent/sessionGrants';
+import { systemPrompt } from '../core/agent/systemPrompt';
+import type { AuditSink } from '../core/audit/event';
+import { redactingRunner } from '../core/exec/redactingRunner';
+import type { CommandRunner } from '../core/exec/runner';
+import { createGuard } from '../core/policy/createGuard';
+import { narrow } from '../core/policy/narrowing';
+import { parseFlatSettings, type Settings } from '../core/policy/settings';
+import { createRedactor } from '../core/secrets/createRedactor';
+import { API_KEY_SECRET } from '../core/secrets/store';
+import { toolDefinitions } from '../core/tools/registry';
+import { TOOL_NAMES } from '../core/tools/schemas';
+import { DEFAULT_TOOL_LIMITS } from '../core/tools/tool';
+import { createAnthropicClient } from '../node/anthropic/anthropicClient';
+import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
+import { createHttpFetcher } from '../node/fs/httpFetcher';
+import { sandboxConfigFor } from '../node/fs/sandboxPaths';
+import { createPathProbe } from '../node/pathProbe';
+import { selectRunner } from '../node/sandbox/selectRunner';
+import { readSettingsFile } from '../node/settingsFiles';
+import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
+import { createWorkspaceFs } from '../node/workspaceFs';
+import type { CliIo } from './run';
+import { lineSource, terminalApprover } from './terminalApprover';
+
+const USAGE = `usage: warden run --workspace DIR [--settings user.json] [--workspace-settings ws.json]
+                  [--audit FILE] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+exit: 0 the model finished, 1 error, 3 a limit stopped it (2: bad usage)
+`;
+
+const flagsSchema = z.strictObject({
+  workspace: z.string().min(1),
+  settings: z.string().min(1).optional(),
+  'workspace-settings': z.string().min(1).optional(),
+  audit: z.string().min(1).optional(),
+  approve: z.enum(['ask', 'deny']).default('ask'),
+  'max-turns': z.coerce.number().int().min(1).max(500).optional(),
+  model: z.string().min(1).max(200).optional(),
+  task: z.string().min(1, 'the task is empty'),
+});
+type Flags = z.infer<typeof flagsSchema>;
+
+export interface RunEnvironment {
+  /** The CLI's own environment: ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL and the values of warden.secrets. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Cancels the run (SIGINT in the real CLI). */
+  readonly signal?: AbortSignal;
+}
+
+function parseFlags(argv: readonly string[]): Flags | string {
+  const raw: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined) return `--${name} needs a value`;
+    raw[name] = value;
+  }
+  if (positional.length !== 1) return `expected exactly one task argument, got ${positional.length}`;
+  const r = flagsSchema.safeParse({ ...raw, task: positional[0] });
+  return r.success ? r.data : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
+}
+
+function wasmDir(): string {
+  return __filename.endsWith('.js') ? dirname(__filename) : wasmDirFromNodeModules();
+}
+
+/** Renders the agent's events on the terminal: the model's text as it streams, one line per tool step. */
+export function eventPrinter(out: Writable): (e: AgentEvent) => void {
+  let midLine = false;
+  const line = (s: string) => {
+    out.write(`${midLine ? '\n' : ''}${s}\n`);
+    midLine = false;
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'text_delta':
+        out.write(e.text);
+        midLine = !e.text.endsWith('\n');
+        break;
+      case 'tool_proposed':
+        line(`» ${e.tool} ${JSON.stringify(e.input).slice(0, 300)}`);
+        break;
+      case 'tool_decided':
+        line(`  ${e.decision} (${e.reason}${e.rule ? `, rule ${e.rule}` : ''})${e.decision === 'allow' ? '' : `: ${e.message}`}`);
+        break;
+      case 'tool_answered':
+        line(`  person: ${e.answer}${e.note ? ` — ${e.note.slice(0, 200)}` : ''}`);
+        break;
+      case 'tool_result':
+        line(`  ${e.isError ? '✗' : '✓'} ${e.status}${e.isError ? `: ${e.preview.split('\n')[0]?.slice(0, 200) ?? ''}` : ''}`);
+        break;
+      case 'model_retry':
+        line(`[retrying the model call in ${e.delayMs} ms: ${e.why}]`);
+        break;
+      case 'usage':
+        line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
+        break;
+      case 'warning':
+        line(`warning: ${e.message}`);
+        break;
+      case 'done':
+        line(`[${e.outcome.status}] ${e.outcome.message}`);
+        break;
+      case 'turn_start':
+      case 'tool_output':
+        break;
+    }
+  };
+}
+
+/** The real CLI's cancel: the first Ctrl-C stops the run (mid-stream or mid-command); a second one exits. */
+function sigintSignal(): AbortSignal {
+  const c = new AbortController();
+  process.once('SIGINT', () => c.abort());
+  return c.signal;
+}
+
+const EXIT: Record<AgentStatus, number> = { done: 0, limit: 3, error: 1, cancelled: 1, refused: 1 };
+
+/** `warden run`: the agent headless. Returns the exit code. */
+export async function runAgentCommand(argv: readonly string[], io: CliIo, run: RunEnvironment = { env: process.env, signal: sigintSignal() }): Promise<number> {
+  const flags = parseFlags(argv);
+  if (typeof flags === 'string') {
+    io.stderr.write(`warden run: ${flags}\n${USAGE}`);
+    return 2;
+  }
+  const fail = (msg: string) => (io.stderr.write(`warden run: ${msg}\n`), 1);
+  let root: string;
+  try {
+    root = realpathSync(flags.workspace);
+  } catch {
+    return fail(`the workspace ${flags.workspace} does not exist`);
+  }
+  const levels: Record<'user' | 'workspace', unknown> = { user: {}, workspace: {} };
+  for (const [level, file] of [['user', flags.settings], ['workspace', flags['workspace-settings']]] as const) {
+    if (file === undefined) continue;
+    const r = readSettingsFile(file);
+    if (!r.ok) return fail(r.message);
+    levels[level] = r.value;
+  }
+  let sandboxWorks = false;
+  const guard = createGuard(levels, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks, trusted: () => true });
+  if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
+  for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored workspace value ${i.key}: ${i.why}\n`);
+  const settings: Settings = narrow(parseFlatSettings(levels.user).values, parseFlatSettings(levels.workspace).values).effective;
+  const userBaseUrl = parseFlatSettings(levels.user).values['warden.anthropic.baseUrl'] ?? '';
+
+  const apiKey = run.env[API_KEY_SECRET] ?? '';
+  const secretNames = Object.keys(settings['warden.secrets']);
+  const secretValues = Object.fromEntries(secretNames.flatMap((n) => (run.env[n] ? [[n, run.env[n]]] : [])));
+  const redactor = createRedactor([...Object.values(secretValues), ...(apiKey ? [apiKey] : [])]);
+
+  let audit: AuditSink & { close?: () => Promise<void> } = { append: () => Promise.resolve() };
+  if (flags.audit) audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => redactor.redact(t) });
+  else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
+
+  const { truncated, ...sandboxConfig } = await sandboxConfigFor([root], guard, settings['warden.network.allowedHosts']);
+  if (truncated) io.stderr.write('warden run: the workspace is large: only part of it was scanned for paths to hide from commands\n');
+  const selection = await selectRunner({ config: sandboxConfig });
+  sandboxWorks = selection.kind !== 'none';
+  const runner: CommandRunner = redactingRunner(selection.runner, () => redactor);
+  const model = createAnthropicClient({ apiKey, baseUrl: run.env.ANTHROPIC_BASE_URL || userBaseUrl, model: flags.model ?? settings['warden.model'], keyHint: 'cli' });
+  const identity: AuditIdentity = { sessionId: randomUUID(), workspace: root, user: userInfo().username, model: model.model };
+  io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
+
+  const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
+  const approver: Approver = lines ? terminalApprover(lines, io.stdout) : denyingApprover;
+  const controller = new AbortController();
+  run.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  try {
+    await audit.append(sessionEvent(identity, `sandbox: ${selection.state}${selection.notes.length ? ` — ${selection.notes.join('; ')}` : ''}`, redactor, 'sandbox'));
+    await audit.append(sessionEvent(identity, `warden run started (approve: ${flags.approve})`, redactor));
+    const timeoutMs = settings['warden.commands.timeoutSeconds'] * 1000;
+    const outcome = await runAgent(
+      { task: flags.task, maxTurns: flags['max-turns'] ?? settings['warden.limits.maxTurns'], maxCostUsd: settings['warden.limits.maxCostUsd'], maxTokens: 8192, signal: controller.signal },
+      {
+        model,
+        system: systemPrompt([root]),
+        toolDefinitions: toolDefinitions(),
+        guard,
+        approver,
+        grants: new SessionGrants(),
+        audit,
+        redactor,
+        tools: {
+          fs: createWorkspaceFs(),
+          fetcher: createHttpFetcher(),
+          runner,
+          guard,
+          roots: [root],
+          limits: { ...DEFAULT_TOOL_LIMITS, defaultTimeoutMs: timeoutMs, maxTimeoutMs: timeoutMs },
+          allowedHosts: settings['warden.network.allowedHosts'],
+          secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
+        },
+        enabledTools: new Set(TOOL_NAMES),
+        events: eventPrinter(io.stdout),
+        identity,
+        maxResultChars: 100_000,
+        newNonce: () => randomBytes(8).toString('hex'),
+      },
+    );
+    await audit.append(sessionEvent(identity, `warden run ended: ${outcome.status}: ${outcome.message}`, redactor));
+    if (outcome.status === 'error') io.stderr.write(`warden run: ${outcome.message}\n`);
+    return EXIT[outcome.status];
+  } finally {
+    lines?.close();
+    await selection.runner.dispose();
+    await audit.close?.();
+  }
+}

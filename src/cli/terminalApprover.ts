@@ -1,0 +1,136 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { ApprovalAnswer, ApprovalRequest, Approver } from '../core/agent/approver';
+import type { ToolPlan } from '../core/tools/tool';
+
+/** Lines read from stdin, one at a time, shared by every prompt. null once stdin ends. */
+export interface LineSource {
+  next(): Promise<string | null>;
+  close(): void;
+}
+
+export function lineSource(input: Readable): LineSource {
+  const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  const buffered: string[] = [];
+  const waiting: Array<(line: string | null) => void> = [];
+  let ended = false;
+  rl.on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else buffered.push(line);
+  });
+  rl.on('close', () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w(null);
+  });
+  return {
+    next: () => {
+      const b = buffered.shift();
+      if (b !== undefined) return Promise.resolve(b);
+      if (ended) return Promise.resolve(null);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    close: () => rl.close(),
+  };
+}
+
+/** The plan as the terminal shows it (every string was redacted and neutralised by the pipeline). */
+export function describePlan(plan: ToolPlan): string {
+  switch (plan.kind) {
+    case 'read':
+      return `${plan.summary}\n  target: ${plan.target.absolute}`;
+    case 'write':
+      return `${plan.summary}\n  target: ${plan.target.absolute}${plan.target.protected ? '  (PROTECTED path)' : ''}\n${plan.diff}`;
+    case 'command': {
+      const lines = plan.commands.map((c) => `  - ${c.argv ? JSON.stringify(c.argv) : c.text}  → ${c.decision.decision} (${c.decision.reason}${c.decision.rule ? `, ${c.decision.rule}` : ''})`);
+      return [
+        plan.summary,
+        `  command: ${plan.command}`,
+        '  simple commands:',
+        ...lines,
+        `  cwd: ${plan.cwd}`,
+        `  sandbox: ${plan.sandbox === 'none' ? 'NONE — runs with your full access' : plan.sandbox}`,
+        `  network: ${plan.hosts.length ? plan.hosts.join(', ') : 'none'}`,
+        `  secrets: ${plan.secrets.length ? plan.secrets.join(', ') : 'none'}`,
+        `  timeout: ${Math.round(plan.timeoutMs / 1000)} s`,
+      ].join('\n');
+    }
+    case 'fetch':
+      return `${plan.summary}\n  host: ${plan.host}`;
+    case 'invalid':
+      return plan.error;
+  }
+}
+
+const HELP = "answer: a = approve, r [feedback] = reject, e = edit, s = approve for this session";
+
+/**
+ * `--approve ask`: shows the plan (diff or parsed command) and reads an
+ * answer line. `e` then reads the edited command (one line) or the edited
+ * file content (lines up to a line holding only `.`). End of input rejects.
+ */
+export function terminalApprover(lines: LineSource, out: Writable): Approver {
+  return {
+    async request(req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> {
+      out.write(`\n── approval needed: ${req.tool} — ${req.decision.reason}${req.decision.rule ? ` (${req.decision.rule})` : ''}\n${req.decision.message}\n${describePlan(req.plan)}\n`);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (signal.aborted) return { kind: 'reject', feedback: 'cancelled' };
+        const session = req.sessionGrant.allowed ? `, s = approve for this session (${req.sessionGrant.description})` : '';
+        out.write(`[a]pprove / [r]eject [feedback] / [e]dit${session} > `);
+        const line = await lines.next();
+        if (line === null) {
+          out.write('\n(no answer: input ended) rejected\n');
+          return { kind: 'reject', feedback: 'No answer was given (input ended).' };
+        }
+        const [word = '', ...rest] = line.trim().split(/\s+/);
+        const feedback = rest.join(' ');
+        switch (word.toLowerCase()) {
+          case 'a':
+          case 'y':
+          case 'yes':
+          case 'approve':
+            return { kind: 'approve' };
+          case 'r':
+          case 'n':
+          case 'no':
+          case 'reject':
+            return feedback ? { kind: 'reject', feedback } : { kind: 'reject' };
+          case 's':
+          case 'session':
+            if (req.sessionGrant.allowed) return { kind: 'approve-for-session' };
+            out.write(`not offered: ${req.sessionGrant.description}\n`);
+            continue;
+          case 'e':
+          case 'edit': {
+            const edited = await readEdit(req, lines, out);
+            if (edited) return edited;
+            continue;
+          }
+          default:
+            out.write(`${HELP}\n`);
+        }
+      }
+      return { kind: 'reject', feedback: 'No valid answer was given.' };
+    },
+  };
+}
+
+async function readEdit(req: ApprovalRequest, lines: LineSource, out: Writable): Promise<ApprovalAnswer | null> {
+  if (req.editable === 'command') {
+    out.write('edited command (one line) > ');
+    const cmd = await lines.next();
+    return cmd && cmd.trim() ? { kind: 'approve-edited', command: cmd } : null;
+  }
+  if (req.editable === 'content') {
+    out.write('edited file content; end with a line holding only "." >\n');
+    const body: string[] = [];
+    for (;;) {
+      const l = await lines.next();
+      if (l === null || l === '.') break;
+      body.push(l);
+    }
+    return { kind: 'approve-edited', content: body.length ? `${body.join('\n')}\n` : '' };
+  }
+  out.write(`${req.tool} calls cannot be edited\n`);
+  return null;
+}
