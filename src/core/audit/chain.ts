@@ -102,7 +102,8 @@ export class ChainSealer {
     const clean = summariseLarge(redactDeep(parsed.data, this.redact)) as AuditEventInput;
     const { seq, prev } = nextLink(this.current);
     let body: Omit<AuditEvent, 'hash'> = { ...clean, v: AUDIT_SCHEMA_VERSION, seq, time: this.now().toISOString(), prev };
-    let text = this.redactLine(canonicalJson(body));
+    const plain = canonicalJson(body);
+    let text = this.redactLine(plain);
     if (text === undefined) {
       body = withheld(body);
       text = this.redactLine(canonicalJson(body));
@@ -111,7 +112,9 @@ export class ChainSealer {
     const hash = sha256Hex(text);
     const line = `${text.slice(0, -1)},"hash":"${hash}"}`;
     this.current = { seq, hash: sha256Hex(line) };
-    return { event: JSON.parse(line) as AuditEvent, line };
+    // Unchanged by the line-level redaction: the body object is exactly what was written.
+    const event = text === plain ? { ...body, hash } : (JSON.parse(line) as AuditEvent);
+    return { event, line };
   }
 
   /** The redacted body, or undefined when redaction made it unparseable or invalid. */

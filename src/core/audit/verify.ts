@@ -144,14 +144,16 @@ function check(lines: readonly string[], options: VerifyOptions): Fail | { tip: 
     }
     const ev = parsed.data;
     const expected: { seq: number; prev: string } = i === 0 && options.partial ? { seq: ev.seq, prev: ev.prev } : nextLink(tip);
-    const next = peek(lines[i + 1]);
-    const continuesAround = next !== null && next.prev === expected.prev && next.seq === expected.seq;
+    const continuesAround = (): boolean => {
+      const next = peek(lines[i + 1]);
+      return next !== null && next.prev === expected.prev && next.seq === expected.seq;
+    };
     if (!selfHashHolds(line, ev.hash)) {
-      if (continuesAround) return { index: i, damage: 'inserted', message: 'this line does not belong: the next line continues the chain from the line before it' };
+      if (continuesAround()) return { index: i, damage: 'inserted', message: 'this line does not belong: the next line continues the chain from the line before it' };
       return { index: i, damage: 'edited', message: "the line's own hash does not match its content" };
     }
     if (ev.seq !== expected.seq || ev.prev !== expected.prev) {
-      return classify(i, ev.seq, ev.prev, expected, continuesAround, hashes, seqs, laterHashes(), lines);
+      return classify(i, ev.seq, ev.prev, expected, continuesAround(), hashes, seqs, laterHashes(), lines);
     }
     hashes.push(h);
     seqs.push(ev.seq);

@@ -81,9 +81,10 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string, cwdRel
     if (w.glob) {
       const risk = globRisk(deps, w, cwdRel);
       if (risk) constructs.push(risk);
-    } else if (pathLike(v)) {
+    } else if (v !== '') {
+      // Every word: a bare name can be a link that leads out.
       const res = resolvePath(v, cwd, deps.ctx);
-      if (res.kind === 'outside') approvals.push(`argument '${v}' is outside the workspace`);
+      if (res.kind === 'outside') approvals.push(`argument '${v}' resolves outside the workspace`);
     }
   }
   const rule = deps.policy.allow.find((p) => patternMatches(p, argv)) ?? null;

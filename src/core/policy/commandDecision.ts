@@ -6,7 +6,7 @@ import { scanForDeny } from './commandDeny';
 import type { CompiledPolicy } from './compile';
 import { patternMatches } from './commandPattern';
 import { decision, type Decision } from './decision';
-import type { GuardResult, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
+import type { GuardResult, PathProbe, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
 import { ruleText } from './globList';
 import { deniedReadRule, toResolvedPath } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
@@ -22,6 +22,20 @@ export interface CommandDeps {
   readonly shell: ShellParser;
   readonly sandboxAvailable: () => boolean;
   readonly trusted: () => boolean;
+}
+
+function memoProbe(probe: PathProbe): PathProbe {
+  const real = new Map<string, string | null>();
+  const links = new Map<string, string | null>();
+  const remember = (map: Map<string, string | null>, key: string, get: () => string | null): string | null => {
+    if (!map.has(key)) map.set(key, get());
+    return map.get(key) ?? null;
+  };
+  return {
+    realpath: (p) => remember(real, p, () => probe.realpath(p)),
+    readlink: (p) => remember(links, p, () => probe.readlink(p)),
+    isCaseInsensitive: (p) => probe.isCaseInsensitive(p),
+  };
 }
 
 /** Secret names granted to a parsed line: every simple command literal and matched by one of the secret's patterns. */
@@ -64,8 +78,10 @@ export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>
   const cwdDenied = deniedReadRule(deps.policy, cwdRes);
   if (cwdDenied) return none(decision('deny', 'denied-read', ruleText(cwdDenied), `The cwd matches ${ruleText(cwdDenied)}.`), cwd);
 
+  // One decision asks the file system about the same words several times: remember the answers.
+  const memo = { ...deps, ctx: { ...deps.ctx, probe: memoProbe(deps.ctx.probe) } };
   const parsed = parseCommandLine(deps.shell, input.command);
-  const denied = scanForDeny(deps, parsed, cwdRes.absolute);
+  const denied = scanForDeny(memo, parsed, cwdRes.absolute);
   if (denied) return none(denied, cwd, parsed);
 
   const granted = grantedSecrets(deps.policy, parsed);
@@ -79,7 +95,7 @@ export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>
   }
   if (parsed.parseError) return none(decision('ask', 'unparsed-command', null, 'The command did not parse cleanly; a person must read it.'), cwd, parsed);
 
-  const analysis = analyseLine(deps, parsed, cwdRes.absolute, cwdRes.relative);
+  const analysis = analyseLine(memo, parsed, cwdRes.absolute, cwdRes.relative);
   const constructs = [...analysis.constructs, ...analysis.commands.flatMap((c) => c.constructs)];
   const approvals = [...analysis.approvals, ...analysis.commands.flatMap((c) => c.approvals)];
   const verdict = (d: Decision): GuardResult => none(d, cwd, parsed, analysis);
