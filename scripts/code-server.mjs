@@ -290,7 +290,7 @@ async function waitHealthy(url, child, output, timeoutMs) {
  *   - settings: merged over QUIET_SETTINGS into the user settings.json.
  *   - vsix: installed into the extensions dir before the server starts.
  *
- * Resolves to { url, port, pid, userDataDir, extensionsDir, output(), stop() }.
+ * Resolves to { url, port, pid, userDataDir, extensionsDir, output(), exited, stop() }.
  * `stop()` kills the whole process group and removes the temp dirs this call
  * created (not dirs the caller passed in).
  */
@@ -356,6 +356,8 @@ export async function startCodeServer(opts) {
     userDataDir: dirs.userDataDir,
     extensionsDir: dirs.extensionsDir,
     output: () => output.join(''),
+    /** Settles with the exit code (or signal name) when the server exits. */
+    exited: exited.then(() => child.exitCode ?? child.signalCode),
     stop,
   };
 }

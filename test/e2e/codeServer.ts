@@ -41,6 +41,8 @@ export interface RunningCodeServer {
   extensionsDir: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** Settles with the exit code (or signal name) when the server exits. */
+  exited: Promise<number | string | null>;
   /** Kills the process group and removes the temp dirs this server created. */
   stop(): Promise<void>;
 }
