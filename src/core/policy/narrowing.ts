@@ -29,6 +29,11 @@ export function globCovers(u: string, w: string): boolean {
   return false;
 }
 
+/**
+ * The intersection of two allowing lists, as far as it can be told entry by
+ * entry: workspace entries a user entry covers, and user entries a workspace
+ * entry covers. A workspace entry the user does not cover is recorded.
+ */
 function narrowList<T>(
   key: string,
   user: readonly string[],
@@ -37,14 +42,22 @@ function narrowList<T>(
   covers: (u: T, w: T) => boolean,
   ignored: IgnoredWorkspaceValue[],
 ): string[] {
-  const us = user.map(parse).filter((x): x is T => x !== null);
-  const kept: string[] = [];
+  const us = user.map((s) => [s, parse(s)] as const).filter((x): x is readonly [string, T] => x[1] !== null);
+  const kept = new Set<string>();
   for (const entry of ws) {
     const w = parse(entry);
-    if (w !== null && us.some((u) => covers(u, w))) kept.push(entry);
-    else ignored.push({ key, value: entry, why: `not covered by the user's ${key}; a workspace can only narrow it` });
+    if (w !== null && us.some(([, u]) => covers(u, w))) {
+      kept.add(entry);
+      continue;
+    }
+    const narrower = w === null ? [] : us.filter(([, u]) => covers(w, u)).map(([s]) => s);
+    for (const s of narrower) kept.add(s);
+    const why = narrower.length
+      ? `wider than the user's ${key}; only what both allow is kept (${narrower.join(', ')})`
+      : `not covered by the user's ${key}; a workspace can only narrow it`;
+    ignored.push({ key, value: entry, why });
   }
-  return kept;
+  return [...kept];
 }
 
 const asPattern = (s: string): CommandPattern | null => {

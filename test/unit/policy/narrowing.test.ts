@@ -16,7 +16,8 @@ type Row = readonly [string, Record<string, unknown>, Record<string, unknown>, k
 
 const rows: Row[] = [
   ['keeps a workspace write glob inside the user **', {}, { 'warden.paths.write': ['src/**'] }, 'warden.paths.write', ['src/**'], []],
-  ['drops a workspace write glob the user does not cover', { 'warden.paths.write': ['src/**'] }, { 'warden.paths.write': ['**'] }, 'warden.paths.write', [], ['warden.paths.write']],
+  ['narrows a wider workspace write glob to the user one', { 'warden.paths.write': ['src/**'] }, { 'warden.paths.write': ['**'] }, 'warden.paths.write', ['src/**'], ['warden.paths.write']],
+  ['drops a workspace write glob beside the user one', { 'warden.paths.write': ['src/**'] }, { 'warden.paths.write': ['test/**'] }, 'warden.paths.write', [], ['warden.paths.write']],
   ['keeps a sub-folder of a user folder glob', { 'warden.paths.write': ['src/**'] }, { 'warden.paths.write': ['src/lib/**', 'test/**'] }, 'warden.paths.write', ['src/lib/**'], ['warden.paths.write']],
   ['cannot add autoApprove entries the user lacks', {}, { 'warden.paths.autoApprove': ['**'] }, 'warden.paths.autoApprove', [], ['warden.paths.autoApprove']],
   ['keeps an autoApprove file the user glob covers', { 'warden.paths.autoApprove': ['src/**/*.ts'] }, { 'warden.paths.autoApprove': ['src/a.ts'] }, 'warden.paths.autoApprove', ['src/a.ts'], []],
@@ -26,7 +27,7 @@ const rows: Row[] = [
   ['unites commands.deny', {}, { 'warden.commands.deny': ['rm *'] }, 'warden.commands.deny', 'contains rm *', []],
   ['cannot empty commands.deny', {}, { 'warden.commands.deny': [] }, 'warden.commands.deny', 'contains sudo *', []],
   ['keeps an allow pattern narrower than the user one', {}, { 'warden.commands.allow': ['git log --oneline', 'git log -p *'] }, 'warden.commands.allow', ['git log --oneline', 'git log -p *'], []],
-  ['drops an allow pattern wider than the user one', {}, { 'warden.commands.allow': ['git *', 'rm -rf /', 'git status *'] }, 'warden.commands.allow', [], ['warden.commands.allow', 'warden.commands.allow', 'warden.commands.allow']],
+  ['narrows a wider allow pattern to the user ones it covers', {}, { 'warden.commands.allow': ['git *', 'rm -rf /', 'git status *'] }, 'warden.commands.allow', ['git status', 'git diff *', 'git log *'], ['warden.commands.allow', 'warden.commands.allow', 'warden.commands.allow']],
   ['drops hosts the user does not list', { 'warden.network.allowedHosts': ['*.github.com'] }, { 'warden.network.allowedHosts': ['api.github.com', 'evil.example', '*.github.com', 'github.com'] }, 'warden.network.allowedHosts', ['api.github.com', '*.github.com'], ['warden.network.allowedHosts', 'warden.network.allowedHosts']],
   ['drops a host with another port', { 'warden.network.allowedHosts': ['example.com'] }, { 'warden.network.allowedHosts': ['example.com:8080'] }, 'warden.network.allowedHosts', [], ['warden.network.allowedHosts']],
   ['takes the lower timeout', {}, { 'warden.commands.timeoutSeconds': 30 }, 'warden.commands.timeoutSeconds', 30, []],
