@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { SandboxConfig } from '../../core/exec/runner';
+import type { HomeExposure } from './homeExposure';
 
 export interface BubblewrapPlan {
   readonly config: SandboxConfig;
@@ -9,6 +10,8 @@ export interface BubblewrapPlan {
   readonly env: Readonly<Record<string, string>>;
   readonly bash: string;
   readonly script: string;
+  /** The home folder to hide and what of it stays readable; null hides only the system folders. */
+  readonly home: HomeExposure | null;
 }
 
 /** Folders that hold other users' and the host's own credentials: replaced by empty tmpfs. */
@@ -26,6 +29,11 @@ export function bubblewrapArgs(plan: BubblewrapPlan): string[] {
     '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
   ];
   for (const d of HIDDEN_SYSTEM_DIRS) if (existsSync(d)) a.push('--tmpfs', d);
+  if (plan.home !== null) {
+    if (!HIDDEN_SYSTEM_DIRS.some((d) => plan.home!.home === d || plan.home!.home.startsWith(`${d}/`))) a.push('--tmpfs', plan.home.home);
+    for (const p of plan.home.readable) a.push('--ro-bind', p, p);
+    for (const f of plan.home.hiddenFiles) a.push('--ro-bind', '/dev/null', f);
+  }
   a.push('--bind', plan.tempRoot, plan.tempRoot);
   for (const root of plan.config.writableRoots) a.push('--bind', root, root);
   for (const p of plan.config.readOnlyPaths) if (existsSync(p)) a.push('--ro-bind', p, p);

@@ -1,8 +1,10 @@
+import { homedir } from 'node:os';
 import { buildCommandEnv } from '../../core/exec/envAllowlist';
 import { DEFAULT_LIMITS, limitedScript, resolveLimits } from '../../core/exec/limits';
 import { type CommandRunner, type RunRequest, type RunResult, RunnerRefusedError, type SandboxConfig } from '../../core/exec/runner';
 import { bubblewrapArgs, bubblewrapCommand, encodeArgs } from './bubblewrapArgs';
 import { findExecutable } from './findExecutable';
+import { type HomeExposure, homeExposure } from './homeExposure';
 import { runProcess } from './runProcess';
 import { checkRunRequest, insideRoots, parseSandboxConfig, type RunnerCommonOptions } from './runnerOptions';
 import { createTempArea, type TempArea } from './tempArea';
@@ -16,6 +18,7 @@ export class BubblewrapRunner implements CommandRunner {
   readonly kind = 'bubblewrap' as const;
   private config: SandboxConfig;
   private readonly temp: TempArea;
+  private readonly home: HomeExposure | null;
   private disposed = false;
 
   private constructor(
@@ -25,6 +28,8 @@ export class BubblewrapRunner implements CommandRunner {
   ) {
     this.config = parseSandboxConfig(options.config);
     this.temp = createTempArea(options.tempParent);
+    const home = options.hideHome === undefined ? homedir() : options.hideHome;
+    this.home = homeExposure(home, options.pathEnv ?? process.env.PATH);
   }
 
   /** Null (with the reason) when bwrap or bash cannot be found on the PATH. */
@@ -55,7 +60,7 @@ export class BubblewrapRunner implements CommandRunner {
       secretEnv: req.secretEnv,
     });
     const script = limitedScript(req.command, resolveLimits(req.limits, this.options.defaultLimits ?? DEFAULT_LIMITS));
-    const plan = { config: this.config, tempRoot: this.temp.root, cwd: req.cwd, env, bash: this.bash, script };
+    const plan = { config: this.config, tempRoot: this.temp.root, cwd: req.cwd, env, bash: this.bash, script, home: this.home };
     return runProcess(
       { file: this.bwrap, args: ['--args', '3', ...bubblewrapCommand(plan)], fd3: encodeArgs(bubblewrapArgs(plan)), env: { PATH: env.PATH ?? '' }, cwd: req.cwd },
       { timeoutMs: req.timeoutMs, maxOutputBytes: req.maxOutputBytes, signal: req.signal, onOutput: req.onOutput, sandbox: this.kind },

@@ -8,13 +8,21 @@
  */
 import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { limitedScript } from '../../core/exec/limits';
+import { dirname, join } from 'node:path';
 import { toAsrtConfig } from './asrtConfig';
+import { type HomeExposure, homeExposure } from './homeExposure';
 import { describeIssues, type FromHost, type ToHost, toHostSchema } from './hostProtocol';
 import { killGroup, runProcess } from './runProcess';
 
 interface HostState {
   tempRoot: string;
-  hideHome: string | null;
+  home: HomeExposure | null;
+}
+
+/** sandbox-runtime's helper binaries (apply-seccomp), which must stay readable inside the sandbox. */
+function asrtVendorDir(): string {
+  if (__filename.endsWith('.ts')) return join(dirname(require.resolve('@anthropic-ai/sandbox-runtime/package.json')), 'vendor');
+  return join(__dirname, 'vendor');
 }
 
 const running = new Map<number, { controller: AbortController; pid: number | null }>();
@@ -27,7 +35,7 @@ function send(m: FromHost): void {
 async function init(m: Extract<ToHost, { type: 'init' }>): Promise<void> {
   // sandbox-runtime sets the command's TMPDIR from this variable.
   process.env.CLAUDE_CODE_TMPDIR = m.tmp;
-  const hideHome = m.hideHome;
+  const home = homeExposure(m.hideHome, process.env.PATH, [asrtVendorDir()]);
   const deps = SandboxManager.checkDependencies();
   if (deps.errors.length > 0) {
     send({ type: 'init-error', message: `sandbox-runtime cannot run here: ${deps.errors.join('; ')}` });
@@ -37,8 +45,8 @@ async function init(m: Extract<ToHost, { type: 'init' }>): Promise<void> {
     send({ type: 'init-error', message: `sandbox-runtime does not support ${process.platform}` });
     return;
   }
-  await SandboxManager.initialize(toAsrtConfig(m.config, m.tempRoot, hideHome));
-  state = { tempRoot: m.tempRoot, hideHome };
+  await SandboxManager.initialize(toAsrtConfig(m.config, m.tempRoot, home));
+  state = { tempRoot: m.tempRoot, home };
   send({ type: 'ready', pid: process.pid });
 }
 
@@ -86,7 +94,7 @@ function update(m: Extract<ToHost, { type: 'update' }>): void {
     return;
   }
   // Per-command network settings do not reach the proxy; updateConfig() does.
-  SandboxManager.updateConfig(toAsrtConfig(m.config, state.tempRoot, state.hideHome));
+  SandboxManager.updateConfig(toAsrtConfig(m.config, state.tempRoot, state.home));
   send({ type: 'updated' });
 }
 

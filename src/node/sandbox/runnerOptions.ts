@@ -49,4 +49,6 @@ export interface RunnerCommonOptions {
   readonly defaultLimits?: ResourceLimits;
   /** Where the scratch folder is made (the system temp folder when absent). */
   readonly tempParent?: string;
+  /** Folder hidden inside the sandbox (ambient credentials); the real home when absent, null for none. */
+  readonly hideHome?: string | null;
 }

@@ -11,8 +11,6 @@ import { createTempArea, type TempArea } from './tempArea';
 
 export interface SandboxRuntimeRunnerOptions extends RunnerCommonOptions {
   readonly host?: HostLaunch;
-  /** Folder hidden inside the sandbox (ambient credentials); the real home when absent, null for none. */
-  readonly hideHome?: string | null;
   /** Longest wait for the host to start and initialise the sandbox. */
   readonly startTimeoutMs?: number;
   /** Told about anything odd the host reports (invalid messages, crashes). */

@@ -5,8 +5,8 @@ describeIsolation({
   kind: 'bubblewrap',
   tools: ['bwrap'],
   network: false,
-  make: (ws) => {
-    const r = BubblewrapRunner.create({ config: ws.config });
+  make: (ws, extra) => {
+    const r = BubblewrapRunner.create({ config: ws.config, ...extra });
     if (!(r instanceof BubblewrapRunner)) throw new Error(r.unavailable);
     return Promise.resolve(r);
   },

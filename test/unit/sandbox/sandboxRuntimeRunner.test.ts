@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { RunnerCommonOptions } from '../../../src/node/sandbox/runnerOptions';
 import { SandboxRuntimeRunner } from '../../../src/node/sandbox/sandboxRuntimeRunner';
 import { describeIsolation } from '../../fixtures/sandbox/isolationCases';
 import { eventually, makeWorkspace, marker, processesMatching, req, requireTools, type Workspace } from '../../fixtures/sandbox/workspace';
 
 const TOOLS = ['bwrap', 'socat', 'rg'];
 
-async function start(ws: Workspace): Promise<SandboxRuntimeRunner> {
-  const r = await SandboxRuntimeRunner.start({ config: ws.config });
+async function start(ws: Workspace, extra: Partial<RunnerCommonOptions> = {}): Promise<SandboxRuntimeRunner> {
+  const r = await SandboxRuntimeRunner.start({ config: ws.config, ...extra });
   if (!(r instanceof SandboxRuntimeRunner)) throw new Error(`sandbox-runtime did not start: ${r.unavailable}`);
   return r;
 }
 
-describeIsolation({ kind: 'sandbox-runtime', tools: TOOLS, network: true, make: start });
+describeIsolation({ kind: 'sandbox-runtime', tools: TOOLS, network: true, make: (ws, extra) => start(ws, extra) });
 
 describe('sandbox-runtime host process', () => {
   let ws: Workspace;
