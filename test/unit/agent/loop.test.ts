@@ -182,6 +182,35 @@ describe('agent loop with the real SDK against the fake server', () => {
     assert.ok(h.seen.some((e) => e.type === 'done'));
   });
 
+  it('cancels mid-command with the AbortSignal: the process is stopped and the call audited as cancelled', async () => {
+    const root = makeWorkspace();
+    const { UnsandboxedRunner } = await import('../../../src/node/sandbox/unsandboxedRunner');
+    const runner = new UnsandboxedRunner({ config: { writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] } });
+    const started = Date.now();
+    const { run, h } = await runScripted(
+      root,
+      { turns: [{ content: [use('run_command', { command: 'sleep 30 && touch late.txt' })] }, { content: [text('never reached')] }] },
+      {
+        runner,
+        answers: [{ kind: 'approve' }],
+        onFake: (fake, controller) => {
+          const timer = setInterval(() => {
+            if (fake.served() > 0) {
+              clearInterval(timer);
+              setTimeout(() => controller.abort(), 1500);
+            }
+          }, 5);
+        },
+      },
+    );
+    await runner.dispose();
+    assert.equal(run.status, 'cancelled');
+    assert.ok(Date.now() - started < 20_000, 'did not wait for the command');
+    assert.equal(h.auditLog[0]?.outcome?.status, 'cancelled');
+    const { existsSync } = await import('node:fs');
+    assert.equal(existsSync(`${root}/late.txt`), false);
+  });
+
   it('neutralises hidden characters in streamed text shown to a person', async () => {
     const root = makeWorkspace();
     const { h } = await runScripted(root, { turns: [{ content: [text('look\u200b here\u001b[2J')] }] });

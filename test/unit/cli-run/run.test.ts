@@ -63,6 +63,33 @@ describe('warden run end to end against the fake server', () => {
     assert.doesNotMatch(readFileSync(audit, 'utf8'), /sk-ant-test-0123456789/);
   });
 
+  it('gives a granted secret from its environment only to the approved command, and redacts it before the model sees the output', async () => {
+    const root = makeWorkspace();
+    const settings = join(makeWorkspace(), 'user.json');
+    writeFileSync(settings, JSON.stringify({ 'warden.secrets': { DEPLOY_TOKEN: { commands: ['printenv DEPLOY_TOKEN'] } } }));
+    const script: FakeScript = {
+      turns: [
+        { content: [use('run_command', { command: 'printenv DEPLOY_TOKEN', secrets: ['DEPLOY_TOKEN'] })] },
+        { content: [use('run_command', { command: 'env', secrets: ['DEPLOY_TOKEN'] })] },
+        { content: [use('run_command', { command: 'printenv DEPLOY_TOKEN' })] },
+        { content: [text('done')] },
+      ],
+    };
+    const r = await withFake(script, async (url, requests) => {
+      const res = await runWarden(['run', '--workspace', root, '--settings', settings, '--approve', 'ask', 'deploy'], {
+        env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k', DEPLOY_TOKEN: 'tok-9f8e7d6c5b4a', UNRELATED_SECRET: 'unrelated-1234' },
+        stdin: 'a\na\n',
+      });
+      return { ...res, requests: JSON.stringify(requests()) };
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.requests, /tok-9f8e7d6c5b4a|unrelated-1234/);
+    assert.match(r.requests, /Exit code 0\.\\nstdout:\\n\[REDACTED\]/, 'the approved command received the value, which was redacted');
+    assert.match(r.requests, /secret-not-allowed/, 'a command the secret is not granted to is denied');
+    assert.match(r.requests, /Exit code 1\./, 'without asking for the secret, the command does not have it');
+    assert.doesNotMatch(r.stdout + r.stderr, /tok-9f8e7d6c5b4a/);
+  });
+
   it('with --approve deny, rejects every call that needs a person and still finishes', async () => {
     const root = makeWorkspace({ 'a.txt': 'keep\n' });
     const r = await withFake({ turns: [{ content: [use('write_file', { path: 'a.txt', content: 'changed' })] }, { content: [text('ok, not changed')] }] }, (url) =>
