@@ -2,7 +2,7 @@
 // Bundles the extension (Node, cjs, `vscode` external), the CLI (with a shebang)
 // and the webview scripts (browser). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -37,8 +37,21 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
+    // The sandbox host, forked by the sandbox-runtime runner (src/node/sandbox/host.ts).
+    // sandbox-runtime is ESM and finds its helpers (vendor/) from import.meta.url:
+    // point that at this bundle, beside which vendor/ is copied below.
     ...common,
-    entryPoints: { chat: 'media/chat/main.ts' },
+    entryPoints: { 'sandbox-host': 'src/node/sandbox/host.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    define: { 'import.meta.url': '__wardenImportMetaUrl' },
+    banner: { js: 'const __wardenImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  },
+  {
+    ...common,
+    entryPoints: { chat: 'media/chat/main.ts', audit: 'media/audit/main.ts' },
     outdir: 'dist/media',
     platform: 'browser',
     format: 'iife',
@@ -51,6 +64,9 @@ mkdirSync('dist', { recursive: true });
 const wasmDir = require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.wasm').replace(/tree-sitter\.wasm$/, '');
 copyFileSync(wasmDir + 'tree-sitter.wasm', 'dist/tree-sitter.wasm');
 copyFileSync(wasmDir + 'tree-sitter-bash.wasm', 'dist/tree-sitter-bash.wasm');
+// sandbox-runtime's Linux helpers (seccomp filter, JVM proxy agent), looked up beside dist/sandbox-host.js.
+const asrtVendor = require.resolve('@anthropic-ai/sandbox-runtime/package.json').replace(/package\.json$/, 'vendor/');
+for (const part of ['seccomp', 'java-proxy-agent']) cpSync(asrtVendor + part, `dist/vendor/${part}`, { recursive: true, filter: (src) => !src.endsWith('.ts') });
 
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));

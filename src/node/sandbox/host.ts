@@ -8,6 +8,7 @@
  */
 import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { limitedScript } from '../../core/exec/limits';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { toAsrtConfig } from './asrtConfig';
 import { type HomeExposure, homeExposure } from './homeExposure';
@@ -21,7 +22,7 @@ interface HostState {
 
 /** sandbox-runtime's helper binaries (apply-seccomp), which must stay readable inside the sandbox. */
 function asrtVendorDir(): string {
-  if (__filename.endsWith('.ts')) return join(dirname(require.resolve('@anthropic-ai/sandbox-runtime/package.json')), 'vendor');
+  if (__filename.endsWith('.ts')) return join(dirname(createRequire(__filename).resolve('@anthropic-ai/sandbox-runtime/package.json')), 'vendor');
   return join(__dirname, 'vendor');
 }
 

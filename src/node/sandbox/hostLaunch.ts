@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -13,7 +14,7 @@ export interface HostLaunch {
  */
 export function defaultHostLaunch(): HostLaunch {
   if (__filename.endsWith('.ts')) {
-    return { script: join(__dirname, 'host.ts'), execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
+    return { script: join(__dirname, 'host.ts'), execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] };
   }
   return { script: join(__dirname, 'sandbox-host.js'), execArgv: [] };
 }
