@@ -11,6 +11,11 @@ export function displaySafe(text: string): string {
   return text.replace(UNSAFE, (c) => (c === '\n' ? '⏎' : c === '\t' ? ' ' : `\\u{${c.charCodeAt(0).toString(16)}}`));
 }
 
+/** Like `displaySafe` but keeps newlines, for multi-line blocks (a patch, a pretty-printed record). */
+export function displaySafeMultiline(text: string): string {
+  return text.split('\n').map(displaySafe).join('\n');
+}
+
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }

@@ -1,0 +1,169 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { AuditRecord } from '../../core/audit/event';
+import { compileFilter } from '../../core/audit/filter';
+import { Disposable } from '../dispose';
+import type { AuditLogAccess } from './logAccess';
+import { type HostMessage, type ViewMessage, viewMessageSchema } from './messages';
+import { recordFilterFields, toDetail, toRow } from './rows';
+
+type Handlers = { [K in ViewMessage['type']]: (m: Extract<ViewMessage, { type: K }>) => void | Promise<void> };
+
+/**
+ * The audit panel: a webview listing events newest first, filterable and
+ * searchable, showing the full record of the selected event, with Verify and
+ * Export. Strict CSP (nonce script, local stylesheet, nothing remote).
+ * The host keeps the records; the webview gets short rows, and the full
+ * record only for the event selected. New events arrive live through
+ * `onRecord` (subscribe it to the observed sink).
+ */
+export class AuditPanel extends Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private readonly bySeq = new Map<number, AuditRecord>();
+  private ordered: AuditRecord[] = [];
+  private skipped = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly access: AuditLogAccess,
+    private readonly log: (message: string) => void,
+  ) {
+    super();
+    this._register({
+      dispose: () => {
+        this.panel?.dispose();
+      },
+    });
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    this.load();
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel('warden.audit', 'Warden Audit Log', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [dist, media],
+      retainContextWhenHidden: false,
+    });
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.html = this.html(panel.webview, dist, media);
+    const sub = panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+    panel.onDidDispose(() => {
+      sub.dispose();
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.bySeq.clear();
+        this.ordered = [];
+      }
+    });
+  }
+
+  /** Live updates: a listener for `ObservedAuditSink.subscribe`. */
+  readonly onRecord = (record: AuditRecord): void => {
+    if (!this.panel || !this.add(record)) return;
+    this.post({ type: 'append', rows: [toRow(record)] });
+  };
+
+  private load(): void {
+    this.bySeq.clear();
+    this.ordered = [];
+    try {
+      const { records, skipped } = this.access.read();
+      this.skipped = skipped;
+      for (const r of records) this.add(r);
+    } catch (err) {
+      this.skipped = 0;
+      this.log(`audit panel: cannot read ${this.access.file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Adds a record unless its seq is already there; true when added. */
+  private add(r: AuditRecord): boolean {
+    if (this.bySeq.has(r.event.seq)) return false;
+    this.bySeq.set(r.event.seq, r);
+    this.ordered.push(r);
+    return true;
+  }
+
+  private post(message: HostMessage): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = viewMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.log(`audit panel: dropped a malformed message (${parsed.error.issues.map((i) => i.message).join('; ')})`);
+      return;
+    }
+    const m = parsed.data;
+    const run = this.handlers[m.type] as (msg: ViewMessage) => void | Promise<void>;
+    Promise.resolve(run(m)).catch((err: unknown) => {
+      const text = err instanceof Error ? err.message : String(err);
+      this.log(`audit panel: ${m.type} failed: ${text}`);
+      this.post({ type: 'notice', level: 'error', text });
+    });
+  }
+
+  private readonly handlers: Handlers = {
+    ready: () => {
+      this.ready = true;
+      this.post({ type: 'init', file: this.access.file, rows: this.ordered.map(toRow), skipped: this.skipped });
+    },
+    select: ({ seq }) => {
+      const r = this.bySeq.get(seq);
+      if (r) this.post({ type: 'detail', detail: toDetail(r) });
+    },
+    verify: () => {
+      this.post({ type: 'verified', status: this.access.verify() });
+    },
+    export: async ({ format, filter }) => {
+      const match = compileFilter(filter);
+      const records = this.ordered.filter((r) => match(recordFilterFields(r)));
+      const target = await vscode.window.showSaveDialog({
+        title: `Export ${records.length} audit events`,
+        saveLabel: 'Export',
+        filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl'] },
+      });
+      if (!target) return;
+      this.access.write(target.fsPath, records, format);
+      this.post({ type: 'notice', level: 'info', text: `Exported ${records.length} events to ${target.fsPath}` });
+    },
+  };
+
+  private html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'audit.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'audit.css'));
+    const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, "img-src 'none'", "connect-src 'none'", "form-action 'none'"].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Warden Audit Log</title></head>
+<body>
+<header id="toolbar">
+  <input id="search" type="search" placeholder="Search" aria-label="Search events">
+  <select id="tool" aria-label="Tool"><option value="">All tools</option></select>
+  <select id="decision" aria-label="Decision"><option value="">All decisions</option><option>allow</option><option>ask</option><option>deny</option><option value="none">none</option></select>
+  <select id="approver" aria-label="Approver"><option value="">Anyone</option><option value="rule">rule</option><option value="person">person</option></select>
+  <button id="verify" type="button">Verify</button>
+  <button id="export-csv" type="button">Export CSV</button>
+  <button id="export-jsonl" type="button">Export JSONL</button>
+</header>
+<div id="status" role="status"></div>
+<main id="panes">
+  <div id="list" tabindex="0" role="listbox" aria-label="Audit events, newest first"><div id="spacer"></div></div>
+  <section id="detail" aria-live="polite"><p class="muted">Select an event to see its full record.</p></section>
+</main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body></html>`;
+  }
+}
