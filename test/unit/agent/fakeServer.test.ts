@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createAnthropicClient } from '../../../src/node/anthropic/anthropicClient';
 import type { ModelStreamEvent } from '../../../src/core/agent/model';
-import { parseScript } from '../../fixtures/fake-anthropic/script';
+import { loadScript, parseScript } from '../../fixtures/fake-anthropic/script';
 
 const repo = join(__dirname, '..', '..', '..');
 
@@ -40,6 +40,13 @@ describe('the fake Anthropic server as a standalone process', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+
+  it('ships example scripts that all parse', () => {
+    const dir = join(repo, 'test/fixtures/fake-anthropic/scripts');
+    const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    assert.deepEqual(names.sort(), ['hijacked.json', 'read-edit-run.json']);
+    for (const n of names) assert.ok(loadScript(join(dir, n)).turns.length > 0, n);
   });
 
   it('rejects an invalid script naming the bad field', () => {
