@@ -1,5 +1,8 @@
+import { after, before, describe, it } from 'node:test';
 import { BubblewrapRunner } from '../../../src/node/sandbox/bubblewrapRunner';
 import { describeIsolation } from '../../fixtures/sandbox/isolationCases';
+import { assertOwnerKillLeavesNothing } from '../../fixtures/sandbox/ownerKill';
+import { makeWorkspace, requireTools, type Workspace } from '../../fixtures/sandbox/workspace';
 
 describeIsolation({
   kind: 'bubblewrap',
@@ -10,4 +13,15 @@ describeIsolation({
     if (!(r instanceof BubblewrapRunner)) throw new Error(r.unavailable);
     return Promise.resolve(r);
   },
+});
+
+describe('bubblewrap runner lifetime', () => {
+  let ws: Workspace;
+  before(() => {
+    requireTools('bwrap');
+    ws = makeWorkspace();
+  });
+  after(() => ws?.dispose());
+
+  it('kill -9 of the process that owns the runner leaves no sandboxed process (--die-with-parent)', () => assertOwnerKillLeavesNothing(ws, 'bubblewrap'));
 });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RunnerCommonOptions } from '../../../src/node/sandbox/runnerOptions';
 import { SandboxRuntimeRunner } from '../../../src/node/sandbox/sandboxRuntimeRunner';
 import { describeIsolation } from '../../fixtures/sandbox/isolationCases';
+import { assertOwnerKillLeavesNothing } from '../../fixtures/sandbox/ownerKill';
 import { eventually, makeWorkspace, marker, processesMatching, req, requireTools, type Workspace } from '../../fixtures/sandbox/workspace';
 
 const TOOLS = ['bwrap', 'socat', 'rg'];
@@ -37,6 +38,8 @@ describe('sandbox-runtime host process', () => {
     await assert.rejects(runner.run(req(ws, 'echo hi')), /sandbox host stopped/);
     await runner.dispose();
   });
+
+  it('kill -9 of the process that owns the runner takes the host and its commands down too', () => assertOwnerKillLeavesNothing(ws, 'sandbox-runtime'));
 
   it('dispose stops the host and every command it runs', async () => {
     const runner = await start(ws);
