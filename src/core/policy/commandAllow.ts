@@ -2,6 +2,7 @@ import { Minimatch } from 'minimatch';
 import type { ParsedCommandLine, ShellRedirect, ShellWord, SimpleCommand } from '../shell/syntax';
 import type { CompiledPolicy } from './compile';
 import { patternMatches, type CommandPattern } from './commandPattern';
+import { pathCandidates } from './commandDeny';
 import { dangerousArgument } from './dangerousArgs';
 import { deniedReadRule } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
@@ -81,10 +82,12 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string, cwdRel
     if (w.glob) {
       const risk = globRisk(deps, w, cwdRel);
       if (risk) constructs.push(risk);
-    } else if (v !== '') {
-      // Every word: a bare name can be a link that leads out.
-      const res = resolvePath(v, cwd, deps.ctx);
-      if (res.kind === 'outside') approvals.push(`argument '${v}' resolves outside the workspace`);
+    } else {
+      // Every word, not only path-looking ones: a bare name can be a link that leads out.
+      for (const cand of pathCandidates(v)) {
+        const res = resolvePath(cand, cwd, deps.ctx, { followDangling: false });
+        if (res.kind === 'outside') approvals.push(`argument '${v}' resolves outside the workspace`);
+      }
     }
   }
   const rule = deps.policy.allow.find((p) => patternMatches(p, argv)) ?? null;

@@ -64,10 +64,13 @@ export function innerCommands(argv: readonly string[]): { argvs: string[][]; scr
   return { argvs, scripts };
 }
 
-/** Candidate paths inside one argument: itself, the value of `--opt=value`, the path of `rev:path`. */
-function pathCandidates(word: string): string[] {
+/**
+ * Candidate paths inside one argument: itself (unless it is a bare option),
+ * the value of `--opt=value`, the path of `rev:path`.
+ */
+export function pathCandidates(word: string): string[] {
   if (word === '' || word === '-' || word === '--') return [];
-  const out = [word];
+  const out = word.startsWith('-') ? [] : [word];
   const eq = word.indexOf('=');
   if (eq > 0 && eq < word.length - 1) out.push(word.slice(eq + 1));
   const colon = word.lastIndexOf(':');
@@ -77,7 +80,7 @@ function pathCandidates(word: string): string[] {
 
 function deniedArgument(deps: DenyDeps, word: string, cwd: string): Decision | null {
   for (const cand of pathCandidates(word)) {
-    const res = resolvePath(cand, cwd, deps.ctx);
+    const res = resolvePath(cand, cwd, deps.ctx, { followDangling: false });
     const rule = deniedReadRule(deps.policy, res);
     if (rule) return decision('deny', 'denied-read', ruleText(rule), `The argument '${word}' resolves to a path that matches ${ruleText(rule)}.`);
   }
@@ -94,8 +97,9 @@ export function scanForDeny(deps: DenyDeps, parsed: ParsedCommandLine, cwd: stri
         return decision('deny', 'command-denied', ruleText({ setting: 'warden.commands.deny', pattern: p.source }), `'${cmd.text}' matches the deny rule '${p.source}'.`);
       }
     }
-    for (const w of cmd.words) {
-      if (w.denyValue === null || w.glob) continue;
+    for (const [i, w] of cmd.words.entries()) {
+      // The program name is looked up on PATH, not in the cwd, unless it holds a slash.
+      if (w.denyValue === null || w.glob || (i === 0 && !w.denyValue.includes('/'))) continue;
       const d = deniedArgument(deps, w.denyValue, cwd);
       if (d) return d;
     }

@@ -1,39 +1,62 @@
 import { Minimatch } from 'minimatch';
 
 /**
- * A list of workspace-relative globs from one setting, compiled once: one
- * combined regular expression answers "does any match?", and the single
- * rules are only tried to name the one that did.
+ * A list of workspace-relative globs from one setting, compiled once. Each
+ * glob keeps the longest literal piece it needs (`.env` for `**\/.env`), so
+ * most paths are turned away by a substring test before any regular
+ * expression runs.
  */
 export interface GlobRule {
   readonly setting: string;
   readonly pattern: string;
 }
 
+interface Compiled {
+  readonly rule: GlobRule;
+  readonly re: RegExp;
+  /** A piece every matching path contains (lowercase when nocase), or '' when there is none. */
+  readonly literal: string;
+}
+
+/**
+ * The longest run of characters with no glob meaning inside one path segment
+ * of `pattern`; '' (no shortcut) when the pattern has classes, braces,
+ * extglobs, negation or escapes, whose insides are not literal.
+ */
+function longestLiteral(pattern: string): string {
+  if (/[[\]{}()!+@\\]/.test(pattern)) return '';
+  return pattern.split(/[*?/]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
 export class GlobList {
-  private readonly combined: RegExp | null;
-  private readonly single: { rule: GlobRule; re: RegExp }[];
+  private readonly compiled: Compiled[];
+  private readonly nocase: boolean;
 
   constructor(entries: readonly GlobRule[], nocase: boolean) {
-    this.single = [];
+    this.nocase = nocase;
+    this.compiled = [];
     for (const rule of entries) {
       const re = new Minimatch(rule.pattern, { dot: true, nocase }).makeRe();
-      // A glob minimatch cannot compile matches nothing (fail closed for allowing lists; see settings validation).
-      if (re) this.single.push({ rule, re });
+      // Settings validation rejects globs minimatch cannot compile; none reach here.
+      if (!re) continue;
+      const literal = longestLiteral(rule.pattern);
+      this.compiled.push({ rule, re, literal: nocase ? literal.toLowerCase() : literal });
     }
-    this.combined = this.single.length
-      ? new RegExp(this.single.map((s) => `(?:${s.re.source})`).join('|'), nocase ? 'i' : '')
-      : null;
   }
 
   /** The first rule matching `rel` (workspace-relative, `/` separators), or null. The root itself ('') matches nothing. */
   first(rel: string): GlobRule | null {
-    if (rel === '' || !this.combined || !this.combined.test(rel)) return null;
-    return this.single.find((s) => s.re.test(rel))?.rule ?? null;
+    if (rel === '') return null;
+    const probe = this.nocase ? rel.toLowerCase() : rel;
+    for (const c of this.compiled) {
+      if (c.literal !== '' && !probe.includes(c.literal)) continue;
+      if (c.re.test(rel)) return c.rule;
+    }
+    return null;
   }
 
   get size(): number {
-    return this.single.length;
+    return this.compiled.length;
   }
 }
 

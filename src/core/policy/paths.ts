@@ -29,6 +29,8 @@ export interface PathContext {
 /** Control characters, and the invisible and bidirectional ones that disguise a name in the approval pane. */
 // eslint-disable-next-line no-control-regex -- spotting control characters is the point
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/** The common case, checked first: nothing to reject and nothing to normalise. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const MAX_LINKS = 40;
 
 interface Real {
@@ -36,9 +38,26 @@ interface Real {
   readonly exists: boolean;
 }
 
+export interface ResolveOptions {
+  /**
+   * Follow a dangling link to where it points (default). Command arguments
+   * skip it: reading through a dangling link fails anyway, and it saves a
+   * system call per word.
+   */
+  readonly followDangling?: boolean;
+}
+
+interface Walk {
+  readonly probe: PathProbe;
+  /** A folder already known to be real (the base), whose realpath need not be asked again. */
+  readonly knownReal: string;
+  readonly followDangling: boolean;
+}
+
 /** Follows `abs` (absolute, no `.`/`..`) to its real location; null on a link loop or too many links. */
-function realOf(abs: string, probe: PathProbe, hops: number): Real | null {
+function realOf(abs: string, w: Walk, hops: number): Real | null {
   if (hops > MAX_LINKS) return null;
+  const probe = w.probe;
   const whole = probe.realpath(abs);
   if (whole !== null) return { path: whole, exists: true };
   const rest: string[] = [];
@@ -47,12 +66,12 @@ function realOf(abs: string, probe: PathProbe, hops: number): Real | null {
     const parent = posix.dirname(cur);
     if (parent === cur) return { path: abs, exists: false };
     rest.unshift(posix.basename(cur));
-    const realParent = probe.realpath(parent);
+    const realParent = parent === w.knownReal ? parent : probe.realpath(parent);
     if (realParent !== null) {
       const first = posix.join(realParent, rest[0] ?? '');
-      const target = probe.readlink(first);
+      const target = w.followDangling ? probe.readlink(first) : null;
       if (target !== null) {
-        return realOf(posix.resolve(realParent, target, ...rest.slice(1)), probe, hops + 1);
+        return realOf(posix.resolve(realParent, target, ...rest.slice(1)), w, hops + 1);
       }
       return { path: posix.join(realParent, ...rest), exists: false };
     }
@@ -61,13 +80,13 @@ function realOf(abs: string, probe: PathProbe, hops: number): Real | null {
 }
 
 /** Like realOf, but resolves `..` after following the links before it, as the kernel does. */
-function realWithDots(start: string, segments: readonly string[], probe: PathProbe): Real | null {
-  let cur: Real | null = realOf(start, probe, 0);
+function realWithDots(start: string, segments: readonly string[], w: Walk): Real | null {
+  let cur: Real | null = realOf(start, w, 0);
   for (const seg of segments) {
     if (cur === null) return null;
     if (seg === '' || seg === '.') continue;
     if (seg === '..') cur = { path: posix.dirname(cur.path), exists: cur.exists };
-    else cur = cur.exists ? realOf(posix.join(cur.path, seg), probe, 0) : { path: posix.join(cur.path, seg), exists: false };
+    else cur = cur.exists ? realOf(posix.join(cur.path, seg), w, 0) : { path: posix.join(cur.path, seg), exists: false };
   }
   return cur;
 }
@@ -81,18 +100,20 @@ function within(root: Root, abs: string): string | null {
 }
 
 /** Resolves `input` against `base` (absolute; a workspace folder or a command's cwd). */
-export function resolvePath(input: string, base: string, ctx: PathContext): Resolution {
-  if (CONTROL.test(input)) return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
-  let p = input.normalize('NFC').replace(/\\/g, '/');
+export function resolvePath(input: string, base: string, ctx: PathContext, options: ResolveOptions = {}): Resolution {
+  const ascii = PRINTABLE_ASCII.test(input);
+  if (!ascii && CONTROL.test(input)) return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
+  let p = (ascii ? input : input.normalize('NFC')).replace(/\\/g, '/');
   if (/^[A-Za-z]:/.test(p)) return { kind: 'invalid', message: 'a Windows drive path is not a path on this system' };
   if (p === '~' || p.startsWith('~/')) p = ctx.home + p.slice(1);
   else if (p.startsWith('~')) return { kind: 'invalid', message: 'only ~ and ~/ are understood, not ~user' };
   // Not posix.join: it would fold `..` before the links in front of it are followed.
   const abs = posix.isAbsolute(p) ? p : `${base}/${p}`;
   const segments = abs.split('/');
+  const w: Walk = { probe: ctx.probe, knownReal: base, followDangling: options.followDangling ?? true };
   const real = segments.includes('..')
-    ? realWithDots('/', segments, ctx.probe)
-    : realOf(posix.normalize(abs).replace(/(.)\/$/, '$1'), ctx.probe, 0);
+    ? realWithDots('/', segments, w)
+    : realOf(posix.normalize(abs).replace(/(.)\/$/, '$1'), w, 0);
   if (real === null) return { kind: 'invalid', message: 'the path goes through a symbolic-link loop' };
   const absolute = real.path.normalize('NFC');
   for (const root of ctx.roots) {
