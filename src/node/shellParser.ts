@@ -26,7 +26,10 @@ export async function loadShellParser(wasmDir: string): Promise<ShellParser> {
   };
 }
 
-/** The folder of `@vscode/tree-sitter-wasm`'s wasm files inside node_modules (tests, tools). */
+/**
+ * The folder of `@vscode/tree-sitter-wasm`'s wasm files in node_modules, for
+ * tests and runs from source (the bundle uses its own folder instead).
+ */
 export function wasmDirFromNodeModules(): string {
-  return require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.wasm').replace(/tree-sitter\.wasm$/, '');
+  return join(__dirname, '..', '..', 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
 }
