@@ -5,9 +5,9 @@
 // test/e2e/*.e2e.ts with Node's test runner, one file at a time.
 //   node scripts/run-e2e.mjs [name-filter…]   e.g. `npm run test:e2e -- activation`
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheRoot, ensureCodeServer, findExecutable, isCodeServerInstalled, REPO_ROOT } from './code-server.mjs';
 
 const started = Date.now();
@@ -50,6 +50,7 @@ function collectTests(filters) {
 function packageVsix() {
   const out = join(cacheRoot(), 'e2e', 'warden-e2e.vsix');
   rmSync(out, { force: true });
+  mkdirSync(dirname(out), { recursive: true });
   const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
   const vsce = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
