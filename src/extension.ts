@@ -1,53 +1,141 @@
 import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import type { Approver } from './core/agent/approver';
+import { SessionGrants } from './core/agent/sessionGrants';
+import { createRedactor } from './core/secrets/createRedactor';
+import type { Redactor } from './core/secrets/redactor';
+import { API_KEY_SECRET } from './core/secrets/store';
+import { openJsonlAuditWriter } from './node/audit/jsonlWriter';
+import { sandboxConfigFor } from './node/fs/sandboxPaths';
+import { GuardHolder } from './vscode/agent/guardHolder';
+import { SandboxHolder } from './vscode/agent/sandboxHolder';
+import { redactorFromStore, runTask } from './vscode/agent/taskRunner';
+import { PendingApprovals } from './vscode/approvals/pendingApprovals';
+import { auditLogFile, registerAuditViews } from './vscode/audit/register';
+import { ChatController } from './vscode/chat/chatController';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
-import type { ViewState } from './vscode/chat/protocol';
 import { CHAT_VIEW_ID } from './vscode/commands/ids';
-import { notYetAvailable, registerCommands } from './vscode/commands/register';
+import { registerCommands } from './vscode/commands/register';
+import { secretCommands } from './vscode/commands/secretCommands';
+import { SecretStorageStore } from './vscode/secrets/secretStorageStore';
+import { onDidChangeWardenSettings } from './vscode/settings/readSettings';
+import { WardenStatusBar } from './vscode/statusBar';
 
 /** Composition root: builds the adapters, wires them, and hands every registration to the context. */
-export function activate(context: vscode.ExtensionContext): void {
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Warden', { log: true });
-  const state = (): ViewState => ({
-    busy: false,
-    trusted: vscode.workspace.isTrusted,
-    sandbox: 'checking',
-    model: vscode.workspace.getConfiguration('warden').get<string>('model') ?? '',
-    apiKeySet: false,
-    policyProblems: [],
-    ignoredWorkspaceValues: [],
-    meter: { turns: 0, maxTurns: 0, costUsd: 0, maxCostUsd: 0 },
+  context.subscriptions.push(log);
+  const secrets = new SecretStorageStore(context.secrets, (m) => log.warn(m));
+
+  // One redactor for every surface; rebuilt when secrets change and at each task.
+  let redactor: Redactor = createRedactor([]);
+  const refreshRedactor = async (): Promise<void> => {
+    redactor = await redactorFromStore(secrets);
+  };
+  await refreshRedactor();
+
+  const auditFile = auditLogFile(context);
+  const writer = await openJsonlAuditWriter({
+    file: auditFile,
+    redact: (t) => redactor.redact(t),
+    identity: { sessionId: 'extension', workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', user: userInfo().username },
   });
-  const notice = (text: string) => ({ kind: 'notice' as const, id: 'not-connected', level: 'info' as const, text, action: null });
-  const chat: ChatViewProvider = new ChatViewProvider(
-    context.extensionUri,
-    {
-      ready: () => chat.post({ type: 'init', items: [notice('Warden is ready. The agent is not connected yet.')], state: state() }),
-      send: () => chat.post({ type: 'item', item: notice('The agent is not connected yet.') }),
-      stop: () => undefined,
-      newChat: () => chat.post({ type: 'cleared' }),
-      openLink: () => undefined,
-      action: () => undefined,
-      approval: () => undefined,
+  context.subscriptions.push({ dispose: () => void writer.close() });
+  const audit = registerAuditViews(context, { file: auditFile, writer });
+
+  const statusBar = new WardenStatusBar();
+  const approvals = new PendingApprovals();
+  const grants = new SessionGrants();
+  const sandbox = new SandboxHolder((state, notes) => {
+    log.info(`sandbox: ${state}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+    updateStatus();
+    void chat.pushState();
+  });
+  context.subscriptions.push({ dispose: () => void sandbox.dispose() });
+  const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
+  const updateStatus = (): void => statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted });
+
+  const approver: Approver = {
+    request: (req, signal) => {
+      const answer = approvals.request(req, signal);
+      chat.showApproval(req);
+      return answer;
     },
-    (m) => log.warn(m),
-  );
+  };
+
+  const chat: ChatController = new ChatController({
+    storage: context.workspaceState,
+    approvals,
+    runTask: (text, history, events, signal) =>
+      runTask({ guards, sandbox, audit: audit.sink, secrets, approver, grants, useRedactor: (r) => (redactor = r), env: process.env }, text, history, events, signal),
+    baseState: async () => {
+      const g = await guards.current();
+      return {
+        trusted: vscode.workspace.isTrusted,
+        sandbox: sandbox.state,
+        model: g.settings['warden.model'],
+        apiKeySet: Boolean(await secrets.get(API_KEY_SECRET)),
+        policyProblems: g.guard.problems.map((p) => `${p.key}: ${p.message}`),
+        ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
+      };
+    },
+    limits: async () => {
+      const g = await guards.current();
+      return { maxTurns: g.settings['warden.limits.maxTurns'], maxCostUsd: g.settings['warden.limits.maxCostUsd'] };
+    },
+  });
+  const view = new ChatViewProvider(context.extensionUri, chat.handlers, (m) => log.warn(m));
+  chat.attach((m) => view.post(m));
+
+  const onSecretsChanged = (): void => {
+    void refreshRedactor().then(() => chat.pushState());
+  };
+  const secretsUi = secretCommands(secrets, onSecretsChanged);
+  const answerOldest = (kind: 'approve' | 'reject') => () => {
+    const oldest = approvals.oldest();
+    if (!oldest) {
+      void vscode.window.showInformationMessage('Warden: no proposal is waiting.');
+      return;
+    }
+    approvals.answer(oldest.request.callId, kind === 'approve' ? { kind: 'approve' } : { kind: 'reject', feedback: 'Rejected by the person.' });
+  };
+
   context.subscriptions.push(
-    log,
+    statusBar,
     chat,
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat),
+    view,
+    approvals.onDidChange(updateStatus),
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
+    onDidChangeWardenSettings(() => {
+      guards.invalidate();
+      updateStatus();
+      void chat.pushState();
+    }),
     registerCommands({
-      'warden.newChat': notYetAvailable('New Chat'),
-      'warden.stop': notYetAvailable('Stop'),
-      'warden.setApiKey': notYetAvailable('Set API Key'),
-      'warden.setSecret': notYetAvailable('Set Secret'),
-      'warden.listSecrets': notYetAvailable('List Secret Names'),
-      'warden.deleteSecret': notYetAvailable('Delete Secret'),
-      'warden.acceptProposal': notYetAvailable('Accept Proposal'),
-      'warden.rejectProposal': notYetAvailable('Reject Proposal'),
-      'warden.showAuditLog': notYetAvailable('Show Audit Log'),
-      'warden.verifyAuditLog': notYetAvailable('Verify Audit Log'),
+      'warden.newChat': () => chat.newChat(),
+      'warden.stop': () => chat.stop(),
+      'warden.setApiKey': secretsUi.setApiKey,
+      'warden.setSecret': secretsUi.setSecret,
+      'warden.listSecrets': secretsUi.listSecrets,
+      'warden.deleteSecret': secretsUi.deleteSecret,
+      'warden.acceptProposal': answerOldest('approve'),
+      'warden.rejectProposal': answerOldest('reject'),
+      'warden.showAuditLog': audit.commands['warden.showAuditLog'],
+      'warden.verifyAuditLog': audit.commands['warden.verifyAuditLog'],
     }),
   );
+  updateStatus();
+
+  // Choose the sandbox by smoke test after activation, off the activation path.
+  setTimeout(() => {
+    void (async () => {
+      const g = await guards.current();
+      if (g.roots.length === 0) return;
+      const { truncated: _t, ...config } = await sandboxConfigFor(g.roots, g.guard, g.settings['warden.network.allowedHosts']);
+      await sandbox.runnerFor(config);
+    })().catch((e: unknown) => log.error(`sandbox selection failed: ${e instanceof Error ? e.message : String(e)}`));
+  }, 0);
 }
 
 export function deactivate(): void {

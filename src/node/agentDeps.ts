@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { AgentDeps, AgentOptions } from '../core/agent/agentLoop';
+import type { Approver } from '../core/agent/approver';
+import type { AuditIdentity } from '../core/agent/auditRecord';
+import type { AgentEvents } from '../core/agent/events';
+import type { ModelClient, ModelMessage } from '../core/agent/model';
+import type { SessionGrants } from '../core/agent/sessionGrants';
+import { systemPrompt } from '../core/agent/systemPrompt';
+import type { AuditSink } from '../core/audit/event';
+import type { CommandRunner } from '../core/exec/runner';
+import type { Guard } from '../core/policy/guard';
+import type { Settings } from '../core/policy/settings';
+import type { Redactor } from '../core/secrets/redactor';
+import { toolDefinitions } from '../core/tools/registry';
+import { TOOL_NAMES } from '../core/tools/schemas';
+import { DEFAULT_TOOL_LIMITS } from '../core/tools/tool';
+import { createHttpFetcher } from './fs/httpFetcher';
+import { createWorkspaceFs } from './workspaceFs';
+
+/** Characters of one tool result the model sees. */
+export const MAX_RESULT_CHARS = 100_000;
+/** max_tokens per model turn. */
+export const MAX_TOKENS_PER_TURN = 8192;
+
+/** What the CLI and the extension each supply; the rest of the agent's wiring is the same for both. */
+export interface AgentWiring {
+  readonly roots: readonly string[];
+  readonly guard: Guard;
+  readonly settings: Settings;
+  /** Already wrapped so that its output is redacted. */
+  readonly runner: CommandRunner;
+  readonly audit: AuditSink;
+  readonly redactor: Redactor;
+  readonly model: ModelClient;
+  readonly approver: Approver;
+  readonly grants: SessionGrants;
+  readonly events: AgentEvents;
+  readonly identity: AuditIdentity;
+  /** Values of the named secrets, read only at execution. */
+  readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+}
+
+export function buildAgentDeps(w: AgentWiring): AgentDeps {
+  const timeoutMs = w.settings['warden.commands.timeoutSeconds'] * 1000;
+  return {
+    model: w.model,
+    system: systemPrompt(w.roots),
+    toolDefinitions: toolDefinitions(),
+    guard: w.guard,
+    approver: w.approver,
+    grants: w.grants,
+    audit: w.audit,
+    redactor: w.redactor,
+    tools: {
+      fs: createWorkspaceFs(),
+      fetcher: createHttpFetcher(),
+      runner: w.runner,
+      guard: w.guard,
+      roots: w.roots,
+      limits: { ...DEFAULT_TOOL_LIMITS, defaultTimeoutMs: timeoutMs, maxTimeoutMs: timeoutMs },
+      allowedHosts: w.settings['warden.network.allowedHosts'],
+      secretValues: w.secretValues,
+    },
+    enabledTools: new Set(TOOL_NAMES),
+    events: w.events,
+    identity: w.identity,
+    maxResultChars: MAX_RESULT_CHARS,
+    newNonce: () => randomBytes(8).toString('hex'),
+  };
+}
+
+export function agentOptions(settings: Settings, task: string, signal: AbortSignal, extra: { maxTurns?: number; history?: readonly ModelMessage[] } = {}): AgentOptions {
+  return {
+    task,
+    maxTurns: extra.maxTurns ?? settings['warden.limits.maxTurns'],
+    maxCostUsd: settings['warden.limits.maxCostUsd'],
+    maxTokens: MAX_TOKENS_PER_TURN,
+    signal,
+    ...(extra.history ? { history: extra.history } : {}),
+  };
+}

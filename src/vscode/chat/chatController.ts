@@ -1,0 +1,156 @@
+import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
+import type { AgentEvent, AgentEvents } from '../../core/agent/events';
+import type { ModelMessage } from '../../core/agent/model';
+import type { ApprovalRequest } from '../../core/agent/approver';
+import type { PendingApprovals } from '../approvals/pendingApprovals';
+import { Disposable } from '../dispose';
+import type { ViewMessageHandlers } from './chatViewProvider';
+import { ChatPresenter } from './presenter';
+import type { HostMessage, ViewState } from './protocol';
+import { Transcript, type TranscriptStorage } from './transcript';
+import type { TaskStart } from '../agent/taskRunner';
+
+const HISTORY_KEY = 'warden.chat.messages.v1';
+/** Messages of model history kept between tasks; older ones are dropped at a user turn. */
+const MAX_HISTORY = 120;
+
+export interface ChatEnvironment {
+  readonly storage: TranscriptStorage;
+  readonly approvals: PendingApprovals;
+  /** Runs one task; resolves when it ends. */
+  readonly runTask: (text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal) => Promise<TaskStart>;
+  /** The non-chat parts of the view state (trust, sandbox, model, key, settings problems). */
+  readonly baseState: () => Promise<Omit<ViewState, 'busy' | 'meter'>>;
+  readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
+}
+
+/** Drops the oldest messages past the cap, cutting only where a new user text turn begins. */
+export function trimHistory(messages: readonly ModelMessage[], max = MAX_HISTORY): ModelMessage[] {
+  if (messages.length <= max) return [...messages];
+  let start = messages.length - max;
+  while (start < messages.length && !(messages[start]?.role === 'user' && typeof messages[start]?.content === 'string')) start++;
+  return messages.slice(start);
+}
+
+/**
+ * The chat's host side: one handler per view message, one task at a time,
+ * the transcript and the model history per workspace.
+ */
+export class ChatController extends Disposable {
+  private readonly transcript: Transcript;
+  private readonly presenter: ChatPresenter;
+  private post: (m: HostMessage) => void = () => undefined;
+  private running: AbortController | undefined;
+  private meter = { turns: 0, costUsd: 0 as number | null };
+
+  constructor(private readonly env: ChatEnvironment) {
+    super();
+    this.transcript = new Transcript(env.storage);
+    this.presenter = new ChatPresenter(this.transcript, (m) => this.post(m), () => randomUUID().slice(0, 8));
+    this._register(env.approvals.onDidChange(() => void this.pushState()));
+  }
+
+  attach(post: (m: HostMessage) => void): void {
+    this.post = post;
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** An approval the agent now waits for: the card shows what would happen. */
+  showApproval(req: ApprovalRequest): void {
+    this.presenter.approvalRequested(req);
+  }
+
+  readonly handlers: ViewMessageHandlers = {
+    ready: async () => {
+      this.post({ type: 'init', items: [...this.transcript.items()], state: await this.state() });
+    },
+    send: async (m) => this.send(m.text),
+    stop: () => this.stop(),
+    newChat: async () => this.newChat(),
+    openLink: async (m) => {
+      let uri: vscode.Uri;
+      try {
+        uri = vscode.Uri.parse(m.href, true);
+      } catch {
+        return;
+      }
+      if (uri.scheme !== 'https' && uri.scheme !== 'http') {
+        void vscode.window.showWarningMessage(`Warden: not opening a ${uri.scheme}: link from the chat.`);
+        return;
+      }
+      await vscode.env.openExternal(uri);
+    },
+    action: async (m) => {
+      const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings' }[m.action];
+      await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
+    },
+    approval: (m) => {
+      this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject', feedback: 'Rejected in the chat.' });
+    },
+  };
+
+  stop(): void {
+    this.running?.abort();
+  }
+
+  async newChat(): Promise<void> {
+    this.stop();
+    this.env.approvals.rejectAll('The person started a new chat.');
+    this.transcript.clear();
+    await this.transcript.save();
+    await this.env.storage.update(HISTORY_KEY, []);
+    this.meter = { turns: 0, costUsd: 0 };
+    this.post({ type: 'cleared' });
+    await this.pushState();
+  }
+
+  async pushState(): Promise<void> {
+    this.post({ type: 'state', state: await this.state() });
+  }
+
+  private async state(): Promise<ViewState> {
+    const [base, limits] = await Promise.all([this.env.baseState(), this.env.limits()]);
+    return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd } };
+  }
+
+  private async send(text: string): Promise<void> {
+    if (this.running) {
+      this.presenter.notice('info', 'Warden is still working on the last message: stop it first.');
+      return;
+    }
+    const controller = new AbortController();
+    this.running = controller;
+    this.meter = { turns: 0, costUsd: 0 };
+    this.presenter.user(text);
+    await this.pushState();
+    const stored = this.env.storage.get(HISTORY_KEY);
+    const history = Array.isArray(stored) ? (stored as ModelMessage[]) : [];
+    const events = (e: AgentEvent): void => {
+      this.presenter.onEvent(e);
+      if (e.type === 'usage') this.onUsage(e.turn, e.costUsd);
+    };
+    try {
+      const result = await this.env.runTask(text, history, events, controller.signal);
+      if (!result.ok) this.presenter.notice('warning', result.message, result.action);
+      else {
+        this.meter = { turns: result.run.turns, costUsd: result.run.costUsd };
+        await this.env.storage.update(HISTORY_KEY, trimHistory(result.run.messages));
+      }
+    } catch (e) {
+      this.presenter.notice('error', `Warden failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.running = undefined;
+      await this.transcript.save();
+      await this.pushState();
+    }
+  }
+
+  private onUsage(turns: number, costUsd: number | null): void {
+    this.meter = { turns, costUsd };
+    void this.pushState();
+  }
+}
