@@ -6,8 +6,59 @@ import type { ListedEntry } from './ports';
 const MAX_LINE_CHARS = 300;
 const MAX_SCANNED_LINE_CHARS = 10_000;
 
+const BACKREFERENCE = /\\[1-9]|\\k</;
+
+/** Whether `q[i]` starts an unbounded or repeating quantifier (`+`, `*`, `{n,}`, `{n,m}` with m > 1). */
+function repeatsAt(q: string, i: number): boolean {
+  const c = q[i];
+  if (c === '+' || c === '*') return true;
+  if (c !== '{') return false;
+  const m = /^\{(\d+)(,(\d*))?\}/.exec(q.slice(i));
+  return m !== null && m[2] !== undefined && (m[3] === '' || Number(m[3]) > 1);
+}
+
+/**
+ * JavaScript regular expressions backtrack, and the search runs on the
+ * host's event loop: shapes that can take exponential time are refused — a
+ * repeated group that itself holds a repetition or an alternation (`(a+)+`,
+ * `((a+))+`, `(a|aa)*`), and backreferences.
+ */
+export function unsafeRegex(query: string): string | null {
+  if (BACKREFERENCE.test(query)) return 'backreferences can take exponential time';
+  const groups: Array<{ risky: boolean }> = [];
+  let inClass = false;
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') groups.push({ risky: false });
+    else if (c === '|') {
+      const top = groups.at(-1);
+      if (top) top.risky = true;
+    } else if (c === ')') {
+      const g = groups.pop();
+      if (g?.risky && repeatsAt(query, i + 1)) return 'a repeated group holding a repetition or alternation, such as (a+)+ or (a|aa)*, can take exponential time';
+      const parent = groups.at(-1);
+      if (parent && (g?.risky || repeatsAt(query, i + 1))) parent.risky = true;
+    } else if (repeatsAt(query, i)) {
+      const top = groups.at(-1);
+      if (top) top.risky = true;
+    }
+  }
+  return null;
+}
+
 function matcher(query: string, regex: boolean | undefined): ((line: string) => boolean) | string {
   if (!regex) return (line) => line.includes(query);
+  const unsafe = unsafeRegex(query);
+  if (unsafe) return `The regular expression was refused: ${unsafe}. Use a simpler pattern or a literal search.`;
   try {
     const re = new RegExp(query, 'u');
     return (line) => line.length <= MAX_SCANNED_LINE_CHARS && re.test(line);

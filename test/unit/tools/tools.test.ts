@@ -187,6 +187,31 @@ describe('list_files and search_text omit what the guard may not read', () => {
     assert.equal(bad.outcome.isError, true);
     assert.match(bad.outcome.text, /regular expression is not valid/);
   });
+  const risky: Array<[string, string]> = [
+    ['a nested quantifier', '(a+)+$'],
+    ['a nested star in a group', '(x*y*)*z'],
+    ['a bounded repeat of a quantified group', '(\\w+\\s?){2,}!'],
+    ['a backreference', '(a)\\1'],
+    ['a nested group inside a repeated group', '((a+))+'],
+    ['a repeated alternation', '(a|aa)*b'],
+  ];
+  for (const [name, query] of risky) {
+    it(`refuses a regular expression with ${name} (exponential backtracking)`, async () => {
+      const root = makeWorkspace({ 'a.txt': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' });
+      const { outcome } = await call(root, 'search_text', { query, regex: true });
+      assert.equal(outcome.isError, true);
+      assert.match(outcome.text, /refused: .*exponential time/);
+    });
+  }
+  it('keeps ordinary regular expressions working', async () => {
+    const root = makeWorkspace({ 'a.ts': 'function foo(a, b) {}\nconst x = [1, 2]; // xabab\n' });
+    for (const q of ['function\\s+\\w+\\(', '\\[\\d+, \\d+\\]', '(foo|bar)\\(', '^const', '(\\d+)?', 'x(ab)+', '[(+*]']) {
+      const { outcome } = await call(root, 'search_text', { query: q, regex: true });
+      assert.equal(outcome.isError, false, `${q}: ${outcome.text}`);
+      assert.match(outcome.text, /a\.ts:\d:/);
+    }
+  });
+
   it('caps the number of matches with a note', async () => {
     const root = makeWorkspace({ 'many.txt': 'hit\n'.repeat(50) });
     const h = await harness({ root });
