@@ -302,6 +302,9 @@ export async function startCodeServer(opts) {
   writeUserSettings(dirs.userDataDir, {
     ...QUIET_SETTINGS,
     'security.workspace.trust.enabled': trust ? false : true,
+    // Untrusted: open straight in Restricted Mode, without the modal prompt
+    // (a test that wants the prompt sets this back to 'once' in `settings`).
+    ...(trust ? {} : { 'security.workspace.trust.startupPrompt': 'never' }),
     ...(opts.settings ?? {}),
   });
   if (opts.vsix) installVsix(opts.vsix, { extensionsDir: dirs.extensionsDir, userDataDir: dirs.userDataDir });
