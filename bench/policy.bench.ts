@@ -2,7 +2,7 @@
 // the baseline resolves paths the same way but calls minimatch per rule per call (no compiled,
 // combined expressions) and splits command patterns on every call.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { minimatch } from 'minimatch';
 import { createGuard } from '../src/core/policy/createGuard';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   };
 
   function time(label: string, iterations: number, run: (i: number) => unknown): number {
-    for (let i = 0; i < Math.min(200, iterations); i++) run(i);
+    for (let i = 0; i < Math.min(2_000, iterations); i++) run(i); // warm the JIT first
     const start = process.hrtime.bigint();
     for (let i = 0; i < iterations; i++) run(i);
     const us = Number(process.hrtime.bigint() - start) / 1000 / iterations;
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     return us;
   }
 
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (figures grow with it)`);
   console.log(`${rules} path globs, ${commandRules} command patterns; ${paths.length} paths and ${commands.length} command lines in rotation`);
   const syscall = time('one realpath system call (for scale)', 5_000, () => probe.realpath(join(root, 'README.md')));
   const pathUs = time('path decision (guard, real fs)', 3_000, (i) => guard.decide(pathCalls[i % pathCalls.length] ?? { tool: '', input: {} }));

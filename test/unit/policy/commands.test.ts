@@ -328,6 +328,10 @@ describe('command decisions', () => {
       assert.equal(run({ command: 'ls', extra: true }), 'deny invalid-input');
       assert.equal(run({ command: 'ls', secrets: ['bad-name'] }), 'deny invalid-input');
     });
+    it('never allows a line nested too deep to walk, and never throws', () => {
+      const deep = `echo ${'$('.repeat(3000)}ls${')'.repeat(3000)}`;
+      assert.notEqual(guard.decide({ tool: 'run_command', input: { command: deep } }).decision, 'allow');
+    });
     it('reports each simple command with its own verdict', () => {
       const r = guard.decide({ tool: 'run_command', input: { command: 'ls && rm -rf build' } });
       assert.equal(r.details.kind, 'command');
