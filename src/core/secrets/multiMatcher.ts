@@ -63,51 +63,62 @@ export function buildMatcher(patterns: readonly string[]): MultiMatcher {
   const alphabet = new Map<number, number>();
   for (const m of children) for (const c of m.keys()) if (!alphabet.has(c)) alphabet.set(c, alphabet.size + 1);
   const width = alphabet.size + 1;
-  const step = n * width <= DENSE_CELL_LIMIT ? denseStep(children, fail, order, alphabet, width) : sparseStep(children, fail);
-  return {
-    patternCount: patterns.length,
-    scan: (text) => scanWith(text, step, out, depthArr),
-  };
+  const scan = n * width <= DENSE_CELL_LIMIT ? denseScan(children, fail, order, alphabet, width, out, depthArr) : sparseScan(children, fail, out, depthArr);
+  return { patternCount: patterns.length, scan };
 }
 
-type Step = (state: number, code: number) => number;
+type Ranges = Array<[number, number]>;
 
-function denseStep(children: ReadonlyArray<Map<number, number>>, fail: Int32Array, order: readonly number[], alphabet: Map<number, number>, width: number): Step {
+/** Records an occurrence ending at `end` (exclusive), merging it with every range it touches. */
+function addRange(ranges: Ranges, start: number, end: number): void {
+  let s = start;
+  while (ranges.length > 0 && s <= ranges[ranges.length - 1]![1]) s = Math.min(s, ranges.pop()![0]);
+  ranges.push([s, end]);
+}
+
+/** A full transition table over the characters the patterns use (one look-up per character). */
+function denseScan(children: ReadonlyArray<Map<number, number>>, fail: Int32Array, order: readonly number[], alphabet: Map<number, number>, width: number, out: Int32Array, depth: Int32Array): (text: string) => ScanResult {
   const classOf = new Uint16Array(65536);
   for (const [c, k] of alphabet) classOf[c] = k;
   const delta = new Int32Array(children.length * width);
   for (const s of order) {
     const row = s * width;
     const frow = fail[s]! * width;
-    for (let k = 1; k < width; k++) delta[row + k] = s === 0 ? 0 : delta[frow + k]!;
+    if (s !== 0) delta.copyWithin(row + 1, frow + 1, frow + width);
     for (const [c, child] of children[s]!) delta[row + classOf[c]!] = child;
   }
-  return (state, code) => delta[state * width + classOf[code]!]!;
-}
-
-function sparseStep(children: ReadonlyArray<Map<number, number>>, fail: Int32Array): Step {
-  return (state, code) => {
-    let s = state;
-    for (;;) {
-      const next = children[s]!.get(code);
-      if (next !== undefined) return next;
-      if (s === 0) return 0;
-      s = fail[s]!;
+  return (text) => {
+    const ranges: Ranges = [];
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      s = delta[s * width + classOf[text.charCodeAt(i)]!]!;
+      const len = out[s]!;
+      if (len !== 0) addRange(ranges, i + 1 - len, i + 1);
     }
+    // A state's depth is the longest suffix of the text that is still a prefix of some pattern.
+    return { ranges, pendingPrefix: depth[s]! };
   };
 }
 
-function scanWith(text: string, step: Step, out: Int32Array, depth: Int32Array): ScanResult {
-  const ranges: Array<[number, number]> = [];
-  let s = 0;
-  for (let i = 0; i < text.length; i++) {
-    s = step(s, text.charCodeAt(i));
-    const len = out[s]!;
-    if (len === 0) continue;
-    let start = i + 1 - len;
-    while (ranges.length > 0 && start <= ranges[ranges.length - 1]![1]) start = Math.min(start, ranges.pop()![0]);
-    ranges.push([start, i + 1]);
-  }
-  // A state reached by a complete pattern may also be a prefix of a longer one; its depth says how long the open suffix is.
-  return { ranges, pendingPrefix: depth[s]! };
+/** Sparse transitions with failure links, for very large secret sets. */
+function sparseScan(children: ReadonlyArray<Map<number, number>>, fail: Int32Array, out: Int32Array, depth: Int32Array): (text: string) => ScanResult {
+  return (text) => {
+    const ranges: Ranges = [];
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      for (;;) {
+        const next = children[s]!.get(code);
+        if (next !== undefined) {
+          s = next;
+          break;
+        }
+        if (s === 0) break;
+        s = fail[s]!;
+      }
+      const len = out[s]!;
+      if (len !== 0) addRange(ranges, i + 1 - len, i + 1);
+    }
+    return { ranges, pendingPrefix: depth[s]! };
+  };
 }
