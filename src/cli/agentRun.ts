@@ -122,8 +122,10 @@ export function eventPrinter(out: Writable): (e: AgentEvent) => void {
       case 'done':
         line(`[${e.outcome.status}] ${e.outcome.message}`);
         break;
-      case 'turn_start':
       case 'tool_output':
+        for (const l of e.chunk.split('\n')) if (l) line(`  │ ${l}`);
+        break;
+      case 'turn_start':
         break;
     }
   };

@@ -48,6 +48,7 @@ describe('warden run end to end against the fake server', () => {
     assert.match(r.stdout, /-hello world\n\+hello warden/);
     assert.match(r.stdout, /» run_command \{"command":"ls"\}\n {2}(allow \(command-allowed, rule warden\.commands\.allow: ls \*\)|ask \(no-sandbox)/);
     assert.match(r.stdout, /All done\./);
+    assert.match(r.stdout, / {2}│ greet\.txt\n/, 'command output streams to the terminal');
     assert.equal(r.requests.length, 5);
     const lsResult = JSON.stringify((r.requests[4] as { messages: unknown[] }).messages.at(-1));
     assert.match(lsResult, /greet\.txt/);
