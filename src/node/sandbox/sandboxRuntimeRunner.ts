@@ -33,6 +33,21 @@ const HOST_GRACE_MS = 10_000;
  * proxy), hosted in its own child process that stays initialised between
  * commands. If the host dies, every command it was running is killed and the
  * runner refuses further work (build a new one).
+ *
+ * Network: every request leaves through the proxy, which allows only
+ * `allowedHosts` (`host`, `*.domain`, `host:port`; an IP literal such as
+ * `127.0.0.1:8080` must be listed as such — `localhost` is a different
+ * entry). sandbox-runtime sets NO_PROXY for loopback and private ranges, and
+ * inside the sandbox loopback is the sandbox's own, so reaching a server on
+ * the host's 127.0.0.1 needs a client told to use the proxy
+ * (`curl --noproxy ''`).
+ *
+ * Secrets: sandbox-runtime 0.0.78 can mask environment credentials with a
+ * sentinel that its proxy swaps for the real value on egress
+ * (`credentials.envVars` with `mode: "mask"`), but only over its
+ * experimental TLS termination (a generated CA the child must trust) or
+ * with plaintext injection enabled. Warden does not turn that on: a granted,
+ * approved secret reaches the command as its real value in the environment.
  */
 export class SandboxRuntimeRunner implements CommandRunner {
   readonly kind = 'sandbox-runtime' as const;
