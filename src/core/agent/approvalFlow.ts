@@ -4,7 +4,7 @@ import type { AuditEventInput } from '../audit/event';
 import type { GuardResult } from '../policy/guard';
 import type { ValidCall } from '../tools/schemas';
 
-type Stop = { readonly kind: 'stop'; readonly exit: Omit<Exit, 'decision' | 'reason' | 'rule'> };
+type Stop = { readonly kind: 'stop'; readonly exit: Omit<Exit, 'decision' | 'reason' | 'rule'> & Partial<Pick<Exit, 'decision' | 'reason' | 'rule'>> };
 type Go = {
   readonly kind: 'run';
   readonly call: ValidCall;
@@ -69,7 +69,9 @@ export function resolveAnswer(
       }
       if (again.decision === 'deny') {
         const rule = again.rule ? `, rule ${again.rule}` : '';
-        return stop(`The person edited this call, and Warden denied the edited version (${again.reason}${rule}): ${again.message}`, 'approved-edited', 'denied', edits);
+        const s = stop(`The person edited this call, and Warden denied the edited version (${again.reason}${rule}): ${again.message}`, 'approved-edited', 'denied', edits);
+        // The audit names the rule that denied the edited call.
+        return { ...s, exit: { ...s.exit, decision: 'deny', reason: again.reason, rule: again.rule } };
       }
       const what =
         edited.tool === 'run_command'

@@ -57,7 +57,7 @@ describe('pipeline: approvals', () => {
     assert.equal(r.isError, true);
     assert.match(r.content, /edited this call, and Warden denied the edited version \(command-denied, rule warden\.commands\.deny: sudo \*\)/);
     assert.equal(existsSync(join(root, 'ok.txt')), false);
-    assert.equal(h.auditLog[0]?.outcome?.status, 'denied');
+    assert.deepEqual([h.auditLog[0]?.decision, h.auditLog[0]?.rule, h.auditLog[0]?.answer, h.auditLog[0]?.outcome?.status], ['deny', 'warden.commands.deny: sudo *', 'approved-edited', 'denied']);
     await runner.dispose();
   });
 
