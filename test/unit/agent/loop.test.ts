@@ -211,6 +211,15 @@ describe('agent loop with the real SDK against the fake server', () => {
     assert.equal(existsSync(`${root}/late.txt`), false);
   });
 
+  it('reads a slow stream delta by delta', async () => {
+    const root = makeWorkspace();
+    const { run, h } = await runScripted(root, { turns: [{ content: [text('slowly, piece by piece, it arrives')], chunkDelayMs: 15, chunkSize: 5, headerDelayMs: 50 }] });
+    assert.equal(run.status, 'done');
+    const deltas = h.seen.filter((e) => e.type === 'text_delta');
+    assert.ok(deltas.length >= 5, `got ${deltas.length} deltas`);
+    assert.equal(deltas.map((e) => (e.type === 'text_delta' ? e.text : '')).join(''), 'slowly, piece by piece, it arrives');
+  });
+
   it('neutralises hidden characters in streamed text shown to a person', async () => {
     const root = makeWorkspace();
     const { h } = await runScripted(root, { turns: [{ content: [text('look\u200b here\u001b[2J')] }] });
