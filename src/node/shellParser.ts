@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Language, Parser, type Node } from '@vscode/tree-sitter-wasm';
 import type { ShellParser, ShellSyntaxNode } from '../core/policy/guard';
 
@@ -31,5 +31,5 @@ export async function loadShellParser(wasmDir: string): Promise<ShellParser> {
  * tests and runs from source (the bundle uses its own folder instead).
  */
 export function wasmDirFromNodeModules(): string {
-  return join(__dirname, '..', '..', 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
+  return dirname(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter.wasm'));
 }
