@@ -4,6 +4,7 @@ import type { AuditRecord } from '../../core/audit/event';
 import { compileFilter } from '../../core/audit/filter';
 import { Disposable } from '../dispose';
 import type { AuditLogAccess } from './logAccess';
+import { auditPanelHtml } from './panelHtml';
 import { type HostMessage, type ViewMessage, viewMessageSchema } from './messages';
 import { recordFilterFields, toDetail, toRow } from './rows';
 
@@ -138,32 +139,11 @@ export class AuditPanel extends Disposable {
   };
 
   private html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'audit.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'audit.css'));
-    const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`, "img-src 'none'", "connect-src 'none'", "form-action 'none'"].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Warden Audit Log</title></head>
-<body>
-<header id="toolbar">
-  <input id="search" type="search" placeholder="Search" aria-label="Search events">
-  <select id="tool" aria-label="Tool"><option value="">All tools</option></select>
-  <select id="decision" aria-label="Decision"><option value="">All decisions</option><option>allow</option><option>ask</option><option>deny</option><option value="none">none</option></select>
-  <select id="approver" aria-label="Approver"><option value="">Anyone</option><option value="rule">rule</option><option value="person">person</option></select>
-  <button id="verify" type="button">Verify</button>
-  <button id="export-csv" type="button">Export CSV</button>
-  <button id="export-jsonl" type="button">Export JSONL</button>
-</header>
-<div id="status" role="status"></div>
-<main id="panes">
-  <div id="list" tabindex="0" role="listbox" aria-label="Audit events, newest first"><div id="spacer"></div></div>
-  <section id="detail" aria-live="polite"><p class="muted">Select an event to see its full record.</p></section>
-</main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body></html>`;
+    return auditPanelHtml({
+      nonce: randomBytes(16).toString('base64'),
+      cspSource: webview.cspSource,
+      script: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'audit.js')).toString(),
+      style: webview.asWebviewUri(vscode.Uri.joinPath(media, 'audit.css')).toString(),
+    });
   }
 }

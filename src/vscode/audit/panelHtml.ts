@@ -1,0 +1,49 @@
+/**
+ * The audit panel's page. Strict CSP: nothing by default; scripts only with
+ * the per-load nonce; styles only from the extension's own files; no images,
+ * connections or forms. The script and stylesheet are the extension's own
+ * (`dist/media/audit.js`, `media/audit.css`).
+ */
+export interface PanelHtmlParts {
+  readonly nonce: string;
+  readonly cspSource: string;
+  readonly script: string;
+  readonly style: string;
+}
+
+const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+export function auditPanelHtml(p: PanelHtmlParts): string {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${p.cspSource}`,
+    `script-src 'nonce-${p.nonce}'`,
+    `font-src ${p.cspSource}`,
+    "img-src 'none'",
+    "connect-src 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${attr(p.style)}">
+<title>Warden Audit Log</title></head>
+<body>
+<header id="toolbar">
+  <input id="search" type="search" placeholder="Search" aria-label="Search events">
+  <select id="tool" aria-label="Tool"><option value="">All tools</option></select>
+  <select id="decision" aria-label="Decision"><option value="">All decisions</option><option>allow</option><option>ask</option><option>deny</option><option value="none">none</option></select>
+  <select id="approver" aria-label="Approver"><option value="">Anyone</option><option value="rule">rule</option><option value="person">person</option></select>
+  <button id="verify" type="button">Verify</button>
+  <button id="export-csv" type="button">Export CSV</button>
+  <button id="export-jsonl" type="button">Export JSONL</button>
+</header>
+<div id="status" role="status"></div>
+<main id="panes">
+  <div id="list" tabindex="0" role="listbox" aria-label="Audit events, newest first"><div id="spacer"></div></div>
+  <section id="detail" aria-live="polite"><p class="muted">Select an event to see its full record.</p></section>
+</main>
+<script nonce="${attr(p.nonce)}" src="${attr(p.script)}"></script>
+</body></html>`;
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ChainSealer } from '../../../src/core/audit/chain';
+import { openJsonlAuditWriter } from '../../../src/node/audit/jsonlWriter';
+import { auditLogAccess } from '../../../src/vscode/audit/logAccess';
+import { hostMessageSchema, viewMessageSchema } from '../../../src/vscode/audit/messages';
+import { auditPanelHtml } from '../../../src/vscode/audit/panelHtml';
+import { toDetail, toRow } from '../../../src/vscode/audit/rows';
+import { steppingClock, tempDir, toolEvent } from './helpers';
+
+describe('audit panel: rows and details sent to the webview', () => {
+  const s = new ChainSealer(null, (t) => t, steppingClock());
+  const write = s.seal(toolEvent({ tool: 'write_file', input: { path: 'src/a.ts', patch: '--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n' }, decision: 'ask', reason: 'protected-path', rule: 'warden.paths.protected: .vscode/**', answer: 'approved-edited', edits: { patch: '+z\n' } }));
+  const hostile = s.seal(toolEvent({ input: { command: 'echo \u202egnp.exe\u001b[2J' } }));
+
+  it('a row is short, display-safe and valid for the message schema', () => {
+    const row = toRow(hostile);
+    assert.equal(row.seq, 1);
+    assert.ok(!row.summary.includes('\u202e') && !row.summary.includes('\u001b'));
+    assert.ok(hostMessageSchema.safeParse({ type: 'append', rows: [row] }).success);
+  });
+  it('a detail carries the patch, the edited patch, the rule and what the reason code means', () => {
+    const d = toDetail(write);
+    assert.match(d.patch ?? '', /^-x$/m);
+    assert.equal(d.editedPatch, '+z\n');
+    assert.equal(d.rule, 'warden.paths.protected: .vscode/**');
+    assert.match(d.reason ?? '', /^protected-path: The path is protected/);
+    assert.equal((JSON.parse(d.record) as { seq: number }).seq, 0);
+    assert.ok(hostMessageSchema.safeParse({ type: 'detail', detail: d }).success);
+  });
+  it('a detail of a command shows the command, with control characters escaped', () => {
+    const d = toDetail(hostile);
+    assert.equal(d.command, 'echo \\u{202e}gnp.exe\\u{1b}[2J');
+    assert.ok(!d.record.includes('\u202e') && !d.record.includes('\u001b'));
+  });
+});
+
+describe('audit panel: messages are validated on arrival', () => {
+  const cases: { name: string; msg: unknown; ok: boolean }[] = [
+    { name: 'ready', msg: { type: 'ready' }, ok: true },
+    { name: 'select by seq', msg: { type: 'select', seq: 3 }, ok: true },
+    { name: 'export with a filter', msg: { type: 'export', format: 'csv', filter: { decision: 'deny', text: 'sudo' } }, ok: true },
+    { name: 'an unknown type', msg: { type: 'runCommand', command: 'rm -rf /' }, ok: false },
+    { name: 'a negative seq', msg: { type: 'select', seq: -1 }, ok: false },
+    { name: 'an export format it does not know', msg: { type: 'export', format: 'html', filter: {} }, ok: false },
+    { name: 'a filter decision it does not know', msg: { type: 'export', format: 'csv', filter: { decision: 'maybe' } }, ok: false },
+    { name: 'not an object', msg: 'ready', ok: false },
+  ];
+  for (const c of cases) it(`${c.ok ? 'accepts' : 'rejects'} ${c.name}`, () => assert.equal(viewMessageSchema.safeParse(c.msg).success, c.ok));
+});
+
+describe('audit panel: page and log access', () => {
+  it('the page has a strict CSP: nothing by default, nonce scripts, no images or connections', () => {
+    const html = auditPanelHtml({ nonce: 'abc123', cspSource: 'vscode-resource:', script: 'vscode-resource:/audit.js', style: 'vscode-resource:/audit.css' });
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
+    assert.match(csp, /img-src 'none'/);
+    assert.match(csp, /connect-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+    assert.equal((html.match(/<script /g) ?? []).length, 1);
+    assert.match(html, /<script nonce="abc123" src="vscode-resource:\/audit.js">/);
+  });
+
+  it('reads, verifies and exports the log on disk', async (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'audit.jsonl');
+    const access = auditLogAccess(file);
+    assert.deepEqual(access.verify(), { ok: true, text: 'No audit events yet.' });
+    const w = await openJsonlAuditWriter({ file, redact: (x) => x, maxBytes: 900 });
+    for (let i = 0; i < 4; i++) await w.append(toolEvent({ input: { command: `=echo ${i}` } }));
+    await w.close();
+    const { records, skipped } = access.read();
+    assert.deepEqual([records.length, skipped], [4, 0]);
+    assert.match(access.verify().text, /verified: 4 events in \d files/);
+    access.write(join(dir, 'out.csv'), records, 'csv');
+    assert.match(readFileSync(join(dir, 'out.csv'), 'utf8'), /"\{""command"":""=echo 0""\}"/);
+    access.write(join(dir, 'out.jsonl'), records, 'jsonl');
+    assert.equal(readFileSync(join(dir, 'out.jsonl'), 'utf8').split('\n').length, 5);
+    const text = readFileSync(file, 'utf8');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, text.replace('=echo 3', '=echo 4'));
+    assert.match(access.verify().text, /damaged at .*audit\.jsonl:\d+: edited/);
+  });
+});
