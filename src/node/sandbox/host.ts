@@ -8,6 +8,7 @@
  */
 import { SandboxManager } from '@anthropic-ai/sandbox-runtime';
 import { limitedScript } from '../../core/exec/limits';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { toAsrtConfig } from './asrtConfig';
@@ -104,6 +105,8 @@ function shutdown(): void {
     controller.abort();
     if (pid !== null) killGroup(pid);
   }
+  // The scratch folder belongs to the runner; if the runner was killed, nobody else removes it.
+  if (state !== null) rmSync(state.tempRoot, { recursive: true, force: true });
   void SandboxManager.reset().finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 }

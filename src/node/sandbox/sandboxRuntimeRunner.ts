@@ -27,6 +27,8 @@ interface Pending {
 
 /** Extra time the host gets past a command's own timeout before it is presumed stuck and killed. */
 const HOST_GRACE_MS = 10_000;
+/** How long a disposed host gets to kill its commands and reset the sandbox before SIGKILL. */
+const DISPOSE_GRACE_MS = 3000;
 
 /**
  * Runs commands in sandbox-runtime (bubblewrap + seccomp + a filtering
@@ -156,10 +158,25 @@ export class SandboxRuntimeRunner implements CommandRunner {
     });
   }
 
+  /** Closes the channel so the host kills its commands and resets the sandbox; SIGKILL if it takes too long. */
   async dispose(): Promise<void> {
-    if (this.dead === null) this.onHostGone('the sandbox runner was disposed');
+    if (this.dead === null) {
+      this.dead = 'the sandbox runner was disposed';
+      const pids = [...this.pending.values()].map((p) => p.pid ?? undefined);
+      for (const [id, p] of this.pending) {
+        this.settle(id);
+        p.reject(new Error(this.dead));
+      }
+      const exited = new Promise<void>((resolve) => {
+        if (this.child.exitCode !== null || this.child.signalCode !== null) resolve();
+        else this.child.once('exit', () => resolve());
+      });
+      if (this.child.connected) this.child.disconnect();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, DISPOSE_GRACE_MS).unref())]);
+      this.onHostGone(this.dead);
+      for (const pid of pids) killGroup(pid);
+    }
     this.temp.dispose();
-    return Promise.resolve();
   }
 
   private post(m: ToHost): void {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,8 +10,36 @@ export interface TempArea {
   dispose(): void;
 }
 
+const PREFIX = 'warden-sandbox-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes scratch folders left by runners whose process died without cleaning up (killed with SIGKILL). */
+function sweepStale(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^warden-sandbox-(\d+)-/.exec(name);
+    if (m === null || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/** The folder is named after this process, so a later runner can remove it should this one be killed. */
 export function createTempArea(parent: string = tmpdir()): TempArea {
-  const root = realpathSync(mkdtempSync(join(parent, 'warden-sandbox-')));
+  sweepStale(parent);
+  const root = realpathSync(mkdtempSync(join(parent, `${PREFIX}${process.pid}-`)));
   const home = join(root, 'home');
   const tmp = join(root, 'tmp');
   mkdirSync(home, { mode: 0o700 });

@@ -49,8 +49,9 @@ describe('sandbox-runtime host process', () => {
     const running = runner.run(req(ws, `echo started; sleep ${m}`, { onOutput: () => started() }));
     await isStarted;
     const pid = runner.hostPid!;
+    const rejected = assert.rejects(running, /disposed/);
     await runner.dispose();
-    await assert.rejects(running, /disposed/);
+    await rejected;
     assert.ok(await eventually(() => processesMatching(`sleep ${m}`).length === 0));
     assert.ok(await eventually(() => { try { process.kill(pid, 0); return false; } catch { return true; } }), 'host still alive');
   });
