@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname } from 'node:path';
@@ -9,7 +9,6 @@ import { denyingApprover, type Approver } from '../core/agent/approver';
 import { sessionEvent, type AuditIdentity } from '../core/agent/auditRecord';
 import type { AgentEvent, AgentStatus } from '../core/agent/events';
 import { SessionGrants } from '../core/agent/sessionGrants';
-import { systemPrompt } from '../core/agent/systemPrompt';
 import type { AuditSink } from '../core/audit/event';
 import { redactingRunner } from '../core/exec/redactingRunner';
 import type { CommandRunner } from '../core/exec/runner';
@@ -18,18 +17,14 @@ import { narrow } from '../core/policy/narrowing';
 import { parseFlatSettings, type Settings } from '../core/policy/settings';
 import { createRedactor } from '../core/secrets/createRedactor';
 import { API_KEY_SECRET } from '../core/secrets/store';
-import { toolDefinitions } from '../core/tools/registry';
-import { TOOL_NAMES } from '../core/tools/schemas';
-import { DEFAULT_TOOL_LIMITS } from '../core/tools/tool';
+import { agentOptions, buildAgentDeps } from '../node/agentDeps';
 import { createAnthropicClient } from '../node/anthropic/anthropicClient';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
-import { createHttpFetcher } from '../node/fs/httpFetcher';
 import { sandboxConfigFor } from '../node/fs/sandboxPaths';
 import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
 import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
-import { createWorkspaceFs } from '../node/workspaceFs';
 import type { CliIo } from './run';
 import { lineSource, terminalApprover } from './terminalApprover';
 
@@ -193,34 +188,22 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   try {
     await audit.append(sessionEvent(identity, `sandbox: ${selection.state}${selection.notes.length ? ` — ${selection.notes.join('; ')}` : ''}`, redactor, 'sandbox'));
     await audit.append(sessionEvent(identity, `warden run started (approve: ${flags.approve})`, redactor));
-    const timeoutMs = settings['warden.commands.timeoutSeconds'] * 1000;
     const outcome = await runAgent(
-      { task: flags.task, maxTurns: flags['max-turns'] ?? settings['warden.limits.maxTurns'], maxCostUsd: settings['warden.limits.maxCostUsd'], maxTokens: 8192, signal: controller.signal },
-      {
-        model,
-        system: systemPrompt([root]),
-        toolDefinitions: toolDefinitions(),
+      agentOptions(settings, flags.task, controller.signal, flags['max-turns'] !== undefined ? { maxTurns: flags['max-turns'] } : {}),
+      buildAgentDeps({
+        roots: [root],
         guard,
-        approver,
-        grants: new SessionGrants(),
+        settings,
+        runner,
         audit,
         redactor,
-        tools: {
-          fs: createWorkspaceFs(),
-          fetcher: createHttpFetcher(),
-          runner,
-          guard,
-          roots: [root],
-          limits: { ...DEFAULT_TOOL_LIMITS, defaultTimeoutMs: timeoutMs, maxTimeoutMs: timeoutMs },
-          allowedHosts: settings['warden.network.allowedHosts'],
-          secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
-        },
-        enabledTools: new Set(TOOL_NAMES),
+        model,
+        approver,
+        grants: new SessionGrants(),
         events: eventPrinter(io.stdout),
         identity,
-        maxResultChars: 100_000,
-        newNonce: () => randomBytes(8).toString('hex'),
-      },
+        secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
+      }),
     );
     await audit.append(sessionEvent(identity, `warden run ended: ${outcome.status}: ${outcome.message}`, redactor));
     if (outcome.status === 'error') io.stderr.write(`warden run: ${outcome.message}\n`);
