@@ -51,7 +51,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { chat: 'media/chat/main.ts', audit: 'media/audit/main.ts' },
+    entryPoints: { chat: 'media/chat/main.ts', audit: 'media/audit/main.ts', preview: 'media/preview/main.ts' },
     outdir: 'dist/media',
     platform: 'browser',
     format: 'iife',

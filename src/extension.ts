@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import type { Approver } from './core/agent/approver';
 import { SessionGrants } from './core/agent/sessionGrants';
 import { createRedactor } from './core/secrets/createRedactor';
 import type { Redactor } from './core/secrets/redactor';
@@ -11,7 +10,14 @@ import { sandboxConfigFor } from './node/fs/sandboxPaths';
 import { GuardHolder } from './vscode/agent/guardHolder';
 import { SandboxHolder } from './vscode/agent/sandboxHolder';
 import { redactorFromStore, runTask } from './vscode/agent/taskRunner';
+import { neutralise } from './core/text/neutralise';
+import { ApprovalPanes } from './vscode/approvals/approvalPanes';
+import { currentTextReader } from './vscode/approvals/currentText';
+import { DiffPane } from './vscode/approvals/diffPane';
+import { sessionGrantsCommand } from './vscode/approvals/grantsCommand';
 import { PendingApprovals } from './vscode/approvals/pendingApprovals';
+import { PreviewPanel } from './vscode/approvals/previewPanel';
+import { ProposalFs } from './vscode/approvals/proposalFs';
 import { auditLogFile, registerAuditViews } from './vscode/audit/register';
 import { ChatController } from './vscode/chat/chatController';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
@@ -56,19 +62,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
   const updateStatus = (): void => statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted });
 
-  const approver: Approver = {
-    request: (req, signal) => {
-      const answer = approvals.request(req, signal);
-      chat.showApproval(req);
-      return answer;
-    },
-  };
+  // Approvals: the oldest waiting call opens in its pane (diff editor, command preview, modal); the chat card answers too.
+  const proposalFs = new ProposalFs();
+  const approver = new ApprovalPanes({
+    pending: approvals,
+    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader((t) => neutralise(redactor.redact(t))), log: (m) => log.warn(m) }),
+    preview: new PreviewPanel({ extensionUri: context.extensionUri, answer: (id, a) => approvals.answer(id, a), stop: () => chat.stop(), log: (m) => log.warn(m) }),
+    notify: (req) => chat.showApproval(req),
+    log: (m) => log.warn(m),
+  });
 
   const chat: ChatController = new ChatController({
     storage: context.workspaceState,
     approvals,
     runTask: (text, history, events, signal) =>
-      runTask({ guards, sandbox, audit: audit.sink, secrets, approver, grants, useRedactor: (r) => (redactor = r), env: process.env }, text, history, events, signal),
+      runTask(
+        { guards, sandbox, audit: audit.sink, secrets, approver, grants, useRedactor: (r) => (redactor = r), env: process.env },
+        text,
+        history,
+        (e) => {
+          approver.onAgentEvent(e);
+          events(e);
+        },
+        signal,
+      ),
     baseState: async () => {
       const g = await guards.current();
       return {
@@ -92,20 +109,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void refreshRedactor().then(() => chat.pushState());
   };
   const secretsUi = secretCommands(secrets, onSecretsChanged);
-  const answerOldest = (kind: 'approve' | 'reject') => () => {
-    const oldest = approvals.oldest();
-    if (!oldest) {
-      void vscode.window.showInformationMessage('Warden: no proposal is waiting.');
-      return;
-    }
-    approvals.answer(oldest.request.callId, kind === 'approve' ? { kind: 'approve' } : { kind: 'reject', feedback: 'Rejected by the person.' });
-  };
 
   context.subscriptions.push(
     statusBar,
     chat,
     view,
     approvals.onDidChange(updateStatus),
+    proposalFs.register(),
+    approver,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     onDidChangeWardenSettings(() => {
       guards.invalidate();
@@ -119,8 +130,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'warden.setSecret': secretsUi.setSecret,
       'warden.listSecrets': secretsUi.listSecrets,
       'warden.deleteSecret': secretsUi.deleteSecret,
-      'warden.acceptProposal': answerOldest('approve'),
-      'warden.rejectProposal': answerOldest('reject'),
+      'warden.acceptProposal': () => approver.accept(),
+      'warden.rejectProposal': () => approver.reject(),
+      'warden.chooseProposalHunks': () => approver.chooseHunks(),
+      'warden.showSessionGrants': sessionGrantsCommand(grants),
       'warden.showAuditLog': audit.commands['warden.showAuditLog'],
       'warden.verifyAuditLog': audit.commands['warden.verifyAuditLog'],
     }),

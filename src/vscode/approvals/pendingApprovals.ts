@@ -8,6 +8,14 @@ export interface PendingApproval {
 type Listener = () => void;
 
 /**
+ * Turns an answer into the one to give, before it settles: e.g. an Approve
+ * from a chat card becomes approve-edited when the person edited the
+ * proposed side of the diff. null means "do not answer yet" (the pane told
+ * the person why); a thrown error keeps the call waiting too.
+ */
+export type AnswerRefiner = (pending: PendingApproval, answer: ApprovalAnswer) => Promise<ApprovalAnswer | null>;
+
+/**
  * The approvals waiting for a person, oldest first. It is the `Approver` the
  * agent calls; the chat cards, the editor commands and the approval panes
  * answer through `answer()`. A stopped task rejects what it left waiting.
@@ -15,6 +23,8 @@ type Listener = () => void;
 export class PendingApprovals implements Approver {
   private readonly queue: { pending: PendingApproval; resolve: (a: ApprovalAnswer) => void }[] = [];
   private readonly listeners = new Set<Listener>();
+  private refiner: AnswerRefiner | null = null;
+  private readonly refining = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -47,10 +57,32 @@ export class PendingApprovals implements Approver {
     return this.queue[0]?.pending;
   }
 
-  /** Answers one pending call; false when it is no longer waiting (answered twice, or stopped). */
+  /**
+   * Answers one pending call; false when it is no longer waiting (answered
+   * twice, or stopped) or an answer to it is being refined. With a refiner,
+   * true means the answer was handed to it.
+   */
   answer(callId: string, answer: ApprovalAnswer): boolean {
-    return this.settle(callId, answer);
+    const entry = this.queue.find((e) => e.pending.request.callId === callId);
+    if (!entry || this.refining.has(callId)) return false;
+    if (!this.refiner) return this.settle(callId, answer);
+    this.refining.add(callId);
+    this.refiner(entry.pending, answer)
+      .then((refined) => {
+        if (refined) this.settle(callId, refined);
+      })
+      .catch((e: unknown) => this.onRefineError(e))
+      .finally(() => this.refining.delete(callId));
+    return true;
   }
+
+  /** Sets the refiner every later answer goes through (the approval panes). */
+  refineWith(refiner: AnswerRefiner | null, onError: (e: unknown) => void = () => undefined): void {
+    this.refiner = refiner;
+    this.onRefineError = onError;
+  }
+
+  private onRefineError: (e: unknown) => void = () => undefined;
 
   /** Rejects everything waiting (new chat, window closing). */
   rejectAll(feedback: string): void {

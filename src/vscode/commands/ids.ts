@@ -12,6 +12,8 @@ export const COMMAND_IDS = [
   'warden.deleteSecret',
   'warden.acceptProposal',
   'warden.rejectProposal',
+  'warden.chooseProposalHunks',
+  'warden.showSessionGrants',
   'warden.showAuditLog',
   'warden.verifyAuditLog',
 ] as const;

@@ -1,0 +1,172 @@
+// The command preview webview: the command awaiting approval in an editable
+// field, what the guard found in each part of it, where and how it would run,
+// hidden characters flagged, then its output while it runs. Renders with
+// textContent only and loads nothing remote (see the CSP in previewHtml.ts).
+// Every message from the host is validated on arrival.
+import { hiddenSummary, segments } from '../../src/vscode/approvals/hiddenFlags';
+import { previewHostMessageSchema, type CommandProposal, type PreviewState, type PreviewViewMessage } from '../../src/vscode/approvals/previewMessages';
+
+interface VsCodeApi {
+  postMessage(message: PreviewViewMessage): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (m: PreviewViewMessage): void => vscode.postMessage(m);
+const app = document.getElementById('app') as HTMLElement;
+
+let current: CommandProposal | null = null;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; id?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.id) e.id = props.id;
+  if (props.text !== undefined) e.textContent = props.text;
+  for (const c of children) e.append(c);
+  return e;
+}
+
+/** Text with every hidden character shown as a highlighted `<U+XXXX>` marker. */
+function flagged(text: string, className = ''): HTMLElement {
+  const span = el('span', { className });
+  for (const s of segments(text)) {
+    if (s.hidden) {
+      const mark = el('mark', { className: 'hidden-char', text: s.text });
+      mark.title = `hidden ${s.flag.kind}`;
+      span.append(mark);
+    } else span.append(document.createTextNode(s.text));
+  }
+  return span;
+}
+
+function row(label: string, value: Node): HTMLElement {
+  return el('div', { className: 'row' }, el('span', { className: 'label', text: label }), value);
+}
+
+function render(p: CommandProposal): void {
+  current = p;
+  app.replaceChildren();
+  const warning = hiddenSummary(p.command);
+  if (warning) {
+    const banner = el('div', { className: 'banner danger', id: 'hidden-warning' }, el('strong', { text: '⚠ Hidden characters: ' }), document.createTextNode(warning));
+    banner.setAttribute('role', 'alert');
+    app.append(banner);
+  }
+  app.append(el('h1', { text: 'The agent asks to run a command' }));
+  app.append(el('p', { className: 'why', text: `${p.decision.message}${p.decision.rule ? ` (rule: ${p.decision.rule})` : ''}` }));
+
+  const field = el('textarea', { id: 'command' });
+  field.value = p.command;
+  field.rows = Math.min(8, Math.max(2, p.command.split('\n').length + 1));
+  field.readOnly = !p.editable;
+  field.spellcheck = false;
+  field.setAttribute('aria-label', 'Command to run (editable)');
+  const shown = el('div', { className: 'command-visible', id: 'command-visible' }, flagged(p.command));
+  const edited = el('div', { className: 'edited muted', id: 'edited-note' });
+  field.addEventListener('input', () => {
+    shown.replaceChildren(flagged(field.value));
+    edited.textContent = field.value === p.command ? '' : 'Edited: Warden will check your version against the policy again before it runs.';
+  });
+  app.append(el('label', { text: 'Command', className: 'section' }), field, shown, edited);
+
+  const list = el('ul', { id: 'commands' });
+  for (const c of p.commands) {
+    const li = el('li', { className: `verdict ${c.decision}` });
+    li.append(el('span', { className: 'badge', text: c.decision }), flagged(c.text, 'code'));
+    li.append(el('div', { className: 'muted', text: `${c.rule ? `rule ${c.rule} — ` : ''}${c.message} [${c.reason}]` }));
+    list.append(li);
+  }
+  app.append(el('div', { className: 'section', text: `Simple commands (${p.commands.length})` }), list);
+
+  const facts = el('div', { className: 'facts' });
+  facts.append(row('Working folder', flagged(p.cwd, 'code')));
+  facts.append(row('Secrets it receives', el('span', { id: 'secrets', text: p.secrets.length ? p.secrets.join(', ') : 'none' })));
+  const sandboxed = p.sandbox !== 'none';
+  facts.append(row('Sandbox', el('span', { id: 'sandbox', className: sandboxed ? '' : 'danger-text', text: sandboxed ? `${p.sandbox} (file system and network confined)` : 'none: runs with your full rights' })));
+  facts.append(row('Network hosts', el('span', { id: 'hosts', text: p.hosts.length ? p.hosts.join(', ') : 'none' })));
+  facts.append(row('Timeout', el('span', { text: `${Math.round(p.timeoutMs / 1000)} s` })));
+  app.append(facts);
+
+  const buttons = el('div', { className: 'buttons' });
+  const run = el('button', { id: 'run', text: 'Run' });
+  run.addEventListener('click', () => {
+    if (field.value.trim() === '') return;
+    post({ type: 'run', callId: p.callId, command: field.value });
+    setButtons(false);
+  });
+  buttons.append(run);
+  if (p.sessionGrant.allowed) {
+    const session = el('button', { id: 'run-session', className: 'secondary', text: 'Run for this session' });
+    session.title = `Later calls run unasked: ${p.sessionGrant.description}`;
+    session.addEventListener('click', () => {
+      if (field.value !== p.command) {
+        edited.textContent = 'Run for this session covers the exact proposed command only: undo your edit or use Run.';
+        return;
+      }
+      post({ type: 'run-for-session', callId: p.callId });
+      setButtons(false);
+    });
+    buttons.append(session);
+  }
+  const feedback = el('input', { id: 'feedback' });
+  feedback.placeholder = 'Why reject? (optional, told to the agent)';
+  const reject = el('button', { id: 'reject', className: 'secondary', text: 'Reject' });
+  reject.addEventListener('click', () => {
+    post({ type: 'reject', callId: p.callId, ...(feedback.value.trim() ? { feedback: feedback.value } : {}) });
+    setButtons(false);
+  });
+  buttons.append(reject, feedback);
+  app.append(buttons);
+
+  const status = el('div', { id: 'state', className: 'state waiting', text: 'Waiting for your answer.' });
+  const stop = el('button', { id: 'stop', className: 'secondary', text: 'Stop' });
+  stop.hidden = true;
+  stop.addEventListener('click', () => post({ type: 'stop', callId: p.callId }));
+  app.append(el('div', { className: 'status-line' }, status, stop));
+  app.append(el('pre', { id: 'output', className: 'output' }));
+  field.focus();
+}
+
+function setButtons(enabled: boolean): void {
+  for (const id of ['run', 'run-session', 'reject']) {
+    const b = document.getElementById(id) as HTMLButtonElement | null;
+    if (b) b.disabled = !enabled;
+  }
+  const f = document.getElementById('command') as HTMLTextAreaElement | null;
+  if (f) f.readOnly = !enabled || !current?.editable;
+}
+
+function setState(state: PreviewState, text: string): void {
+  const s = document.getElementById('state');
+  if (s) {
+    s.className = `state ${state}`;
+    s.textContent = text;
+  }
+  const stop = document.getElementById('stop');
+  if (stop) stop.hidden = state !== 'running';
+  if (state !== 'waiting') setButtons(false);
+}
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  const parsed = previewHostMessageSchema.safeParse(ev.data);
+  if (!parsed.success) return;
+  const m = parsed.data;
+  switch (m.type) {
+    case 'show':
+      render(m.proposal);
+      break;
+    case 'output': {
+      if (m.callId !== current?.callId) return;
+      const out = document.getElementById('output');
+      if (!out) return;
+      out.append(el('span', { className: m.stream, text: m.chunk }));
+      out.scrollTop = out.scrollHeight;
+      break;
+    }
+    case 'state':
+      if (m.callId === current?.callId) setState(m.state, m.text);
+      break;
+  }
+});
+
+post({ type: 'ready' });

@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { ApprovalAnswer, ApprovalRequest, Approver } from '../../core/agent/approver';
+import type { AgentEvent } from '../../core/agent/events';
+import { confirmByModal } from './confirmations';
+import { DiffPane } from './diffPane';
+import type { PendingApproval, PendingApprovals } from './pendingApprovals';
+import { PreviewPanel } from './previewPanel';
+
+export interface ApprovalPanesDeps {
+  readonly pending: PendingApprovals;
+  readonly diff: DiffPane;
+  readonly preview: PreviewPanel;
+  /** Also show the request elsewhere (the chat card). */
+  readonly notify: (req: ApprovalRequest) => void;
+  readonly log: (message: string) => void;
+  /** The modal for deletes, fetches and reads (replaceable in tests). */
+  readonly confirm?: (req: ApprovalRequest) => Promise<ApprovalAnswer>;
+}
+
+/**
+ * The `Approver` the agent calls in VS Code. Requests queue in
+ * `PendingApprovals` (oldest first); the oldest is shown in its pane — a diff
+ * editor for writes and edits, the command preview for commands, a modal for
+ * deletes, fetches and reads — and the next one opens when it is answered.
+ * Answers from the chat card and the accept/reject commands go through the
+ * same queue; an Approve of a diff carries the person's edits.
+ */
+export class ApprovalPanes implements Approver, vscode.Disposable {
+  private onShow: string | null = null;
+  private pumping: Promise<void> = Promise.resolve();
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: ApprovalPanesDeps) {
+    deps.pending.refineWith((p, a) => this.refine(p, a), (e) => deps.log(`approval: ${e instanceof Error ? e.message : String(e)}`));
+    this.subs.push(deps.pending.onDidChange(() => this.schedule()));
+  }
+
+  request(req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> {
+    const answer = this.deps.pending.request(req, signal);
+    this.deps.notify(req);
+    return answer;
+  }
+
+  /** Forward every agent event here (command output, answers, results for the preview). */
+  onAgentEvent(e: AgentEvent): void {
+    this.deps.preview.onAgentEvent(e);
+  }
+
+  /** Accept: the proposal in the active diff editor, else the oldest waiting. */
+  accept(): void {
+    this.answerTarget({ kind: 'approve' });
+  }
+
+  reject(): void {
+    this.answerTarget({ kind: 'reject', feedback: 'Rejected by the person.' });
+  }
+
+  /** Per-hunk choice for the proposal on show. */
+  async chooseHunks(): Promise<void> {
+    const id = this.deps.diff.activeCallId() ?? this.deps.pending.oldest()?.request.callId;
+    if (!id || !this.deps.diff.has(id)) {
+      void vscode.window.showInformationMessage('Warden: no proposed file change is open.');
+      return;
+    }
+    await this.deps.diff.chooseHunks(id);
+  }
+
+  private answerTarget(answer: ApprovalAnswer): void {
+    const id = this.deps.diff.activeCallId() ?? this.deps.pending.oldest()?.request.callId;
+    if (!id) {
+      void vscode.window.showInformationMessage('Warden: no proposal is waiting.');
+      return;
+    }
+    this.deps.pending.answer(id, answer);
+  }
+
+  private async refine(p: PendingApproval, answer: ApprovalAnswer): Promise<ApprovalAnswer | null> {
+    if (answer.kind === 'approve' && this.deps.diff.has(p.request.callId)) return this.deps.diff.acceptAnswer(p.request.callId);
+    return answer;
+  }
+
+  /** Runs one pump after the previous one, so panes open one at a time, in order. */
+  private schedule(): void {
+    this.pumping = this.pumping.then(() => this.pump());
+  }
+
+  /** Shows the oldest waiting call, and closes the pane of one that is no longer waiting. */
+  private async pump(): Promise<void> {
+    const oldest = this.deps.pending.oldest();
+    const waiting = new Set(this.deps.pending.list().map((p) => p.request.callId));
+    if (this.onShow !== null && !waiting.has(this.onShow)) {
+      const done = this.onShow;
+      this.onShow = null;
+      await this.deps.diff.close(done);
+    }
+    if (!oldest || this.onShow === oldest.request.callId) return;
+    const req = oldest.request;
+    this.onShow = req.callId;
+    try {
+      if (DiffPane.handles(req)) await this.deps.diff.show(req);
+      else if (PreviewPanel.handles(req)) this.deps.preview.show(req);
+      else {
+        const answer = await (this.deps.confirm ?? confirmByModal)(req);
+        this.deps.pending.answer(req.callId, answer);
+      }
+    } catch (e) {
+      this.deps.log(`approval pane for ${req.tool} failed: ${e instanceof Error ? e.message : String(e)}; the chat card still answers it`);
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.deps.pending.refineWith(null);
+    this.deps.preview.dispose();
+  }
+}

@@ -1,0 +1,37 @@
+import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
+import type { CommandProposal } from './previewMessages';
+
+const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** What the command preview shows for a run_command approval, or null for other calls. Pure. */
+export function toCommandProposal(req: ApprovalRequest): CommandProposal | null {
+  const p = req.plan;
+  if (p.kind !== 'command') return null;
+  const d = (x: { decision: 'allow' | 'ask' | 'deny'; reason: string; rule: string | null; message: string }) => ({
+    decision: x.decision,
+    reason: clip(x.reason, 200),
+    rule: x.rule === null ? null : clip(x.rule, 2000),
+    message: clip(x.message, 4000),
+  });
+  return {
+    callId: req.callId,
+    command: clip(p.command, 20_000),
+    summary: clip(p.summary, 4000),
+    decision: d(req.decision),
+    commands: p.commands.slice(0, 500).map((c) => ({ text: clip(c.text, 20_000), ...d(c.decision) })),
+    cwd: clip(p.cwd, 4000),
+    secrets: p.secrets.slice(0, 200).map((s) => clip(s, 200)),
+    sandbox: p.sandbox,
+    hosts: p.hosts.slice(0, 500).map((h) => clip(h, 500)),
+    timeoutMs: Math.max(0, Math.round(p.timeoutMs)),
+    sessionGrant: { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) },
+    editable: req.editable === 'command',
+  };
+}
+
+/** Run with what the field holds: the proposal as it was, or the person's edit (which the guard decides again). */
+export function commandAnswer(proposed: string, field: string, editable: boolean): ApprovalAnswer {
+  if (field === proposed) return { kind: 'approve' };
+  if (!editable) return { kind: 'reject', feedback: 'The command was changed but this call cannot be edited; nothing ran.' };
+  return { kind: 'approve-edited', command: field };
+}

@@ -1,0 +1,160 @@
+import * as vscode from 'vscode';
+import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
+import type { ToolPlan } from '../../core/tools/tool';
+import { contentFromHunks, hunkLabel, proposalHunks } from './hunks';
+import { CURRENT_SCHEME, PROPOSAL_SCHEME, ProposalFs } from './proposalFs';
+
+export type WritePlan = Extract<ToolPlan, { kind: 'write' }>;
+
+export interface DiffPaneDeps {
+  readonly fs: ProposalFs;
+  /**
+   * The target's text on disk now, shown as the pipeline shows text to a
+   * person (redacted, hidden characters made visible); null when missing.
+   */
+  readCurrent(absolute: string): Promise<string | null>;
+  readonly log: (message: string) => void;
+}
+
+interface Shown {
+  readonly req: ApprovalRequest;
+  readonly plan: WritePlan;
+  readonly current: vscode.Uri;
+  readonly proposed: vscode.Uri;
+}
+
+/** The title of a proposal diff: what the model asked for, the real target, and a protected mark. */
+export function proposalTitle(req: ApprovalRequest, plan: WritePlan): string {
+  const asked = typeof (req.input as { path?: unknown } | null)?.path === 'string' ? (req.input as { path: string }).path : null;
+  const target = plan.target.relative || plan.target.absolute;
+  const via = asked !== null && asked !== target && asked !== plan.target.absolute ? ` (asked: ${asked})` : '';
+  const mark = plan.target.protected ? '⚠ PROTECTED ' : '';
+  const side = plan.oldContent === null ? 'new file' : 'current ↔ proposed';
+  return `${mark}Warden proposal: ${target}${via} — ${side}`;
+}
+
+/**
+ * Proposed writes and edits as VS Code diff editors: the current file (or
+ * nothing, for a new file) beside the proposed content, which the person may
+ * edit. Nothing touches the real file here; the answer carries the content.
+ */
+export class DiffPane {
+  private readonly shown = new Map<string, Shown>();
+
+  constructor(private readonly deps: DiffPaneDeps) {}
+
+  static handles(req: ApprovalRequest): boolean {
+    return req.plan.kind === 'write' && req.plan.newContent !== null;
+  }
+
+  has(callId: string): boolean {
+    return this.shown.has(callId);
+  }
+
+  async show(req: ApprovalRequest): Promise<void> {
+    const plan = req.plan;
+    if (plan.kind !== 'write' || plan.newContent === null) return;
+    const rel = plan.target.relative || plan.target.absolute;
+    const current = ProposalFs.uri(CURRENT_SCHEME, req.callId, rel);
+    const proposed = ProposalFs.uri(PROPOSAL_SCHEME, req.callId, rel);
+    this.deps.fs.set(current, plan.oldContent ?? '');
+    this.deps.fs.set(proposed, plan.newContent);
+    this.shown.set(req.callId, { req, plan, current, proposed });
+    await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false });
+    const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
+    if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
+    else if (hunks > 1) void vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Warden: Choose Hunks" accepts some of them`, 8000);
+  }
+
+  /** The call whose proposal diff is the active editor, if any. */
+  activeCallId(): string | undefined {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const tabInput = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const fromTab = tabInput instanceof vscode.TabInputTextDiff ? tabInput.modified : undefined;
+    for (const u of [uri, fromTab]) {
+      if (u?.scheme === PROPOSAL_SCHEME || u?.scheme === CURRENT_SCHEME) {
+        for (const [id, s] of this.shown) if (s.proposed.path === u.path) return id;
+      }
+    }
+    return undefined;
+  }
+
+  /** What the proposed side holds now, unsaved edits included. */
+  private proposedText(s: Shown): string {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.proposed.toString());
+    return doc ? doc.getText() : (this.deps.fs.text(s.proposed) ?? s.plan.newContent ?? '');
+  }
+
+  /**
+   * The answer Accept gives: plain approve when the proposed side is as the
+   * agent proposed, approve-edited with the content when the person changed
+   * it. When the file changed on disk since the proposal, nothing is
+   * answered: the current side is refreshed and the person is told (a
+   * reject, if they choose it, tells the agent to read the file again).
+   */
+  async acceptAnswer(callId: string): Promise<ApprovalAnswer | null> {
+    const s = this.shown.get(callId);
+    if (!s) return { kind: 'approve' };
+    const now = await this.deps.readCurrent(s.plan.target.absolute).catch((e: unknown) => {
+      this.deps.log(`proposal: cannot read ${s.plan.target.absolute}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    if (now !== s.plan.oldContent) {
+      this.deps.fs.set(s.current, now ?? '');
+      const rel = s.plan.target.relative;
+      const what = now === undefined ? 'could not be read' : now === null ? 'was deleted' : 'changed on disk';
+      const choice = await vscode.window.showWarningMessage(
+        `${rel} ${what} after this change was proposed.`,
+        {
+          modal: true,
+          detail: 'The left side now shows the file as it is now. Warden never writes over a change you have not seen, so nothing was written. Reject to let the agent read the file again, or keep reviewing.',
+        },
+        'Reject (agent re-reads)',
+      );
+      if (choice) return { kind: 'reject', feedback: `${rel} changed on disk after you proposed this change; nothing was written. Read it again before proposing a change.` };
+      return null;
+    }
+    const text = this.proposedText(s);
+    return text === s.plan.newContent ? { kind: 'approve' } : { kind: 'approve-edited', content: text };
+  }
+
+  /**
+   * Lets the person keep some hunks: a multi-select pick over the hunks of the
+   * agent's proposal; the proposed side becomes the current file with only
+   * the chosen hunks applied. Accept then answers with that content.
+   */
+  async chooseHunks(callId: string, pick = pickHunks): Promise<boolean> {
+    const s = this.shown.get(callId);
+    if (!s || s.plan.newContent === null) return false;
+    const hunks = proposalHunks(s.plan.oldContent, s.plan.newContent);
+    const chosen = await pick(hunks.map((h) => ({ ...hunkLabel(h), index: h.index })));
+    if (chosen === undefined) return false;
+    const text = contentFromHunks(s.plan.oldContent, s.plan.newContent, chosen);
+    const doc = await vscode.workspace.openTextDocument(s.proposed);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(s.proposed, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    return true;
+  }
+
+  /** Closes a call's diff (answered, stopped) and forgets its documents. */
+  async close(callId: string): Promise<void> {
+    const s = this.shown.get(callId);
+    if (!s) return;
+    this.shown.delete(callId);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.proposed.toString());
+    if (doc?.isDirty) await doc.save().then(undefined, () => false);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposed.toString());
+    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs).then(undefined, (e: unknown) => this.deps.log(`proposal: closing the diff failed: ${String(e)}`));
+    this.deps.fs.drop(callId);
+  }
+}
+
+async function pickHunks(items: { label: string; detail: string; index: number }[]): Promise<number[] | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => ({ ...i, picked: true })),
+    { canPickMany: true, title: 'Warden: keep which hunks?', placeHolder: 'Unchecked hunks keep the current lines' },
+  );
+  return picked?.map((p) => p.index);
+}

@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import type { SessionGrants } from '../../core/agent/sessionGrants';
+
+/**
+ * "Warden: Session Grants": lists what was approved for this session and
+ * revokes the grants the person picks (later calls of that shape ask again).
+ */
+export function sessionGrantsCommand(grants: Pick<SessionGrants, 'list' | 'revoke'>): () => Promise<void> {
+  return async () => {
+    const all = grants.list();
+    if (all.length === 0) {
+      void vscode.window.showInformationMessage('Warden: nothing was approved for this session.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      all.map((g) => ({ label: g.description, description: g.tool, key: g.key })),
+      { canPickMany: true, title: 'Warden: approved for this session', placeHolder: 'Check the grants to revoke, then press Enter' },
+    );
+    if (!picked || picked.length === 0) return;
+    const revoked = picked.filter((p) => grants.revoke(p.key));
+    void vscode.window.showInformationMessage(`Warden: revoked ${revoked.length} grant${revoked.length === 1 ? '' : 's'}; those calls ask again.`);
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * Messages between the command preview webview and the extension host: one
+ * discriminated union per direction, validated with zod on arrival on both
+ * sides. No `vscode` import, so the webview bundle shares it.
+ */
+
+const text = (max: number) => z.string().max(max);
+const callId = z.string().min(1).max(200);
+
+export const previewCommandSchema = z.strictObject({
+  text: text(20_000),
+  decision: z.enum(['allow', 'ask', 'deny']),
+  reason: text(200),
+  rule: text(2_000).nullable(),
+  message: text(4_000),
+});
+
+export const commandProposalSchema = z.strictObject({
+  callId,
+  command: text(20_000),
+  summary: text(4_000),
+  decision: z.strictObject({ decision: z.enum(['allow', 'ask', 'deny']), reason: text(200), rule: text(2_000).nullable(), message: text(4_000) }),
+  commands: z.array(previewCommandSchema).max(500),
+  cwd: text(4_000),
+  secrets: z.array(text(200)).max(200),
+  sandbox: text(100),
+  hosts: z.array(text(500)).max(500),
+  timeoutMs: z.number().int().min(0),
+  sessionGrant: z.strictObject({ allowed: z.boolean(), description: text(4_000) }),
+  editable: z.boolean(),
+});
+export type CommandProposal = z.infer<typeof commandProposalSchema>;
+
+export const previewStateSchema = z.enum(['waiting', 'running', 'done', 'failed', 'rejected', 'stopped']);
+export type PreviewState = z.infer<typeof previewStateSchema>;
+
+export const previewHostMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('show'), proposal: commandProposalSchema }),
+  z.strictObject({ type: z.literal('output'), callId, stream: z.enum(['stdout', 'stderr']), chunk: text(1_000_000) }),
+  z.strictObject({ type: z.literal('state'), callId, state: previewStateSchema, text: text(4_000) }),
+]);
+export type PreviewHostMessage = z.infer<typeof previewHostMessageSchema>;
+
+export const previewViewMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready') }),
+  /** Run what the field holds (the host compares it with the proposal to tell an edit). */
+  z.strictObject({ type: z.literal('run'), callId, command: z.string().min(1).max(20_000) }),
+  z.strictObject({ type: z.literal('run-for-session'), callId }),
+  z.strictObject({ type: z.literal('reject'), callId, feedback: z.string().max(10_000).optional() }),
+  z.strictObject({ type: z.literal('stop'), callId }),
+]);
+export type PreviewViewMessage = z.infer<typeof previewViewMessageSchema>;

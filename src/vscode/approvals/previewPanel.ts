@@ -1,0 +1,158 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
+import type { AgentEvent } from '../../core/agent/events';
+import { commandAnswer, toCommandProposal } from './commandProposal';
+import { previewHtml } from './previewHtml';
+import { type CommandProposal, type PreviewHostMessage, type PreviewViewMessage, previewViewMessageSchema } from './previewMessages';
+
+export interface PreviewDeps {
+  readonly extensionUri: vscode.Uri;
+  /** Answers a pending call (PendingApprovals.answer). */
+  answer(callId: string, answer: ApprovalAnswer): boolean;
+  /** Stops the running task (the chat's stop). */
+  stop(): void;
+  readonly log: (message: string) => void;
+}
+
+/**
+ * The command preview: one webview panel in the editor area that shows the
+ * command awaiting approval (editable), what the guard found in it, and then
+ * its output as it runs. Strict CSP with a nonce; messages validated with zod
+ * both ways.
+ */
+export class PreviewPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private proposal: CommandProposal | null = null;
+  /** Messages for the current call, replayed when the webview (re)loads. */
+  private backlog: PreviewHostMessage[] = [];
+
+  constructor(private readonly deps: PreviewDeps) {}
+
+  static handles(req: ApprovalRequest): boolean {
+    return req.plan.kind === 'command';
+  }
+
+  show(req: ApprovalRequest): void {
+    const proposal = toCommandProposal(req);
+    if (!proposal) return;
+    this.proposal = proposal;
+    this.backlog = [];
+    this.post({ type: 'show', proposal });
+    this.open(proposal);
+  }
+
+  /** Whether this call is the one on show. */
+  showing(callId: string): boolean {
+    return this.proposal?.callId === callId;
+  }
+
+  /** Agent events for the call on show: output chunks, the answer and the result. */
+  onAgentEvent(e: AgentEvent): void {
+    if (!this.proposal || !('callId' in e) || e.callId !== this.proposal.callId) return;
+    const callId = e.callId;
+    switch (e.type) {
+      case 'tool_output':
+        this.post({ type: 'output', callId, stream: e.stream, chunk: e.chunk });
+        break;
+      case 'tool_answered':
+        if (e.answer === 'reject') this.post({ type: 'state', callId, state: 'rejected', text: 'Rejected: nothing ran.' });
+        else this.post({ type: 'state', callId, state: 'running', text: e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…' });
+        break;
+      case 'tool_result': {
+        const state = e.status === 'cancelled' ? 'stopped' : e.isError ? 'failed' : 'done';
+        this.post({ type: 'state', callId, state, text: `${state === 'done' ? 'Finished' : state === 'stopped' ? 'Stopped' : 'Failed'}: ${e.preview.slice(0, 300)}` });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private open(proposal: CommandProposal): void {
+    const title = `Warden: Run ${proposal.command.length > 40 ? `${proposal.command.slice(0, 39)}…` : proposal.command}?`;
+    if (this.panel) {
+      this.panel.title = title;
+      this.panel.reveal(vscode.ViewColumn.Active, false);
+      return;
+    }
+    const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'media');
+    const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel('warden.commandPreview', title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [dist, media],
+      retainContextWhenHidden: true,
+    });
+    this.panel = panel;
+    this.ready = false;
+    const nonce = randomBytes(16).toString('base64');
+    panel.webview.html = previewHtml({
+      nonce,
+      cspSource: panel.webview.cspSource,
+      script: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'preview.js')).toString(),
+      style: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css')).toString(),
+    });
+    const sub = panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+    panel.onDidDispose(() => {
+      sub.dispose();
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  private post(m: PreviewHostMessage): void {
+    if (m.type !== 'show') this.backlog.push(m);
+    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = previewViewMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.deps.log(`command preview: dropped a malformed message (${parsed.error.issues.map((i) => i.message).join('; ')})`);
+      return;
+    }
+    this.handle(parsed.data);
+  }
+
+  private handle(m: PreviewViewMessage): void {
+    if (m.type === 'ready') {
+      this.ready = true;
+      if (this.proposal && this.panel) {
+        void this.panel.webview.postMessage({ type: 'show', proposal: this.proposal } satisfies PreviewHostMessage);
+        for (const b of this.backlog) void this.panel.webview.postMessage(b);
+      }
+      return;
+    }
+    const p = this.proposal;
+    if (!p || m.callId !== p.callId) {
+      this.deps.log(`command preview: a message for ${m.callId}, which is not on show, was ignored`);
+      return;
+    }
+    switch (m.type) {
+      case 'run':
+        this.settle(p, commandAnswer(p.command, m.command, p.editable));
+        break;
+      case 'run-for-session':
+        this.settle(p, p.sessionGrant.allowed ? { kind: 'approve-for-session' } : { kind: 'approve' });
+        break;
+      case 'reject':
+        this.settle(p, { kind: 'reject', feedback: m.feedback?.trim() ? m.feedback.trim() : 'Rejected in the command preview.' });
+        break;
+      case 'stop':
+        this.deps.stop();
+        this.post({ type: 'state', callId: p.callId, state: 'stopped', text: 'Stopping…' });
+        break;
+    }
+  }
+
+  private settle(p: CommandProposal, answer: ApprovalAnswer): void {
+    if (!this.deps.answer(p.callId, answer)) {
+      this.post({ type: 'state', callId: p.callId, state: 'failed', text: 'This call is no longer waiting (already answered, or the task stopped).' });
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}
