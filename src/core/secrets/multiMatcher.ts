@@ -20,50 +20,71 @@ export interface MultiMatcher {
 /** Above this many table cells the automaton keeps sparse transitions (less memory, somewhat slower). */
 const DENSE_CELL_LIMIT = 4_000_000;
 
-export function buildMatcher(patterns: readonly string[]): MultiMatcher {
-  const children: Array<Map<number, number>> = [new Map<number, number>()];
-  const depth: number[] = [0];
-  const own: number[] = [0];
+/** The trie as flat arrays: one map from (state, character) to state, and per-state edge lists. */
+interface Trie {
+  readonly goto: Map<number, number>;
+  readonly edgeCode: number[];
+  readonly edgeChild: number[];
+  readonly edgeNext: number[];
+  readonly firstEdge: number[];
+  readonly depth: number[];
+  readonly own: number[];
+}
+
+const key = (state: number, code: number): number => state * 65536 + code;
+
+function buildTrie(patterns: readonly string[]): Trie {
+  const t: Trie = { goto: new Map(), edgeCode: [], edgeChild: [], edgeNext: [], firstEdge: [-1], depth: [0], own: [0] };
   for (const p of new Set(patterns)) {
     if (p.length === 0) continue;
     let s = 0;
     for (let i = 0; i < p.length; i++) {
       const c = p.charCodeAt(i);
-      let next = children[s]!.get(c);
+      let next = t.goto.get(key(s, c));
       if (next === undefined) {
-        next = children.length;
-        children.push(new Map<number, number>());
-        depth.push(depth[s]! + 1);
-        own.push(0);
-        children[s]!.set(c, next);
+        next = t.depth.length;
+        t.goto.set(key(s, c), next);
+        t.depth.push(t.depth[s]! + 1);
+        t.own.push(0);
+        t.firstEdge.push(-1);
+        t.edgeCode.push(c);
+        t.edgeChild.push(next);
+        t.edgeNext.push(t.firstEdge[s]!);
+        t.firstEdge[s] = t.edgeCode.length - 1;
       }
       s = next;
     }
-    own[s] = p.length;
+    t.own[s] = p.length;
   }
-  const n = children.length;
+  return t;
+}
+
+export function buildMatcher(patterns: readonly string[]): MultiMatcher {
+  const t = buildTrie(patterns);
+  const n = t.depth.length;
   const fail = new Int32Array(n);
   const out = new Int32Array(n);
-  const order: number[] = [];
-  const queue: number[] = [0];
-  for (let q = 0; q < queue.length; q++) {
-    const s = queue[q]!;
-    order.push(s);
-    for (const [c, child] of children[s]!) {
+  const order = new Int32Array(n);
+  let tail = 1;
+  for (let q = 0; q < tail; q++) {
+    const s = order[q]!;
+    for (let e = t.firstEdge[s]!; e !== -1; e = t.edgeNext[e]!) {
+      const c = t.edgeCode[e]!;
+      const child = t.edgeChild[e]!;
       if (s !== 0) {
         let f = fail[s]!;
-        while (f !== 0 && !children[f]!.has(c)) f = fail[f]!;
-        fail[child] = children[f]!.get(c) ?? 0;
+        while (f !== 0 && !t.goto.has(key(f, c))) f = fail[f]!;
+        fail[child] = t.goto.get(key(f, c)) ?? 0;
       }
-      out[child] = Math.max(own[child]!, out[fail[child]!]!);
-      queue.push(child);
+      out[child] = Math.max(t.own[child]!, out[fail[child]!]!);
+      order[tail++] = child;
     }
   }
-  const depthArr = Int32Array.from(depth);
+  const depthArr = Int32Array.from(t.depth);
   const alphabet = new Map<number, number>();
-  for (const m of children) for (const c of m.keys()) if (!alphabet.has(c)) alphabet.set(c, alphabet.size + 1);
+  for (const c of t.edgeCode) if (!alphabet.has(c)) alphabet.set(c, alphabet.size + 1);
   const width = alphabet.size + 1;
-  const scan = n * width <= DENSE_CELL_LIMIT ? denseScan(children, fail, order, alphabet, width, out, depthArr) : sparseScan(children, fail, out, depthArr);
+  const scan = n * width <= DENSE_CELL_LIMIT ? denseScan(t, fail, order, alphabet, width, out, depthArr) : sparseScan(t.goto, fail, out, depthArr);
   return { patternCount: patterns.length, scan };
 }
 
@@ -77,15 +98,15 @@ function addRange(ranges: Ranges, start: number, end: number): void {
 }
 
 /** A full transition table over the characters the patterns use (one look-up per character). */
-function denseScan(children: ReadonlyArray<Map<number, number>>, fail: Int32Array, order: readonly number[], alphabet: Map<number, number>, width: number, out: Int32Array, depth: Int32Array): (text: string) => ScanResult {
+function denseScan(t: Trie, fail: Int32Array, order: Int32Array, alphabet: Map<number, number>, width: number, out: Int32Array, depth: Int32Array): (text: string) => ScanResult {
   const classOf = new Uint16Array(65536);
   for (const [c, k] of alphabet) classOf[c] = k;
-  const delta = new Int32Array(children.length * width);
+  const delta = new Int32Array(order.length * width);
   for (const s of order) {
     const row = s * width;
     const frow = fail[s]! * width;
     if (s !== 0) delta.copyWithin(row + 1, frow + 1, frow + width);
-    for (const [c, child] of children[s]!) delta[row + classOf[c]!] = child;
+    for (let e = t.firstEdge[s]!; e !== -1; e = t.edgeNext[e]!) delta[row + classOf[t.edgeCode[e]!]!] = t.edgeChild[e]!;
   }
   return (text) => {
     const ranges: Ranges = [];
@@ -101,14 +122,14 @@ function denseScan(children: ReadonlyArray<Map<number, number>>, fail: Int32Arra
 }
 
 /** Sparse transitions with failure links, for very large secret sets. */
-function sparseScan(children: ReadonlyArray<Map<number, number>>, fail: Int32Array, out: Int32Array, depth: Int32Array): (text: string) => ScanResult {
+function sparseScan(goto: Map<number, number>, fail: Int32Array, out: Int32Array, depth: Int32Array): (text: string) => ScanResult {
   return (text) => {
     const ranges: Ranges = [];
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       for (;;) {
-        const next = children[s]!.get(code);
+        const next = goto.get(key(s, code));
         if (next !== undefined) {
           s = next;
           break;

@@ -90,6 +90,18 @@ describe('createRedactor: one-shot', () => {
     for (const f of leakedForms(v)) assertNoForm(r2.redact(`[${f}]`), v);
   });
 
+  it('redacts a very large value (an 8 KB key, past the dense table limit) in every form, also streamed', () => {
+    const big = Array.from({ length: 8192 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 94))).join('');
+    const r2 = createRedactor([big]);
+    for (const f of leakedForms(big)) {
+      const out = r2.redact(`<${f}>`);
+      assertNoForm(out, big);
+      const s = r2.stream();
+      const mid = Math.floor(f.length / 2);
+      assertNoForm(s.push(`<${f.slice(0, mid)}`) + s.push(`${f.slice(mid)}>`) + s.flush(), big);
+    }
+  });
+
   it('lists each encoded form once, longest first', () => {
     const forms = encodedForms(SECRET);
     assert.equal(new Set(forms).size, forms.length);
