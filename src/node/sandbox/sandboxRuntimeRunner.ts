@@ -75,8 +75,9 @@ export class SandboxRuntimeRunner implements CommandRunner {
     const launch = options.host ?? defaultHostLaunch();
     const temp = createTempArea(options.tempParent);
     const inherited = options.inheritedEnv ?? process.env;
-    const hostEnv: Record<string, string> = { PATH: options.pathEnv ?? inherited.PATH ?? '/usr/bin:/bin' };
-    for (const k of ['HOME', 'LANG', 'TZ', 'ELECTRON_RUN_AS_NODE'] as const) {
+    // Under VS Code desktop process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it run the host as plain Node (harmless under Node).
+    const hostEnv: Record<string, string> = { PATH: options.pathEnv ?? inherited.PATH ?? '/usr/bin:/bin', ELECTRON_RUN_AS_NODE: '1' };
+    for (const k of ['HOME', 'LANG', 'TZ'] as const) {
       const v = inherited[k];
       if (v !== undefined) hostEnv[k] = v;
     }
