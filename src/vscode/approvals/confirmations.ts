@@ -1,36 +1,6 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
-import { hiddenSummary } from './hiddenFlags';
-
-/** The text of a modal confirmation, or null when the plan is not one a modal answers. Pure. */
-export function confirmationText(req: ApprovalRequest): { message: string; detail: string; action: string } | null {
-  const p = req.plan;
-  const why = `${req.decision.message}${req.decision.rule ? ` (rule: ${req.decision.rule})` : ''}`;
-  switch (p.kind) {
-    case 'write':
-      if (p.newContent !== null) return null;
-      return {
-        message: `Delete ${p.target.relative}?`,
-        detail: [`The agent asks to delete this file:`, p.target.absolute, p.target.protected ? 'This is a PROTECTED path.' : '', `Why it asks: ${why}`, hiddenSummary(p.target.absolute) ?? ''].filter(Boolean).join('\n'),
-        action: 'Delete',
-      };
-    case 'fetch':
-      return {
-        message: `Fetch ${p.url}?`,
-        detail: [`The agent asks to fetch exactly this URL:`, p.url, `Host: ${p.host}`, `Why it asks: ${why}`, hiddenSummary(p.url) ?? ''].filter(Boolean).join('\n'),
-        action: 'Fetch',
-      };
-    case 'read':
-      return {
-        message: `Let the agent read ${p.target.relative || '.'}?`,
-        detail: [p.summary, p.target.absolute, `Why it asks: ${why}`].join('\n'),
-        action: 'Allow',
-      };
-    case 'command':
-    case 'invalid':
-      return null;
-  }
-}
+import { confirmationText } from './paneText';
 
 /** Asks with a modal dialog; closing it is a reject. */
 export async function confirmByModal(req: ApprovalRequest): Promise<ApprovalAnswer> {

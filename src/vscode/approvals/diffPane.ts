@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
-import type { ToolPlan } from '../../core/tools/tool';
 import { contentFromHunks, hunkLabel, proposalHunks } from './hunks';
+import { proposalTitle, type WritePlan } from './paneText';
 import { CURRENT_SCHEME, PROPOSAL_SCHEME, ProposalFs } from './proposalFs';
-
-export type WritePlan = Extract<ToolPlan, { kind: 'write' }>;
 
 export interface DiffPaneDeps {
   readonly fs: ProposalFs;
@@ -21,16 +19,6 @@ interface Shown {
   readonly plan: WritePlan;
   readonly current: vscode.Uri;
   readonly proposed: vscode.Uri;
-}
-
-/** The title of a proposal diff: what the model asked for, the real target, and a protected mark. */
-export function proposalTitle(req: ApprovalRequest, plan: WritePlan): string {
-  const asked = typeof (req.input as { path?: unknown } | null)?.path === 'string' ? (req.input as { path: string }).path : null;
-  const target = plan.target.relative || plan.target.absolute;
-  const via = asked !== null && asked !== target && asked !== plan.target.absolute ? ` (asked: ${asked})` : '';
-  const mark = plan.target.protected ? '⚠ PROTECTED ' : '';
-  const side = plan.oldContent === null ? 'new file' : 'current ↔ proposed';
-  return `${mark}Warden proposal: ${target}${via} — ${side}`;
 }
 
 /**

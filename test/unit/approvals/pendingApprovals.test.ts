@@ -62,3 +62,40 @@ describe('pending approvals', () => {
     assert.deepEqual(sizes, [1, 0]);
   });
 });
+
+describe('pending approvals with a refiner (the approval panes)', () => {
+  it('settles with the refined answer: an Approve from the chat carries the edit made in the pane', async () => {
+    const p = new PendingApprovals();
+    p.refineWith((_pending, a) => Promise.resolve(a.kind === 'approve' ? { kind: 'approve-edited', content: 'edited' } : a));
+    const a = p.request(req('a'), new AbortController().signal);
+    assert.ok(p.answer('a', { kind: 'approve' }));
+    assert.deepEqual(await a, { kind: 'approve-edited', content: 'edited' });
+    assert.equal(p.size, 0);
+  });
+
+  it('keeps the call waiting when the refiner says not yet (file changed on disk), and refuses answers while refining', async () => {
+    const p = new PendingApprovals();
+    let release: (v: null) => void = () => undefined;
+    p.refineWith(() => new Promise((r) => (release = r)));
+    void p.request(req('a'), new AbortController().signal);
+    assert.ok(p.answer('a', { kind: 'approve' }));
+    assert.equal(p.answer('a', { kind: 'approve' }), false, 'a second answer while the first is refined');
+    release(null);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(p.size, 1, 'still waiting');
+    p.refineWith(null);
+    assert.ok(p.answer('a', { kind: 'reject' }));
+    assert.equal(p.size, 0);
+  });
+
+  it('reports a refiner that throws and keeps the call waiting', async () => {
+    const p = new PendingApprovals();
+    const errors: unknown[] = [];
+    p.refineWith(() => Promise.reject(new Error('pane broke')), (e) => errors.push(e));
+    void p.request(req('a'), new AbortController().signal);
+    p.answer('a', { kind: 'approve' });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(p.size, 1);
+    assert.match(String(errors[0]), /pane broke/);
+  });
+});

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ApprovalRequest } from '../../../src/core/agent/approver';
+import { commandAnswer, toCommandProposal } from '../../../src/vscode/approvals/commandProposal';
+import { previewCsp, previewHtml } from '../../../src/vscode/approvals/previewHtml';
+import { previewHostMessageSchema, previewViewMessageSchema } from '../../../src/vscode/approvals/previewMessages';
+
+const ask = { decision: 'ask', reason: 'needs-approval', rule: null, message: 'Not in warden.commands.allow.' } as const;
+
+function commandRequest(command: string, over: Partial<ApprovalRequest> = {}): ApprovalRequest {
+  return {
+    callId: 'toolu_1',
+    tool: 'run_command',
+    input: { command },
+    decision: ask,
+    plan: {
+      kind: 'command',
+      tool: 'run_command',
+      command,
+      commands: [
+        { argv: ['git', 'status'], text: 'git status', decision: { decision: 'allow', reason: 'allowed', rule: 'warden.commands.allow: git status', message: 'Allowed.' } },
+        { argv: ['make'], text: 'make', decision: ask },
+      ],
+      cwd: '/ws',
+      secrets: ['NPM_TOKEN'],
+      sandbox: 'bubblewrap',
+      hosts: ['registry.npmjs.org'],
+      timeoutMs: 120_000,
+      summary: 'Run git status && make',
+    },
+    sessionGrant: { allowed: true, description: 'exactly the command' },
+    editable: 'command',
+    ...over,
+  } as ApprovalRequest;
+}
+
+describe('command preview messages', () => {
+  it('turns a command approval into a proposal the schema accepts, each simple command with its rule', () => {
+    const p = toCommandProposal(commandRequest('git status && make'));
+    assert.ok(p);
+    assert.equal(previewHostMessageSchema.safeParse({ type: 'show', proposal: p }).success, true);
+    assert.deepEqual(p.commands.map((c) => [c.text, c.decision, c.rule]), [['git status', 'allow', 'warden.commands.allow: git status'], ['make', 'ask', null]]);
+    assert.deepEqual([p.cwd, p.secrets, p.sandbox, p.hosts, p.editable], ['/ws', ['NPM_TOKEN'], 'bubblewrap', ['registry.npmjs.org'], true]);
+  });
+
+  it('has no proposal for calls that are not commands', () => {
+    const req = commandRequest('x', { plan: { kind: 'fetch', tool: 'fetch_url', url: 'https://a.example/', host: 'a.example', summary: 'f' } });
+    assert.equal(toCommandProposal(req), null);
+  });
+
+  const validFromView: unknown[] = [
+    { type: 'ready' },
+    { type: 'run', callId: 'toolu_1', command: 'ls' },
+    { type: 'run-for-session', callId: 'toolu_1' },
+    { type: 'reject', callId: 'toolu_1' },
+    { type: 'reject', callId: 'toolu_1', feedback: 'use make test' },
+    { type: 'stop', callId: 'toolu_1' },
+  ];
+  for (const m of validFromView) {
+    it(`accepts the view message ${JSON.stringify(m)}`, () => assert.equal(previewViewMessageSchema.safeParse(m).success, true));
+  }
+
+  const invalidFromView: Array<[string, unknown]> = [
+    ['an unknown type', { type: 'approve-everything' }],
+    ['an empty command', { type: 'run', callId: 'toolu_1', command: '' }],
+    ['a missing call id', { type: 'run', command: 'ls' }],
+    ['an extra field smuggling an answer', { type: 'run', callId: 'toolu_1', command: 'ls', kind: 'approve-for-session' }],
+    ['a command over the cap', { type: 'run', callId: 'toolu_1', command: 'x'.repeat(20_001) }],
+    ['a non-object', 'run'],
+    ['null', null],
+  ];
+  for (const [name, m] of invalidFromView) {
+    it(`rejects a view message with ${name}`, () => assert.equal(previewViewMessageSchema.safeParse(m).success, false));
+  }
+
+  it('rejects host messages of unknown shape (the webview ignores them)', () => {
+    assert.equal(previewHostMessageSchema.safeParse({ type: 'output', callId: 'a', stream: 'stdin', chunk: 'x' }).success, false);
+    assert.equal(previewHostMessageSchema.safeParse({ type: 'state', callId: 'a', state: 'approved', text: '' }).success, false);
+    assert.equal(previewHostMessageSchema.safeParse({ type: 'output', callId: 'a', stream: 'stderr', chunk: 'x' }).success, true);
+  });
+});
+
+describe('command answers', () => {
+  it('approves the proposal unchanged, and sends an edit as approve-edited for the guard to re-check', () => {
+    assert.deepEqual(commandAnswer('make', 'make', true), { kind: 'approve' });
+    assert.deepEqual(commandAnswer('make', 'make test', true), { kind: 'approve-edited', command: 'make test' });
+  });
+
+  it('never runs an edit of a call that is not editable', () => {
+    assert.equal(commandAnswer('make', 'make test', false).kind, 'reject');
+  });
+});
+
+describe('command preview page', () => {
+  it('has a strict CSP: nothing by default, the script only by nonce, nothing remote', () => {
+    const csp = previewCsp({ nonce: 'N0nce', cspSource: 'vscode-webview://x' });
+    assert.match(csp, /^default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-N0nce'(;|$)/);
+    for (const d of ["img-src 'none'", "connect-src 'none'", "form-action 'none'", "frame-src 'none'"]) assert.ok(csp.includes(d), d);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+    const html = previewHtml({ nonce: 'N0nce', cspSource: 'vscode-webview://x', script: 's.js', style: 'p.css' });
+    assert.match(html, /<script nonce="N0nce" src="s\.js"><\/script>/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, the nonced one');
+  });
+});
