@@ -27,16 +27,20 @@ function write(value: unknown): string | undefined {
   }
   if (value === null) return 'null';
   if (Array.isArray(value)) {
-    const items = value.map((v: unknown) => write(v) ?? 'null');
-    return `[${items.join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null');
+    return `${out}]`;
   }
   const withJson = value as { toJSON?: () => unknown };
   if (typeof withJson.toJSON === 'function') return write(withJson.toJSON());
   const obj = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(obj).sort()) {
+  const keys = Object.keys(obj);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  for (const key of keys) {
     const v = write(obj[key]);
-    if (v !== undefined) parts.push(`${JSON.stringify(key)}:${v}`);
+    if (v === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${v}`;
   }
-  return `{${parts.join(',')}}`;
+  return `${out}}`;
 }

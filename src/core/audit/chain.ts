@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical';
 import {
   AUDIT_SCHEMA_VERSION,
@@ -10,7 +11,7 @@ import {
   type ChainTip,
 } from './event';
 import { sha256Hex } from './hash';
-import { summariseLarge } from './summarise';
+import { INLINE_LIMIT_BYTES, summariseString } from './summarise';
 
 /**
  * The line format. Each line is the canonical JSON (./canonical.ts: keys
@@ -38,10 +39,22 @@ export function lineHash(line: string): string {
   return sha256Hex(line);
 }
 
+/**
+ * Both hashes of a line in one pass over its bytes: `line` (sha256 of the
+ * whole line: the next line's `prev`) and `self` (sha256 of the line with its
+ * `,"hash":"…"` suffix taken out, or null when the line has no such suffix).
+ */
+export function hashLine(line: string): { line: string; self: string | null } {
+  const cut = line.length - HASH_SUFFIX_LENGTH;
+  if (cut <= 0 || !line.startsWith(',"hash":"', cut) || !line.endsWith('"}')) return { line: sha256Hex(line), self: null };
+  const prefix = createHash('sha256').update(line.slice(0, cut), 'utf8');
+  const whole = prefix.copy();
+  return { self: prefix.update('}').digest('hex'), line: whole.update(line.slice(cut), 'utf8').digest('hex') };
+}
+
 /** True when `line` ends with `,"hash":"<hash>"}` and `hash` is the sha256 of the rest. */
 export function selfHashHolds(line: string, hash: string): boolean {
-  if (line.length <= HASH_SUFFIX_LENGTH || !line.endsWith(`,"hash":"${hash}"}`)) return false;
-  return sha256Hex(line.slice(0, line.length - HASH_SUFFIX_LENGTH) + '}') === hash;
+  return line.endsWith(`${hash}"}`) && hashLine(line).self === hash;
 }
 
 /** Expected `seq` and `prev` of the line that follows `tip` (null: a new chain). */
@@ -49,15 +62,31 @@ export function nextLink(tip: ChainTip | null): { seq: number; prev: string } {
   return tip === null ? { seq: 0, prev: GENESIS } : { seq: tip.seq + 1, prev: tip.hash };
 }
 
-function redactDeep(value: unknown, redact: Redact): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redact));
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[redact(k)] = redactDeep(v, redact);
-    return out;
+/** Characters JSON.stringify escapes: in a string holding one, a secret would not appear verbatim in the line. */
+// eslint-disable-next-line no-control-regex
+const ESCAPED_IN_JSON = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** Strings this long may need summarising, so they are redacted first (the preview and hash are of redacted text). */
+const MAY_BE_LARGE = Math.floor(INLINE_LIMIT_BYTES / 3);
+
+/**
+ * One walk: large strings are redacted then summarised (./summarise.ts);
+ * strings (keys too) that JSON would escape are redacted here, since the
+ * escaped form in the line would hide a secret from the line-level pass.
+ * Every other string appears verbatim in the line, which is redacted whole.
+ */
+function redactDeep(value: unknown, redact: Redact, key?: string): unknown {
+  if (typeof value === 'string') {
+    if (value.length > MAY_BE_LARGE) return summariseString(redact(value), key);
+    return ESCAPED_IN_JSON.test(value) ? redact(value) : value;
   }
-  return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redact));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const clean = ESCAPED_IN_JSON.test(k) || k.length > MAY_BE_LARGE ? redact(k) : k;
+    out[clean] = redactDeep((value as Record<string, unknown>)[k], redact, clean);
+  }
+  return out;
 }
 
 function withheld(body: Omit<AuditEvent, 'hash'>): Omit<AuditEvent, 'hash'> {
@@ -72,10 +101,11 @@ function withheld(body: Omit<AuditEvent, 'hash'>): Omit<AuditEvent, 'hash'> {
 
 /**
  * Turns event inputs into chained lines. Pure: the caller supplies the clock
- * and writes the lines, in the order they were sealed. Every string (keys
- * too) is redacted, large strings are summarised, then the serialised body is
- * redacted once more before it is hashed; should that last pass break the
- * JSON, the event's content is withheld rather than written unredacted.
+ * and writes the lines, in the order they were sealed. Strings a line would
+ * not show verbatim (escaped by JSON, or summarised) are redacted one by one,
+ * then the serialised body is redacted whole before it is hashed; should that
+ * last pass break the JSON, the event's content is withheld rather than
+ * written unredacted.
  */
 export class ChainSealer {
   private current: ChainTip | null;
@@ -99,7 +129,7 @@ export class ChainSealer {
       const issue = parsed.error.issues[0];
       throw new Error(`audit event rejected: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
     }
-    const clean = summariseLarge(redactDeep(parsed.data, this.redact)) as AuditEventInput;
+    const clean = redactDeep(parsed.data, this.redact) as AuditEventInput;
     const { seq, prev } = nextLink(this.current);
     let body: Omit<AuditEvent, 'hash'> = { ...clean, v: AUDIT_SCHEMA_VERSION, seq, time: this.now().toISOString(), prev };
     const plain = canonicalJson(body);
@@ -109,9 +139,13 @@ export class ChainSealer {
       text = this.redactLine(canonicalJson(body));
       if (text === undefined) throw new Error('audit event rejected: redaction leaves no valid line to write');
     }
-    const hash = sha256Hex(text);
-    const line = `${text.slice(0, -1)},"hash":"${hash}"}`;
-    this.current = { seq, hash: sha256Hex(line) };
+    const prefix = text.slice(0, -1);
+    const h = createHash('sha256').update(prefix, 'utf8');
+    const whole = h.copy();
+    const hash = h.update('}').digest('hex');
+    const suffix = `,"hash":"${hash}"}`;
+    const line = prefix + suffix;
+    this.current = { seq, hash: whole.update(suffix, 'utf8').digest('hex') };
     // Unchanged by the line-level redaction: the body object is exactly what was written.
     const event = text === plain ? { ...body, hash } : (JSON.parse(line) as AuditEvent);
     return { event, line };

@@ -42,9 +42,14 @@ export function summariseText(text: string, limit = INLINE_LIMIT_BYTES): string 
   return utf8Length(text) <= limit ? text : summarise(text);
 }
 
+/** A string under `key` (an object member's name, if any): itself, or its summary when over the limit for that key. */
+export function summariseString(text: string, key?: string): string | ContentSummary {
+  return summariseText(text, key !== undefined && PATCH_KEYS.has(key) ? PATCH_LIMIT_BYTES : INLINE_LIMIT_BYTES);
+}
+
 /** Returns a copy of `value` where every large string is summarised (patch/diff keys get the larger limit). */
 export function summariseLarge(value: unknown, key?: string): unknown {
-  if (typeof value === 'string') return summariseText(value, key !== undefined && PATCH_KEYS.has(key) ? PATCH_LIMIT_BYTES : INLINE_LIMIT_BYTES);
+  if (typeof value === 'string') return summariseString(value, key);
   if (Array.isArray(value)) return value.map((v: unknown) => summariseLarge(v));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};

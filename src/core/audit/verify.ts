@@ -1,4 +1,4 @@
-import { lineHash, nextLink, selfHashHolds } from './chain';
+import { hashLine, lineHash, nextLink } from './chain';
 import { auditEventSchema, type ChainTip } from './event';
 
 /**
@@ -130,7 +130,8 @@ function check(lines: readonly string[], options: VerifyOptions): Fail | { tip: 
   const laterHashes = (): Map<string, number> => (later ??= new Map(lines.map((l, i) => [lineHash(l), i])));
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    const h = lineHash(line);
+    const both = hashLine(line);
+    const h = both.line;
     let obj: unknown;
     try {
       obj = JSON.parse(line);
@@ -148,7 +149,7 @@ function check(lines: readonly string[], options: VerifyOptions): Fail | { tip: 
       const next = peek(lines[i + 1]);
       return next !== null && next.prev === expected.prev && next.seq === expected.seq;
     };
-    if (!selfHashHolds(line, ev.hash)) {
+    if (both.self !== ev.hash) {
       if (continuesAround()) return { index: i, damage: 'inserted', message: 'this line does not belong: the next line continues the chain from the line before it' };
       return { index: i, damage: 'edited', message: "the line's own hash does not match its content" };
     }

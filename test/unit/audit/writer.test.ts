@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AuditEvent } from '../../../src/core/audit/event';
 import { verifySegments } from '../../../src/core/audit/verify';
+import { createRedactor } from '../../../src/core/secrets/createRedactor';
 import { chainFiles, readSegments } from '../../../src/node/audit/files';
 import { openJsonlAuditWriter, type JsonlAuditWriterOptions } from '../../../src/node/audit/jsonlWriter';
 import { steppingClock, tempDir, toolEvent } from './helpers';
@@ -154,6 +155,26 @@ describe('redaction in the audit log', () => {
     const [e] = events(file);
     assert.equal(e?.input, null);
     assert.match(e?.note ?? '', /withheld/);
+    assert.equal(verifyFile(file).ok, true);
+  });
+});
+
+describe('redaction with the real redactor (createRedactor)', () => {
+  const secret = 'ghp_R3alT0kenValue0123456789abcdefXYZ';
+  const redactor = createRedactor([secret]);
+  const redact = (s: string): string => redactor.redact(s);
+
+  it('neither the value nor its base64, hex or URL-encoded forms reach the file', async (t) => {
+    const file = join(tempDir(t), 'audit.jsonl');
+    const w = await openJsonlAuditWriter({ file, redact });
+    const b64 = Buffer.from(secret).toString('base64');
+    const hex = Buffer.from(secret).toString('hex');
+    await w.append(toolEvent({ input: { command: `curl -H "Authorization: token ${secret}" https://api.github.com` }, outcome: { status: 'ok', error: `echoed ${b64} and ${hex}` }, note: encodeURIComponent(`x ${secret}`) }));
+    await w.append(toolEvent({ input: { content: `${'line\n'.repeat(2000)}${secret}` } }));
+    await w.close();
+    const text = readFileSync(file, 'utf8');
+    for (const form of [secret, b64, hex]) assert.ok(!text.includes(form), `found ${form}`);
+    assert.ok(text.includes('[REDACTED]'));
     assert.equal(verifyFile(file).ok, true);
   });
 });
