@@ -45,7 +45,7 @@ describe('the fake Anthropic server as a standalone process', () => {
   it('ships example scripts that all parse', () => {
     const dir = join(repo, 'test/fixtures/fake-anthropic/scripts');
     const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-    assert.deepEqual(names.sort(), ['hijacked.json', 'read-edit-run.json']);
+    for (const shipped of ['hijacked.json', 'read-edit-run.json']) assert.ok(names.includes(shipped), `${shipped} is missing`);
     for (const n of names) assert.ok(loadScript(join(dir, n)).turns.length > 0, n);
   });
 
