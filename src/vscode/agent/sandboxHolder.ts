@@ -1,13 +1,12 @@
-import type { CommandRunner, SandboxConfig } from '../../core/exec/runner';
+import type { SandboxConfig } from '../../core/exec/runner';
 import type { RunnerSelection } from '../../node/sandbox/selectRunner';
 import { selectRunner } from '../../node/sandbox/selectRunner';
 
-type Configurable = CommandRunner & { updateConfig?: (config: SandboxConfig) => Promise<void> };
-
 /**
- * The command runner for this window: chosen once by smoke test (sandbox-runtime,
+ * The command runner for this window: chosen by smoke test (sandbox-runtime,
  * else bubblewrap, else none), then told the current workspace, hidden paths
- * and hosts before every task.
+ * and hosts before every task. A runner that stopped working (its host died)
+ * is replaced by a fresh selection.
  */
 export class SandboxHolder {
   private selection: Promise<RunnerSelection> | undefined;
@@ -25,16 +24,21 @@ export class SandboxHolder {
   }
 
   async runnerFor(config: SandboxConfig): Promise<RunnerSelection> {
-    if (!this.selection) {
-      this.selection = selectRunner({ config });
-      this.known = await this.selection;
-      this.onState(this.known.state, this.known.notes);
-      return this.known;
+    if (this.selection) {
+      const selection = await this.selection;
+      try {
+        await selection.runner.updateConfig?.(config);
+        return selection;
+      } catch {
+        await selection.runner.dispose().catch(() => undefined);
+        this.selection = undefined;
+        this.known = undefined;
+      }
     }
-    const selection = await this.selection;
-    const runner = selection.runner as Configurable;
-    await runner.updateConfig?.(config);
-    return selection;
+    this.selection = selectRunner({ config });
+    this.known = await this.selection;
+    this.onState(this.known.state, this.known.notes);
+    return this.known;
   }
 
   async dispose(): Promise<void> {
