@@ -52,6 +52,20 @@ export function hashLine(line: string): { line: string; self: string | null } {
   return { self: prefix.update('}').digest('hex'), line: whole.update(line.slice(cut), 'utf8').digest('hex') };
 }
 
+/**
+ * `hashLine` over bytes already encoded: `bytes[start, end)` is the UTF-8 of
+ * `line` (no newline). Saves encoding each line again when a whole file is
+ * verified. The `,"hash":"…"}` suffix is ASCII, so it is the last 75 bytes.
+ */
+export function hashLineBytes(line: string, bytes: Uint8Array, start: number, end: number): { line: string; self: string | null } {
+  const cut = line.length - HASH_SUFFIX_LENGTH;
+  if (cut <= 0 || !line.startsWith(',"hash":"', cut) || !line.endsWith('"}')) return { line: createHash('sha256').update(bytes.subarray(start, end)).digest('hex'), self: null };
+  const byteCut = end - HASH_SUFFIX_LENGTH;
+  const prefix = createHash('sha256').update(bytes.subarray(start, byteCut));
+  const whole = prefix.copy();
+  return { self: prefix.update('}').digest('hex'), line: whole.update(bytes.subarray(byteCut, end)).digest('hex') };
+}
+
 /** True when `line` ends with `,"hash":"<hash>"}` and `hash` is the sha256 of the rest. */
 export function selfHashHolds(line: string, hash: string): boolean {
   return line.endsWith(`${hash}"}`) && hashLine(line).self === hash;

@@ -1,4 +1,4 @@
-import { hashLine, lineHash, nextLink } from './chain';
+import { hashLineBytes, lineHash, nextLink } from './chain';
 import { auditEventSchema, type ChainTip } from './event';
 
 /**
@@ -82,22 +82,29 @@ export function verifyLines(
 
 /** Verifies several files as one chain, oldest first (rotated files, then the current one). */
 export function verifySegments(segments: readonly VerifySegment[], options: VerifyOptions = {}): VerifyResult {
-  const lines: string[] = [];
-  const where: { name: string; line: number }[] = [];
+  let lines: string[] = [];
+  /** Index in `lines` of each segment's first line, to name a line by file and number. */
+  const starts: { name: string; first: number }[] = [];
+  const digests: LineDigests = { line: [], self: [] };
   let torn: { name: string; line: number } | null = null;
   for (const seg of segments) {
     const split = splitJsonl(seg.text);
-    split.lines.forEach((l, i) => {
-      lines.push(l);
-      where.push({ name: seg.name, line: i + 1 });
-    });
+    hashSegment(seg.text, split.lines, digests);
+    starts.push({ name: seg.name, first: lines.length });
+    lines = lines.length === 0 ? split.lines : lines.concat(split.lines);
     if (split.tornTail !== null) {
       torn = { name: seg.name, line: split.lines.length + 1 };
       break; // nothing after a torn line can continue the chain
     }
   }
-  const result = check(lines, options);
-  const at = (i: number): { name: string; line: number } => where[i] ?? { name: segments[segments.length - 1]?.name ?? '<lines>', line: i + 1 };
+  const result = check(lines, digests, options, options.anchor !== undefined);
+  const at = (i: number): { name: string; line: number } => {
+    for (let k = starts.length - 1; k >= 0; k--) {
+      const s = starts[k];
+      if (s !== undefined && s.first <= i) return { name: s.name, line: i - s.first + 1 };
+    }
+    return { name: segments[0]?.name ?? '<lines>', line: i + 1 };
+  };
   if ('index' in result) {
     const loc = at(result.index);
     return { ok: false, count: result.index, name: loc.name, line: loc.line, damage: result.damage, message: result.message };
@@ -121,17 +128,38 @@ export function verifySegments(segments: readonly VerifySegment[], options: Veri
   return { ok: true, count: lines.length, tip: result.tip };
 }
 
-function check(lines: readonly string[], options: VerifyOptions): Fail | { tip: ChainTip | null; hashes: string[]; seqIndex: Map<number, number> } {
+interface LineDigests {
+  /** sha256 of each line (what the next line's `prev` must be). */
+  readonly line: string[];
+  /** sha256 of each line without its hash suffix (what its `hash` must be), null without one. */
+  readonly self: (string | null)[];
+}
+
+const encoder = new TextEncoder();
+
+/** Hashes every whole line of a segment from one UTF-8 encoding of its text. */
+function hashSegment(text: string, lines: readonly string[], out: LineDigests): void {
+  const bytes = encoder.encode(text);
+  let start = 0;
+  for (const line of lines) {
+    const end = bytes.indexOf(0x0a, start);
+    const d = hashLineBytes(line, bytes, start, end);
+    out.line.push(d.line);
+    out.self.push(d.self);
+    start = end + 1;
+  }
+}
+
+function check(lines: readonly string[], digests: LineDigests, options: VerifyOptions, indexSeqs: boolean): Fail | { tip: ChainTip | null; hashes: string[]; seqIndex: Map<number, number> } {
   const hashes: string[] = [];
   const seqs: number[] = [];
   const seqIndex = new Map<number, number>();
   let tip: ChainTip | null = null;
   let later: Map<string, number> | null = null; // hash → index, computed on the first failure only
-  const laterHashes = (): Map<string, number> => (later ??= new Map(lines.map((l, i) => [lineHash(l), i])));
+  const laterHashes = (): Map<string, number> => (later ??= new Map(digests.line.map((h, i) => [h, i])));
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    const both = hashLine(line);
-    const h = both.line;
+    const h = digests.line[i] ?? lineHash(line);
     let obj: unknown;
     try {
       obj = JSON.parse(line);
@@ -149,7 +177,7 @@ function check(lines: readonly string[], options: VerifyOptions): Fail | { tip: 
       const next = peek(lines[i + 1]);
       return next !== null && next.prev === expected.prev && next.seq === expected.seq;
     };
-    if (both.self !== ev.hash) {
+    if ((digests.self[i] ?? null) !== ev.hash) {
       if (continuesAround()) return { index: i, damage: 'inserted', message: 'this line does not belong: the next line continues the chain from the line before it' };
       return { index: i, damage: 'edited', message: "the line's own hash does not match its content" };
     }
@@ -158,7 +186,7 @@ function check(lines: readonly string[], options: VerifyOptions): Fail | { tip: 
     }
     hashes.push(h);
     seqs.push(ev.seq);
-    seqIndex.set(ev.seq, i);
+    if (indexSeqs) seqIndex.set(ev.seq, i);
     tip = { seq: ev.seq, hash: h };
   }
   return { tip, hashes, seqIndex };
