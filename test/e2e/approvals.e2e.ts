@@ -1,0 +1,156 @@
+// The approval panes in a real VS Code: proposed writes open as diff editors
+// that a person accepts, rejects, edits or accepts hunk by hunk; commands open
+// in the command preview where they are run, edited or rejected; hidden
+// characters are flagged; a symlinked target shows its real path. One
+// code-server and one fake model serve the whole file; the model's script
+// (approvals-flow.json) plays one task per test, in order.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  clickEditorAction, previewFrame, proposalTab, requestText, sendChat, setApiKey, typeAtEndOfProposal,
+  waitForChatText, waitForFile, waitForPreviewState, waitForProposal,
+} from './approvalHelpers';
+import { REPO_ROOT } from './codeServer';
+import { startFakeModel, type FakeModel } from './fakeModel';
+import { launchWorkbench, type LaunchedWorkbench } from './harness';
+
+const SCRIPT = join(REPO_ROOT, 'test', 'fixtures', 'fake-anthropic', 'scripts', 'approvals-flow.json');
+
+describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
+  let model: FakeModel;
+  let wb: LaunchedWorkbench;
+  const ws = (rel: string): string => join(wb.workspaceDir, rel);
+
+  before(async () => {
+    model = await startFakeModel(SCRIPT);
+    wb = await launchWorkbench({ suite: 'approvals', ...model.launchOptions(), viewport: { width: 1400, height: 860 } });
+    writeFileSync(ws('accept.txt'), 'one\ntwo\nthree\n');
+    writeFileSync(ws('reject.txt'), 'keep me\n');
+    writeFileSync(ws('hunks.txt'), 'a\nb\nc\nd\ne\nf\ng\n');
+    mkdirSync(ws('real'), { recursive: true });
+    writeFileSync(ws('real/target.txt'), 'real file\n');
+    symlinkSync('real/target.txt', ws('link.txt'));
+    await setApiKey(wb);
+  }, { timeout: 5 * 60_000 });
+
+  after(async () => {
+    await wb?.close();
+    await model?.stop();
+  }, { timeout: 60_000 });
+
+  it('accepting a proposed change from the editor title writes it to the file', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'accept-task');
+    const title = await waitForProposal(wb, 'accept.txt');
+    assert.match(title, /Warden proposal: accept\.txt/);
+    assert.equal(readFileSync(ws('accept.txt'), 'utf8'), 'one\ntwo\nthree\n', 'nothing touches the file before Accept');
+    await wb.screenshot('01-diff-proposal');
+    await clickEditorAction(wb, 'Accept Proposal');
+    await waitForFile(ws('accept.txt'), (c) => c === 'one\nTWO\nthree\n');
+    await waitForChatText(wb, 'accept-task finished.');
+    await proposalTab(wb, 'accept.txt').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('rejecting a proposed change leaves the file unchanged', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'reject-task');
+    await waitForProposal(wb, 'reject.txt');
+    await clickEditorAction(wb, 'Reject Proposal');
+    await waitForChatText(wb, 'reject-task finished.');
+    assert.equal(readFileSync(ws('reject.txt'), 'utf8'), 'keep me\n');
+    const told = requestText(model.requests()).at(-1) ?? '';
+    assert.match(told, /The person rejected this call/);
+  });
+
+  it('an edit of the proposed side lands, and the model is told the person changed it', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'edit-task');
+    const title = await waitForProposal(wb, 'edit.txt');
+    assert.match(title, /new file/);
+    await typeAtEndOfProposal(wb, 'person line');
+    await wb.screenshot('02-diff-edited');
+    await clickEditorAction(wb, 'Accept Proposal');
+    const landed = await waitForFile(ws('edit.txt'), (c) => c !== null);
+    assert.equal(landed, 'model line\nperson line');
+    await waitForChatText(wb, 'edit-task finished.');
+    const told = requestText(model.requests()).at(-1) ?? '';
+    assert.match(told, /The person edited the change before approving it/);
+  });
+
+  it('accepting one hunk of two writes only that hunk', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'hunks-task');
+    await waitForProposal(wb, 'hunks.txt');
+    await clickEditorAction(wb, 'Choose Hunks to Accept');
+    const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await rows.count(), 2, 'two hunks offered');
+    await rows.nth(1).click(); // uncheck the second hunk
+    await wb.screenshot('03-diff-choose-hunks');
+    await wb.page.locator('.quick-input-widget input.input').press('Enter');
+    await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    await clickEditorAction(wb, 'Accept Proposal');
+    await waitForFile(ws('hunks.txt'), (c) => c === 'a\nB\nc\nd\ne\nf\ng\n');
+    await waitForChatText(wb, 'hunks-task finished.');
+  });
+
+  it('a write through a symlink names the real target', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'link-task');
+    const title = await waitForProposal(wb, 'real/target.txt');
+    assert.match(title, /Warden proposal: real\/target\.txt \(asked: link\.txt\)/);
+    await wb.screenshot('04-diff-symlink-real-path');
+    await clickEditorAction(wb, 'Reject Proposal');
+    await waitForChatText(wb, 'link-task finished.');
+    assert.equal(readFileSync(ws('real/target.txt'), 'utf8'), 'real file\n');
+  });
+
+  it('running a command from the preview shows each simple command, then its output', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'run-task');
+    const f = await previewFrame(wb, 'touch made.txt && echo made-it');
+    const listed = await f.locator('#commands li').allInnerTexts();
+    assert.equal(listed.length, 2, `two simple commands: ${JSON.stringify(listed)}`);
+    assert.match(await f.locator('#app').innerText(), /Working folder/);
+    await wb.screenshot('05-command-preview');
+    await f.locator('#run').click();
+    await waitForFile(ws('made.txt'), (c) => c !== null);
+    await waitForPreviewState(f, /Finished|Failed/);
+    await f.locator('#output', { hasText: 'made-it' }).waitFor({ timeout: 30_000 });
+    await wb.screenshot('06-command-output');
+    await waitForChatText(wb, 'run-task finished.');
+  });
+
+  it('an edited command runs instead, and the model is told', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'runedit-task');
+    const f = await previewFrame(wb, 'touch model.txt');
+    await f.locator('#command').fill('touch edited.txt');
+    await f.locator('#edited-note', { hasText: 'Edited' }).waitFor({ timeout: 10_000 });
+    await wb.screenshot('07-command-edited');
+    await f.locator('#run').click();
+    await waitForFile(ws('edited.txt'), (c) => c !== null);
+    await waitForChatText(wb, 'runedit-task finished.');
+    assert.equal(await waitForFile(ws('model.txt'), () => true), null, 'the model’s command did not run');
+    assert.match(requestText(model.requests()).at(-1) ?? '', /this ran instead: touch edited\.txt/);
+  });
+
+  it('a rejected command does not run', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'runreject-task');
+    const f = await previewFrame(wb, 'touch nope.txt');
+    await f.locator('#feedback').fill('not now');
+    await f.locator('#reject').click();
+    await waitForChatText(wb, 'runreject-task finished.');
+    assert.match(await f.locator('#state').innerText(), /Rejected: nothing ran/);
+    assert.equal(await waitForFile(ws('nope.txt'), () => true), null);
+    assert.match(requestText(model.requests()).at(-1) ?? '', /Their feedback: not now/);
+  });
+
+  it('a command with a zero-width character shows it flagged', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'hidden-task');
+    const f = await previewFrame(wb, /^echo safe<U\+200B> && touch hidden\.txt$/);
+    const banner = f.locator('#hidden-warning');
+    await banner.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await banner.innerText(), /1 hidden character \(zero-width\): <U\+200B>/);
+    assert.equal(await f.locator('#command-visible mark.hidden-char').innerText(), '<U+200B>');
+    await wb.screenshot('08-command-hidden-character');
+    await f.locator('#reject').click();
+    await waitForChatText(wb, 'hidden-task finished.');
+    assert.equal(await waitForFile(ws('hidden.txt'), () => true), null);
+  });
+});
