@@ -50,8 +50,11 @@ export async function sendChat(wb: LaunchedWorkbench, text: string): Promise<voi
   const chat = await chatFrame(wb);
   const input = chat.locator('#input');
   await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  // The previous task may still be finishing (its closing text shows before it ends): wait for Send.
+  await chat.locator('#send:not([disabled])').waitFor({ state: 'visible', timeout: 60_000 });
   await input.fill(text);
   await input.press('Enter');
+  await chat.locator('#transcript', { hasText: text }).waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
 }
 
 /** Waits until the chat transcript holds `text` (e.g. the fake model's closing line). */

@@ -61,8 +61,13 @@ export class PreviewPanel implements vscode.Disposable {
         else this.post({ type: 'state', callId, state: 'running', text: e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…' });
         break;
       case 'tool_result': {
-        const state = e.status === 'cancelled' ? 'stopped' : e.isError ? 'failed' : 'done';
-        this.post({ type: 'state', callId, state, text: `${state === 'done' ? 'Finished' : state === 'stopped' ? 'Stopped' : 'Failed'}: ${e.preview.slice(0, 300)}` });
+        const [state, label] =
+          e.status === 'cancelled' ? (['stopped', 'Stopped'] as const)
+          : e.status === 'rejected' ? (['rejected', 'Rejected: nothing ran'] as const)
+          : e.status === 'denied' ? (['failed', 'Denied by the policy: nothing ran'] as const)
+          : e.isError ? (['failed', 'Failed'] as const)
+          : (['done', 'Finished'] as const);
+        this.post({ type: 'state', callId, state, text: `${label}. ${e.preview.slice(0, 300)}` });
         break;
       }
       default:
