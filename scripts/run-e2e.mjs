@@ -78,7 +78,6 @@ async function main() {
   console.log(`e2e: code-server ${cs.version} ${cs.installed ? 'installed' : 'from cache'} (${seconds()} s)`);
   const vsix = packageVsix();
   console.log(`e2e: packaged ${vsix} (${seconds()} s)`);
-  rmSync(join(REPO_ROOT, 'test-results', 'e2e'), { recursive: true, force: true });
 
   const pidsDir = mkdtempSync(join(tmpdir(), 'warden-e2e-pids-'));
   const child = spawn(process.execPath, [

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from './codeServer';
 import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import { describeReaction, type CommandReaction } from './reactions';
 
 interface ContributedCommand {
   command: string;
@@ -18,6 +19,34 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 };
 const commands = manifest.contributes.commands;
 const paletteTitle = (c: ContributedCommand): string => (c.category ? `${c.category}: ${c.title}` : c.title);
+
+/**
+ * What each command visibly does in a fresh workbench (no secrets stored, no
+ * proposal waiting, no task running). A command not listed here must still
+ * run without the workbench reporting it missing or failed.
+ */
+const EXPECTED: Record<string, { kind: CommandReaction['kind']; text: RegExp; password?: boolean }> = {
+  'warden.setApiKey': { kind: 'input', text: /Set API Key/, password: true },
+  'warden.setSecret': { kind: 'input', text: /Set Secret/ },
+  'warden.listSecrets': { kind: 'notification', text: /no secrets are stored/i },
+  'warden.deleteSecret': { kind: 'notification', text: /no secrets are stored/i },
+  'warden.acceptProposal': { kind: 'notification', text: /no proposal is waiting/i },
+  'warden.rejectProposal': { kind: 'notification', text: /no proposal is waiting/i },
+  'warden.showAuditLog': { kind: 'editor', text: /audit/i },
+};
+
+function reactionText(r: CommandReaction): string {
+  switch (r.kind) {
+    case 'notification':
+    case 'dialog':
+      return r.text;
+    case 'input':
+    case 'editor':
+      return r.title;
+    case 'none':
+      return '';
+  }
+}
 
 describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
@@ -42,7 +71,9 @@ describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
     // The webview's script replaces the provider's static placeholder.
     await chat.locator('#app').filter({ hasNotText: "Warden's chat is starting" }).waitFor({ timeout: 30_000 });
     const text = (await app.innerText()).trim();
-    assert.match(text, /Warden/, `chat view text: ${JSON.stringify(text)}`);
+    assert.notEqual(text, '', 'the chat view shows text');
+    // A chat view has somewhere to type.
+    await chat.locator('textarea, input[type="text"]').first().waitFor({ state: 'visible', timeout: 10_000 });
     const title = await wb.page.locator('.part.sidebar .composite.title').innerText();
     assert.match(title, /warden/i, 'the side bar shows Warden');
     await wb.screenshot('02-chat-view');
@@ -57,11 +88,19 @@ describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
 
   for (const c of commands) {
     it(`runs "${paletteTitle(c)}" from the command palette`, { timeout: 60_000 }, async () => {
-      await wb.runCommand(paletteTitle(c));
-      const toast = await wb.waitForNotification(`Warden: ${c.title}`);
-      assert.match(await toast.innerText(), new RegExp(`Warden: ${c.title}`));
-      if (c === commands[0]) await wb.screenshot('03-command-notification');
-      await wb.clearNotifications();
+      const reaction = await wb.runCommandObserved(paletteTitle(c));
+      try {
+        const expected = EXPECTED[c.command];
+        if (expected) {
+          assert.equal(reaction.kind, expected.kind, `${c.command}: expected a ${expected.kind}, saw ${describeReaction(reaction)}`);
+          assert.match(reactionText(reaction), expected.text, `${c.command}: ${describeReaction(reaction)}`);
+          if (expected.password) assert.ok(reaction.kind === 'input' && reaction.password, `${c.command}: the input box hides what is typed`);
+        }
+        await wb.screenshot(`03-command-${c.command.replace(/^warden\./, '')}`);
+      } finally {
+        await wb.dismiss(reaction);
+        await wb.clearNotifications();
+      }
     });
   }
 

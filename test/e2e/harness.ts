@@ -127,6 +127,9 @@ export async function launchWorkbench(opts: LaunchOptions): Promise<LaunchedWork
   const cs = await loadCodeServer();
   cs.ensureCodeServer();
   const vsix = ensureVsix(cs.cacheRoot());
+  const artifactsDir = join(ARTIFACTS_ROOT, opts.suite);
+  // This suite's screenshots and logs from an earlier run go; other suites' stay.
+  rmSync(artifactsDir, { recursive: true, force: true });
   const scratch = mkdtempSync(join(tmpdir(), `warden-e2e-${opts.suite}-`));
   const workspaceDir = join(scratch, 'workspace');
   cpSync(resolve(opts.workspace ?? FIXTURE_WORKSPACE), workspaceDir, { recursive: true });
@@ -151,10 +154,12 @@ export async function launchWorkbench(opts: LaunchOptions): Promise<LaunchedWork
       viewport: opts.viewport ?? { width: 1280, height: 800 },
       timeout: 60_000,
     });
+    // No Playwright action may wait forever: a test fails with a clear timeout instead.
+    context.setDefaultTimeout(30_000);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspaceDir)}`, { timeout: 60_000 });
     await waitForWorkbench(page);
-    return new LaunchedWorkbench(context, server, workspaceDir, scratch, join(ARTIFACTS_ROOT, opts.suite));
+    return new LaunchedWorkbench(context, server, workspaceDir, scratch, artifactsDir);
   } catch (e) {
     await context?.close().catch(() => undefined);
     await server?.stop().catch(() => undefined);

@@ -4,6 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { COMMAND_ERROR, dismiss, snapshot, waitForReaction, type CommandReaction } from './reactions';
 
 export const UI_TIMEOUT_MS = 30_000;
 
@@ -48,6 +49,21 @@ export class Workbench {
     return this.page.frameLocator(outer).first().frameLocator('#active-frame');
   }
 
+  /** Moves keyboard focus out of any webview, onto the (empty) editor area. */
+  async focusWorkbench(): Promise<void> {
+    // Blurring the focused iframe hands keyboard focus back to the workbench
+    // document, whose keybindings (F1…) then work; no click, so nothing can
+    // intercept it.
+    await this.page.evaluate(() => {
+      const active = document.activeElement;
+      if (active instanceof HTMLElement) active.blur();
+    });
+  }
+
+  private async focusIsInWebview(): Promise<boolean> {
+    return this.page.evaluate(() => document.activeElement instanceof HTMLIFrameElement);
+  }
+
   private quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }
@@ -56,13 +72,13 @@ export class Workbench {
   async openPalette(filter: string): Promise<Locator> {
     const input = this.quickInput().locator('input.input');
     for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (attempt > 0 || (await this.focusIsInWebview())) await this.focusWorkbench();
       await this.page.keyboard.press('F1');
       try {
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.waitFor({ state: 'visible', timeout: 2_000 });
         break;
       } catch {
-        // focus was somewhere that swallowed F1 (a webview): focus the workbench and retry
-        await this.page.locator('.monaco-workbench .part.statusbar').click({ position: { x: 5, y: 5 } });
+        // Focus was somewhere that swallowed F1: retry after moving it.
       }
     }
     await input.fill(`>${filter}`);
@@ -89,7 +105,31 @@ export class Workbench {
     const row = rows.filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
     await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await row.click();
-    await this.quickInput().waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS }).catch(() => undefined);
+    // The palette closes, or the command reuses the widget for its own input box.
+    await this.page.waitForFunction(() => {
+      const w = document.querySelector<HTMLElement>('.quick-input-widget');
+      if (!w || w.style.display === 'none' || w.offsetParent === null) return true;
+      const input = w.querySelector<HTMLInputElement>('input.input');
+      return !input || !input.value.startsWith('>');
+    }, undefined, { timeout: 10_000 });
+  }
+
+  /**
+   * Runs a command and reports what visibly happened (see reactions.ts);
+   * throws when the workbench says the command is missing or failed.
+   */
+  async runCommandObserved(title: string, quietMs = 3_000): Promise<CommandReaction> {
+    const before = await snapshot(this.page);
+    await this.runCommand(title);
+    const reaction = await waitForReaction(this.page, before, quietMs);
+    const errors = (await this.notifications()).filter((t) => COMMAND_ERROR.test(t));
+    if (errors.length > 0) throw new Error(`${title}: ${errors.join('\n')}`);
+    return reaction;
+  }
+
+  /** Closes the input box or dialog a command left open. */
+  async dismiss(reaction: CommandReaction): Promise<void> {
+    await dismiss(this.page, reaction);
   }
 
   /** A notification toast whose message contains `text`, once visible. */
@@ -106,8 +146,12 @@ export class Workbench {
     return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
   }
 
+  /** Clears the notification toasts, if any (the command is only in the palette while there are some). */
   async clearNotifications(): Promise<void> {
+    const toasts = this.page.locator('.notification-toast');
+    if ((await toasts.count()) === 0) return;
     await this.runCommand('Notifications: Clear All Notifications');
+    await toasts.first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
   }
 
   /** Shows an output channel in the panel (for a screenshot); read its text with readOutputChannel. */
