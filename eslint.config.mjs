@@ -10,6 +10,12 @@ const ioModules = [
   'v8', 'vm', 'module', 'process', 'repl', 'tty',
 ];
 
+/** `import { z }` pulls all of zod (locales included) into a bundle, about 360 KB more each. */
+const zodNamespaceOnly = {
+  selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+  message: "Use `import * as z from 'zod'`: the named `z` export defeats tree-shaking.",
+};
+
 /** Files held to the core's rules; the lint fixtures prove the rule fires. */
 export const coreFiles = ['src/core/**/*.ts', 'test/lint-fixtures/core/**/*.ts'];
 
@@ -34,6 +40,8 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
+      // `import { z }` pulls all of zod (locales included) into every bundle: ~360 KB each.
+      'no-restricted-syntax': ['error', zodNamespaceOnly],
     },
   },
   {

@@ -15,9 +15,32 @@ const common = {
   minify: production,
   legalComments: 'none',
   logLevel: 'warning',
+  // wasmDirFromNodeModules() (require.resolve) serves runs from source only; bundles load the grammar from dist/.
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
+
+/**
+ * The Anthropic SDK is loaded only when a task starts (a dynamic import in
+ * src/node/anthropic/anthropicClient.ts). It gets a bundle of its own,
+ * dist/anthropic-sdk.js, that the extension and the CLI require on first use,
+ * so activation does not parse it.
+ */
+const sdkApart = {
+  name: 'anthropic-sdk-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@anthropic-ai\/sdk$/ }, () => ({ path: './anthropic-sdk.js', external: true }));
+  },
 };
 
 const builds = [
+  {
+    ...common,
+    entryPoints: { 'anthropic-sdk': 'node_modules/@anthropic-ai/sdk/index.js' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   {
     ...common,
     entryPoints: { extension: 'src/extension.ts' },
@@ -26,6 +49,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [sdkApart],
   },
   {
     ...common,
@@ -34,6 +58,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [sdkApart],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { runAgent } from '../core/agent/agentLoop';
 import { denyingApprover, type Approver } from '../core/agent/approver';
 import { sessionEvent, type AuditIdentity } from '../core/agent/auditRecord';

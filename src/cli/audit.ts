@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toCsv } from '../core/audit/csv';
 import { auditFilterSchema, filterRecords } from '../core/audit/filter';
 import { formatTable } from '../core/audit/format';

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createGuard } from '../core/policy/createGuard';
 import type { Guard } from '../core/policy/guard';
 import { createPathProbe } from '../node/pathProbe';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Decision } from '../policy/decision';
 import type { ToolName } from '../tools/schemas';
 import type { ToolPlan } from '../tools/tool';

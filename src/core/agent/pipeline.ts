@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalAnswerSchema, type ApprovalAnswer, type Approver } from './approver';
 import { toolCallEvent, type AuditIdentity, type ToolCallAudit } from './auditRecord';
 import { neutralise } from '../text/neutralise';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The audit event, version 1. What the agent loop hands to an `AuditSink`

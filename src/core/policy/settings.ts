@@ -1,5 +1,5 @@
 import { Minimatch } from 'minimatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCommandPattern } from './commandPattern';
 import { parseHostEntry } from './hostEntry';
 import type { SettingsProblem } from './guard';

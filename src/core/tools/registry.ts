@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deleteFileTool } from './deleteFile';
 import { editFileTool } from './editFile';
 import { fetchUrlTool } from './fetchUrl';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CommandRunner, SandboxKind } from '../exec/runner';
 import type { Guard, GuardResult, ResolvedPath, SimpleCommandVerdict } from '../policy/guard';
 import type { Fetcher, WorkspaceFs } from './ports';

@@ -123,8 +123,11 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
   const baseUrl = options.baseUrl || DEFAULT_BASE_URL;
   let loaded: Promise<{ sdk: typeof Anthropic; client: Anthropic }> | null = null;
   const load = () =>
-    (loaded ??= import('@anthropic-ai/sdk').then((mod) => {
-      const sdk = mod.default;
+    (loaded ??= Promise.resolve().then(() => {
+      // A plain require on first use: the build turns it into require('./anthropic-sdk.js'),
+      // a bundle of its own that activation never parses (scripts/build.mjs).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const sdk = (require('@anthropic-ai/sdk') as { default: typeof Anthropic }).default;
       const client = new sdk({
         apiKey: options.apiKey,
         authToken: null,

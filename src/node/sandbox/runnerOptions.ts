@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResourceLimits, RunRequest, SandboxConfig } from '../../core/exec/runner';
 
 const absolute = z.string().min(1).refine((p) => p.startsWith('/') && !p.includes('\0'), 'must be an absolute path without NUL bytes');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ChatItem, chatItemSchema } from './protocol';
 
 /** The slice of `vscode.Memento` the transcript needs (workspaceState in the extension). */

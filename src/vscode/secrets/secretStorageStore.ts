@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SecretStore } from '../../core/secrets/store';
 
 /** Secret names are environment variable names. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Guard } from '../../../src/core/policy/guard';
 import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness';
 
