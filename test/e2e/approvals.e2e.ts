@@ -32,6 +32,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     mkdirSync(ws('real'), { recursive: true });
     writeFileSync(ws('real/target.txt'), 'real file\n');
     symlinkSync('real/target.txt', ws('link.txt'));
+    writeFileSync(ws('doomed.txt'), 'delete me\n');
     await setApiKey(wb);
   }, { timeout: 5 * 60_000 });
 
@@ -152,5 +153,35 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await f.locator('#reject').click();
     await waitForChatText(wb, 'hidden-task finished.');
     assert.equal(await waitForFile(ws('hidden.txt'), () => true), null);
+  });
+
+  it('run for this session records a grant, which "Show Session Grants" lists and revokes', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'grant-task');
+    const f = await previewFrame(wb, 'touch granted.txt');
+    await f.locator('#run-session').click();
+    await waitForFile(ws('granted.txt'), (c) => c !== null);
+    await waitForChatText(wb, 'grant-task finished.');
+    await wb.runCommand('Warden: Show Session Grants');
+    const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'touch granted.txt' }).first();
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.click();
+    await wb.screenshot('09-session-grants');
+    await wb.page.locator('.quick-input-widget input.input').press('Enter');
+    await wb.waitForNotification(/revoked 1 grant/);
+    await wb.clearNotifications();
+  });
+
+  it('a delete asks in a modal naming the resolved path, and happens only after confirming', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'delete-task');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await dialog.innerText();
+    assert.match(text, /Delete doomed\.txt\?/);
+    assert.ok(text.includes(ws('doomed.txt')), `the dialog names ${ws('doomed.txt')}: ${text}`);
+    assert.equal(readFileSync(ws('doomed.txt'), 'utf8'), 'delete me\n', 'nothing deleted before confirming');
+    await wb.screenshot('10-delete-confirmation');
+    await dialog.locator('.dialog-buttons-row a.monaco-button, .dialog-buttons a.monaco-button', { hasText: /^Delete$/ }).first().click();
+    await waitForFile(ws('doomed.txt'), (c) => c === null);
+    await waitForChatText(wb, 'delete-task finished.');
   });
 });
