@@ -33,6 +33,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     writeFileSync(ws('real/target.txt'), 'real file\n');
     symlinkSync('real/target.txt', ws('link.txt'));
     writeFileSync(ws('doomed.txt'), 'delete me\n');
+    writeFileSync(ws('stale.txt'), 'original\n');
     await setApiKey(wb);
   }, { timeout: 5 * 60_000 });
 
@@ -183,5 +184,22 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await dialog.locator('.dialog-buttons-row a.monaco-button, .dialog-buttons a.monaco-button', { hasText: /^Delete$/ }).first().click();
     await waitForFile(ws('doomed.txt'), (c) => c === null);
     await waitForChatText(wb, 'delete-task finished.');
+  });
+
+  it('a file changed on disk after the proposal is detected and shown, never overwritten', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'stale-task');
+    await waitForProposal(wb, 'stale.txt');
+    writeFileSync(ws('stale.txt'), 'changed by someone else\n');
+    await clickEditorAction(wb, 'Accept Proposal');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await dialog.innerText(), /stale\.txt changed on disk after this change was proposed/);
+    // The current side now shows what is on disk.
+    await wb.page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: 'changed by someone else' }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('11-diff-changed-on-disk');
+    await dialog.locator('a.monaco-button', { hasText: /^Reject \(agent re-reads\)$/ }).first().click();
+    await waitForChatText(wb, 'stale-task finished.');
+    assert.equal(readFileSync(ws('stale.txt'), 'utf8'), 'changed by someone else\n');
+    assert.match(requestText(model.requests()).at(-1) ?? '', /stale\.txt changed on disk after you proposed this change/);
   });
 });

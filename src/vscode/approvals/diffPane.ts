@@ -28,6 +28,7 @@ interface Shown {
  */
 export class DiffPane {
   private readonly shown = new Map<string, Shown>();
+  private hint: vscode.Disposable | undefined;
 
   constructor(private readonly deps: DiffPaneDeps) {}
 
@@ -51,7 +52,7 @@ export class DiffPane {
     await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false });
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
     if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
-    else if (hunks > 1) void vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Warden: Choose Hunks" accepts some of them`, 8000);
+    else if (hunks > 1) this.hint = vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Choose Hunks to Accept" keeps some of them`);
   }
 
   /** The call whose proposal diff is the active editor, if any. */
@@ -131,6 +132,8 @@ export class DiffPane {
     const s = this.shown.get(callId);
     if (!s) return;
     this.shown.delete(callId);
+    this.hint?.dispose();
+    this.hint = undefined;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.proposed.toString());
     if (doc?.isDirty) await doc.save().then(undefined, () => false);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposed.toString());
