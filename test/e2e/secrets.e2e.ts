@@ -12,6 +12,7 @@ import {
   authKey, cardFacts, chatFrame, filesContaining, findLeaks, headersWithoutAuth, runWardenCommand, sendChat, setApiKeyViaPalette,
   setSecretViaPalette, showOutputChannel, waitForCardStatus, waitForChatText, waitForIdle, webviewDocuments, workbenchText,
 } from './chatHelpers';
+import { previewFrame } from './approvalHelpers';
 import { REPO_ROOT } from './codeServer';
 import { startFakeModel, type FakeModel } from './fakeModel';
 import { launchWorkbench, type LaunchedWorkbench } from './harness';
@@ -70,6 +71,9 @@ describe('secrets in a real VS Code', { timeout: 10 * 60_000 }, () => {
     await sendChat(wb, 'secret-task');
     const asking = await waitForCardStatus(wb, COMMAND_SUMMARY, 'awaiting-approval');
     assert.equal((await cardFacts(asking)).decision, 'ask');
+    // The command preview shows the call too, naming the secret it receives (never its value).
+    const preview = await previewFrame(wb, /^printenv E2E_TOKEN; /);
+    assert.match(await preview.locator('#app').innerText(), /E2E_TOKEN/);
     await wb.screenshot('03-secret-command-awaiting-approval');
     await asking.locator('button.approve').click();
     const done = await cardFacts(await waitForCardStatus(wb, COMMAND_SUMMARY, 'done'));
@@ -79,6 +83,7 @@ describe('secrets in a real VS Code', { timeout: 10 * 60_000 }, () => {
     assert.ok(markers.length >= 3, `three redacted forms in the output: ${JSON.stringify(done.outcome)}`);
     await waitForChatText(wb, 'secret-task finished.');
     await waitForIdle(wb);
+    await preview.locator('#output', { hasText: '[REDACTED]' }).waitFor({ timeout: 30_000 });
     await wb.screenshot('04-secret-command-output-redacted');
   });
 
