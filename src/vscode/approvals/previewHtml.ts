@@ -3,6 +3,8 @@
  * with the per-load nonce; styles only from the extension's own files; no
  * images, fonts from elsewhere, connections or forms.
  */
+import { attr, strictCsp } from '../webviewSecurity';
+
 export interface PreviewHtmlParts {
   readonly nonce: string;
   readonly cspSource: string;
@@ -10,19 +12,8 @@ export interface PreviewHtmlParts {
   readonly style: string;
 }
 
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
 export function previewCsp(p: Pick<PreviewHtmlParts, 'nonce' | 'cspSource'>): string {
-  return [
-    "default-src 'none'",
-    `style-src ${p.cspSource}`,
-    `script-src 'nonce-${p.nonce}'`,
-    `font-src ${p.cspSource}`,
-    "img-src 'none'",
-    "connect-src 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-  ].join('; ');
+  return strictCsp(p.cspSource, p.nonce);
 }
 
 export function previewHtml(p: PreviewHtmlParts): string {

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
 import type { AgentEvent } from '../../core/agent/events';
 import { commandAnswer, toCommandProposal } from './commandProposal';
 import { previewHtml } from './previewHtml';
 import { type CommandProposal, type PreviewHostMessage, type PreviewViewMessage, previewViewMessageSchema } from './previewMessages';
+import { newNonce } from '../webviewSecurity';
 
 export interface PreviewDeps {
   readonly extensionUri: vscode.Uri;
@@ -92,7 +92,7 @@ export class PreviewPanel implements vscode.Disposable {
     });
     this.panel = panel;
     this.ready = false;
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     panel.webview.html = previewHtml({
       nonce,
       cspSource: panel.webview.cspSource,

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { AuditRecord } from '../../core/audit/event';
 import { compileFilter } from '../../core/audit/filter';
 import { Disposable } from '../dispose';
@@ -7,6 +6,7 @@ import type { AuditLogAccess } from './logAccess';
 import { auditPanelHtml } from './panelHtml';
 import { type HostMessage, type ViewMessage, viewMessageSchema } from './messages';
 import { recordFilterFields, toDetail, toRow } from './rows';
+import { newNonce } from '../webviewSecurity';
 
 type Handlers = { [K in ViewMessage['type']]: (m: Extract<ViewMessage, { type: K }>) => void | Promise<void> };
 
@@ -140,7 +140,7 @@ export class AuditPanel extends Disposable {
 
   private html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {
     return auditPanelHtml({
-      nonce: randomBytes(16).toString('base64'),
+      nonce: newNonce(),
       cspSource: webview.cspSource,
       script: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'audit.js')).toString(),
       style: webview.asWebviewUri(vscode.Uri.joinPath(media, 'audit.css')).toString(),

@@ -4,6 +4,8 @@
  * connections or forms. The script and stylesheet are the extension's own
  * (`dist/media/audit.js`, `media/audit.css`).
  */
+import { attr, strictCsp } from '../webviewSecurity';
+
 export interface PanelHtmlParts {
   readonly nonce: string;
   readonly cspSource: string;
@@ -11,18 +13,8 @@ export interface PanelHtmlParts {
   readonly style: string;
 }
 
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
 export function auditPanelHtml(p: PanelHtmlParts): string {
-  const csp = [
-    "default-src 'none'",
-    `style-src ${p.cspSource}`,
-    `script-src 'nonce-${p.nonce}'`,
-    `font-src ${p.cspSource}`,
-    "img-src 'none'",
-    "connect-src 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  const csp = strictCsp(p.cspSource, p.nonce);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">

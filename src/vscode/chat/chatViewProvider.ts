@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { Disposable } from '../dispose';
+import { newNonce, strictCsp } from '../webviewSecurity';
 import { type HostMessage, type ViewMessage, viewMessageSchema } from './protocol';
 
 /** One small handler per message type: no giant switch. */
@@ -70,20 +70,10 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   private html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = newNonce();
     const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'chat.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `font-src ${webview.cspSource}`,
-      "img-src 'none'",
-      "connect-src 'none'",
-      "frame-src 'none'",
-      "form-action 'none'",
-      "base-uri 'none'",
-    ].join('; ');
+    const csp = strictCsp(webview.cspSource, nonce);
     return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
