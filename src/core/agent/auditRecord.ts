@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditEventInput } from '../audit/event';
+import { noteEvent, type AuditEventInput } from '../audit/event';
 import type { Redactor } from '../secrets/redactor';
 import { sanitise } from './untrusted';
 
@@ -62,20 +62,5 @@ export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor:
 }
 
 export function sessionEvent(who: AuditIdentity, note: string, redactor: Redactor, kind: 'session' | 'sandbox' | 'settings' = 'session'): AuditEventInput {
-  return {
-    kind,
-    sessionId: who.sessionId,
-    workspace: who.workspace,
-    actor: { user: who.user, model: who.model },
-    tool: null,
-    input: null,
-    decision: null,
-    reason: null,
-    rule: null,
-    approver: null,
-    answer: null,
-    edits: null,
-    outcome: null,
-    note: sanitise(note, redactor),
-  };
+  return noteEvent({ kind, sessionId: who.sessionId, workspace: who.workspace, actor: { user: who.user, model: who.model }, note: sanitise(note, redactor) });
 }

@@ -86,3 +86,30 @@ export interface AuditSink {
 export interface RecordingAuditSink extends AuditSink {
   appendRecord(event: AuditEventInput): Promise<AuditRecord>;
 }
+
+/** An event that records a note (session start, sandbox state, log repair) rather than a tool call. */
+export function noteEvent(fields: {
+  kind: Exclude<AuditEventInput['kind'], 'tool_call'>;
+  sessionId: string;
+  workspace: string;
+  actor: AuditEventInput['actor'];
+  note: string;
+  input?: unknown;
+}): AuditEventInput {
+  return {
+    kind: fields.kind,
+    sessionId: fields.sessionId,
+    workspace: fields.workspace,
+    actor: fields.actor,
+    tool: null,
+    input: fields.input ?? null,
+    decision: null,
+    reason: null,
+    rule: null,
+    approver: null,
+    answer: null,
+    edits: null,
+    outcome: null,
+    note: fields.note,
+  };
+}

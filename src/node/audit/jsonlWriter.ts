@@ -2,7 +2,7 @@ import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, renameSync, write
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { ChainSealer, type Redact } from '../../core/audit/chain';
-import type { AuditEventInput, AuditRecord, ChainTip, RecordingAuditSink } from '../../core/audit/event';
+import { noteEvent, type AuditEventInput, type AuditRecord, type ChainTip, type RecordingAuditSink } from '../../core/audit/event';
 import { rotatedFiles, rotatedName } from './files';
 import { recoverChain } from './recover';
 
@@ -75,22 +75,16 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     if (options.durability !== 'write') syncDir(dirname(options.file));
     if (recovered.torn !== null) {
       const id = options.identity ?? { sessionId: 'audit', workspace: '', user: '' };
-      await writer.append({
-        kind: 'audit',
-        sessionId: id.sessionId,
-        workspace: id.workspace,
-        actor: { user: id.user, model: null },
-        tool: null,
-        input: { tornLine: recovered.torn },
-        decision: null,
-        reason: null,
-        rule: null,
-        approver: null,
-        answer: null,
-        edits: null,
-        outcome: null,
-        note: `removed a torn final line (${recovered.torn.bytes} bytes, sha256 ${recovered.torn.sha256}) left by an interrupted write`,
-      });
+      await writer.append(
+        noteEvent({
+          kind: 'audit',
+          sessionId: id.sessionId,
+          workspace: id.workspace,
+          actor: { user: id.user, model: null },
+          input: { tornLine: recovered.torn },
+          note: `removed a torn final line (${recovered.torn.bytes} bytes, sha256 ${recovered.torn.sha256}) left by an interrupted write`,
+        }),
+      );
     }
     return writer;
   }
