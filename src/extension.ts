@@ -39,7 +39,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const refreshRedactor = async (): Promise<void> => {
     redactor = await redactorFromStore(secrets);
   };
-  await refreshRedactor();
+  // Not awaited: nothing secret is written before the first task, and every
+  // task builds its own redactor from the store before it starts.
+  void refreshRedactor().catch((e: unknown) => log.error(`reading secrets for redaction failed: ${e instanceof Error ? e.message : String(e)}`));
 
   const auditFile = auditLogFile(context);
   const writer = await openJsonlAuditWriter({
