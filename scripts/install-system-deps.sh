@@ -2,9 +2,10 @@
 # Installs the Debian packages Warden's tests use, only those missing:
 #   bubblewrap, socat, ripgrep  - the command sandbox
 #   curl                        - the sandbox network tests
+#   strace                      - the differential test of what bash really runs
 #   chromium, libkrb5-dev       - the end-to-end tests in a real VS Code (code-server)
 set -euo pipefail
-want=(bubblewrap socat ripgrep curl chromium libkrb5-dev)
+want=(bubblewrap socat ripgrep curl strace chromium libkrb5-dev)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
