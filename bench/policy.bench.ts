@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const memoryProbe: PathProbe = {
     realpath: (p) => remember(`r${p}`, () => probe.realpath(p)),
     readlink: (p) => remember(`l${p}`, () => probe.readlink(p)),
+    listDir: (p) => probe.listDir(p),
     isCaseInsensitive: () => false,
   };
   const settings = {

@@ -32,7 +32,27 @@ const sdkApart = {
   },
 };
 
+/**
+ * The second bash parser (mvdan/sh built to JavaScript, about 1.3 MB) is
+ * loaded with the guard, not at activation: a bundle of its own,
+ * dist/mvdan-sh.js, required by src/node/shellConfirm.ts.
+ */
+const mvdanApart = {
+  name: 'mvdan-sh-apart',
+  setup(build) {
+    build.onResolve({ filter: /^mvdan-sh$/ }, () => ({ path: './mvdan-sh.js', external: true }));
+  },
+};
+
 const builds = [
+  {
+    ...common,
+    entryPoints: { 'mvdan-sh': 'node_modules/mvdan-sh/index.js' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   {
     ...common,
     entryPoints: { 'anthropic-sdk': 'node_modules/@anthropic-ai/sdk/index.js' },
@@ -49,7 +69,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [sdkApart],
+    plugins: [sdkApart, mvdanApart],
   },
   {
     ...common,
@@ -58,7 +78,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sdkApart],
+    plugins: [sdkApart, mvdanApart],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

@@ -1,4 +1,4 @@
-import { readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PathProbe } from '../core/policy/guard';
 
@@ -54,6 +54,13 @@ export function createPathProbe(): PathProbe {
     readlink(absPath: string): string | null {
       try {
         return readlinkSync(absPath);
+      } catch {
+        return null;
+      }
+    },
+    listDir(absPath: string): readonly string[] | null {
+      try {
+        return readdirSync(absPath);
       } catch {
         return null;
       }

@@ -1,9 +1,10 @@
-import { Minimatch } from 'minimatch';
 import type { ParsedCommandLine, ShellRedirect, ShellWord, SimpleCommand } from '../shell/syntax';
 import type { CompiledPolicy } from './compile';
 import { patternMatches, type CommandPattern } from './commandPattern';
 import { pathCandidates } from './commandDeny';
 import { dangerousArgument } from './dangerousArgs';
+import { expandGlob } from './globExpansion';
+import { builtinArgumentProblem } from '../shell/builtins';
 import { deniedReadRule } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
 import { wrapperOf } from './wrappers';
@@ -35,34 +36,29 @@ export interface LineAnalysis {
 
 const SINKS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr']);
 
-/** A path-looking argument: absolute, home, or with a `..` or `/` in it. */
-const pathLike = (v: string): boolean => v.startsWith('/') || v.startsWith('~') || v === '..' || v.includes('/');
 
-/** Sample names each denyRead glob matches (`**\/*.pem` → `x.pem`), to test globs in arguments against. */
-function denySamples(policy: CompiledPolicy): string[] {
-  const out: string[] = [];
-  for (const p of policy.settings['warden.paths.denyRead']) {
-    const s = p.replace(/^(\*\*\/)+/, '').replace(/\/\*\*$/, '/x').replace(/\*\*?/g, 'x').replace(/\?/g, 'x');
-    out.push(s);
-    if (s.includes('/')) out.push(s.slice(0, s.indexOf('/')));
-  }
-  return out;
-}
-
-function globRisk(deps: AllowDeps, w: ShellWord, cwdRel: string): string | null {
+/**
+ * What stands between a glob word and `allow`: every name it may expand to
+ * (a superset of bash's expansion, asked of the file system) must be inside
+ * the workspace after links, outside denyRead, and not read as an option.
+ */
+function globRisk(deps: AllowDeps, w: ShellWord, cwd: string): string | null {
   const v = w.value ?? '';
-  if (pathLike(v) && (v.startsWith('/') || v.startsWith('~') || v.includes('..'))) return `glob '${v}' outside the workspace`;
-  const joined = cwdRel ? `${cwdRel}/${v}` : v;
-  if (deps.policy.denyRead.first(joined)) return `glob '${v}' names a denyRead path`;
-  const mm = new Minimatch(v, { dot: false, nocase: deps.policy.nocase });
-  const base = v.includes('/') ? null : mm;
-  for (const sample of denySamples(deps.policy)) {
-    if (mm.match(sample) || (base && base.match(sample.split('/').pop() ?? sample))) return `glob '${v}' may expand to a denyRead path (${sample})`;
+  if (w.tilde || v.startsWith('/') || v.split('/').includes('..')) return `glob '${v}' outside the workspace`;
+  const expansion = expandGlob(v, cwd, deps.ctx.probe);
+  if (expansion.incomplete) return `glob '${v}' may expand to more names than the guard checks`;
+  for (const path of expansion.paths) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (name.startsWith('-')) return `glob '${v}' may expand to '${name}', which the program would read as an option`;
+    const res = resolvePath(path, cwd, deps.ctx, { followDangling: false, literalBackslash: true });
+    if (res.kind !== 'inside') return `glob '${v}' may expand to '${path}' outside the workspace`;
+    const rule = deniedReadRule(deps.policy, res);
+    if (rule) return `glob '${v}' may expand to '${res.relative}', which matches ${rule.pattern}`;
   }
   return null;
 }
 
-function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string, cwdRel: string): CommandAnalysis {
+function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string): CommandAnalysis {
   const constructs: string[] = [];
   const approvals: string[] = [];
   const argv = cmd.argv;
@@ -71,6 +67,9 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string, cwdRel
     return { command: cmd, rule: null, constructs, approvals };
   }
   if (cmd.assignments > 0) constructs.push('environment assignment before a command');
+  if (cmd.words[0]?.glob) constructs.push(`the program name '${argv[0]}' is a glob`);
+  const builtin = builtinArgumentProblem(argv);
+  if (builtin) constructs.push(builtin);
   const wrapper = wrapperOf(argv);
   if (wrapper) constructs.push(`${wrapper} runs another program`);
   const danger = dangerousArgument(argv);
@@ -80,12 +79,12 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string, cwdRel
     if (/[\n\r]/.test(v)) constructs.push('an argument with a line break in it');
     if (v.includes('`') || v.includes('$(')) constructs.push('an argument holding shell code (` or $()');
     if (w.glob) {
-      const risk = globRisk(deps, w, cwdRel);
+      const risk = globRisk(deps, w, cwd);
       if (risk) constructs.push(risk);
     } else {
       // Every word, not only path-looking ones: a bare name can be a link that leads out.
       for (const cand of pathCandidates(v)) {
-        const res = resolvePath(cand, cwd, deps.ctx, { followDangling: false });
+        const res = resolvePath(cand, cwd, deps.ctx, { followDangling: false, literalBackslash: true });
         if (res.kind === 'outside') approvals.push(`argument '${v}' resolves outside the workspace`);
       }
     }
@@ -98,7 +97,7 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string, cwdRel
 /** Whether an output redirection to `value` is fine: a sink, or an auto-approved, unprotected workspace path. */
 function outputTargetOk(deps: AllowDeps, value: string, cwd: string): boolean {
   if (SINKS.has(value)) return true;
-  const res = resolvePath(value, cwd, deps.ctx);
+  const res = resolvePath(value, cwd, deps.ctx, { literalBackslash: true });
   if (res.kind !== 'inside' || deniedReadRule(deps.policy, res)) return false;
   const p = deps.policy;
   return p.write.first(res.relative) !== null && p.autoApprove.first(res.relative) !== null && p.protectedPaths.first(res.relative) === null;
@@ -106,11 +105,11 @@ function outputTargetOk(deps: AllowDeps, value: string, cwd: string): boolean {
 
 function analyseRedirect(deps: AllowDeps, r: ShellRedirect, cwd: string, constructs: string[], approvals: string[]): void {
   if (r.kind === 'heredoc') {
-    if (!r.literalBody) constructs.push('here-document with expansions');
+    if (!r.quotedDelimiter) constructs.push('a here-document with an unquoted delimiter (bash expands its body)');
     return;
   }
   const v = r.target?.value ?? null;
-  if (v === null || r.target?.glob || r.target?.brace) {
+  if (v === null || r.target?.glob || r.target?.brace || r.target?.escaped) {
     constructs.push(`redirection to a computed target (${r.text})`);
     return;
   }
@@ -121,14 +120,14 @@ function analyseRedirect(deps: AllowDeps, r: ShellRedirect, cwd: string, constru
     if (!outputTargetOk(deps, v, cwd)) constructs.push(`output redirection to '${v}' (only /dev/null or an auto-approved path)`);
     return;
   }
-  const res = resolvePath(v, cwd, deps.ctx);
+  const res = resolvePath(v, cwd, deps.ctx, { literalBackslash: true });
   if (res.kind !== 'inside') approvals.push(`input redirection from '${v}' outside the workspace`);
 }
 
-export function analyseLine(deps: AllowDeps, parsed: ParsedCommandLine, cwd: string, cwdRel: string): LineAnalysis {
+export function analyseLine(deps: AllowDeps, parsed: ParsedCommandLine, cwd: string): LineAnalysis {
   const constructs = [...parsed.constructs];
   const approvals: string[] = [];
-  const commands = parsed.commands.map((c) => analyseCommand(deps, c, cwd, cwdRel));
+  const commands = parsed.commands.map((c) => analyseCommand(deps, c, cwd));
   for (const r of parsed.redirects) analyseRedirect(deps, r, cwd, constructs, approvals);
   if (parsed.commands.length === 0) approvals.push('the line runs no command');
   return { commands, constructs, approvals };

@@ -10,6 +10,7 @@ import type { GuardResult, PathProbe, ResolvedPath, ShellParser, SimpleCommandVe
 import { ruleText } from './globList';
 import { deniedReadRule, toResolvedPath } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
+import { secondOpinionDisagrees } from './secondOpinion';
 
 /**
  * `run_command`: restricted mode, cwd, deny rules (at any depth, behind
@@ -27,13 +28,15 @@ export interface CommandDeps {
 function memoProbe(probe: PathProbe): PathProbe {
   const real = new Map<string, string | null>();
   const links = new Map<string, string | null>();
-  const remember = (map: Map<string, string | null>, key: string, get: () => string | null): string | null => {
+  const folders = new Map<string, readonly string[] | null>();
+  const remember = <T>(map: Map<string, T | null>, key: string, get: () => T | null): T | null => {
     if (!map.has(key)) map.set(key, get());
     return map.get(key) ?? null;
   };
   return {
     realpath: (p) => remember(real, p, () => probe.realpath(p)),
     readlink: (p) => remember(links, p, () => probe.readlink(p)),
+    listDir: (p) => remember(folders, p, () => probe.listDir(p)),
     isCaseInsensitive: (p) => probe.isCaseInsensitive(p),
   };
 }
@@ -95,13 +98,15 @@ export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>
   }
   if (parsed.parseError) return none(decision('ask', 'unparsed-command', null, 'The command did not parse cleanly; a person must read it.'), cwd, parsed);
 
-  const analysis = analyseLine(memo, parsed, cwdRes.absolute, cwdRes.relative);
+  const analysis = analyseLine(memo, parsed, cwdRes.absolute);
   const constructs = [...analysis.constructs, ...analysis.commands.flatMap((c) => c.constructs)];
   const approvals = [...analysis.approvals, ...analysis.commands.flatMap((c) => c.approvals)];
   const verdict = (d: Decision): GuardResult => none(d, cwd, parsed, analysis);
   if (constructs.length) return verdict(decision('ask', 'dangerous-construct', null, `Needs approval: ${[...new Set(constructs)].join('; ')}.`));
   if (approvals.length) return verdict(decision('ask', 'needs-approval', null, `Needs approval: ${[...new Set(approvals)].join('; ')}.`));
   if (secrets.length) return verdict(decision('ask', 'secret-use', null, `The command receives ${secrets.join(', ')}: a person must approve.`));
+  const disagreement = secondOpinionDisagrees(deps.shell, input.command, parsed);
+  if (disagreement) return verdict(decision('ask', 'parser-disagreement', null, `Needs approval: ${disagreement}.`));
   const rules = [...new Set(analysis.commands.map((c) => c.rule?.source).filter((s): s is string => s !== undefined))];
   const rule = `warden.commands.allow: ${rules.join(' | ')}`;
   if (!deps.sandboxAvailable()) return verdict(decision('ask', 'no-sandbox', rule, 'The command is on the allow list, but no sandbox works here: a person must approve.'));

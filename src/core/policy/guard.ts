@@ -1,5 +1,6 @@
 import type { Decision } from './decision';
 import type { ProposedCall } from '../tools/schemas';
+import type { SecondOpinion } from '../shell/syntax';
 
 /**
  * The guard's contract with the rest of Warden. `createGuard` (in
@@ -19,6 +20,12 @@ export interface PathProbe {
    * dangling links: a write through one would land where the link points.
    */
   readlink(absPath: string): string | null;
+  /**
+   * The names in the folder `absPath` (no `.` or `..`), or null when it is not
+   * a readable folder. Lets the guard see what a glob in a command would
+   * expand to; the caller bounds how many folders it lists.
+   */
+  listDir(absPath: string): readonly string[] | null;
 }
 
 /** A parsed shell syntax tree, as tree-sitter-bash gives it (the node adapter loads the grammar). */
@@ -36,6 +43,12 @@ export interface ShellSyntaxNode {
 export interface ShellParser {
   /** Parses one command line; the callback sees the root node, which is freed afterwards. */
   parse<T>(commandLine: string, use: (root: ShellSyntaxNode) => T): T;
+  /**
+   * A second opinion from an independent bash parser (mvdan/sh), asked only
+   * about lines that would be allowed: `allow` needs it to see the same
+   * simple commands and redirections, else the line asks (`parser-disagreement`).
+   */
+  confirm(commandLine: string): SecondOpinion;
 }
 
 export interface GuardEnvironment {

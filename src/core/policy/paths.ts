@@ -45,6 +45,11 @@ export interface ResolveOptions {
    * system call per word.
    */
   readonly followDangling?: boolean;
+  /**
+   * Read `\` as part of a name, as bash passes it to a program (`tr -d '\n'`),
+   * rather than as a Windows separator (the default, for tool paths).
+   */
+  readonly literalBackslash?: boolean;
 }
 
 interface Walk {
@@ -103,7 +108,8 @@ function within(root: Root, abs: string): string | null {
 export function resolvePath(input: string, base: string, ctx: PathContext, options: ResolveOptions = {}): Resolution {
   const ascii = PRINTABLE_ASCII.test(input);
   if (!ascii && CONTROL.test(input)) return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
-  let p = (ascii ? input : input.normalize('NFC')).replace(/\\/g, '/');
+  let p = ascii ? input : input.normalize('NFC');
+  if (!options.literalBackslash) p = p.replace(/\\/g, '/');
   if (/^[A-Za-z]:/.test(p)) return { kind: 'invalid', message: 'a Windows drive path is not a path on this system' };
   if (p === '~' || p.startsWith('~/')) p = ctx.home + p.slice(1);
   else if (p.startsWith('~')) return { kind: 'invalid', message: 'only ~ and ~/ are understood, not ~user' };

@@ -21,6 +21,8 @@ export interface ShellWord {
   readonly brace: boolean;
   /** Starts with an unquoted `~` or `~/` (home). */
   readonly tilde: boolean;
+  /** Holds a backslash outside quotes (an escaped blank, `#`, quote or glob character…): outside the allowable subset. */
+  readonly escaped: boolean;
 }
 
 export type RedirectKind = 'file' | 'heredoc' | 'herestring';
@@ -35,6 +37,10 @@ export interface ShellRedirect {
   readonly target: ShellWord | null;
   /** For heredocs: whether the body is literal (quoted delimiter, or no expansions). */
   readonly literalBody: boolean;
+  /** For heredocs: whether the delimiter is quoted (`<<'EOF'`), so bash expands nothing in the body. */
+  readonly quotedDelimiter: boolean;
+  /** For heredocs: the body as written (without the closing delimiter line). */
+  readonly body: string | null;
   readonly text: string;
 }
 
@@ -59,3 +65,14 @@ export interface ParsedCommandLine {
   /** Human-readable reasons the line cannot be auto-allowed (constructs), first seen first. */
   readonly constructs: readonly string[];
 }
+
+/**
+ * What a second, independent bash parser (src/node/shellConfirm.ts) saw in a
+ * line the first walk would allow: every simple command's argv after quote
+ * removal and every redirection (`FD OP TARGET`, a here-document's body after
+ * a line break), both in source order — or that the line is outside the
+ * allowable subset, and why. `allow` needs both parsers to agree exactly.
+ */
+export type SecondOpinion =
+  | { readonly ok: true; readonly commands: readonly (readonly string[])[]; readonly redirects: readonly string[] }
+  | { readonly ok: false; readonly reason: string };

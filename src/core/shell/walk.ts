@@ -3,7 +3,7 @@ import type { ParsedCommandLine, ShellRedirect, ShellWord, SimpleCommand } from 
 import { evaluateWord } from './words';
 
 /** Node kinds that only group commands: walked through, and allowed. */
-const STRUCTURE = new Set(['program', 'list', 'pipeline', 'negated_command', 'redirected_statement', 'comment']);
+const STRUCTURE = new Set(['program', 'list', 'pipeline', 'negated_command', 'redirected_statement']);
 
 /** Node kinds that make up words: evaluated by `evaluateWord`, walked only to find nested commands. */
 const WORD_PARTS = new Set([
@@ -32,7 +32,8 @@ const CONSTRUCTS: Record<string, string> = {
   do_group: 'loop body',
   case_statement: 'case statement',
   case_item: 'case statement',
-  test_command: 'test expression',
+  test_command: 'test expression [[ … ]]',
+  comment: 'a comment (where it starts is where parsers disagree)',
   declaration_command: 'declaration (export, local, declare…)',
   unset_command: 'unset',
   variable_assignment: 'variable assignment',
@@ -41,6 +42,22 @@ const CONSTRUCTS: Record<string, string> = {
 };
 
 const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+const REDIRECT_FIXED = new Set(['file_descriptor', 'heredoc_start', 'heredoc_body', 'heredoc_end']);
+/** Node kinds that make one word (literal or not), as an argument or a redirection target. */
+const WORD_LIKE = new Set([
+  'word', 'number', 'raw_string', 'string', 'concatenation', 'ansi_c_string', 'simple_expansion', 'expansion',
+  'command_substitution', 'process_substitution', 'arithmetic_expansion', 'translated_string',
+]);
+
+/**
+ * Words tree-sitter-bash hangs on a redirection that bash gives to the
+ * command: `cat 2>/dev/null .env` runs `cat .env`, and the grammar puts
+ * `.env` beside `/dev/null` inside the redirection.
+ */
+function redirectExtras(r: ShellSyntaxNode): ShellSyntaxNode[] {
+  const words = r.namedChildren.filter((c) => !REDIRECT_FIXED.has(c.type) && WORD_LIKE.has(c.type));
+  return r.type === 'heredoc_redirect' ? words : words.slice(1);
+}
 
 /** Separators bash does not know but a reader sees as line breaks; they split commands for us. */
 const ODD_SEPARATORS = /[\r\u2028\u2029\u0085\v\f]/;
@@ -60,7 +77,7 @@ function note(st: State, reason: string): void {
   if (!st.constructs.includes(reason)) st.constructs.push(reason);
 }
 
-function buildCommand(node: ShellSyntaxNode, nested: boolean, st: State): SimpleCommand {
+function buildCommand(node: ShellSyntaxNode, nested: boolean, st: State, trailing: readonly ShellSyntaxNode[] = []): SimpleCommand {
   const words: ShellWord[] = [];
   const scratch: string[] = [];
   let assignments = 0;
@@ -69,10 +86,18 @@ function buildCommand(node: ShellSyntaxNode, nested: boolean, st: State): Simple
     else if (c.type === 'command_name') {
       const inner = c.namedChildren[0];
       if (inner) words.push(evaluateWord(inner, scratch));
-    } else if (!REDIRECTS.has(c.type) && c.type !== 'comment') words.push(evaluateWord(c, scratch));
+    } else if (REDIRECTS.has(c.type)) {
+      for (const x of redirectExtras(c)) words.push(evaluateWord(x, scratch));
+    } else if (c.type !== 'comment') words.push(evaluateWord(c, scratch));
   }
+  for (const x of trailing) words.push(evaluateWord(x, scratch));
   if (assignments > 0) note(st, 'environment assignment before a command');
   if (words.some((w) => w.brace)) note(st, 'brace expansion');
+  if (words.some((w) => w.escaped)) note(st, 'a backslash escape outside quotes');
+  return simpleCommand(node.text, words, assignments, nested);
+}
+
+function simpleCommand(text: string, words: ShellWord[], assignments: number, nested: boolean): SimpleCommand {
   const literal = words.length > 0 && words.every((w) => w.value !== null);
   const denyArgv: string[] = [];
   for (const w of words) {
@@ -80,7 +105,7 @@ function buildCommand(node: ShellSyntaxNode, nested: boolean, st: State): Simple
     denyArgv.push(w.denyValue);
   }
   return {
-    text: node.text,
+    text,
     words,
     argv: literal ? words.map((w) => w.value ?? '') : null,
     denyArgv,
@@ -95,18 +120,52 @@ function buildRedirect(node: ShellSyntaxNode): ShellRedirect {
   if (node.type === 'heredoc_redirect') {
     const start = node.namedChildren.find((c) => c.type === 'heredoc_start')?.text ?? '';
     const body = node.namedChildren.find((c) => c.type === 'heredoc_body');
-    const quoted = /['"\\]/.test(start);
-    const literalBody = quoted || !body || body.namedChildren.every((c) => c.type === 'heredoc_content');
-    return { kind: 'heredoc', operator: operator || '<<', fd, target: null, literalBody, text: node.text };
+    const quotedDelimiter = /['"\\]/.test(start);
+    const literalBody = quotedDelimiter || !body || body.namedChildren.every((c) => c.type === 'heredoc_content');
+    const target: ShellWord = { text: start, value: start.replace(/['"\\]/g, ''), denyValue: null, glob: false, brace: false, tilde: false, escaped: false };
+    return { kind: 'heredoc', operator: operator || '<<', fd, target, literalBody, quotedDelimiter, body: body?.text ?? '', text: node.text };
   }
-  const dest = node.childForFieldName('destination') ?? node.namedChildren.filter((c) => c.type !== 'file_descriptor').at(-1) ?? null;
+  const dest = node.namedChildren.find((c) => c.type !== 'file_descriptor') ?? null;
   const target = dest ? evaluateWord(dest, []) : null;
-  return { kind: node.type === 'herestring_redirect' ? 'herestring' : 'file', operator, fd, target, literalBody: true, text: node.text };
+  const kind = node.type === 'herestring_redirect' ? 'herestring' : 'file';
+  return { kind, operator, fd, target, literalBody: true, quotedDelimiter: false, body: null, text: node.text };
+}
+
+/** Tokens of `[ … ]` that are plain words to bash; `<` and `>` there are redirections, not comparisons. */
+const BRACKET_TOKENS = new Set(['[', ']', '!', '=', '==', '!=']);
+const BRACKET_GROUPS = new Set(['unary_expression', 'binary_expression']);
+
+/** `[ … ]` is the ordinary builtin `[` to bash: its words, in order, or null when one is not a plain word. */
+function bracketWords(node: ShellSyntaxNode, out: ShellWord[], reasons: string[]): boolean {
+  for (const c of node.children) {
+    if (!c.isNamed) {
+      if (!BRACKET_TOKENS.has(c.type)) return false;
+      out.push({ text: c.text, value: c.text, denyValue: c.text, glob: false, brace: false, tilde: false, escaped: false });
+    } else if (BRACKET_GROUPS.has(c.type)) {
+      if (!bracketWords(c, out, reasons)) return false;
+    } else if (c.type === 'test_operator') {
+      out.push({ text: c.text, value: c.text, denyValue: c.text, glob: false, brace: false, tilde: false, escaped: false });
+    } else if (WORD_PARTS.has(c.type)) out.push(evaluateWord(c, reasons));
+    else return false;
+  }
+  return true;
 }
 
 function walk(node: ShellSyntaxNode, nested: boolean, st: State): void {
   if (node.type === 'ERROR' || node.isMissing) st.parseError = true;
   let inner = nested;
+  if (node.type === 'test_command' && node.children[0]?.type === '[') {
+    const words: ShellWord[] = [];
+    if (bracketWords(node, words, [])) {
+      if (words.some((w) => w.escaped)) note(st, 'a backslash escape outside quotes');
+      st.commands.push(simpleCommand(node.text, words, 0, nested));
+      return;
+    }
+  }
+  if (node.type === 'redirected_statement') {
+    walkRedirected(node, nested, st);
+    return;
+  }
   if (node.type === 'command') st.commands.push(buildCommand(node, nested, st));
   else if (REDIRECTS.has(node.type)) st.redirects.push(buildRedirect(node));
   else if (node.isNamed && !STRUCTURE.has(node.type) && !WORD_PARTS.has(node.type) && node.type !== 'ERROR') {
@@ -116,8 +175,27 @@ function walk(node: ShellSyntaxNode, nested: boolean, st: State): void {
   for (const child of node.children) {
     // `$"…"` (locale translation) and a bare `$` show up as an unnamed `$` token beside the word.
     if (!child.isNamed && child.type === '$' && (node.type === 'command' || node.type === 'concatenation')) note(st, 'a bare $ or $"…" string');
+    if (!child.isNamed && child.type === '&' && (node.type === 'program' || node.type === 'list')) note(st, 'a background job (&)');
+    if (!child.isNamed && child.type === '|&') note(st, 'a pipe of stderr (|&)');
     walk(child, inner, st);
   }
+}
+
+/** A command with redirections after it: the words the grammar hung on them belong to the command. */
+function walkRedirected(node: ShellSyntaxNode, nested: boolean, st: State): void {
+  const kids = node.children;
+  const bodyAt = kids.findIndex((c) => c.type === 'command');
+  const extras = kids.filter((c) => REDIRECTS.has(c.type)).flatMap(redirectExtras);
+  const body = kids[bodyAt];
+  if (body) st.commands.push(buildCommand(body, nested, st, extras));
+  else if (extras.length > 0) {
+    const words = extras.map((x) => evaluateWord(x, []));
+    st.commands.push(simpleCommand(node.text, words, 0, nested));
+  }
+  kids.forEach((child, i) => {
+    if (i === bodyAt) for (const grandchild of child.children) walk(grandchild, nested, st);
+    else walk(child, nested, st);
+  });
 }
 
 /**

@@ -8,7 +8,11 @@ interface Part {
   glob: boolean;
   brace: boolean;
   tilde: boolean;
+  escaped: boolean;
 }
+
+const NONE: Part = { value: null, denyValue: null, glob: false, brace: false, tilde: false, escaped: false };
+const literal = (value: string): Part => ({ ...NONE, value, denyValue: value });
 
 const NON_LITERAL: Record<string, string> = {
   simple_expansion: 'parameter expansion',
@@ -24,9 +28,11 @@ function unquotedWord(text: string, first: boolean): Part {
   let value = '';
   let glob = false;
   let brace = false;
+  let escaped = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i] ?? '';
     if (c === '\\') {
+      escaped = true;
       i += 1;
       if (i < text.length && text[i] !== '\n') value += text[i];
       continue;
@@ -39,28 +45,26 @@ function unquotedWord(text: string, first: boolean): Part {
   // `~user`, `~+`, `~-` expand to something we do not know.
   const otherTilde = first && text.startsWith('~') && !tilde;
   return otherTilde
-    ? { value: null, denyValue: null, glob, brace, tilde: false }
-    : { value, denyValue: value, glob, brace, tilde };
+    ? { ...NONE, glob, brace, escaped }
+    : { value, denyValue: value, glob, brace, tilde, escaped };
 }
 
 /** Content of a double-quoted string: only `\$ \` \" \\ \newline` are escapes there. */
 function doubleQuoted(node: ShellSyntaxNode, reasons: string[]): Part {
   if (node.text.startsWith('$')) {
     reasons.push('translated string ($"…")');
-    return { value: null, denyValue: null, glob: false, brace: false, tilde: false };
+    return NONE;
   }
-  let literal = true;
+  let literalContent = true;
   for (const child of node.namedChildren) {
     if (child.type !== 'string_content') {
-      literal = false;
+      literalContent = false;
       reasons.push(NON_LITERAL[child.type] ?? `unsupported syntax in a string (${child.type})`);
     }
   }
   // The text between the quotes, not the string_content nodes: the grammar leaves line breaks out of those.
   const value = node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, (_m, ch: string) => (ch === '\n' ? '' : ch));
-  return literal
-    ? { value, denyValue: value, glob: false, brace: false, tilde: false }
-    : { value: null, denyValue: null, glob: false, brace: false, tilde: false };
+  return literalContent ? literal(value) : NONE;
 }
 
 function part(node: ShellSyntaxNode, first: boolean, reasons: string[]): Part {
@@ -68,14 +72,14 @@ function part(node: ShellSyntaxNode, first: boolean, reasons: string[]): Part {
     case 'word':
       return unquotedWord(node.text, first);
     case 'number':
-      return { value: node.text, denyValue: node.text, glob: false, brace: false, tilde: false };
+      return literal(node.text);
     case 'raw_string':
-      return { value: node.text.slice(1, -1), denyValue: node.text.slice(1, -1), glob: false, brace: false, tilde: false };
+      return literal(node.text.slice(1, -1));
     case 'string':
       return doubleQuoted(node, reasons);
     case 'ansi_c_string':
       reasons.push("ANSI-C quoting ($'…')");
-      return { value: null, denyValue: decodeAnsiC(node.text), glob: false, brace: false, tilde: false };
+      return { ...NONE, denyValue: decodeAnsiC(node.text) };
     case 'concatenation': {
       const parts = node.children.map((c, i) => part(c, first && i === 0, reasons));
       const join = (pick: (p: Part) => string | null): string | null =>
@@ -86,11 +90,12 @@ function part(node: ShellSyntaxNode, first: boolean, reasons: string[]): Part {
         glob: parts.some((p) => p.glob),
         brace: parts.some((p) => p.brace),
         tilde: parts[0]?.tilde ?? false,
+        escaped: parts.some((p) => p.escaped),
       };
     }
     default:
       reasons.push(NON_LITERAL[node.type] ?? `unsupported word syntax (${node.type})`);
-      return { value: null, denyValue: null, glob: false, brace: false, tilde: false };
+      return NONE;
   }
 }
 

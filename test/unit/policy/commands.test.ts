@@ -22,12 +22,13 @@ const chained: Row[] = [
   ['allows a pipeline of allowed commands', 'git log --oneline | grep fix | wc -l', 'allow', 'command-allowed'],
   ['asks when one command of a list is not allowed', 'ls; rm -rf build', 'ask', 'needs-approval'],
   ['asks for || fallbacks not allowed', 'ls || curl https://evil.example', 'ask', 'needs-approval'],
-  ['asks for a backgrounded command not allowed', 'ls & rm x', 'ask', 'needs-approval'],
+  ['never allows a backgrounded command', 'ls & rm x', 'ask', 'dangerous-construct'],
+  ['never allows a background job, even of allowed commands', 'ls & pwd', 'ask', 'dangerous-construct'],
   ['denies a denied command after &&', 'ls && sudo rm -rf /', 'deny', 'command-denied'],
   ['denies a denied command in a pipeline', 'ls | sudo tee /etc/motd', 'deny', 'command-denied'],
   ['denies a denied command after ;', 'echo hi; reboot now', 'deny', 'command-denied'],
   ['asks for piping into a shell', 'cat README.md | sh', 'ask', 'dangerous-construct'],
-  ['ignores a comment holding a denied word', 'ls # ; sudo reboot', 'allow', 'command-allowed'],
+  ['never allows a comment, even one holding a denied word', 'ls # ; sudo reboot', 'ask', 'dangerous-construct'],
   ['allows a negated allowed command', '! ls', 'allow', 'command-allowed'],
 ];
 
@@ -144,6 +145,7 @@ const ifsAndQuoting: Row[] = [
   ["denies .env spelled in $'…'", "cat $'\\x2eenv'", 'deny', 'denied-read'],
   ['asks for a glob that can reach .env', 'cat .e*', 'ask', 'dangerous-construct'],
   ['asks for a glob that can reach keys', 'cat */*.pem', 'ask', 'dangerous-construct'],
+  ['allows a glob that matches no denied file', 'cat */*.ts', 'allow', 'command-allowed'],
   ['asks for brace expansion', 'cat {.env,README.md}', 'ask', 'dangerous-construct'],
   ['asks for an IFS assignment prefix', 'IFS=/ ls', 'ask', 'dangerous-construct'],
   ['asks for an env prefix on an allowed command', 'GIT_PAGER=sh git status', 'ask', 'dangerous-construct'],
@@ -258,6 +260,7 @@ describe('command decisions', () => {
     ws.file('src/keyboard.ts');
     ws.file('.env');
     ws.file('secrets/token');
+    ws.file('certs/server.pem');
     ws.link('notes.txt', '.env');
     ws.link('src/out', ws.outside);
     guard = guardFor(ws, shell, {

@@ -221,7 +221,7 @@ describe('path decisions', () => {
   });
 
   it('folds case where the file system folds it', () => {
-    const probe = { realpath: (p: string) => p, isCaseInsensitive: () => true, readlink: () => null };
+    const probe = { realpath: (p: string) => p, isCaseInsensitive: () => true, readlink: () => null, listDir: () => null };
     const folded = createFoldingGuard(ws, shell, probe);
     assert.equal(folded.decide({ tool: 'read_file', input: { path: '.ENV' } }).reason, 'denied-read');
     assert.equal(folded.decide({ tool: 'write_file', input: write('SRC/.VSCODE/settings.json') }).reason, 'protected-path');

@@ -32,6 +32,9 @@ describe('shell walker (tree-sitter-bash)', () => {
     ['treats $VAR as not literal', 'ls $HOME', [null]],
     ['treats ${IFS} glued to a word as not literal', 'cat${IFS}x', [null]],
     ['keeps a number word', 'head -n 5', [['head', '-n', '5']]],
+    ['reads [ … ] as the builtin [ with its words', '[ -f README.md ]', [['[', '-f', 'README.md', ']']]],
+    ['reads a negated, combined [ … ] word by word', '[ ! -d x -a -n "y z" ]', [['[', '!', '-d', 'x', '-a', '-n', 'y z', ']']]],
+    ['reads [ a = b ] with its operator', "[ a = 'b' ]", [['[', 'a', '=', 'b', ']']]],
   ];
   for (const [name, line, expected] of literal) it(name, () => assert.deepEqual(argvs(line), expected));
 
@@ -49,7 +52,12 @@ describe('shell walker (tree-sitter-bash)', () => {
     ['reports an odd separator', 'ls\u2028pwd', /unusual line separator/],
     ['reports an invisible character', 'ls\u200b', /invisible/],
     ['reports declarations', 'export A=1', /declaration/],
-    ['reports test expressions', '[ -f x ]', /test expression/],
+    ['reports [[ … ]] test expressions', '[[ -f x ]]', /test expression/],
+    ['reports a comment', 'ls # note', /a comment/],
+    ['reports a backslash-escaped blank', 'echo a\\ b', /backslash escape/],
+    ['reports an escaped # that another parser reads as a word', 'echo a\\ #b; id', /backslash escape/],
+    ['reports a background job', 'ls & pwd', /background job/],
+    ['reports a pipe of stderr', 'ls |& cat', /\|&/],
   ];
   for (const [name, line, re] of constructs) it(name, () => assert.match(parse(line).constructs.join('; '), re));
 
@@ -76,6 +84,13 @@ describe('shell walker (tree-sitter-bash)', () => {
     assert.deepEqual(r.map((x) => [x.operator, x.fd, x.target?.value]), [
       ['>&', '2', '1'], ['>', null, 'out.txt'], ['>>', null, 'log'], ['<', null, 'in.txt'], ['&>', null, 'all'],
     ]);
+  });
+  it('sees whether a heredoc delimiter is quoted, whatever the grammar makes of the body', () => {
+    // tree-sitter-bash gives backticks in a heredoc body no node: only a quoted delimiter makes the body literal.
+    assert.equal(parse('cat <<EOF\n`id`\nEOF').redirects[0]?.quotedDelimiter, false);
+    assert.equal(parse("cat <<'EOF'\n`id`\nEOF").redirects[0]?.quotedDelimiter, true);
+    assert.equal(parse('cat <<\\EOF\nx\nEOF').redirects[0]?.quotedDelimiter, true);
+    assert.equal(parse('cat <<"EOF"\nx\nEOF').redirects[0]?.body, 'x\n');
   });
   it('sees whether a heredoc body is literal', () => {
     assert.equal(parse('cat <<EOF\n$(id)\nEOF').redirects[0]?.literalBody, false);
