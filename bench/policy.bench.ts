@@ -119,7 +119,10 @@ async function main(): Promise<void> {
   ctx.probe = probe;
   const cmdUs = time('command decision (guard, real fs)', 1_000, (i) => guard.decide(commandCalls[i % commandCalls.length] ?? { tool: '', input: {} }));
   const cmdNaive = time('command decision (naive, real fs)', 300, (i) => naiveCommand(commands[i % commands.length] ?? ''));
+  const firstParse = time('first parser: tree-sitter-bash walk', 5_000, (i) => parseCommandLine(shell, commands[i % commands.length] ?? ''));
+  const secondParse = time('second parser: mvdan/sh (the allow gate)', 2_000, (i) => shell.confirm(commands[i % commands.length] ?? ''));
   const verdict = (us: number, goal: number): string => (us <= goal ? 'met' : 'missed');
+  console.log(`second parser: ${(secondParse / firstParse).toFixed(1)}× the first parser per line (${secondParse.toFixed(0)} µs beside ${firstParse.toFixed(0)} µs); asked only about lines that would be allowed`);
   console.log(`path, real fs: ${(pathNaive / pathUs).toFixed(1)}× the baseline; ${pathUs.toFixed(1)} µs (goal ≤ 10 µs: ${verdict(pathUs, 10)}; one realpath here costs ${syscall.toFixed(1)} µs)`);
   console.log(`path, guard's own work: ${(pathMemNaive / pathMem).toFixed(1)}× the baseline; ${pathMem.toFixed(1)} µs (goal ≤ 10 µs: ${verdict(pathMem, 10)})`);
   console.log(`command, real fs: ${(cmdNaive / cmdUs).toFixed(1)}× the baseline; ${cmdUs.toFixed(1)} µs (goal ≤ 200 µs: ${verdict(cmdUs, 200)})`);
