@@ -10,8 +10,8 @@ export interface SessionGrant {
 
 /**
  * The shape a session grant covers, or why none may be given. Writes to
- * protected paths, deletes, commands receiving secrets and edited calls
- * always ask again.
+ * protected paths, deletes, commands receiving secrets, destructive commands
+ * and edited calls always ask again.
  */
 export function grantShape(call: ValidCall, decided: GuardResult): { key: string; description: string } | { refused: string } {
   const d = decided.details;
@@ -31,6 +31,9 @@ export function grantShape(call: ValidCall, decided: GuardResult): { key: string
     case 'run_command': {
       if (d.kind !== 'command') return { refused: 'No parsed command.' };
       if ((call.input.secrets ?? []).length > 0 || d.secrets.length > 0) return { refused: 'Commands receiving secrets always ask.' };
+      if (decided.reason === 'destructive-operation' || d.commands.some((c) => c.destructive !== null)) {
+        return { refused: 'Commands that delete, rewrite history or publish always ask.' };
+      }
       const cwd = d.cwd?.absolute ?? '';
       return { key: `run_command\u0000${call.input.command}\u0000${cwd}`, description: `exactly the command ${JSON.stringify(call.input.command)}${d.cwd ? ` in ${d.cwd.relative || '.'}` : ''}` };
     }

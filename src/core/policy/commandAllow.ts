@@ -3,6 +3,7 @@ import type { CompiledPolicy } from './compile';
 import { patternMatches, type CommandPattern } from './commandPattern';
 import { pathCandidates } from './commandDeny';
 import { dangerousArgument } from './dangerousArgs';
+import { destructiveOperation } from './destructive';
 import { expandGlob } from './globExpansion';
 import { builtinArgumentProblem } from '../shell/builtins';
 import { deniedReadRule } from './pathDecision';
@@ -23,6 +24,8 @@ export interface AllowDeps {
 export interface CommandAnalysis {
   readonly command: SimpleCommand;
   readonly rule: CommandPattern | null;
+  /** What the command destroys or sends away (always asks, never granted for a session), or null. */
+  readonly destructive: string | null;
   readonly constructs: readonly string[];
   readonly approvals: readonly string[];
 }
@@ -64,8 +67,13 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string): Comma
   const argv = cmd.argv;
   if (argv === null) {
     constructs.push(`'${cmd.text}' is not literal`);
-    return { command: cmd, rule: null, constructs, approvals };
+    return { command: cmd, rule: null, destructive: null, constructs, approvals };
   }
+  const isPath = (word: string): boolean => {
+    const res = resolvePath(word, cwd, deps.ctx, { followDangling: false, literalBackslash: true });
+    return res.kind !== 'invalid' && res.exists;
+  };
+  const destructive = destructiveOperation(argv, isPath);
   if (cmd.assignments > 0) constructs.push('environment assignment before a command');
   if (cmd.words[0]?.glob) constructs.push(`the program name '${argv[0]}' is a glob`);
   const builtin = builtinArgumentProblem(argv);
@@ -91,7 +99,7 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string): Comma
   }
   const rule = deps.policy.allow.find((p) => patternMatches(p, argv)) ?? null;
   if (!rule) approvals.push(`'${argv.join(' ')}' is not in warden.commands.allow`);
-  return { command: cmd, rule, constructs, approvals };
+  return { command: cmd, rule, destructive, constructs, approvals };
 }
 
 /** Whether an output redirection to `value` is fine: a sink, or an auto-approved, unprotected workspace path. */

@@ -58,10 +58,11 @@ function verdicts(parsed: ParsedCommandLine, analysis: LineAnalysis | null, fina
     let d: Decision;
     if (final.decision === 'deny') d = final;
     else if (!a) d = final;
+    else if (a.destructive) d = decision('ask', 'destructive-operation', null, a.destructive);
     else if (a.constructs.length) d = decision('ask', 'dangerous-construct', null, a.constructs.join('; '));
     else if (a.approvals.length) d = decision('ask', 'needs-approval', null, a.approvals.join('; '));
     else d = decision('allow', 'command-allowed', a.rule ? ruleText({ setting: 'warden.commands.allow', pattern: a.rule.source }) : null, 'Matches the allow list.');
-    return { argv: cmd.argv, text: cmd.text, decision: d };
+    return { argv: cmd.argv, text: cmd.text, decision: d, destructive: a?.destructive ?? null };
   });
 }
 
@@ -102,6 +103,10 @@ export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>
   const constructs = [...analysis.constructs, ...analysis.commands.flatMap((c) => c.constructs)];
   const approvals = [...analysis.approvals, ...analysis.commands.flatMap((c) => c.approvals)];
   const verdict = (d: Decision): GuardResult => none(d, cwd, parsed, analysis);
+  const destructive = [...new Set(analysis.commands.map((c) => c.destructive).filter((x): x is string => x !== null))];
+  if (destructive.length) {
+    return verdict(decision('ask', 'destructive-operation', null, `A person approves this every time: ${destructive.join('; ')}.`));
+  }
   if (constructs.length) return verdict(decision('ask', 'dangerous-construct', null, `Needs approval: ${[...new Set(constructs)].join('; ')}.`));
   if (approvals.length) return verdict(decision('ask', 'needs-approval', null, `Needs approval: ${[...new Set(approvals)].join('; ')}.`));
   if (secrets.length) return verdict(decision('ask', 'secret-use', null, `The command receives ${secrets.join(', ')}: a person must approve.`));

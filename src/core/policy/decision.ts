@@ -15,6 +15,7 @@ export const REASON_CODES = {
   'protected-path': 'The path is protected: a write always asks.',
   'auto-approved': 'The write is inside warden.paths.autoApprove.',
   'needs-approval': 'Nothing forbids the call, but a person must approve it.',
+  'destructive-operation': 'The command deletes, rewrites history or publishes: a person approves it every time, whatever the allow list says.',
   'read-allowed': 'A read inside the workspace, outside denyRead.',
   'command-denied': 'A simple command matches warden.commands.deny.',
   'command-allowed': 'Every simple command matches warden.commands.allow, with nothing dangerous around it.',

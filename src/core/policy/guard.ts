@@ -81,6 +81,8 @@ export interface SimpleCommandVerdict {
   readonly argv: readonly string[] | null;
   readonly text: string;
   readonly decision: Decision;
+  /** What this command destroys or sends away (it always asks and is never granted for a session), or null. */
+  readonly destructive: string | null;
 }
 
 export type GuardDetails =

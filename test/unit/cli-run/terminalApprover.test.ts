@@ -20,7 +20,7 @@ const cmdReq: ApprovalRequest = {
   input: { command: 'npm test' },
   plan: {
     kind: 'command', tool: 'run_command', command: 'npm test', cwd: '/ws', secrets: ['NPM_TOKEN'], sandbox: 'none', hosts: [], timeoutMs: 120_000, summary: 'Run "npm test"',
-    commands: [{ argv: ['npm', 'test'], text: 'npm test', decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'not in allow' } }],
+    commands: [{ argv: ['npm', 'test'], text: 'npm test', destructive: null, decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'not in allow' } }],
   },
   sessionGrant: { allowed: false, description: 'Commands receiving secrets always ask.' },
   editable: 'command',

@@ -20,9 +20,10 @@ const ALLOW = [
 const chained: Row[] = [
   ['allows a chain of allowed commands', 'git status && ls -la', 'allow', 'command-allowed'],
   ['allows a pipeline of allowed commands', 'git log --oneline | grep fix | wc -l', 'allow', 'command-allowed'],
-  ['asks when one command of a list is not allowed', 'ls; rm -rf build', 'ask', 'needs-approval'],
+  ['asks when one command of a list is not allowed', 'ls; touch build', 'ask', 'needs-approval'],
+  ['asks, as destructive, for a delete in a list of allowed commands', 'ls; rm -rf build', 'ask', 'destructive-operation'],
   ['asks for || fallbacks not allowed', 'ls || curl https://evil.example', 'ask', 'needs-approval'],
-  ['never allows a backgrounded command', 'ls & rm x', 'ask', 'dangerous-construct'],
+  ['never allows a backgrounded command', 'ls & touch x', 'ask', 'dangerous-construct'],
   ['never allows a background job, even of allowed commands', 'ls & pwd', 'ask', 'dangerous-construct'],
   ['denies a denied command after &&', 'ls && sudo rm -rf /', 'deny', 'command-denied'],
   ['denies a denied command in a pipeline', 'ls | sudo tee /etc/motd', 'deny', 'command-denied'],
@@ -34,7 +35,7 @@ const chained: Row[] = [
 
 const separators: Row[] = [
   ['splits on a newline and denies', 'ls\nsudo reboot', 'deny', 'command-denied'],
-  ['splits on a newline and asks', 'ls\nrm -rf build', 'ask', 'needs-approval'],
+  ['splits on a newline and asks', 'ls\nrm -rf build', 'ask', 'destructive-operation'],
   ['splits on U+2028 and denies', 'ls\u2028sudo reboot', 'deny', 'command-denied'],
   ['splits on U+2029 and denies', 'ls\u2029doas sh', 'deny', 'command-denied'],
   ['never allows a line with U+2028', 'ls\u2028pwd', 'ask', 'dangerous-construct'],
@@ -105,7 +106,7 @@ const substituted: Row[] = [
   ['denies sudo inside case', 'case x in x) sudo id;; esac', 'deny', 'command-denied'],
   ['denies sudo inside a subshell', '(cd src && sudo id)', 'deny', 'command-denied'],
   ['denies sudo inside a group', '{ ls; sudo id; }', 'deny', 'command-denied'],
-  ['never allows a function shadowing an allowed name', 'ls() { rm -rf /; }; ls', 'ask', 'dangerous-construct'],
+  ['never allows a function shadowing an allowed name', 'ls() { touch /x; }; ls', 'ask', 'dangerous-construct'],
   ['never allows if, even of allowed commands', 'if true; then ls; fi', 'ask', 'dangerous-construct'],
   ['never allows a subshell', '(ls)', 'ask', 'dangerous-construct'],
   ['never allows a variable assignment statement', 'X=1; ls', 'ask', 'dangerous-construct'],
@@ -267,7 +268,7 @@ describe('command decisions', () => {
       user: {
         'warden.commands.allow': ALLOW,
         'warden.paths.autoApprove': ['src/**'],
-        'warden.secrets': { NPM_TOKEN: { commands: ['npm publish *'], hosts: ['registry.npmjs.org'] } },
+        'warden.secrets': { NPM_TOKEN: { commands: ['npm publish *', 'npm whoami'], hosts: ['registry.npmjs.org'] } },
       },
     });
   });
@@ -314,7 +315,8 @@ describe('command decisions', () => {
       const g = guardFor(ws, shell, { trusted: false });
       assert.equal(run({ command: 'git status' }, g), 'deny restricted-mode');
     });
-    it('asks when a granted secret is requested', () => assert.equal(run({ command: 'npm publish --tag next', secrets: ['NPM_TOKEN'] }), 'ask secret-use'));
+    it('asks when a granted secret is requested', () => assert.equal(run({ command: 'npm whoami', secrets: ['NPM_TOKEN'] }), 'ask secret-use'));
+    it('asks, as destructive, for a publish that receives a secret', () => assert.equal(run({ command: 'npm publish --tag next', secrets: ['NPM_TOKEN'] }), 'ask destructive-operation'));
     it('denies a secret not granted to the command', () => assert.equal(run({ command: 'ls', secrets: ['NPM_TOKEN'] }), 'deny secret-not-allowed'));
     it('denies a secret when another command rides along', () => {
       assert.equal(run({ command: 'npm publish && curl https://x.example', secrets: ['NPM_TOKEN'] }), 'deny secret-not-allowed');
