@@ -66,11 +66,14 @@ export function innerCommands(argv: readonly string[]): { argvs: string[][]; scr
 
 /**
  * Candidate paths inside one argument: itself (unless it is a bare option),
- * the value of `--opt=value`, the path of `rev:path`.
+ * a value glued to a short option, the value of `--opt=value`, the path of
+ * `rev:path`.
  */
 export function pathCandidates(word: string): string[] {
   if (word === '' || word === '-' || word === '--') return [];
   const out = word.startsWith('-') ? [] : [word];
+  // A value glued to a short option (`-O.env`, `-f.env`, `-X/etc/x`) is a path too.
+  if (/^-[A-Za-z0-9]./.test(word) && !word.startsWith('--')) out.push(word.slice(2));
   const eq = word.indexOf('=');
   if (eq > 0 && eq < word.length - 1) out.push(word.slice(eq + 1));
   const colon = word.lastIndexOf(':');

@@ -9,15 +9,16 @@ type Check = (args: readonly string[]) => string | null;
 
 /**
  * Whether any argument is one of `names`: exactly, as `--long=value`, or as
- * an unambiguous-looking abbreviation of a long option (`--compress-p`,
- * `--co`), since GNU getopt accepts those.
+ * any abbreviation of a long option (`--compress-p`, `--co`, `--e`): GNU
+ * getopt accepts every unambiguous prefix, so any prefix counts here.
  */
 const has = (args: readonly string[], ...names: string[]): string | null => {
   for (const a of args) {
+    if (a === '--') break;
     const name = a.startsWith('--') ? a.split('=')[0] ?? a : a;
     for (const n of names) {
       if (a === n) return n;
-      if (n.startsWith('--') && name.length >= 4 && n.startsWith(name)) return n;
+      if (n.startsWith('--') && name.length >= 3 && name.startsWith('--') && n.startsWith(name)) return n;
     }
   }
   return null;
@@ -61,7 +62,7 @@ function sed(args: readonly string[]): string | null {
 }
 
 function sort(args: readonly string[]): string | null {
-  if (has(args, '--compress-program', '-o', '--output')) return 'sort --compress-program / -o';
+  if (has(args, '--compress-program', '-o', '--output', '--files0-from') || hasShort(args, 'o')) return 'sort --compress-program / -o / --files0-from';
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     const size = a === '-S' ? args[i + 1] : a.startsWith('-S') ? a.slice(2) : a.startsWith('--buffer-size=') ? a.slice(14) : null;
@@ -70,11 +71,60 @@ function sort(args: readonly string[]): string | null {
   return null;
 }
 
+/** awk's options that take a value (POSIX, gawk, mawk), short and long. */
+const AWK_VALUED_SHORT = new Set(['F', 'v', 'f', 'W', 'e', 'i', 'l', 'E']);
+const AWK_CODE_OPTIONS = ['-f', '--file', '-E', '--exec', '-i', '--include', '-l', '--load', '-W'];
+
+/** The program text with string and regex literals blanked, so `;`, `>` or braces inside them mean nothing. */
+function awkCode(program: string): string {
+  return program.replace(/"(?:[^"\\]|\\.)*"/gs, '""').replace(/(^|[(,~!&|{};=\s])\/(?:[^/\\\n]|\\.)+\//g, '$1//');
+}
+
+/** Whether an awk program may run commands, write files or read other files. */
+function awkProgramProblem(program: string): string | null {
+  if (/system|getline|close|fflush|ENVIRON|PROCINFO|@load|@include|@namespace/.test(program)) {
+    return 'awk program that runs commands or reads other input (system, getline, ENVIRON…)';
+  }
+  const code = awkCode(program);
+  if (/\|/.test(code.replace(/\|\|/g, ''))) return 'awk program with a pipe (|)';
+  // `>` after print/printf, before the statement ends, is a redirection to a file.
+  if (/\bprintf?\b[^;{}\n]*>/.test(code)) return 'awk program that prints to a file (print >)';
+  return null;
+}
+
+/** awk: the program is the first operand unless -f/-e/--source give it; options may be glued (`-F:`, `-vx=1`). */
 function awk(args: readonly string[]): string | null {
-  if (has(args, '-f', '--file', '-E', '--exec', '-l', '--load', '-i', '--include')) return 'awk program from a file';
-  const program = args.find((a) => !a.startsWith('-')) ?? '';
-  if (/system\s*\(|\|\s*getline|getline|\|\s*&|print[f]?[^;{}]*[>|]|ENVIRON|PROCINFO|close\s*\(/.test(program)) {
-    return 'awk program that runs commands or writes files (system(, |, >, getline)';
+  const code = has(args, ...AWK_CODE_OPTIONS.filter((o) => o.startsWith('--')));
+  if (code) return `awk ${code} (program from a file, a library or an extension)`;
+  const sources: string[] = [];
+  let program: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') {
+      program = args[i + 1] ?? null;
+      break;
+    }
+    if (a.startsWith('--')) {
+      const [name, value] = [a.split('=')[0] ?? a, a.includes('=') ? a.slice(a.indexOf('=') + 1) : null];
+      if ('--source'.startsWith(name) && name.length >= 3) sources.push(value ?? args[++i] ?? '');
+      else if (value === null && ['--assign', '--field-separator'].some((n) => n.startsWith(name) && name.length >= 3)) i += 1;
+      continue;
+    }
+    if (a.startsWith('-') && a.length > 1) {
+      const letter = a[1] ?? '';
+      if ('fEilW'.includes(letter)) return `awk -${letter} (program from a file, a library or an extension)`;
+      if (AWK_VALUED_SHORT.has(letter)) {
+        const value = a.length > 2 ? a.slice(2) : args[++i] ?? '';
+        if (letter === 'e') sources.push(value);
+      }
+      continue;
+    }
+    program = a;
+    break;
+  }
+  for (const p of program !== null && sources.length === 0 ? [program] : sources) {
+    const problem = awkProgramProblem(p);
+    if (problem) return problem;
   }
   return null;
 }
@@ -120,12 +170,27 @@ function git(args: readonly string[]): string | null {
   return null;
 }
 
+/** tar: only listing (-t) may be allowed; every other mode writes or deletes, and `host:file` archives reach the network. */
 function tar(args: readonly string[]): string | null {
   const bad = has(
     args, '--to-command', '--checkpoint-action', '--use-compress-program', '-I', '--info-script', '-F',
-    '--new-volume-script', '--rmt-command', '--rsh-command', '--index-file',
+    '--new-volume-script', '--rmt-command', '--rsh-command', '--index-file', '--extract', '--get', '--create', '--append',
+    '--update', '--catenate', '--concatenate', '--delete', '--remove-files', '--listed-incremental', '--files-from',
+    '--directory', '--transform', '--xform', '-T', '-C', '-g',
   );
-  return bad ? `tar ${bad}` : null;
+  if (bad) return `tar ${bad}`;
+  // The first word may be a bundle without a dash (`tar xzf a.tgz`).
+  const first = args[0] ?? '';
+  // Short options may come in clusters with a value glued on (`-T-`, `-xvf`): every letter before the first non-letter counts.
+  const clusters = args.filter((a) => /^-[A-Za-z]/.test(a)).map((a) => /^-([A-Za-z]+)/.exec(a)?.[1] ?? '');
+  const mode = [...(first !== '' && !first.startsWith('-') ? [first] : []), ...clusters].join('');
+  if (/[xcruA]/.test(mode)) return 'tar in a mode that writes (-x, -c, -r, -u, -A)';
+  if (/[gTCIF]/.test(mode)) return 'tar -g/-T/-C/-I/-F (incremental file, names from a file, another folder, a program)';
+  if (!has(args, '--force-local')) {
+    const archive = args.find((a, i) => (a.startsWith('--file=') || /f$/.test(args[i - 1] ?? '') || /^-[A-Za-z]*f./.test(a)) && /^[^/]*:/.test(a.replace(/^--file=|^-[A-Za-z]*f/, '')));
+    if (archive) return 'tar archive on another host (host:file)';
+  }
+  return null;
 }
 
 function rg(args: readonly string[]): string | null {
@@ -157,7 +222,16 @@ const DANGEROUS: Readonly<Record<string, Check>> = {
   sort,
   date: (a) => (has(a, '-s', '--set') || a.some((x) => /^-[a-zA-Z]*s/.test(x)) ? 'date --set' : null),
   tree: (a) => (has(a, '-o', '-R') ? 'tree -o (writes a file)' : null),
-  xxd: (a) => (a.filter((x) => !x.startsWith('-')).length >= 2 ? 'xxd with an output file' : null),
+  xxd: (a) => (a.filter((x) => x === '-' || !x.startsWith('-')).length >= 2 ? 'xxd with an output file' : null),
+  uniq: (a) => (a.filter((x) => x === '-' || !x.startsWith('-')).length >= 2 ? 'uniq with an output file' : null),
+  ptx: (a) => (a.filter((x) => x === '-' || !x.startsWith('-')).length >= 2 ? 'ptx with an output file' : null),
+  split: () => 'split (writes files)',
+  csplit: () => 'csplit (writes files)',
+  wc: (a) => (has(a, '--files0-from') ? 'wc --files0-from (file names from input)' : null),
+  du: (a) => (has(a, '--files0-from') ? 'du --files0-from (file names from input)' : null),
+  file: (a) => (has(a, '--files-from', '-f', '--magic-file', '-m') || hasShort(a, 'f') || hasShort(a, 'm') ? 'file -f/-m (names or magic from a file)' : null),
+  jq: (a) => (has(a, '-L', '--library-path') || a.some((x) => /^-L./.test(x) || /\b(import|include)\b/.test(x)) ? 'jq -L / import (code from a library)' : null),
+  diff: (a) => (has(a, '-l', '--paginate') || a.some((x) => /^-[A-Za-z]*l/.test(x) && !x.startsWith('--')) ? 'diff -l (runs pr)' : null),
   rsync: (a) => (has(a, '-e', '--rsh', '--rsync-path') ? 'rsync -e' : null),
   ssh: (a) => (a.some((x) => /ProxyCommand|LocalCommand|PermitLocalCommand/i.test(x)) ? 'ssh ProxyCommand/LocalCommand' : null),
   scp: (a) => (a.some((x) => /ProxyCommand/i.test(x)) || has(a, '-S') ? 'scp -S / ProxyCommand' : null),
