@@ -24,6 +24,12 @@ export const fetchUrlTool: ToolModule<'fetch_url'> = {
         const d = ctx.guard.decide({ tool: 'fetch_url', input: { url: next } });
         return { ok: d.decision === 'allow', why: `${d.reason}: ${d.message}` };
       },
+      addressAllowed: (address, url) => {
+        // The same URL with the address in place of the name: allowed only if the address itself is listed.
+        const literal = new URL(url);
+        literal.hostname = address.includes(':') ? `[${address}]` : address;
+        return ctx.guard.decide({ tool: 'fetch_url', input: { url: literal.href } }).decision === 'allow';
+      },
     });
     if (res.contentType && !TEXTUAL.test(res.contentType)) {
       return fail(`${res.url} returned ${res.contentType} (${res.bytes} bytes); fetch_url only returns text.`);

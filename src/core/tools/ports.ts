@@ -54,6 +54,12 @@ export interface FetchRequest {
   readonly signal?: AbortSignal;
   /** Asked before each redirect hop is followed; false stops there with an error. */
   readonly allowRedirect: (url: string) => { readonly ok: boolean; readonly why: string };
+  /**
+   * Asked when a host name resolves to a private, loopback or link-local
+   * address: true only when that address is itself an allowed host (for
+   * `url`'s scheme and port). Otherwise the fetch is refused before it connects.
+   */
+  readonly addressAllowed: (address: string, url: string) => boolean;
 }
 
 export interface FetchResult {

@@ -151,3 +151,81 @@ describe('fetch_url', () => {
     assert.match(out.text, /\n\[body cut at 100 bytes\]$/);
   });
 });
+
+describe('fetch_url and DNS: names that resolve to private addresses', () => {
+  let server: Server;
+  let port = 0;
+  const seen: string[] = [];
+  before(async () => {
+    server = createServer((req, res) => {
+      seen.push(`${req.headers.host ?? ''} ${req.url ?? ''}`);
+      if (req.url === '/to-meta') {
+        res.writeHead(302, { location: 'http://meta.test/latest/meta-data/' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('local body');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => server.close());
+
+  /** A resolver under test control: each answer list in turn (the last repeats); counts the questions. */
+  function resolver(answers: Record<string, string[][]>) {
+    const asked: string[] = [];
+    const resolve = (name: string) => {
+      asked.push(name);
+      const list = answers[name] ?? [];
+      const n = asked.filter((a) => a === name).length - 1;
+      const pick = list[Math.min(n, list.length - 1)] ?? [];
+      return Promise.resolve(pick.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    };
+    return { resolve, asked };
+  }
+
+  async function fetchWith(url: string, allowedHosts: string[], resolve: (name: string) => Promise<{ address: string; family: number }[]>) {
+    const h0 = await harness({ root: makeWorkspace(), settings: { 'warden.network.allowedHosts': allowedHosts } });
+    const h = { ...h0, tools: { ...h0.tools, fetcher: createHttpFetcher({ resolve }) } };
+    const input = { url };
+    const decided = h.guard.decide({ tool: 'fetch_url', input });
+    assert.equal(decided.decision, 'allow', decided.message);
+    return toolModule('fetch_url').run(input, decided, h.tools, { signal: new AbortController().signal, approvedByPerson: false }, null);
+  }
+
+  it('refuses a listed name that resolves to 127.0.0.1 when the address is not listed, before connecting', async () => {
+    const r = resolver({ 'local.test': [['127.0.0.1']] });
+    const before = seen.length;
+    await assert.rejects(fetchWith(`http://local.test:${port}/`, [`local.test:${port}`], r.resolve), /local\.test resolves to 127\.0\.0\.1, a non-public address .* nothing was sent/);
+    assert.equal(seen.length, before, 'the server must not have been contacted');
+  });
+
+  it('refuses a name that resolves to the cloud metadata address 169.254.169.254', async () => {
+    const r = resolver({ 'meta.test': [['169.254.169.254']] });
+    await assert.rejects(fetchWith('http://meta.test/latest/meta-data/', ['meta.test'], r.resolve), /169\.254\.169\.254, a non-public address/);
+  });
+
+  it('refuses when any of several addresses is private', async () => {
+    const r = resolver({ 'mixed.test': [['93.184.216.34', '10.0.0.7']] });
+    await assert.rejects(fetchWith('http://mixed.test/', ['mixed.test'], r.resolve), /10\.0\.0\.7/);
+  });
+
+  it('fetches when the private address itself is listed, connecting to the address that was checked, asking DNS once', async () => {
+    // A second answer would point elsewhere on loopback, where nothing listens: the fetch works only without a second lookup.
+    const r = resolver({ 'local.test': [['127.0.0.1'], ['127.0.0.2']] });
+    const out = await fetchWith(`http://local.test:${port}/page`, [`local.test:${port}`, `127.0.0.1:${port}`], r.resolve);
+    assert.match(out.text, /local body/);
+    assert.deepEqual(r.asked, ['local.test']);
+    assert.equal(seen.at(-1), `local.test:${port} /page`);
+  });
+
+  it('checks every redirect hop: an allowed host that redirects to a name resolving to link-local is refused', async () => {
+    const r = resolver({ 'local.test': [['127.0.0.1']], 'meta.test': [['169.254.169.254']] });
+    await assert.rejects(
+      fetchWith(`http://local.test:${port}/to-meta`, [`local.test:${port}`, `127.0.0.1:${port}`, 'meta.test'], r.resolve),
+      /meta\.test resolves to 169\.254\.169\.254/,
+    );
+    assert.deepEqual(r.asked, ['local.test', 'meta.test']);
+  });
+});
