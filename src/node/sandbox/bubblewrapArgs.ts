@@ -71,6 +71,8 @@ export function bubblewrapArgs(plan: BubblewrapPlan): string[] {
   }
   for (const d of plan.privateDirs) {
     if (!existsSync(d) || plan.roots.some((r) => inside(r, d))) continue;
+    // Under the hidden home only what is exposed needs covering again.
+    if (plan.home !== null && inside(d, plan.home.home) && !plan.home.readable.some((p) => inside(d, p))) continue;
     a.push('--size', String(1024 * 1024), '--tmpfs', d);
   }
   for (const root of plan.roots) a.push(plan.workspace === 'writable' ? '--bind' : '--ro-bind', root, root);

@@ -119,7 +119,7 @@ export function runLayered<T>(spec: LayeredSpec, limits: LayeredLimits, afterExi
     let spawnError: Error | null = null;
     let status: string | null = null;
     let after: T | undefined;
-    let afterError: unknown = null;
+    let afterError: Error | null = null;
     let settled = false;
     let closed = false;
 
@@ -160,7 +160,7 @@ export function runLayered<T>(spec: LayeredSpec, limits: LayeredLimits, afterExi
         try {
           after = afterExit(`/proc/${child.pid}/root`);
         } catch (e) {
-          afterError = e;
+          afterError = e instanceof Error ? e : new Error(String(e));
         }
       }
       release();
@@ -190,8 +190,9 @@ export function runLayered<T>(spec: LayeredSpec, limits: LayeredLimits, afterExi
       out.end();
       err.end();
       if (spawnError !== null) err.text += `${err.text === '' ? '' : '\n'}could not start the sandbox (${spec.unshare}): ${spawnError.message}`;
-      if (afterError !== null) err.text += `${err.text === '' ? '' : '\n'}Warden could not read what the command changed: ${afterError instanceof Error ? afterError.message : String(afterError)}`;
-      const code = status !== null && (status as string).startsWith('exit ') ? Number((status as string).slice(5)) : null;
+      if (afterError !== null) err.text += `${err.text === '' ? '' : '\n'}Warden could not read what the command changed: ${afterError.message}`;
+      const st: string | null = status;
+      const code = st !== null && st.startsWith('exit ') ? Number(st.slice(5)) : null;
       resolve({
         result: {
           exitCode: code,

@@ -4,6 +4,7 @@ import { buildCommandEnv } from '../../core/exec/envAllowlist';
 import { DEFAULT_LIMITS, limitedScript, resolveLimits } from '../../core/exec/limits';
 import { type ChangeReport, type ChangeVerdict, type CommandRunner, type RunRequest, type RunResult, RunnerRefusedError, type SandboxConfig, type SandboxKind, type SandboxViewState } from '../../core/exec/runner';
 import { GlobList } from '../../core/policy/globList';
+import { hostEntryCovers, parseHostEntry } from '../../core/policy/hostEntry';
 import { SETTING_SCHEMAS } from '../../core/policy/settings';
 import { WorkspaceIndex } from '../fs/workspaceIndex';
 import { bubblewrapArgs, bubblewrapCommand, encodeArgs } from './bubblewrapArgs';
@@ -88,9 +89,14 @@ export function denyMatcher(config: SandboxConfig): (rel: string) => boolean {
   return (rel) => list.first(rel) !== null || list.first(`${rel}/\u0001`) !== null;
 }
 
+/** The run's hosts that the config also admits (a run can only narrow). */
 function intersectHosts(asked: readonly string[] | undefined, allowed: readonly string[]): readonly string[] {
   if (asked === undefined) return allowed;
-  return asked.filter((h) => allowed.includes(h));
+  const entries = allowed.map(parseHostEntry).filter((e) => e !== null);
+  return asked.filter((h) => {
+    const e = parseHostEntry(h);
+    return e !== null && entries.some((a) => hostEntryCovers(a, e));
+  });
 }
 
 export class LayeredSandbox implements CommandRunner {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -68,6 +68,34 @@ function ownPath(v2: boolean): string | null {
 
 let counter = 0;
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes empty cgroups left by Warden processes that died (SIGKILL) before removing their own. */
+function sweep(parent: string): void {
+  let list: string[];
+  try {
+    list = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of list) {
+    const m = /^warden-(\d+)-\d+$/.exec(name);
+    if (m === null || alive(Number(m[1]))) continue;
+    try {
+      rmdirSync(join(parent, name));
+    } catch {
+      // still holds a process: left alone
+    }
+  }
+}
+
 function tryParent(parent: string): PidsController | null {
   const probe = join(parent, `warden-probe-${process.pid}-${counter++}`);
   try {
@@ -81,6 +109,7 @@ function tryParent(parent: string): PidsController | null {
   } catch {
     return null;
   } finally {
+    sweep(parent);
     try {
       rmdirSync(probe);
     } catch {

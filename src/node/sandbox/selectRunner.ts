@@ -59,5 +59,6 @@ export async function selectRunner(options: SandboxRuntimeRunnerOptions): Promis
 }
 
 function done(runner: CommandRunner, notes: string[]): RunnerSelection {
-  return { runner, kind: runner.kind, state: SANDBOX_STATE[runner.kind], notes };
+  const limit = 'processLimitNote' in runner ? (runner as { processLimitNote: string | null }).processLimitNote : null;
+  return { runner, kind: runner.kind, state: SANDBOX_STATE[runner.kind], notes: limit === null ? notes : [...notes, limit] };
 }
