@@ -200,7 +200,8 @@ export class LayeredSandbox implements CommandRunner {
       if (network !== null) env = { ...network.env, ...env };
       const limits = resolveLimits(req.limits, this.options.defaultLimits ?? DEFAULT_LIMITS);
       const workspace = req.workspace ?? 'writable';
-      const seccomp = network !== null ? this.options.seccomp : null;
+      // sandbox-runtime's seccomp helper blocks new Unix sockets for every command, with or without the proxy.
+      const seccomp = this.options.seccomp;
       const plan = {
         roots: roots.map((r) => r.root),
         workspace,
