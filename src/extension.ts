@@ -55,11 +55,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new WardenStatusBar();
   const approvals = new PendingApprovals();
   const grants = new SessionGrants();
-  const sandbox = new SandboxHolder((state, notes) => {
-    log.info(`sandbox: ${state}${notes.length ? ` (${notes.join('; ')})` : ''}`);
-    updateStatus();
-    void chat.pushState();
-  });
+  const sandbox = new SandboxHolder(
+    (state, notes) => {
+      log.info(`sandbox: ${state}${notes.length ? ` (${notes.join('; ')})` : ''}`);
+      updateStatus();
+      void chat.pushState();
+    },
+    // Never visible to a command: the audit log and everything else of Warden's and the editor's.
+    [context.globalStorageUri.fsPath, context.storageUri?.fsPath, context.logUri.fsPath].filter((p): p is string => p !== undefined),
+  );
   context.subscriptions.push({ dispose: () => void sandbox.dispose() });
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
   const updateStatus = (): void => statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted });
@@ -147,8 +151,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void (async () => {
       const g = await guards.current();
       if (g.roots.length === 0) return;
-      const { truncated: _t, ...config } = await sandboxConfigFor(g.roots, g.guard, g.settings['warden.network.allowedHosts']);
-      await sandbox.runnerFor(config);
+      await sandbox.runnerFor(sandboxConfigFor(g.roots, g.settings));
     })().catch((e: unknown) => log.error(`sandbox selection failed: ${e instanceof Error ? e.message : String(e)}`));
   }, 0);
 }

@@ -156,8 +156,8 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     if (!r.ok) return fail(r.message);
     levels[level] = r.value;
   }
-  let sandboxWorks = false;
-  const guard = createGuard(levels, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks, trusted: () => true });
+  let sandboxWorks = (): boolean => false;
+  const guard = createGuard(levels, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored workspace value ${i.key}: ${i.why}\n`);
   const settings: Settings = narrow(parseFlatSettings(levels.user).values, parseFlatSettings(levels.workspace).values).effective;
@@ -172,10 +172,11 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   if (flags.audit) audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => redactor.redact(t) });
   else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
 
-  const { truncated, ...sandboxConfig } = await sandboxConfigFor([root], guard, settings['warden.network.allowedHosts']);
-  if (truncated) io.stderr.write('warden run: the workspace is large: only part of it was scanned for paths to hide from commands\n');
-  const selection = await selectRunner({ config: sandboxConfig });
-  sandboxWorks = selection.kind !== 'none';
+  const selection = await selectRunner({ config: sandboxConfigFor([root], settings) });
+  // A command runs unasked only in a sandbox that knows what to hide (fail closed while its view is incomplete).
+  sandboxWorks = () => selection.kind !== 'none' && selection.runner.viewState?.().complete !== false;
+  const view = selection.runner.viewState?.();
+  if (view !== undefined && !view.complete) io.stderr.write(`warden run: commands need approval: ${view.why ?? 'the sandbox does not yet know what to hide'}\n`);
   const runner: CommandRunner = redactingRunner(selection.runner, () => redactor);
   const model = createAnthropicClient({ apiKey, baseUrl: run.env.ANTHROPIC_BASE_URL || userBaseUrl, model: flags.model ?? settings['warden.model'], keyHint: 'cli' });
   const identity: AuditIdentity = { sessionId: randomUUID(), workspace: root, user: userInfo().username, model: model.model };

@@ -60,6 +60,7 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
       limits: { ...DEFAULT_TOOL_LIMITS, defaultTimeoutMs: timeoutMs, maxTimeoutMs: timeoutMs },
       allowedHosts: w.settings['warden.network.allowedHosts'],
       secretValues: w.secretValues,
+      secretGrants: w.settings['warden.secrets'],
     },
     enabledTools: new Set(TOOL_NAMES),
     events: w.events,

@@ -3,8 +3,8 @@ import type { ResourceLimits } from './runner';
 /** Default wall-clock limit of a command, in seconds (`warden.commands.timeoutSeconds`). */
 export const DEFAULT_TIMEOUT_S = 120;
 
-/** Defaults that leave ordinary builds alone and stop runaway ones. */
-export const DEFAULT_LIMITS: ResourceLimits = { memoryMiB: 4096, cpuSeconds: 600 };
+/** Defaults that leave ordinary builds alone and stop runaway ones (the process count counts threads too). */
+export const DEFAULT_LIMITS: ResourceLimits = { memoryMiB: 4096, cpuSeconds: 600, processes: 1024 };
 
 /** Most bytes kept per stream unless the caller says otherwise. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 1_000_000;
@@ -22,7 +22,11 @@ export function effectiveTimeoutMs(requestedSeconds: number | undefined, setting
 /** Limits for one call: the request's where valid, the defaults elsewhere. */
 export function resolveLimits(requested: Partial<ResourceLimits> | undefined, defaults: ResourceLimits = DEFAULT_LIMITS): ResourceLimits {
   const pick = (v: number | undefined, d: number): number => (v !== undefined && Number.isInteger(v) && v > 0 ? v : d);
-  return { memoryMiB: pick(requested?.memoryMiB, defaults.memoryMiB), cpuSeconds: pick(requested?.cpuSeconds, defaults.cpuSeconds) };
+  return {
+    memoryMiB: pick(requested?.memoryMiB, defaults.memoryMiB),
+    cpuSeconds: pick(requested?.cpuSeconds, defaults.cpuSeconds),
+    processes: pick(requested?.processes, defaults.processes ?? DEFAULT_LIMITS.processes ?? 1024),
+  };
 }
 
 /**

@@ -50,7 +50,7 @@ export const SETTING_SCHEMAS = {
   'warden.commands.timeoutSeconds': z.number().min(1).max(3600).default(120),
   'warden.network.allowedHosts': hosts.default([]),
   'warden.secrets': z
-    .record(secretName, z.strictObject({ commands: patterns, hosts: hosts.optional() }))
+    .record(secretName, z.strictObject({ commands: patterns, hosts: hosts.optional(), writable: z.boolean().optional() }))
     .default({}),
   'warden.approval.reads': z.enum(['auto', 'ask']).default('auto'),
   'warden.limits.maxTurns': z.number().int().min(1).max(500).default(30),

@@ -1,7 +1,9 @@
 import { toolInputSchemas, type ToolInput } from './schemas';
 import { fail, type ToolContext, type ToolModule, type ToolOutcome } from './tool';
+import { decideChanges, describeChanges } from '../exec/changePolicy';
 import type { RunResult } from '../exec/runner';
 import type { GuardResult } from '../policy/guard';
+import { hostEntryCovers, parseHostEntry } from '../policy/hostEntry';
 
 const NOT_COMMAND = 'Warden refused: the guard gave no parsed command for this call, so nothing was run.';
 
@@ -15,13 +17,32 @@ function cwdOf(decided: GuardResult, ctx: ToolContext): string | null {
   return decided.details.cwd?.absolute ?? ctx.roots[0] ?? null;
 }
 
-export function formatRunResult(r: RunResult): ToolOutcome {
+/**
+ * The hosts a command holding `secrets` may reach: each secret's own `hosts`
+ * (none listed: none) that `warden.network.allowedHosts` also admits, and for
+ * several secrets only the hosts every one of them permits.
+ */
+export function hostsForSecrets(secrets: readonly string[], ctx: Pick<ToolContext, 'allowedHosts' | 'secretGrants'>): string[] {
+  const allowed = ctx.allowedHosts.map(parseHostEntry).filter((e) => e !== null);
+  let hosts: string[] | null = null;
+  for (const name of secrets) {
+    const own = [...(ctx.secretGrants?.[name]?.hosts ?? [])];
+    hosts = hosts === null ? own : hosts.filter((h) => own.includes(h));
+  }
+  return (hosts ?? []).filter((h) => {
+    const e = parseHostEntry(h);
+    return e !== null && allowed.some((a) => hostEntryCovers(a, e));
+  });
+}
+
+export function formatRunResult(r: RunResult, roots: readonly string[] = []): ToolOutcome {
   const head = r.cancelled
     ? 'Command cancelled.'
     : r.timedOut
       ? 'Command timed out and was stopped.'
       : `Exit code ${r.exitCode ?? 'none'}${r.signal ? ` (signal ${r.signal})` : ''}.`;
-  const parts = [head];
+  const changes = describeChanges(r.changes, roots);
+  const parts = [head, ...changes];
   if (r.stdout) parts.push(`stdout:\n${r.stdout}`);
   if (r.stderr) parts.push(`stderr:\n${r.stderr}`);
   if (r.droppedBytes.stdout || r.droppedBytes.stderr) {
@@ -29,7 +50,15 @@ export function formatRunResult(r: RunResult): ToolOutcome {
   }
   if (!r.stdout && !r.stderr) parts.push('(no output)');
   const status = r.cancelled ? 'cancelled' : r.timedOut ? 'timeout' : r.exitCode === 0 ? 'ok' : 'error';
-  return { text: parts.join('\n'), isError: status !== 'ok', status, exitCode: r.exitCode, bytes: r.stdout.length + r.stderr.length };
+  return {
+    text: parts.join('\n'),
+    isError: status !== 'ok',
+    status,
+    exitCode: r.exitCode,
+    bytes: r.stdout.length + r.stderr.length,
+    // The audit record names every path a command tried to change and what became of it.
+    ...(changes.length > 0 ? { diff: changes.join('\n') } : {}),
+  };
 }
 
 export const runCommandTool: ToolModule<'run_command'> = {
@@ -50,7 +79,7 @@ export const runCommandTool: ToolModule<'run_command'> = {
       cwd,
       secrets: decided.details.secrets,
       sandbox,
-      hosts: sandbox === 'none' ? ['(no sandbox: full network access)'] : ctx.allowedHosts,
+      hosts: sandbox === 'none' ? ['(no sandbox: full network access)'] : (input.secrets ?? []).length > 0 ? hostsForSecrets(input.secrets ?? [], ctx) : ctx.allowedHosts,
       timeoutMs: timeoutMs(input, ctx),
       summary: `Run ${JSON.stringify(input.command)}${sandbox === 'none' ? ' WITHOUT a sandbox (full access)' : ` in the ${sandbox} sandbox`}`,
     });
@@ -64,12 +93,18 @@ export const runCommandTool: ToolModule<'run_command'> = {
     }
     const requested = input.secrets ?? [];
     let secretEnv: Readonly<Record<string, string>> = {};
+    let secretRun: { allowedHosts: string[]; workspace: 'writable' | 'read-only' } | null = null;
     if (requested.length > 0) {
       const granted = new Set(ctx.guard.secretsGrantedTo(input.command));
       const refused = requested.filter((n) => !granted.has(n));
       if (refused.length > 0) return fail(`Warden refused: warden.secrets does not grant ${refused.join(', ')} to this command.`);
       if (!facts.approvedByPerson) return fail('Warden refused: a command receiving secrets needs a person’s approval.');
       secretEnv = await ctx.secretValues(requested);
+      // A secret keeps to its grant: only its hosts, and no file left behind for a later command unless it says writable.
+      secretRun = {
+        allowedHosts: hostsForSecrets(requested, ctx),
+        workspace: requested.every((n) => ctx.secretGrants?.[n]?.writable === true) ? 'writable' : 'read-only',
+      };
     }
     const result = await ctx.runner.run({
       command: input.command,
@@ -80,7 +115,9 @@ export const runCommandTool: ToolModule<'run_command'> = {
       approvedByPerson: facts.approvedByPerson,
       signal: facts.signal,
       ...(facts.onOutput ? { onOutput: facts.onOutput } : {}),
+      ...(secretRun ?? {}),
+      decideChanges: (changes) => decideChanges(ctx.guard, changes, { approvedByPerson: facts.approvedByPerson }),
     });
-    return formatRunResult(result);
+    return formatRunResult(result, ctx.roots);
   },
 };

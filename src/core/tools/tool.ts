@@ -50,6 +50,8 @@ export interface ToolContext {
   readonly allowedHosts: readonly string[];
   /** Values of the named secrets, read only at execution. Missing names are left out. */
   readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+  /** `warden.secrets`: each secret's hosts and whether a command holding it may change the workspace. */
+  readonly secretGrants?: Readonly<Record<string, { readonly hosts?: readonly string[]; readonly writable?: boolean }>>;
 }
 
 /** Per-call facts the pipeline adds when it runs a tool. */

@@ -22,19 +22,37 @@ function inside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}/`);
 }
 
-export function homeExposure(home: string | null, pathEnv: string | undefined, extraReadable: readonly string[] = []): HomeExposure | null {
+/** How many folders deep `dir` is below `home`. */
+function depthBelow(dir: string, home: string): number {
+  return dir.slice(home.length).split('/').filter(Boolean).length;
+}
+
+/**
+ * Exactly the folders PATH entries under home need: the entry itself, and
+ * for a `bin`/`sbin`/`shims` entry its toolchain root when that root is a
+ * versioned install at least two levels down (`~/.nvm/versions/node/v20/bin`
+ * → `~/.nvm/versions/node/v20`), never a shared prefix one level down
+ * (`~/.local/bin` exposes `~/.local/bin` only, not `~/.local` with its
+ * share/ and state/; `~/.cargo/bin` not `~/.cargo` with its config and
+ * credentials). Nothing inside, or holding, a private folder (the editor's
+ * and Warden's storage) is exposed.
+ */
+export function homeExposure(home: string | null, pathEnv: string | undefined, extraReadable: readonly string[] = [], privateDirs: readonly string[] = []): HomeExposure | null {
   if (home === null || home === '/' || home === '') return null;
   const realHome = existsSync(home) ? realpathSync(home) : home;
+  const privates = privateDirs.map((d) => (existsSync(d) ? realpathSync(d) : d));
+  const safe = (dir: string) => !privates.some((p) => inside(dir, p) || inside(p, dir));
   const readable = new Set<string>();
   for (const raw of (pathEnv ?? '').split(delimiter)) {
     if (raw === '' || !existsSync(raw)) continue;
     const dir = realpathSync(raw);
     if (!inside(dir, realHome) || dir === realHome) continue;
-    // A `bin`/`shims` folder needs its toolchain root (libraries beside it), never home itself.
-    const root = ['bin', 'shims', 'sbin'].includes(basename(dir)) && dirname(dir) !== realHome ? dirname(dir) : dir;
-    readable.add(root);
+    const parent = dirname(dir);
+    const root = ['bin', 'shims', 'sbin'].includes(basename(dir)) && parent !== realHome && depthBelow(parent, realHome) >= 2 ? parent : dir;
+    if (safe(root)) readable.add(root);
+    else if (safe(dir)) readable.add(dir);
   }
-  for (const p of extraReadable) if (existsSync(p) && inside(realpathSync(p), realHome)) readable.add(realpathSync(p));
+  for (const p of extraReadable) if (existsSync(p) && inside(realpathSync(p), realHome) && safe(realpathSync(p))) readable.add(realpathSync(p));
   const hiddenFiles = [...readable].flatMap((r) => CREDENTIAL_FILES.map((f) => join(r, f))).filter((f) => existsSync(f));
   return { home: realHome, readable: [...readable].sort(), hiddenFiles };
 }

@@ -25,7 +25,7 @@ export interface ProcessLimits {
 const DRAIN_MS = 500;
 
 /** Keeps the first `max` bytes of a stream (decoded as UTF-8) and counts the rest. */
-class CappedStream {
+export class CappedStream {
   private readonly decoder = new StringDecoder('utf8');
   private kept = 0;
   text = '';

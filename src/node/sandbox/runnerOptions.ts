@@ -5,6 +5,8 @@ const absolute = z.string().min(1).refine((p) => p.startsWith('/') && !p.include
 
 export const sandboxConfigSchema = z.strictObject({
   writableRoots: z.array(absolute).min(1, 'at least one workspace folder is needed'),
+  denyRead: z.array(z.string().min(1).max(1000)).max(1000).optional(),
+  caseInsensitive: z.boolean().optional(),
   hiddenPaths: z.array(absolute),
   readOnlyPaths: z.array(absolute),
   allowedHosts: z.array(z.string().min(1).max(253).regex(/^[A-Za-z0-9*.:[\]_-]+$/, 'host, *.domain or host:port')),
@@ -51,4 +53,12 @@ export interface RunnerCommonOptions {
   readonly tempParent?: string;
   /** Folder hidden inside the sandbox (ambient credentials); the real home when absent, null for none. */
   readonly hideHome?: string | null;
+  /** Folders never visible to a command wherever they are: the editor's and Warden's own storage (the audit log). */
+  readonly privateDirs?: readonly string[];
+  /** Size of each command's scratch tmpfs (its changes, HOME, /tmp), in MiB. */
+  readonly scratchMiB?: number;
+  /** Most entries the workspace index holds before it gives up (the view is then incomplete). */
+  readonly maxIndexedEntries?: number;
+  /** Longest a command not approved by a person waits for the first index of the workspace before it is refused. */
+  readonly viewWaitMs?: number;
 }

@@ -14,10 +14,14 @@ export interface RunnerSelection {
 
 const SMOKE_TIMEOUT_MS = 30_000;
 
-/** Runs `echo ok` inside; a runner is trusted only if exactly `ok` comes back. */
+/**
+ * Runs `echo ok` inside; a runner is trusted only if exactly `ok` comes back.
+ * Warden's own fixed command counts as approved: it must not wait for the
+ * workspace index (which a very large workspace may never complete).
+ */
 export async function smokeTest(runner: CommandRunner, cwd: string): Promise<string | null> {
   try {
-    const r = await runner.run({ command: 'echo ok', cwd, secretEnv: {}, timeoutMs: SMOKE_TIMEOUT_MS, maxOutputBytes: 4096, approvedByPerson: false });
+    const r = await runner.run({ command: 'echo ok', cwd, secretEnv: {}, timeoutMs: SMOKE_TIMEOUT_MS, maxOutputBytes: 4096, approvedByPerson: true, workspace: 'read-only' });
     if (r.exitCode === 0 && r.stdout === 'ok\n') return null;
     return `smoke test failed (exit ${r.exitCode ?? r.signal ?? '?'}${r.timedOut ? ', timed out' : ''}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
   } catch (e) {
@@ -55,5 +59,6 @@ export async function selectRunner(options: SandboxRuntimeRunnerOptions): Promis
 }
 
 function done(runner: CommandRunner, notes: string[]): RunnerSelection {
-  return { runner, kind: runner.kind, state: SANDBOX_STATE[runner.kind], notes };
+  const limit = 'processLimitNote' in runner ? (runner as { processLimitNote: string | null }).processLimitNote : null;
+  return { runner, kind: runner.kind, state: SANDBOX_STATE[runner.kind], notes: limit === null ? notes : [...notes, limit] };
 }

@@ -50,12 +50,18 @@ export async function runTask(s: TaskServices, text: string, history: readonly M
   const redactor = await redactorFromStore(s.secrets);
   s.useRedactor(redactor);
 
-  const { truncated: _truncated, ...config } = await sandboxConfigFor(g.roots, g.guard, g.settings['warden.network.allowedHosts']);
-  const selection = await s.sandbox.runnerFor(config);
+  const selection = await s.sandbox.runnerFor(sandboxConfigFor(g.roots, g.settings));
   const model = createAnthropicClient({ apiKey, baseUrl: g.userBaseUrl || s.env.ANTHROPIC_BASE_URL || '', model: g.settings['warden.model'], keyHint: 'vscode' });
   const identity = { sessionId: randomUUID(), workspace: g.roots[0] ?? '', user: userInfo().username, model: model.model };
   const secretNames = new Set(Object.keys(g.settings['warden.secrets']));
   await s.audit.append(sessionEvent(identity, `chat task started; sandbox: ${selection.state}`, redactor));
+  // Fail closed, and say why: while the sandbox cannot tell what to hide, every command asks.
+  const incomplete = s.sandbox.incompleteView;
+  if (incomplete !== null) {
+    const message = `Commands need your approval in this task: ${incomplete}.`;
+    events({ type: 'warning', message });
+    await s.audit.append(sessionEvent(identity, message, redactor, 'sandbox'));
+  }
   const deps = buildAgentDeps({
     roots: g.roots,
     guard: g.guard,

@@ -17,7 +17,8 @@ describe('effectiveTimeoutMs', () => {
 
 describe('resource limits', () => {
   it('takes valid per-call limits and the defaults elsewhere', () => {
-    assert.deepEqual(resolveLimits({ memoryMiB: 512 }), { memoryMiB: 512, cpuSeconds: DEFAULT_LIMITS.cpuSeconds });
+    assert.deepEqual(resolveLimits({ memoryMiB: 512 }), { memoryMiB: 512, cpuSeconds: DEFAULT_LIMITS.cpuSeconds, processes: DEFAULT_LIMITS.processes });
+    assert.equal(resolveLimits({ processes: 40 }).processes, 40);
     assert.deepEqual(resolveLimits({ memoryMiB: -1, cpuSeconds: 1.5 }), DEFAULT_LIMITS);
   });
 
