@@ -38,7 +38,7 @@ describe('the workspace index (what the sandbox hides)', () => {
   });
 
   it('decides as the guard does (same globs, same folder rule)', () => {
-    const guard = createGuard({ user: {} }, { roots: [root], home: homedir(), probe: createPathProbe(), shell: { parse: () => { throw new Error('unused'); } }, sandboxAvailable: () => true, trusted: () => true });
+    const guard = createGuard({ user: {} }, { roots: [root], home: homedir(), probe: createPathProbe(), shell: { parse: () => { throw new Error('unused'); }, confirm: () => { throw new Error('unused'); } }, sandboxAvailable: () => true, trusted: () => true });
     const deny = denyMatcher({ writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] });
     for (const rel of ['.env', 'a/.env.local', 'x.pem', 'secrets', 'secrets/k', 'deep/.ssh', 'deep/.ssh/id', 'src/x.ts', '.envrc', 'node_modules/p/.npmrc', 'id_rsa.pub', '.docker/config.json']) {
       assert.equal(deny(rel), !guard.canRead(join(root, rel)), rel);
