@@ -30,9 +30,12 @@ export function buildCommandEnv(parts: CommandEnvParts): Record<string, string> 
   env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
   env.HOME = parts.home;
   env.TMPDIR = parts.tmpdir;
+  // `git status` and friends then do not take .git/index.lock to refresh the index on the side
+  // (a write into .git that the sandbox would drop on every run), as editors do for background status.
+  env.GIT_OPTIONAL_LOCKS = '0';
   for (const [name, value] of Object.entries(parts.secretEnv)) {
     if (!NAME.test(name)) throw new Error(`secret name '${name}' is not a valid environment variable name`);
-    if (name === 'PATH' || name === 'HOME' || name === 'TMPDIR') throw new Error(`secret name '${name}' would replace ${name}`);
+    if (name === 'PATH' || name === 'HOME' || name === 'TMPDIR' || name === 'GIT_OPTIONAL_LOCKS') throw new Error(`secret name '${name}' would replace ${name}`);
     env[name] = value;
   }
   return env;

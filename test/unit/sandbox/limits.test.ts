@@ -33,12 +33,12 @@ describe('resource limits', () => {
 describe('buildCommandEnv', () => {
   const inherited = { PATH: '/usr/bin', LANG: 'C.UTF-8', HOME: '/root', AWS_SECRET_ACCESS_KEY: 'aws', SSH_AUTH_SOCK: '/tmp/agent', TERM: 'xterm' };
 
-  it('keeps only the allowlist, replaces HOME and TMPDIR, adds granted secrets', () => {
+  it('keeps only the allowlist, replaces HOME and TMPDIR, turns off git\'s optional index locks, adds granted secrets', () => {
     const env = buildCommandEnv({ inherited, home: '/s/home', tmpdir: '/s/tmp', secretEnv: { NPM_TOKEN: 'n' } });
-    assert.deepEqual(env, { PATH: '/usr/bin', LANG: 'C.UTF-8', TERM: 'xterm', HOME: '/s/home', TMPDIR: '/s/tmp', NPM_TOKEN: 'n' });
+    assert.deepEqual(env, { PATH: '/usr/bin', LANG: 'C.UTF-8', TERM: 'xterm', HOME: '/s/home', TMPDIR: '/s/tmp', GIT_OPTIONAL_LOCKS: '0', NPM_TOKEN: 'n' });
   });
 
-  for (const bad of ['PATH', 'HOME', 'TMPDIR', 'BAD-NAME', '1X']) {
+  for (const bad of ['PATH', 'HOME', 'TMPDIR', 'GIT_OPTIONAL_LOCKS', 'BAD-NAME', '1X']) {
     it(`refuses a secret named ${bad}`, () => {
       assert.throws(() => buildCommandEnv({ inherited, home: '/h', tmpdir: '/t', secretEnv: { [bad]: 'v' } }), /secret name/);
     });
