@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { approvalAnswerSchema, type ApprovalAnswer, type Approver } from './approver';
-import { toolCallEvent, type AuditIdentity, type ToolCallAudit } from './auditRecord';
+import { approvalBinding, bindingDrift } from './approvalBinding';
+import { sessionEvent, toolCallEvent, type AuditIdentity, type ToolCallAudit } from './auditRecord';
 import { neutralise } from '../text/neutralise';
 import { grantShape, type SessionGrants } from './sessionGrants';
 import { sanitise, sanitiseValue, toolResultText } from './untrusted';
@@ -113,6 +114,90 @@ async function runTool(call: ValidCall, decided: GuardResult, plan: ToolPlan, ap
   }
 }
 
+/** Asks the approver; null when the task was cancelled meanwhile. A failed approval is a rejection. */
+async function askPerson(
+  req: ToolCallRequest,
+  call: ValidCall,
+  decided: GuardResult,
+  plan: ToolPlan,
+  shape: { key: string; description: string } | { refused: string },
+  drift: readonly string[],
+  deps: PipelineDeps,
+  signal: AbortSignal,
+): Promise<ApprovalAnswer | null> {
+  const changed = drift.length ? `Changed since you approved it: ${drift.join(', ')}. ` : '';
+  try {
+    return approvalAnswerSchema.parse(
+      await deps.approver.request(
+        {
+          callId: req.id,
+          tool: call.tool,
+          input: sanitiseValue(call.input, deps.redactor),
+          decision: { decision: decided.decision, reason: decided.reason, rule: decided.rule, message: sanitise(`${changed}${decided.message}`, deps.redactor) },
+          plan: sanitiseValue(plan, deps.redactor) as ToolPlan,
+          sessionGrant: 'key' in shape ? { allowed: true, description: shape.description } : { allowed: false, description: shape.refused },
+          editable: call.tool === 'run_command' ? 'command' : call.tool === 'write_file' || call.tool === 'edit_file' ? 'content' : null,
+        },
+        signal,
+      ),
+    );
+  } catch (err) {
+    if (signal.aborted) return null;
+    return { kind: 'reject', feedback: `The approval could not be completed (${err instanceof Error ? err.message : String(err)}).` };
+  }
+}
+
+const CANCELLED_WAITING = { text: 'Cancelled while waiting for approval.', isError: true, wrap: false, approver: 'person', answer: null, outcome: { status: 'cancelled' } } as const;
+
+type Resolved = ReturnType<typeof resolveAnswer>;
+
+/**
+ * The approved call, checked once more before it runs: unchanged, it runs
+ * with the fresh decision; denied now, it is denied; changed (another cwd or
+ * file behind a link, the file edited on disk, another sandbox…), the drift
+ * is audited and the person asked again — no session grant then — and a
+ * second change refuses the call.
+ */
+async function confirmApproved(req: ToolCallRequest, call: ValidCall, decided: GuardResult, plan: ToolPlan, approved: Extract<Resolved, { kind: 'run' }>, deps: PipelineDeps, signal: AbortSignal): Promise<Resolved & { plan?: ToolPlan }> {
+  const stopWith = (exit: Extract<Resolved, { kind: 'stop' }>['exit']): Resolved => ({ kind: 'stop', exit });
+  const first = await unchanged(call, decided, plan, deps);
+  if (first.decided.decision === 'deny') return stopWith(denied(first.decided));
+  if (!('drift' in first)) return { ...approved, decided: first.decided, plan: first.plan };
+  await deps.audit.append(sessionEvent(deps.identity, `${call.tool} call ${req.id}: what would run changed after it was approved (${first.drift.join(', ')}); asked again`, deps.redactor));
+  const refusal = { refused: 'It changed after it was first approved.' };
+  const answer = await askPerson(req, call, first.decided, first.plan, refusal, first.drift, deps, signal);
+  if (answer === null) return stopWith({ ...CANCELLED_WAITING });
+  const resolved = resolveAnswer(answer.kind === 'approve-for-session' ? { kind: 'approve' } : answer, call, first.decided, refusal, deps);
+  if (resolved.kind !== 'run' || resolved.call !== call) return resolved;
+  const second = await unchanged(call, first.decided, first.plan, deps);
+  if (second.decided.decision === 'deny') return stopWith(denied(second.decided));
+  if ('drift' in second) {
+    const text = `Warden did not run the call: what would run changed again after it was approved (${second.drift.join(', ')}).`;
+    return stopWith({ decision: 'ask', reason: second.decided.reason, rule: second.decided.rule, text, isError: true, wrap: false, approver: 'person', answer: 'approved', outcome: { status: 'error', error: text } });
+  }
+  return { ...resolved, decided: second.decided, plan: second.plan };
+}
+
+/**
+ * Decides and plans the approved call again, now: the same binding
+ * (src/core/agent/approvalBinding.ts) means it may run as approved; else
+ * what drifted, with the new decision and plan to show.
+ */
+async function unchanged(call: ValidCall, decided: GuardResult, plan: ToolPlan, deps: PipelineDeps): Promise<{ decided: GuardResult; plan: ToolPlan } | { drift: string[]; decided: GuardResult; plan: ToolPlan }> {
+  const approved = approvalBinding(call, decided, plan, deps.tools);
+  let again: GuardResult;
+  let planNow: ToolPlan;
+  try {
+    again = deps.guard.decide(call);
+    planNow = await toolModule(call.tool).plan(call.input, again, deps.tools);
+  } catch (err) {
+    const message = `could not check the call again (${err instanceof Error ? err.message : String(err)})`;
+    return { drift: [message], decided, plan: { kind: 'invalid', tool: call.tool, error: message } };
+  }
+  const drift = bindingDrift(approved, approvalBinding(call, again, planNow, deps.tools));
+  return drift.length === 0 ? { decided: again, plan: planNow } : { drift, decided: again, plan: planNow };
+}
+
 /** Steps 4–6: plan, approval, run. Returns the exit to audit. */
 async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: GuardResult, deps: PipelineDeps, signal: AbortSignal): Promise<Exit> {
   const base = { decision: decided.decision, reason: decided.reason, rule: decided.rule } as const;
@@ -126,7 +211,7 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
   if (plan.kind === 'invalid') {
     return { ...base, text: plan.error, isError: true, wrap: false, approver: 'rule', answer: null, outcome: { status: 'error', error: plan.error } };
   }
-  let run = { call, decided, approvedByPerson: false, note: '' };
+  let run: { call: ValidCall; decided: GuardResult; plan: ToolPlan; approvedByPerson: boolean; note: string } = { call, decided, plan, approvedByPerson: false, note: '' };
   let person: Pick<Exit, 'approver' | 'answer' | 'edits'> = { approver: 'rule', answer: null };
   if (decided.decision === 'ask') {
     const shape = grantShape(call, decided);
@@ -135,34 +220,18 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
       run = { ...run, approvedByPerson: true };
       person = { approver: 'person', answer: 'approved-for-session' };
     } else {
-      let answer: ApprovalAnswer;
-      try {
-        answer = approvalAnswerSchema.parse(
-          await deps.approver.request(
-            {
-              callId: req.id,
-              tool: call.tool,
-              input: sanitiseValue(call.input, deps.redactor),
-              decision: { decision: decided.decision, reason: decided.reason, rule: decided.rule, message: sanitise(decided.message, deps.redactor) },
-              plan: sanitiseValue(plan, deps.redactor) as ToolPlan,
-              sessionGrant: 'key' in shape ? { allowed: true, description: shape.description } : { allowed: false, description: shape.refused },
-              editable: call.tool === 'run_command' ? 'command' : call.tool === 'write_file' || call.tool === 'edit_file' ? 'content' : null,
-            },
-            signal,
-          ),
-        );
-      } catch (err) {
-        if (signal.aborted) return { ...base, text: 'Cancelled while waiting for approval.', isError: true, wrap: false, approver: 'person', answer: null, outcome: { status: 'cancelled' } };
-        answer = { kind: 'reject', feedback: `The approval could not be completed (${err instanceof Error ? err.message : String(err)}).` };
-      }
-      const resolved = resolveAnswer(answer, call, decided, shape, deps);
+      const answer = await askPerson(req, call, decided, plan, shape, [], deps, signal);
+      if (answer === null) return { ...base, ...CANCELLED_WAITING };
+      let resolved: Resolved & { plan?: ToolPlan } = resolveAnswer(answer, call, decided, shape, deps);
+      // What the person approved must still be what would run: decided and planned again just before it runs.
+      if (resolved.kind === 'run' && resolved.call === call) resolved = await confirmApproved(req, call, decided, plan, resolved, deps, signal);
       deps.events({ type: 'tool_answered', callId: req.id, answer: answer.kind, note: resolved.kind === 'run' ? resolved.note : resolved.exit.text });
       if (resolved.kind === 'stop') return { ...base, ...resolved.exit };
-      run = { call: resolved.call, decided: resolved.decided, approvedByPerson: true, note: resolved.note };
+      run = { call: resolved.call, decided: resolved.decided, plan: resolved.plan ?? plan, approvedByPerson: true, note: resolved.note };
       person = { approver: 'person', answer: resolved.answer, ...(resolved.edits !== undefined ? { edits: resolved.edits } : {}) };
     }
   }
-  const outcome = await runTool(run.call, run.decided, plan, run.approvedByPerson, req, deps, signal);
+  const outcome = await runTool(run.call, run.decided, run.plan, run.approvedByPerson, req, deps, signal);
   return {
     ...base,
     ...person,
