@@ -8,7 +8,8 @@ import { expandGlob } from './globExpansion';
 import { builtinArgumentProblem } from '../shell/builtins';
 import { deniedReadRule } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
-import { wrapperOf } from './wrappers';
+import { programName, wrapperOf } from './wrappers';
+import { trailingStarProblem } from './abilities';
 
 /**
  * The allow side of command decisions: what stands between a parsed line and
@@ -97,8 +98,13 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string): Comma
       }
     }
   }
-  const rule = deps.policy.allow.find((p) => patternMatches(p, argv)) ?? null;
+  // An exact rule (`make test`) wins over a trailing `*` that may not admit these arguments (`make *`).
+  const program = programName(argv[0] ?? '');
+  const matching = deps.policy.allow.filter((p) => patternMatches(p, argv));
+  const rule = matching.find((p) => trailingStarProblem(p, program, argv) === null) ?? matching[0] ?? null;
   if (!rule) approvals.push(`'${argv.join(' ')}' is not in warden.commands.allow`);
+  const starProblem = rule ? trailingStarProblem(rule, program, argv) : null;
+  if (starProblem) constructs.push(starProblem);
   return { command: cmd, rule, destructive, constructs, approvals };
 }
 

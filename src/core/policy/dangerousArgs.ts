@@ -216,6 +216,18 @@ function npm(args: readonly string[]): string | null {
   return has(args, '--call', '-c') ? 'npm exec --call' : null;
 }
 
+/** curl: writing files, reading a config, uploading a file (`-T`, `@file` data), or a scheme other than http(s). */
+function curl(args: readonly string[]): string | null {
+  if (has(args, '-o', '--output', '-O', '--remote-name', '-K', '--config', '-T', '--upload-file', '--output-dir', '-D', '--dump-header', '-c', '--cookie-jar', '--trace', '--trace-ascii', '--libcurl', '--engine') || hasShort(args, 'o', true)) {
+    return 'curl -o / -K / -T (writes a file, reads a config, uploads)';
+  }
+  if (args.some((a) => /^@/.test(a) || /^-[dF]@|^--(data|data-binary|data-raw|data-urlencode|form|json)=.*@/.test(a))) return 'curl @file (sends a file)';
+  const dataOptions = new Set(['-d', '--data', '--data-binary', '--data-urlencode', '--json', '-F', '--form']);
+  if (args.some((a, i) => dataOptions.has(args[i - 1] ?? '') && a.includes('@'))) return 'curl @file (sends a file)';
+  const url = args.find((a) => /^[a-z][a-z0-9+.-]*:\/\//i.test(a) && !/^https?:\/\//i.test(a));
+  return url ? `curl to a ${url.split(':')[0]}: URL (only http and https)` : null;
+}
+
 const DANGEROUS: Readonly<Record<string, Check>> = {
   find, git, sed, gsed: sed, awk, gawk: awk, mawk: awk, nawk: awk, busybox: () => 'busybox', tar, gtar: tar, bsdtar: tar,
   rg, fd, fdfind: fd, go, npm, pnpm: npm, yarn: npm, bun: npm,
@@ -240,14 +252,22 @@ const DANGEROUS: Readonly<Record<string, Check>> = {
   man: (a) => (has(a, '-P', '--pager', '-H', '--html') ? 'man -P' : null),
   tee: () => 'tee (writes files)',
   dd: (a) => (a.some((x) => x.startsWith('of=')) ? 'dd of=' : null),
-  curl: (a) => (has(a, '-o', '--output', '-O', '--remote-name', '-K', '--config', '-T', '--upload-file') || hasShort(a, 'o', true) ? 'curl -o / -K / -T' : null),
-  wget: (a) => (has(a, '-O', '--output-document', '-e', '--execute', '--use-askpass') ? 'wget -O / -e' : null),
+  curl,
+  wget: (a) =>
+    has(a, '-O', '--output-document', '-e', '--execute', '--use-askpass', '--post-file', '--body-file', '--post-data', '--body-data', '-i', '--input-file', '-o', '--output-file', '-a', '--append-output')
+      ? 'wget -O / -e / --post-* (writes, runs or sends data)'
+      : null,
   python: (a) => (has(a, '-c') || hasShort(a, 'c', true) ? 'python -c (inline code)' : null),
   python3: (a) => (has(a, '-c') || hasShort(a, 'c', true) ? 'python -c (inline code)' : null),
   perl: (a) => (hasShort(a, 'e') || hasShort(a, 'E') ? 'perl -e (inline code)' : null),
   ruby: (a) => (hasShort(a, 'e', true) ? 'ruby -e (inline code)' : null),
   node: (a) => (has(a, '-e', '--eval', '-p', '--print', '--import', '--require', '-r') ? 'node -e (inline code)' : null),
 };
+
+/** Whether Warden models `program`'s arguments (a check of the options that make it run code or write). */
+export function hasArgumentModel(program: string): boolean {
+  return Object.hasOwn(DANGEROUS, program);
+}
 
 /** The dangerous argument in `argv`, named, or null. */
 export function dangerousArgument(argv: readonly string[]): string | null {

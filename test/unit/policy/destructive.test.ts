@@ -9,7 +9,8 @@ import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness'
  * broad rule allows the program, and are never granted for a session; the
  * same programs' read-only and constructive uses stay allowed.
  */
-const ALLOW = ['git *', 'npm *', 'pnpm *', 'cargo *', 'rm *', 'rmdir *', 'chmod *', 'kill *', 'docker *', 'gh *', 'dd *'];
+// `cargo` and `docker` can run code through their arguments (GTFOBins): `**` opts in, so only the destructive check is left to ask.
+const ALLOW = ['git *', 'npm *', 'pnpm *', 'cargo **', 'rm *', 'rmdir *', 'chmod *', 'kill *', 'docker **', 'gh *', 'dd *'];
 
 const DESTRUCTIVE: readonly (readonly [string, RegExp])[] = [
   ['git branch -d old', /branch -d/],
