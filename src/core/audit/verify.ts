@@ -118,7 +118,8 @@ export function verifySegments(segments: readonly VerifySegment[], options: Veri
     const idx = result.seqIndex.get(a.seq);
     if (idx === undefined) {
       const lastLoc = at(lines.length - 1);
-      return { ok: false, count: lines.length, name: lastLoc.name, line: lastLoc.line + 1, damage: 'removed', message: `the anchor records seq ${a.seq}, which is no longer in the log: lines were removed from the end` };
+      const gone = a.seq - (result.tip?.seq ?? -1);
+      return { ok: false, count: lines.length, name: lastLoc.name, line: lastLoc.line + 1, damage: 'removed', message: `${gone} line${gone === 1 ? ' is' : 's are'} gone from the end: the anchor records seq ${a.seq}, which is no longer in the log` };
     }
     if (result.hashes[idx] !== a.hash) {
       const loc = at(idx);

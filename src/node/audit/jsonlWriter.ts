@@ -1,7 +1,9 @@
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { ChainSealer, type Redact } from '../../core/audit/chain';
+import { makeAnchor, type AnchorStore } from '../../core/audit/anchor';
+import { ChainSealer, lineHash, type Redact } from '../../core/audit/chain';
 import { noteEvent, type AuditEventInput, type AuditRecord, type ChainTip, type RecordingAuditSink } from '../../core/audit/event';
 import { rotatedFiles, rotatedName } from './files';
 import { recoverChain } from './recover';
@@ -30,6 +32,64 @@ export interface JsonlAuditWriterOptions {
   readonly clock?: () => Date;
   /** Fills the `audit` note written after a torn line is repaired. */
   readonly identity?: { sessionId: string; workspace: string; user: string };
+  /**
+   * Where the anchor (last seq and hash) is kept, outside the file, saved
+   * after every batch; with `key`, the anchor carries an HMAC (the keyed
+   * seal). On open, a log shorter than its anchor gets a note saying how many
+   * lines are gone before anything else is written.
+   */
+  readonly anchor?: { readonly store: AnchorStore; readonly key: Uint8Array | null };
+}
+
+/** Thrown when another live process holds the log: two writers would interleave their chains. */
+export class AuditLogBusyError extends Error {}
+
+/**
+ * `FILE.lock`, created exclusively and holding the owner's pid: a second
+ * writer (another window, `warden run` on the same file) is refused with a
+ * message naming the owner; a lock whose owner died is taken over.
+ */
+function takeLock(file: string): string {
+  const lock = `${file}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n${hostname()}\n`);
+      closeSync(fd);
+      return lock;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const [pidText = '', host = ''] = readLock(lock);
+      const pid = Number(pidText);
+      if (host === hostname() && Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new AuditLogBusyError(`the audit log ${file} is in use by another Warden (process ${pid}); two writers would interleave — close the other window or give this run another --audit file`);
+      }
+      if (host !== hostname() && host !== '') throw new AuditLogBusyError(`the audit log ${file} is locked by ${host} (process ${pidText}); remove ${lock} only if no Warden there uses it`);
+      try {
+        unlinkSync(lock);
+      } catch {
+        // taken meanwhile: the next attempt sees the new owner
+      }
+    }
+  }
+  throw new AuditLogBusyError(`the audit log ${file} could not be locked (${lock})`);
+}
+
+function readLock(lock: string): string[] {
+  try {
+    return readFileSync(lock, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -64,17 +124,45 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     private fd: number,
     private size: number,
     private readonly sealer: ChainSealer,
+    private readonly lock: string,
   ) {}
 
-  /** Opens (creating folders as needed), recovers the chain from the files on disk, and repairs a torn final line. */
+  /**
+   * Opens (creating folders as needed), takes the log's lock, recovers the
+   * chain from the files on disk, repairs a torn final line, and notes a log
+   * found shorter than its anchor.
+   */
   static async open(options: JsonlAuditWriterOptions): Promise<JsonlAuditWriter> {
     mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
-    const recovered = recoverChain(options.file);
-    const fd = openSync(options.file, 'a', 0o600);
-    const writer = new JsonlAuditWriter(options, fd, recovered.size, new ChainSealer(recovered.tip, options.redact, options.clock));
+    const lock = takeLock(options.file);
+    let writer: JsonlAuditWriter;
+    let recovered: ReturnType<typeof recoverChain>;
+    try {
+      recovered = recoverChain(options.file);
+      const fd = openSync(options.file, 'a', 0o600);
+      writer = new JsonlAuditWriter(options, fd, recovered.size, new ChainSealer(recovered.tip, options.redact, options.clock), lock);
+    } catch (e) {
+      unlinkSync(lock);
+      throw e;
+    }
     if (options.durability !== 'write') syncDir(dirname(options.file));
+    const id = options.identity ?? { sessionId: 'audit', workspace: '', user: '' };
+    const anchored = options.anchor ? await options.anchor.store.load() : null;
+    const tipSeq = recovered.tip?.seq ?? -1;
+    if (anchored !== null && anchored.seq > tipSeq) {
+      // Continuing would move the anchor past the gap: say so in the chain itself first.
+      await writer.append(
+        noteEvent({
+          kind: 'audit',
+          sessionId: id.sessionId,
+          workspace: id.workspace,
+          actor: { user: id.user, model: null },
+          input: { anchor: { seq: anchored.seq, hash: anchored.hash }, foundUpTo: tipSeq },
+          note: `the log was ${anchored.seq - tipSeq} line(s) shorter than its anchor (${options.anchor?.store.where ?? ''}) when opened: lines were removed from its end`,
+        }),
+      );
+    }
     if (recovered.torn !== null) {
-      const id = options.identity ?? { sessionId: 'audit', workspace: '', user: '' };
       await writer.append(
         noteEvent({
           kind: 'audit',
@@ -117,11 +205,17 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     });
   }
 
-  /** Waits for pending appends, then closes the file. */
+  /** Waits for pending appends, then closes the file and gives up the lock. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     await this.idle;
     closeSync(this.fd);
+    try {
+      unlinkSync(this.lock);
+    } catch {
+      // already gone
+    }
   }
 
   private async drain(): Promise<void> {
@@ -130,6 +224,7 @@ export class JsonlAuditWriter implements RecordingAuditSink {
         const batch = this.queue.splice(0);
         try {
           await this.writeBatch(batch);
+          await this.saveAnchor(batch.at(-1));
           for (const p of batch) p.resolve(p.record);
         } catch (err) {
           this.failed = new Error(`audit log ${this.options.file} could not be written: ${err instanceof Error ? err.message : String(err)}`);
@@ -172,6 +267,14 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
     this.size += bytes;
     if (this.options.durability !== 'write') await datasync(this.fd);
+  }
+
+  /** Saves the anchor of the last line written (not of lines sealed but still queued). */
+  private async saveAnchor(last: Pending | undefined): Promise<void> {
+    const a = this.options.anchor;
+    if (!a || last === undefined) return;
+    const tip = { seq: last.record.event.seq, hash: lineHash(last.record.line) };
+    await a.store.save(makeAnchor(tip, a.key, (this.options.clock ?? (() => new Date()))()));
   }
 
   private rotate(): void {
