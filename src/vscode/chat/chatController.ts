@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent, AgentEvents } from '../../core/agent/events';
+import { repairHistory } from '../../core/agent/history';
 import type { ModelMessage } from '../../core/agent/model';
 import type { ApprovalRequest } from '../../core/agent/approver';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
@@ -12,8 +13,10 @@ import { Transcript, type TranscriptStorage } from './transcript';
 import type { TaskStart } from '../agent/taskRunner';
 
 const HISTORY_KEY = 'warden.chat.messages.v1';
+/** The model that wrote the stored history: thinking blocks are bound to it. */
+const HISTORY_MODEL_KEY = 'warden.chat.messagesModel.v1';
 /** Messages of model history kept between tasks; older ones are dropped at a user turn. */
-const MAX_HISTORY = 120;
+const MAX_HISTORY = 400;
 
 export interface ChatEnvironment {
   readonly storage: TranscriptStorage;
@@ -25,12 +28,23 @@ export interface ChatEnvironment {
   readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
 }
 
-/** Drops the oldest messages past the cap, cutting only where a new user text turn begins. */
+/**
+ * What is stored for the next task: valid for the API (history.ts) and no
+ * more than `max` messages, cut only where a new user text turn begins. The
+ * agent loop keeps each request within the model's context window by tokens.
+ */
 export function trimHistory(messages: readonly ModelMessage[], max = MAX_HISTORY): ModelMessage[] {
-  if (messages.length <= max) return [...messages];
-  let start = messages.length - max;
-  while (start < messages.length && !(messages[start]?.role === 'user' && typeof messages[start]?.content === 'string')) start++;
-  return messages.slice(start);
+  const valid = repairHistory(messages);
+  if (valid.length <= max) return valid;
+  let start = valid.length - max;
+  while (start < valid.length && !(valid[start]?.role === 'user' && typeof valid[start]?.content === 'string')) start++;
+  return valid.slice(start);
+}
+
+/** The stored history, read defensively: anything not shaped like messages is dropped; a model change drops thinking. */
+export function loadHistory(stored: unknown, storedModel: unknown, model: string): ModelMessage[] {
+  const list = Array.isArray(stored) ? (stored as unknown[]).filter((m): m is ModelMessage => typeof m === 'object' && m !== null && ((m as ModelMessage).role === 'user' || (m as ModelMessage).role === 'assistant') && (typeof (m as ModelMessage).content === 'string' || Array.isArray((m as ModelMessage).content))) : [];
+  return repairHistory(list, { dropThinking: storedModel !== model });
 }
 
 /**
@@ -85,7 +99,7 @@ export class ChatController extends Disposable {
       await vscode.env.openExternal(uri);
     },
     action: async (m) => {
-      const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings' }[m.action];
+      const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings', newChat: 'warden.newChat' }[m.action];
       await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
     },
     approval: (m) => {
@@ -103,6 +117,7 @@ export class ChatController extends Disposable {
     this.transcript.clear();
     await this.transcript.save();
     await this.env.storage.update(HISTORY_KEY, []);
+    await this.env.storage.update(HISTORY_MODEL_KEY, undefined);
     this.meter = { turns: 0, costUsd: 0 };
     this.post({ type: 'cleared' });
     await this.pushState();
@@ -127,8 +142,8 @@ export class ChatController extends Disposable {
     this.meter = { turns: 0, costUsd: 0 };
     this.presenter.user(text);
     await this.pushState();
-    const stored = this.env.storage.get(HISTORY_KEY);
-    const history = Array.isArray(stored) ? (stored as ModelMessage[]) : [];
+    const model = (await this.env.baseState()).model;
+    const history = loadHistory(this.env.storage.get(HISTORY_KEY), this.env.storage.get(HISTORY_MODEL_KEY), model);
     const events = (e: AgentEvent): void => {
       this.presenter.onEvent(e);
       if (e.type === 'usage') this.onUsage(e.turn, e.costUsd);
@@ -138,7 +153,9 @@ export class ChatController extends Disposable {
       if (!result.ok) this.presenter.notice('warning', result.message, result.action);
       else {
         this.meter = { turns: result.run.turns, costUsd: result.run.costUsd };
+        // Saved after every run, failed and refused ones too: always valid for the next request.
         await this.env.storage.update(HISTORY_KEY, trimHistory(result.run.messages));
+        await this.env.storage.update(HISTORY_MODEL_KEY, model);
       }
     } catch (e) {
       this.presenter.notice('error', `Warden failed: ${e instanceof Error ? e.message : String(e)}`);
