@@ -79,8 +79,9 @@ export interface FitResult {
  * Makes the conversation fit `limitTokens` (as `size` measures it): first the
  * oldest earlier exchanges go, cut only where a person's message begins; then
  * the oldest tool results of this task are cleared (their calls stay, so the
- * structure is still valid), keeping the latest `keepRecent` results. Null
- * when even that does not fit.
+ * structure is still valid), keeping the latest `keepRecent` results; then
+ * this task's oldest rounds (a call and its results) go, keeping the task's
+ * own message and the latest rounds. Null when even that does not fit.
  */
 export function fitToBudget(messages: readonly ModelMessage[], taskStart: number, limitTokens: number, size: (m: readonly ModelMessage[]) => number, keepRecent = 4): FitResult | null {
   let msgs = [...messages];
@@ -108,6 +109,15 @@ export function fitToBudget(messages: readonly ModelMessage[], taskStart: number
       msgs[i] = { role: 'user', content: blocks };
       cleared++;
     }
+  }
+  // Last, this task's oldest rounds (a call and its results) go, keeping the task itself and the latest rounds.
+  while (size(msgs) > limitTokens) {
+    const first = msgs[start + 1];
+    const second = msgs[start + 2];
+    const rounds = msgs.length - start - 1;
+    if (first?.role !== 'assistant' || second?.role !== 'user' || typeof second.content === 'string' || rounds <= keepRecent * 2) break;
+    msgs = [...msgs.slice(0, start + 1), ...msgs.slice(start + 3)];
+    dropped += 2;
   }
   if (size(msgs) > limitTokens) return null;
   return { messages: msgs, taskStart: start, droppedMessages: dropped, clearedResults: cleared };
