@@ -44,6 +44,8 @@ export class ChatPresenter {
   private turn = 0;
   private textId: string | null = null;
   private thinkingId: string | null = null;
+  /** Text and thinking items of the model call in progress: a retry takes them back. */
+  private attemptItems: string[] = [];
   private readonly cards = new Map<string, ToolCard>();
 
   constructor(
@@ -71,11 +73,15 @@ export class ChatPresenter {
         this.endThinking();
         this.turn = e.turn;
         this.textId = null;
+        this.attemptItems = [];
         break;
       case 'thinking_delta':
       case 'thinking_redacted': {
         const fresh = !this.thinkingId;
-        this.thinkingId ??= `${this.newId()}-k${this.turn}`;
+        if (!this.thinkingId) {
+          this.thinkingId = `${this.newId()}-k${this.turn}`;
+          this.attemptItems.push(this.thinkingId);
+        }
         this.transcript.appendThinking(this.thinkingId, e.type === 'thinking_delta' ? e.text : '', e.type === 'thinking_redacted' ? 1 : 0);
         const item = this.transcript.get(this.thinkingId);
         if (fresh || e.type === 'thinking_redacted') {
@@ -85,7 +91,10 @@ export class ChatPresenter {
       }
       case 'text_delta': {
         this.endThinking();
-        if (!this.textId) this.textId = `${this.newId()}-t${this.turn}`;
+        if (!this.textId) {
+          this.textId = `${this.newId()}-t${this.turn}`;
+          this.attemptItems.push(this.textId);
+        }
         this.transcript.appendText(this.textId, e.text);
         const item = this.transcript.get(this.textId);
         if (item?.kind === 'assistant' && item.text === e.text) this.post({ type: 'item', item });
@@ -121,11 +130,11 @@ export class ChatPresenter {
       }
       case 'model_retry': {
         // What the failed attempt streamed is void: take it back before the next attempt.
-        for (const id of [this.textId, this.thinkingId]) {
-          if (!id) continue;
+        for (const id of this.attemptItems) {
           this.transcript.remove(id);
           this.post({ type: 'remove', id });
         }
+        this.attemptItems = [];
         this.textId = null;
         this.thinkingId = null;
         this.notice('info', retryNotice(e.why, e.delayMs, e.attempt, e.maxAttempts));
