@@ -135,7 +135,9 @@ function renderState(state: ViewState): void {
   stopButton.disabled = !busy;
   sandboxLabel.textContent = `sandbox: ${state.sandbox}`;
   const cost = state.meter.costUsd === null ? 'cost unknown' : `$${state.meter.costUsd.toFixed(4)} / $${state.meter.maxCostUsd}`;
-  meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost} · ${state.model}`;
+  const prompt = state.meter.inputTokens + state.meter.cacheReadTokens + state.meter.cacheWriteTokens;
+  const cache = prompt > 0 && state.meter.cacheReadTokens + state.meter.cacheWriteTokens > 0 ? ` · cache ${Math.round((100 * state.meter.cacheReadTokens) / prompt)}% read, ${state.meter.cacheWriteTokens} written` : '';
+  meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost}${cache} · ${state.model}`;
   banners.replaceChildren();
   if (!state.trusted) {
     const b = el('div', 'banner warning', 'Restricted Mode: Warden may read and propose, but writes nothing and runs no command until you trust this folder.');

@@ -126,7 +126,7 @@ export function eventPrinter(out: Writable): (e: AgentEvent) => void {
         line(`[model call failed: ${e.why} — retrying in ${Math.max(1, Math.round(e.delayMs / 1000))} s (attempt ${e.attempt} of ${e.maxAttempts}); the failed attempt's output is void]`);
         break;
       case 'usage':
-        line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
+        line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in (${e.total.cacheReadInputTokens} cache read, ${e.total.cacheCreationInputTokens} cache written) / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
         break;
       case 'warning':
         line(`warning: ${e.message}`);

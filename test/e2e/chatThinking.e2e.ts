@@ -22,9 +22,9 @@ describe('thinking and retries in the chat, in a real VS Code', { timeout: 8 * 6
   before(async () => {
     model = await startFakeModel({
       turns: [
-        { content: [think('Reading src/greet.ts first. See [a link](https://example.com/x) and ![a picture](https://example.com/p.png).'), { type: 'redacted_thinking' }, text(''), { type: 'tool_use', name: 'read_file', input: { path: 'src/greet.ts' } }], chunkDelayMs: 30, chunkSize: 12 },
+        { content: [think('Reading src/greet.ts first. See [a link](https://example.com/x) and ![a picture](https://example.com/p.png).'), { type: 'redacted_thinking' }, text(''), { type: 'tool_use', name: 'read_file', input: { path: 'src/greet.ts' } }], chunkDelayMs: 100, chunkSize: 5 },
         { content: [think('Half a thought'), text('PARTIAL-TEXT-OF-A-FAILED-ATTEMPT')], endWithoutStop: true },
-        { content: [think('It exports a greeting; nothing to change.'), text('The file greets the world; **no change needed**.')] },
+        { content: [think('It exports a greeting; nothing to change.'), text('The file greets the world; **no change needed**.')], usage: { input_tokens: 200, output_tokens: 30, cache_read_input_tokens: 800, cache_creation_input_tokens: 100 } },
       ],
     });
     wb = await launchWorkbench({ suite: 'chat-thinking', ...model.launchOptions(), settings: { ...model.launchOptions().settings, 'warden.model': 'claude-sonnet-5-5', 'warden.thinking.effort': 'medium' }, viewport: { width: 1300, height: 860 } });
@@ -57,6 +57,8 @@ describe('thinking and retries in the chat, in a real VS Code', { timeout: 8 * 6
     assert.match(await first.locator('.thinking-text').innerText(), /See \[a link\]\(https:\/\/example\.com\/x\) and !\[a picture\]/, 'markdown in thinking stays text');
     assert.equal(await chat.locator('#transcript .thinking a, #transcript .thinking img').count(), 0, 'no link or image element in thinking');
     assert.match(await rows.nth(1).locator('summary').innerText(), /^Thought$/);
+    // 100 + 200 uncached, 800 read and 100 written over the task: the meter shows the cache's share.
+    assert.match(await chat.locator('#meter').innerText(), /turns 2\/30 · \$\d+\.\d+ \/ \$2 · cache 67% read, 100 written · claude-sonnet-5-5/);
 
     const transcript = await chat.locator('#transcript').innerText();
     assert.doesNotMatch(transcript, /PARTIAL-TEXT-OF-A-FAILED-ATTEMPT/, 'the failed attempt’s partial text was taken back');

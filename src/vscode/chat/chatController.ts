@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent, AgentEvents } from '../../core/agent/events';
 import { repairHistory } from '../../core/agent/history';
-import type { ModelMessage } from '../../core/agent/model';
+import type { ModelMessage, Usage } from '../../core/agent/model';
 import type { ApprovalRequest } from '../../core/agent/approver';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
 import { Disposable } from '../dispose';
@@ -56,7 +56,7 @@ export class ChatController extends Disposable {
   private readonly presenter: ChatPresenter;
   private post: (m: HostMessage) => void = () => undefined;
   private running: AbortController | undefined;
-  private meter = { turns: 0, costUsd: 0 as number | null };
+  private meter = { turns: 0, costUsd: 0 as number | null, cacheRead: 0, cacheWrite: 0, input: 0 };
 
   constructor(private readonly env: ChatEnvironment) {
     super();
@@ -118,7 +118,7 @@ export class ChatController extends Disposable {
     await this.transcript.save();
     await this.env.storage.update(HISTORY_KEY, []);
     await this.env.storage.update(HISTORY_MODEL_KEY, undefined);
-    this.meter = { turns: 0, costUsd: 0 };
+    this.meter = { turns: 0, costUsd: 0, cacheRead: 0, cacheWrite: 0, input: 0 };
     this.post({ type: 'cleared' });
     await this.pushState();
   }
@@ -129,7 +129,7 @@ export class ChatController extends Disposable {
 
   private async state(): Promise<ViewState> {
     const [base, limits] = await Promise.all([this.env.baseState(), this.env.limits()]);
-    return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd } };
+    return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd, cacheReadTokens: this.meter.cacheRead, cacheWriteTokens: this.meter.cacheWrite, inputTokens: this.meter.input } };
   }
 
   private async send(text: string): Promise<void> {
@@ -139,20 +139,20 @@ export class ChatController extends Disposable {
     }
     const controller = new AbortController();
     this.running = controller;
-    this.meter = { turns: 0, costUsd: 0 };
+    this.meter = { turns: 0, costUsd: 0, cacheRead: 0, cacheWrite: 0, input: 0 };
     this.presenter.user(text);
     await this.pushState();
     const model = (await this.env.baseState()).model;
     const history = loadHistory(this.env.storage.get(HISTORY_KEY), this.env.storage.get(HISTORY_MODEL_KEY), model);
     const events = (e: AgentEvent): void => {
       this.presenter.onEvent(e);
-      if (e.type === 'usage') this.onUsage(e.turn, e.costUsd);
+      if (e.type === 'usage') this.onUsage(e.turn, e.costUsd, e.total);
     };
     try {
       const result = await this.env.runTask(text, history, events, controller.signal);
       if (!result.ok) this.presenter.notice('warning', result.message, result.action);
       else {
-        this.meter = { turns: result.run.turns, costUsd: result.run.costUsd };
+        this.meter = { ...this.meter, turns: result.run.turns, costUsd: result.run.costUsd };
         // Saved after every run, failed and refused ones too: always valid for the next request.
         await this.env.storage.update(HISTORY_KEY, trimHistory(result.run.messages));
         await this.env.storage.update(HISTORY_MODEL_KEY, model);
@@ -166,8 +166,8 @@ export class ChatController extends Disposable {
     }
   }
 
-  private onUsage(turns: number, costUsd: number | null): void {
-    this.meter = { turns, costUsd };
+  private onUsage(turns: number, costUsd: number | null, total: Usage): void {
+    this.meter = { turns, costUsd, cacheRead: total.cacheReadInputTokens, cacheWrite: total.cacheCreationInputTokens, input: total.inputTokens };
     void this.pushState();
   }
 }
