@@ -122,3 +122,63 @@ export function fitToBudget(messages: readonly ModelMessage[], taskStart: number
   if (size(msgs) > limitTokens) return null;
   return { messages: msgs, taskStart: start, droppedMessages: dropped, clearedResults: cleared };
 }
+
+/** Messages of a chat kept between tasks; older ones are dropped at a user turn. */
+export const MAX_STORED = 400;
+
+/**
+ * What is stored for the next task: valid for the API (history.ts) and no
+ * more than `max` messages, cut only where a new user text turn begins. The
+ * agent loop keeps each request within the model's context window by tokens.
+ */
+export function trimHistory(messages: readonly ModelMessage[], max = MAX_STORED): ModelMessage[] {
+  const valid = repairHistory(messages);
+  if (valid.length <= max) return valid;
+  let start = valid.length - max;
+  while (start < valid.length && !(valid[start]?.role === 'user' && typeof valid[start]?.content === 'string')) start++;
+  return valid.slice(start);
+}
+
+const str = (v: unknown): v is string => typeof v === 'string';
+
+function storedBlock(role: 'user' | 'assistant', b: unknown): boolean {
+  if (typeof b !== 'object' || b === null) return false;
+  const o = b as Record<string, unknown>;
+  switch (o.type) {
+    case 'text':
+      return str(o.text);
+    case 'tool_use':
+      return role === 'assistant' && str(o.id) && str(o.name);
+    case 'thinking':
+      return role === 'assistant' && str(o.thinking) && str(o.signature);
+    case 'redacted_thinking':
+      return role === 'assistant' && str(o.data);
+    case 'tool_result':
+      return role === 'user' && str(o.tool_use_id) && str(o.content);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The stored history, read defensively: messages and blocks not shaped as
+ * Warden writes them are dropped, the rest repaired; when the stored history
+ * was written with another model its thinking is dropped (bound to that model).
+ */
+export function loadHistory(stored: unknown, storedModel: unknown, model: string): ModelMessage[] {
+  if (!Array.isArray(stored)) return [];
+  const list: ModelMessage[] = [];
+  for (const m of stored as unknown[]) {
+    if (typeof m !== 'object' || m === null) continue;
+    const { role, content } = m as { role?: unknown; content?: unknown };
+    if (role !== 'user' && role !== 'assistant') continue;
+    if (typeof content === 'string') {
+      if (role === 'user') list.push({ role, content });
+      continue;
+    }
+    if (!Array.isArray(content)) continue;
+    const blocks = (content as unknown[]).filter((b) => storedBlock(role, b));
+    list.push(role === 'user' ? { role, content: blocks as UserBlock[] } : { role, content: blocks as AssistantBlock[] });
+  }
+  return repairHistory(list, { dropThinking: storedModel !== model });
+}

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent, AgentEvents } from '../../core/agent/events';
-import { repairHistory } from '../../core/agent/history';
+import { loadHistory, trimHistory } from '../../core/agent/history';
 import type { ModelMessage, Usage } from '../../core/agent/model';
 import type { ApprovalRequest } from '../../core/agent/approver';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
@@ -15,8 +15,6 @@ import type { TaskStart } from '../agent/taskRunner';
 const HISTORY_KEY = 'warden.chat.messages.v1';
 /** The model that wrote the stored history: thinking blocks are bound to it. */
 const HISTORY_MODEL_KEY = 'warden.chat.messagesModel.v1';
-/** Messages of model history kept between tasks; older ones are dropped at a user turn. */
-const MAX_HISTORY = 400;
 
 export interface ChatEnvironment {
   readonly storage: TranscriptStorage;
@@ -26,25 +24,6 @@ export interface ChatEnvironment {
   /** The non-chat parts of the view state (trust, sandbox, model, key, settings problems). */
   readonly baseState: () => Promise<Omit<ViewState, 'busy' | 'meter'>>;
   readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
-}
-
-/**
- * What is stored for the next task: valid for the API (history.ts) and no
- * more than `max` messages, cut only where a new user text turn begins. The
- * agent loop keeps each request within the model's context window by tokens.
- */
-export function trimHistory(messages: readonly ModelMessage[], max = MAX_HISTORY): ModelMessage[] {
-  const valid = repairHistory(messages);
-  if (valid.length <= max) return valid;
-  let start = valid.length - max;
-  while (start < valid.length && !(valid[start]?.role === 'user' && typeof valid[start]?.content === 'string')) start++;
-  return valid.slice(start);
-}
-
-/** The stored history, read defensively: anything not shaped like messages is dropped; a model change drops thinking. */
-export function loadHistory(stored: unknown, storedModel: unknown, model: string): ModelMessage[] {
-  const list = Array.isArray(stored) ? (stored as unknown[]).filter((m): m is ModelMessage => typeof m === 'object' && m !== null && ((m as ModelMessage).role === 'user' || (m as ModelMessage).role === 'assistant') && (typeof (m as ModelMessage).content === 'string' || Array.isArray((m as ModelMessage).content))) : [];
-  return repairHistory(list, { dropThinking: storedModel !== model });
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { estimateTokens, fitToBudget, NOT_RUN, repairHistory } from '../../../src/core/agent/history';
+import { estimateTokens, fitToBudget, loadHistory, NOT_RUN, repairHistory, trimHistory } from '../../../src/core/agent/history';
 import type { ModelMessage } from '../../../src/core/agent/model';
 import { startFakeAnthropic } from '../../fixtures/fake-anthropic/server';
 import { makeWorkspace } from './harness';
@@ -33,6 +33,44 @@ describe('history saved for the next request is always valid', () => {
   it('never throws on malformed input', () => {
     assert.deepEqual(repairHistory([]), []);
     assert.deepEqual(repairHistory([{ role: 'user', content: '' }]), []);
+  });
+});
+
+describe('the chat’s stored history', () => {
+  it('is read defensively: malformed messages and blocks are dropped, never trusted', () => {
+    const stored = [null, 7, { role: 'system', content: 'x' }, user('a'), { role: 'assistant', content: [{ type: 'text', text: 'ok' }, { type: 'image', source: 'x' }, { type: 'thinking', thinking: 1 }] }, { role: 'user', content: { evil: true } }];
+    assert.deepEqual(loadHistory(stored, 'm', 'm'), [user('a'), said('ok')]);
+    assert.deepEqual(loadHistory('not a list', 'm', 'm'), []);
+  });
+
+  it('drops thinking when it was written by another model than the one now set', () => {
+    const h = [user('a'), { role: 'assistant' as const, content: [{ type: 'thinking' as const, thinking: 't', signature: 's' }, { type: 'text' as const, text: 'ok' }] }];
+    assert.deepEqual(loadHistory(h, 'claude-sonnet-5-5', 'claude-sonnet-5-5'), h);
+    assert.deepEqual(loadHistory(h, 'claude-sonnet-5-5', 'claude-opus-5-5'), [user('a'), said('ok')]);
+  });
+
+  it('is trimmed by count only where a person’s message begins, and stays valid', () => {
+    const long = Array.from({ length: 50 }, (_, i) => [user(`q${i}`), call(`t${i}`), result(`t${i}`), said(`a${i}`)]).flat();
+    const t = trimHistory(long, 10);
+    assert.ok(t.length <= 10);
+    assert.equal(t[0]?.role, 'user');
+    assert.equal(typeof t[0]?.content, 'string');
+    assert.deepEqual(repairHistory(t), t);
+  });
+
+  it('after a run that failed mid-task is a valid start for the next request on the strict server', async () => {
+    const root = makeWorkspace({ 'a.txt': 'x' });
+    const fake = await startFakeAnthropic({ turns: [{ content: [{ type: 'thinking', thinking: 'plan' }, { type: 'tool_use', name: 'read_file', input: { path: 'a.txt' } }] }, { httpError: { status: 400, type: 'invalid_request_error', message: 'something odd' } }, { content: [{ type: 'text', text: 'fine again' }] }] });
+    try {
+      const failed = await runScripted(root, { turns: [] }, { fake, agent: { task: 'one' } });
+      assert.equal(failed.run.status, 'error');
+      const stored = JSON.parse(JSON.stringify(trimHistory(failed.run.messages))) as unknown;
+      const next = await runScripted(root, { turns: [] }, { fake, agent: { task: 'two', history: loadHistory(stored, 'claude-sonnet-5-5', 'claude-sonnet-5-5') } });
+      assert.equal(next.run.status, 'done', next.run.message);
+      assert.deepEqual(fake.invalid(), []);
+    } finally {
+      await fake.close();
+    }
   });
 });
 
