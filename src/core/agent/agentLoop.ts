@@ -140,7 +140,7 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
     const prompt = turn.usage.inputTokens + turn.usage.cacheReadInputTokens + turn.usage.cacheCreationInputTokens;
     if (prompt > 0) {
       ratio = Math.min(4, Math.max(0.25, (ratio * prompt) / sent));
-      if (!deps.model.firstParty && !warnedCut && sent > 2048 && prompt < sent * 0.5) {
+      if (!deps.model.firstParty && !warnedCut && sent > 3000 && prompt < sent * 0.7) {
         warnedCut = true;
         deps.events({ type: 'warning', message: `The endpoint counted ${prompt} input tokens for a prompt of about ${sent}: it may be cutting the prompt to a small context window (with Ollama, raise the context length, e.g. OLLAMA_CONTEXT_LENGTH=32768).` });
       }

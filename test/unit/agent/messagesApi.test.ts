@@ -201,3 +201,20 @@ describe('one retry layer, as the error and rate-limit docs define it', () => {
     assert.deepEqual(fake.invalid(), []);
   });
 });
+
+describe('a local endpoint', () => {
+  it('warns when the reported input tokens show the prompt was cut to a small context (Ollama’s 4,096 default)', async () => {
+    const root = makeWorkspace();
+    const { run, h } = await runScripted(root, { extraModels: { 'qwen3-coder': { contextWindow: 1_000_000, maxOutput: 8192, thinking: 'extended', defaultDisplay: 'summarized', strict55: false } }, turns: [{ content: [text('ok')], usage: { input_tokens: 4096 } }] }, { client: { model: 'qwen3-coder' }, agent: { task: 'word '.repeat(8000) } });
+    assert.equal(run.status, 'done');
+    const warnings = h.seen.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+    assert.ok(warnings.some((w) => /counted 4096 input tokens.*OLLAMA_CONTEXT_LENGTH/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => /No price is known for model qwen3-coder: the cost limit counts it at the highest listed Claude price/.test(w)));
+  });
+
+  it('says nothing when the reported size matches what was sent', async () => {
+    const root = makeWorkspace();
+    const { h } = await runScripted(root, { countInput: true, turns: [{ content: [text('ok')] }] }, { agent: { task: 'word '.repeat(8000) } });
+    assert.deepEqual(h.seen.filter((e) => e.type === 'warning'), []);
+  });
+});
