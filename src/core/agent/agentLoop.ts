@@ -83,7 +83,12 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
   const history = repairHistory(opts.history ?? []);
   let messages: ModelMessage[] = [...history, { role: 'user', content: opts.task }];
   let taskStart = history.length;
-  const limits = limitsOf(deps.model.model, opts.contextWindow !== undefined ? { contextWindow: opts.contextWindow } : {});
+  let limits = limitsOf(deps.model.model, opts.contextWindow !== undefined ? { contextWindow: opts.contextWindow } : {});
+  if (!limits.known && opts.contextWindow === undefined && deps.model.describe) {
+    // A model the catalog does not know: the endpoint's Models API may.
+    const d = await deps.model.describe(opts.signal).catch(() => null);
+    if (d?.contextWindow) limits = { known: true, contextWindow: d.contextWindow, maxTokens: Math.min(d.maxOutput ?? limits.maxTokens, 64_000) };
+  }
   const maxTokens = Math.min(opts.maxTokens ?? limits.maxTokens, limits.maxTokens);
   const budget = Math.floor(limits.contextWindow * (1 - MARGIN)) - maxTokens;
   // Calibrates the 4-characters-a-token estimate against the prompt sizes the API reports.
@@ -107,6 +112,11 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
     if (turns >= opts.maxTurns) return finish('limit', `Stopped: the task reached the limit of ${opts.maxTurns} model turns (warden.limits.maxTurns).`);
     if (cost >= opts.maxCostUsd) {
       return finish('limit', `Stopped: the estimated cost $${cost.toFixed(4)} reached the limit of $${opts.maxCostUsd} (warden.limits.maxCostUsd).`);
+    }
+    if (size(messages) > budget * 0.85 && deps.model.countTokens) {
+      // Near the window: the API's own count replaces the estimate.
+      const exact = await deps.model.countTokens({ system: deps.system, tools: deps.toolDefinitions, messages, maxTokens, signal: opts.signal }).catch(() => null);
+      if (exact !== null && exact > 0) ratio = Math.min(4, Math.max(0.25, exact / (estimateTokens(messages) + overhead)));
     }
     if (size(messages) > budget) {
       const fit = fitToBudget(messages, taskStart, budget, size);

@@ -135,4 +135,8 @@ export interface ModelClient {
   readonly firstParty?: boolean;
   /** Streams one turn; rejects with a `ModelError`. */
   stream(request: ModelRequest, onEvent: (event: ModelStreamEvent) => void): Promise<ModelTurn>;
+  /** The request's exact input tokens (the API's token counting), or null when the endpoint cannot say. */
+  countTokens?(request: ModelRequest): Promise<number | null>;
+  /** The model's window and output limit as the endpoint's Models API reports them, or null. */
+  describe?(signal?: AbortSignal): Promise<{ readonly contextWindow: number | null; readonly maxOutput: number | null } | null>;
 }

@@ -225,9 +225,33 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
     }
   }
 
+  let countable = true;
   return {
     model,
     firstParty: baseUrl === DEFAULT_BASE_URL,
+    async countTokens(req: ModelRequest): Promise<number | null> {
+      if (!countable || !options.apiKey) return null;
+      const { client } = await load();
+      const { max_tokens: _m, stream: _s, output_config: _o, ...params } = toApiParams(model, req, thinking);
+      try {
+        const r = await client.messages.countTokens(params, { ...(req.signal ? { signal: req.signal } : {}), timeout: 30_000 });
+        return typeof r.input_tokens === 'number' ? r.input_tokens : null;
+      } catch {
+        // An endpoint without token counting (most local servers): estimate from usage instead, from now on.
+        countable = false;
+        return null;
+      }
+    },
+    async describe(signal?: AbortSignal) {
+      if (!options.apiKey) return null;
+      const { client } = await load();
+      try {
+        const m = await client.models.retrieve(model, {}, { ...(signal ? { signal } : {}), timeout: 30_000 });
+        return { contextWindow: m.max_input_tokens ?? null, maxOutput: m.max_tokens ?? null };
+      } catch {
+        return null;
+      }
+    },
     async stream(req: ModelRequest, onEvent: (e: ModelStreamEvent) => void): Promise<ModelTurn> {
       if (!options.apiKey) throw new ModelError('auth', `No API key is set. ${options.keyHint === 'vscode' ? 'Run "Warden: Set API Key".' : 'Set the ANTHROPIC_API_KEY environment variable.'}`);
       const { sdk, client } = await load();

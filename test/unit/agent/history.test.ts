@@ -111,7 +111,7 @@ describe('context budget by tokens', () => {
       }
       assert.equal(fake.served(), 300);
       assert.deepEqual(fake.invalid(), [], 'no request was refused as too long');
-      const sizes = fake.requests.map((r) => Math.ceil(JSON.stringify({ ...(r.body as object), model: undefined, max_tokens: undefined, stream: undefined }).length / 4));
+      const sizes = fake.requests.filter((r) => r.url === '/v1/messages').map((r) => Math.ceil(JSON.stringify({ ...(r.body as object), model: undefined, max_tokens: undefined, stream: undefined }).length / 4));
       assert.ok(Math.max(...sizes) + 4096 <= window, `largest request ${Math.max(...sizes)} tokens`);
     } finally {
       await fake.close();
@@ -128,13 +128,15 @@ describe('context budget by tokens', () => {
       turns: [...turns, { content: [{ type: 'text', text: 'All 300 steps done.' }] }],
     });
     try {
-      const { run, h } = await runScripted(root, { turns: [] }, { fake, client: { model: 'claude-small-window' }, agent: { maxTurns: 301, maxCostUsd: 1000, contextWindow: window } });
+      const { run, h } = await runScripted(root, { turns: [] }, { fake, client: { model: 'claude-small-window' }, agent: { maxTurns: 301, maxCostUsd: 1000 } });
       assert.deepEqual(fake.invalid(), [], 'no request was refused as too long');
       assert.equal(run.status, 'done', run.message);
       assert.equal(run.turns, 301);
-      const sizes = fake.requests.map((r) => Math.ceil(JSON.stringify({ ...(r.body as object), model: undefined, max_tokens: undefined, stream: undefined }).length / 4));
+      const sizes = fake.requests.filter((r) => r.url === '/v1/messages').map((r) => Math.ceil(JSON.stringify({ ...(r.body as object), model: undefined, max_tokens: undefined, stream: undefined }).length / 4));
       assert.ok(Math.max(...sizes) + 4096 <= window, `largest request ${Math.max(...sizes)} tokens`);
       assert.ok(h.seen.some((e) => e.type === 'warning' && /context window/.test(e.message)));
+      assert.ok(fake.requests.some((r) => r.url === '/v1/messages/count_tokens'), 'near the window it asked the API to count');
+      assert.ok(fake.requests.some((r) => r.url === '/v1/models/claude-small-window'), 'an uncatalogued model is looked up in the Models API');
     } finally {
       await fake.close();
     }

@@ -49,5 +49,5 @@ export async function runScripted(
 
 /** The parsed bodies of every Messages request the fake server saw. */
 export function bodies(fake: FakeAnthropic): Array<{ messages: Array<{ role: string; content: unknown }>; system: unknown; tools: unknown[]; model: string; max_tokens: number; thinking?: unknown; output_config?: unknown }> {
-  return fake.requests.filter((r) => r.url.startsWith('/v1/messages')).map((r) => r.body as never);
+  return fake.requests.filter((r) => r.url === '/v1/messages').map((r) => r.body as never);
 }
