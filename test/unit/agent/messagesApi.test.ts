@@ -218,3 +218,13 @@ describe('a local endpoint', () => {
     assert.deepEqual(h.seen.filter((e) => e.type === 'warning'), []);
   });
 });
+
+describe('pause_turn', () => {
+  it('resumes a paused turn by sending it back as it came, which the 5.5 models accept as the one allowed final assistant message', async () => {
+    const root = makeWorkspace();
+    const { run, fake } = await runScripted(root, { turns: [{ content: [think('long work'), text('Halfway.')], stopReason: 'pause_turn' }, { content: [text('Finished.')] }] }, { client: { model: 'claude-sonnet-5-5' } });
+    assert.deepEqual(fake.invalid(), []);
+    assert.equal(run.status, 'done', run.message);
+    assert.equal(bodies(fake)[1]?.messages.at(-1)?.role, 'assistant');
+  });
+});
