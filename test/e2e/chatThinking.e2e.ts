@@ -25,6 +25,8 @@ describe('thinking and retries in the chat, in a real VS Code', { timeout: 8 * 6
         { content: [think('Reading src/greet.ts first. See [a link](https://example.com/x) and ![a picture](https://example.com/p.png).'), { type: 'redacted_thinking' }, text(''), { type: 'tool_use', name: 'read_file', input: { path: 'src/greet.ts' } }], chunkDelayMs: 100, chunkSize: 5 },
         { content: [think('Half a thought'), text('PARTIAL-TEXT-OF-A-FAILED-ATTEMPT')], endWithoutStop: true },
         { content: [think('It exports a greeting; nothing to change.'), text('The file greets the world; **no change needed**.')], usage: { input_tokens: 200, output_tokens: 30, cache_read_input_tokens: 800, cache_creation_input_tokens: 100 } },
+        { content: [text('I will start on that')], stopReason: 'refusal', stopDetails: { category: 'cyber', explanation: 'This request was declined because it could enable cyber harm.' } },
+        { content: [text('Back to greetings.')] },
       ],
     });
     wb = await launchWorkbench({ suite: 'chat-thinking', ...model.launchOptions(), settings: { ...model.launchOptions().settings, 'warden.model': 'claude-sonnet-5-5', 'warden.thinking.effort': 'medium' }, viewport: { width: 1300, height: 860 } });
@@ -75,5 +77,22 @@ describe('thinking and retries in the chat, in a real VS Code', { timeout: 8 * 6
     assert.deepEqual(body(0).thinking, { type: 'adaptive', display: 'summarized' });
     assert.deepEqual(body(0).output_config, { effort: 'medium' });
     assert.deepEqual(body(2).messages[1]?.content.map((b) => b.type), ['thinking', 'redacted_thinking', 'tool_use']);
+  });
+
+  it('shows a refusal’s category and explanation, and the next task is sent without the refused one', { timeout: 120_000 }, async () => {
+    const chat = await chatFrame(wb);
+    await sendChat(wb, 'REFUSED-TASK-TEXT');
+    await waitForChatText(wb, 'category: cyber');
+    await waitForIdle(wb);
+    assert.match(await chat.locator('#transcript .notice-error').last().innerText(), /declined.*category: cyber; This request was declined because it could enable cyber harm\./s);
+    await wb.screenshot('03-refusal');
+    await sendChat(wb, 'Say hello');
+    await waitForChatText(wb, 'Back to greetings.');
+    await waitForIdle(wb);
+    const reqs = model.requests().filter((r) => r.url === '/v1/messages');
+    assert.deepEqual(model.requests().flatMap((r) => (r.rejected ? [r.rejected] : [])), []);
+    const last = JSON.stringify(reqs.at(-1)?.body);
+    assert.doesNotMatch(last, /REFUSED-TASK-TEXT|I will start on that/, 'the refused task is out of the conversation');
+    assert.match(last, /Look at greet\.ts/, 'the earlier task is still in it');
   });
 });
