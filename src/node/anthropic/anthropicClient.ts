@@ -175,6 +175,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
   const idleMs = options.idleTimeoutMs ?? 90_000;
   const retries = options.retries ?? 4;
   const thinking = thinkingParams(model, options.effort ?? null);
+  const minCacheable = modelInfo(model)?.minCacheableTokens ?? 1024;
   let loaded: Promise<{ sdk: typeof Anthropic; client: Anthropic }> | null = null;
   const load = () =>
     (loaded ??= Promise.resolve().then(() => {
@@ -211,7 +212,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
     let requestId: string | null = null;
     try {
       tick();
-      const { data, request_id } = await client.messages.create(toApiParams(model, req, thinking), { signal: ac.signal }).withResponse();
+      const { data, request_id } = await client.messages.create(toApiParams(model, req, thinking, minCacheable), { signal: ac.signal }).withResponse();
       requestId = request_id ?? null;
       return { turn: await readTurn(data, onEvent, tick, requestId) };
     } catch (failure) {
@@ -232,7 +233,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
     async countTokens(req: ModelRequest): Promise<number | null> {
       if (!countable || !options.apiKey) return null;
       const { client } = await load();
-      const { max_tokens: _m, stream: _s, output_config: _o, ...params } = toApiParams(model, req, thinking);
+      const { max_tokens: _m, stream: _s, output_config: _o, ...params } = toApiParams(model, req, thinking, minCacheable);
       try {
         const r = await client.messages.countTokens(params, { ...(req.signal ? { signal: req.signal } : {}), timeout: 30_000 });
         return typeof r.input_tokens === 'number' ? r.input_tokens : null;

@@ -53,20 +53,23 @@ function toApiMessage(m: ModelMessage, cache: boolean): MessageParam {
 /**
  * The request body. Prompt caching, three breakpoints of the four the API
  * allows: the system prompt (the prefix is tools, then system, so this one
- * caches both), the last block of the latest user message, and the last block
+ * caches both; left off when that prefix is under the model's minimum
+ * cacheable length), the last block of the latest user message, and the last block
  * of the user message before it — the breakpoint the previous request wrote,
  * so a turn that carries many tool results (more than the API's 20-block
  * lookback) still reads the previous turn's cache. Empty text blocks are
  * left out everywhere (the API refuses them).
  */
-export function toApiParams(model: string, req: ModelRequest, thinking: ThinkingParams | null = null): Anthropic.Messages.MessageCreateParamsStreaming {
+export function toApiParams(model: string, req: ModelRequest, thinking: ThinkingParams | null = null, minCacheableTokens = 1024): Anthropic.Messages.MessageCreateParamsStreaming {
   const users = req.messages.flatMap((m, i) => (m.role === 'user' ? [i] : []));
   const cached = new Set(users.slice(-2));
   const messages = req.messages.map((m, i) => toApiMessage(m, cached.has(i))).filter((m) => m.content.length > 0);
+  // A prefix shorter than the model's minimum is never cached: its breakpoint would be wasted (the message breakpoints cover it).
+  const prefixTokens = Math.ceil((req.system.length + JSON.stringify(req.tools).length) / 4);
   return {
     model,
     max_tokens: req.maxTokens,
-    system: [{ type: 'text', text: req.system, cache_control: EPHEMERAL }],
+    system: [{ type: 'text', text: req.system, ...(prefixTokens >= minCacheableTokens ? { cache_control: EPHEMERAL } : {}) }],
     tools: toApiTools(req.tools),
     messages,
     ...(thinking ?? {}),

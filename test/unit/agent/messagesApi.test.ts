@@ -228,3 +228,17 @@ describe('pause_turn', () => {
     assert.equal(bodies(fake)[1]?.messages.at(-1)?.role, 'assistant');
   });
 });
+
+describe('prompt caching layout', () => {
+  it('leaves the system breakpoint off when tools and system are under the minimum cacheable length, and never uses more than 4', async () => {
+    const { toApiParams } = await import('../../../src/node/anthropic/convert');
+    const msgs = [{ role: 'user' as const, content: 'a' }, { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'b' }] }, { role: 'user' as const, content: 'c' }];
+    const count = (p: ReturnType<typeof toApiParams>) => JSON.stringify(p).split('"cache_control"').length - 1;
+    const short = toApiParams('claude-sonnet-5-5', { system: 'short', tools: [], messages: msgs, maxTokens: 100 }, null, 512);
+    assert.equal((short.system as Array<{ cache_control?: unknown }>)[0]?.cache_control, undefined);
+    assert.equal(count(short), 2);
+    const long = toApiParams('claude-sonnet-5-5', { system: 'x'.repeat(4000), tools: [], messages: msgs, maxTokens: 100 }, null, 512);
+    assert.deepEqual((long.system as Array<{ cache_control?: unknown }>)[0]?.cache_control, { type: 'ephemeral' });
+    assert.equal(count(long), 3);
+  });
+});
