@@ -28,6 +28,9 @@ const sendButton = $<HTMLButtonElement>('send');
 const stopButton = $<HTMLButtonElement>('stop');
 
 const assistantText = new Map<string, string>();
+const thinkingItems = new Map<string, Extract<ChatItem, { kind: 'thinking' }>>();
+/** Thinking rows the person opened: a re-render keeps them open. */
+const openThinking = new Set<string>();
 let busy = false;
 
 function safeHtml(markdown: string): string {
@@ -70,6 +73,19 @@ function renderCard(card: ToolCard): HTMLElement {
   return box;
 }
 
+/** Thinking: collapsed, plain text only (textContent: never markdown, links or images). */
+function renderThinking(item: Extract<ChatItem, { kind: 'thinking' }>): HTMLElement {
+  thinkingItems.set(item.id, item);
+  const box = document.createElement('details');
+  box.className = `thinking${item.live ? ' live' : ''}`;
+  box.open = openThinking.has(item.id);
+  box.addEventListener('toggle', () => (box.open ? openThinking.add(item.id) : openThinking.delete(item.id)));
+  const redacted = item.redacted ? ` · ${item.redacted} redacted block${item.redacted === 1 ? '' : 's'}` : '';
+  box.append(el('summary', 'thinking-summary', `${item.live ? 'Thinking…' : 'Thought'}${redacted}`));
+  box.append(el('pre', 'thinking-text', item.text || (item.redacted ? 'The API encrypted this thinking; nothing readable in it.' : '')));
+  return box;
+}
+
 function renderItem(item: ChatItem): HTMLElement {
   switch (item.kind) {
     case 'user':
@@ -80,6 +96,8 @@ function renderItem(item: ChatItem): HTMLElement {
       div.innerHTML = safeHtml(item.text);
       return div;
     }
+    case 'thinking':
+      return renderThinking(item);
     case 'tool':
       return renderCard(item.card);
     case 'notice': {
@@ -95,7 +113,7 @@ function renderItem(item: ChatItem): HTMLElement {
   }
 }
 
-const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings' } as const;
+const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings', newChat: 'New Chat' } as const;
 
 function upsert(item: ChatItem): void {
   const node = renderItem(item);
@@ -117,7 +135,9 @@ function renderState(state: ViewState): void {
   stopButton.disabled = !busy;
   sandboxLabel.textContent = `sandbox: ${state.sandbox}`;
   const cost = state.meter.costUsd === null ? 'cost unknown' : `$${state.meter.costUsd.toFixed(4)} / $${state.meter.maxCostUsd}`;
-  meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost} · ${state.model}`;
+  const prompt = state.meter.inputTokens + state.meter.cacheReadTokens + state.meter.cacheWriteTokens;
+  const cache = prompt > 0 && state.meter.cacheReadTokens + state.meter.cacheWriteTokens > 0 ? ` · cache ${Math.round((100 * state.meter.cacheReadTokens) / prompt)}% read, ${state.meter.cacheWriteTokens} written` : '';
+  meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost}${cache} · ${state.model}`;
   banners.replaceChildren();
   if (!state.trusted) {
     const b = el('div', 'banner warning', 'Restricted Mode: Warden may read and propose, but writes nothing and runs no command until you trust this folder.');
@@ -148,6 +168,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'init':
       transcript.replaceChildren();
       assistantText.clear();
+      thinkingItems.clear();
       m.items.forEach(upsert);
       renderState(m.state);
       break;
@@ -160,9 +181,20 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'textDelta':
       appendDelta(m.id, m.text);
       break;
+    case 'thinkingDelta': {
+      const t = thinkingItems.get(m.id);
+      if (t) upsert({ ...t, text: t.text + m.text });
+      break;
+    }
+    case 'remove':
+      document.getElementById(`item-${m.id}`)?.remove();
+      assistantText.delete(m.id);
+      thinkingItems.delete(m.id);
+      break;
     case 'cleared':
       transcript.replaceChildren();
       assistantText.clear();
+      thinkingItems.clear();
       break;
   }
 });

@@ -17,7 +17,7 @@ import { narrow } from '../core/policy/narrowing';
 import { parseFlatSettings, type Settings } from '../core/policy/settings';
 import { createRedactor } from '../core/secrets/createRedactor';
 import { API_KEY_SECRET } from '../core/secrets/store';
-import { agentOptions, buildAgentDeps } from '../node/agentDeps';
+import { agentOptions, buildAgentDeps, modelSettings } from '../node/agentDeps';
 import { createAnthropicClient } from '../node/anthropic/anthropicClient';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
 import { sandboxConfigFor } from '../node/fs/sandboxPaths';
@@ -83,15 +83,32 @@ function wasmDir(): string {
 /** Renders the agent's events on the terminal: the model's text as it streams, one line per tool step. */
 export function eventPrinter(out: Writable): (e: AgentEvent) => void {
   let midLine = false;
+  let thinking = false;
   const line = (s: string) => {
     out.write(`${midLine ? '\n' : ''}${s}\n`);
     midLine = false;
+    thinking = false;
+  };
+  const write = (s: string) => {
+    out.write(s);
+    midLine = !s.endsWith('\n');
   };
   return (e) => {
     switch (e.type) {
       case 'text_delta':
-        out.write(e.text);
-        midLine = !e.text.endsWith('\n');
+        if (thinking) line('');
+        write(e.text);
+        break;
+      case 'thinking_delta':
+        if (!thinking) {
+          if (midLine) line('');
+          write('[thinking] ');
+          thinking = true;
+        }
+        write(e.text.replace(/\n/g, '\n[thinking] '));
+        break;
+      case 'thinking_redacted':
+        line('[thinking: redacted by the API]');
         break;
       case 'tool_proposed':
         line(`» ${e.tool} ${JSON.stringify(e.input).slice(0, 300)}`);
@@ -106,10 +123,10 @@ export function eventPrinter(out: Writable): (e: AgentEvent) => void {
         line(`  ${e.isError ? '✗' : '✓'} ${e.status}${e.isError ? `: ${e.preview.split('\n')[0]?.slice(0, 200) ?? ''}` : ''}`);
         break;
       case 'model_retry':
-        line(`[retrying the model call in ${e.delayMs} ms: ${e.why}]`);
+        line(`[model call failed: ${e.why} — retrying in ${Math.max(1, Math.round(e.delayMs / 1000))} s (attempt ${e.attempt} of ${e.maxAttempts}); the failed attempt's output is void]`);
         break;
       case 'usage':
-        line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
+        line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in (${e.total.cacheReadInputTokens} cache read, ${e.total.cacheCreationInputTokens} cache written) / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
         break;
       case 'warning':
         line(`warning: ${e.message}`);
@@ -121,6 +138,7 @@ export function eventPrinter(out: Writable): (e: AgentEvent) => void {
         for (const l of e.chunk.split('\n')) if (l) line(`  │ ${l}`);
         break;
       case 'turn_start':
+        if (thinking || midLine) line('');
         break;
     }
   };
@@ -178,7 +196,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   const view = selection.runner.viewState?.();
   if (view !== undefined && !view.complete) io.stderr.write(`warden run: commands need approval: ${view.why ?? 'the sandbox does not yet know what to hide'}\n`);
   const runner: CommandRunner = redactingRunner(selection.runner, () => redactor);
-  const model = createAnthropicClient({ apiKey, baseUrl: run.env.ANTHROPIC_BASE_URL || userBaseUrl, model: flags.model ?? settings['warden.model'], keyHint: 'cli' });
+  const model = createAnthropicClient({ apiKey, baseUrl: run.env.ANTHROPIC_BASE_URL || userBaseUrl, ...modelSettings(settings, flags.model), keyHint: 'cli' });
   const identity: AuditIdentity = { sessionId: randomUUID(), workspace: root, user: userInfo().username, model: model.model };
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 

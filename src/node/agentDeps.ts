@@ -14,13 +14,12 @@ import type { Redactor } from '../core/secrets/redactor';
 import { toolDefinitions } from '../core/tools/registry';
 import { TOOL_NAMES } from '../core/tools/schemas';
 import { DEFAULT_TOOL_LIMITS } from '../core/tools/tool';
+import type { Effort } from './anthropic/anthropicClient';
 import { createHttpFetcher } from './fs/httpFetcher';
 import { createWorkspaceFs } from './workspaceFs';
 
 /** Characters of one tool result the model sees. */
 export const MAX_RESULT_CHARS = 100_000;
-/** max_tokens per model turn. */
-export const MAX_TOKENS_PER_TURN = 8192;
 
 /** What the CLI and the extension each supply; the rest of the agent's wiring is the same for both. */
 export interface AgentWiring {
@@ -70,12 +69,18 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
   };
 }
 
+/** The model-call settings the CLI and the extension both pass to `createAnthropicClient`. */
+export function modelSettings(settings: Settings, modelOverride?: string): { model: string; effort: Effort | null } {
+  const effort = settings['warden.thinking.effort'];
+  return { model: modelOverride ?? settings['warden.model'], effort: effort === 'default' ? null : effort };
+}
+
 export function agentOptions(settings: Settings, task: string, signal: AbortSignal, extra: { maxTurns?: number; history?: readonly ModelMessage[] } = {}): AgentOptions {
   return {
     task,
     maxTurns: extra.maxTurns ?? settings['warden.limits.maxTurns'],
     maxCostUsd: settings['warden.limits.maxCostUsd'],
-    maxTokens: MAX_TOKENS_PER_TURN,
+    ...(settings['warden.anthropic.contextWindow'] > 0 ? { contextWindow: settings['warden.anthropic.contextWindow'] } : {}),
     signal,
     ...(extra.history ? { history: extra.history } : {}),
   };

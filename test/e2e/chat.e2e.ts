@@ -71,11 +71,11 @@ describe('the chat view in a real VS Code', { timeout: 12 * 60_000 }, () => {
     assert.match(await answer.innerText(), /<img src="https:\/\/example\.com\/raw\.png"> raw html stays text/);
     assert.equal((await chat.locator('#transcript .msg.user').last().innerText()).trim(), 'hello-task');
 
-    // 1000 input and 50 output tokens at claude-sonnet-4-6's $3 / $15 per million.
+    // 1000 input and 50 output tokens at claude-sonnet-5-5's $2 / $10 per million.
     await chat.locator('#meter', { hasText: /^turns 1\// }).waitFor({ timeout: 30_000 });
     const meter = await meterText(wb);
     const cost = Number(/\$(\d+\.\d+) \//.exec(meter)?.[1]);
-    assert.ok(Math.abs(cost - 0.00375) < 0.0001, `the meter shows the turn's cost: ${meter}`);
+    assert.ok(Math.abs(cost - 0.0025) < 0.0001, `the meter shows the turn's cost: ${meter}`);
     await wb.screenshot('03-chat-streamed-markdown-and-meter');
 
     const requests = model.requests();

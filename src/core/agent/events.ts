@@ -12,6 +12,8 @@ export interface AgentOutcome {
   readonly usage: Usage;
   /** Estimated USD, or null when the model's price is unknown. */
   readonly costUsd: number | null;
+  /** Set when the task ended at the context window: the conversation needs a New Chat. */
+  readonly contextFull?: boolean;
   readonly errorKind?: ModelErrorKind;
 }
 
@@ -19,7 +21,11 @@ export interface AgentOutcome {
 export type AgentEvent =
   | { readonly type: 'turn_start'; readonly turn: number }
   | { readonly type: 'text_delta'; readonly text: string }
-  | { readonly type: 'model_retry'; readonly attempt: number; readonly delayMs: number; readonly why: string }
+  /** The model's thinking as it streams (shown collapsed); `redacted`: a block whose content the API encrypted. */
+  | { readonly type: 'thinking_delta'; readonly text: string }
+  | { readonly type: 'thinking_redacted' }
+  /** The turn is tried again after a transient failure: what streamed of the failed attempt is void. */
+  | { readonly type: 'model_retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string }
   | { readonly type: 'tool_proposed'; readonly callId: string; readonly tool: string; readonly input: unknown }
   | { readonly type: 'tool_decided'; readonly callId: string; readonly tool: string; readonly decision: Verdict; readonly reason: string; readonly rule: string | null; readonly message: string }
   | { readonly type: 'tool_answered'; readonly callId: string; readonly answer: ApprovalAnswer['kind'] | 'session-grant'; readonly note: string }

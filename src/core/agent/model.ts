@@ -17,6 +17,19 @@ export interface ToolUseBlock {
   readonly input: unknown;
 }
 
+/** Thinking as the API returned it; sent back unmodified (text and signature) within a tool loop. */
+export interface ThinkingBlock {
+  readonly type: 'thinking';
+  readonly thinking: string;
+  readonly signature: string;
+}
+
+/** Thinking the API encrypted; sent back unmodified. */
+export interface RedactedThinkingBlock {
+  readonly type: 'redacted_thinking';
+  readonly data: string;
+}
+
 export interface ToolResultBlock {
   readonly type: 'tool_result';
   readonly tool_use_id: string;
@@ -24,7 +37,7 @@ export interface ToolResultBlock {
   readonly is_error?: boolean;
 }
 
-export type AssistantBlock = TextBlock | ToolUseBlock;
+export type AssistantBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock;
 export type UserBlock = TextBlock | ToolResultBlock;
 
 export type ModelMessage =
@@ -56,7 +69,13 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn' | 'other';
+export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn' | 'model_context_window_exceeded' | 'other';
+
+/** Why a refusal happened, as the API says on `message_delta` (`stop_details`). */
+export interface StopDetails {
+  readonly category: string | null;
+  readonly explanation: string | null;
+}
 
 export interface ModelRequest {
   readonly system: string;
@@ -69,20 +88,33 @@ export interface ModelRequest {
 /** What streams out of one model turn, in order. */
 export type ModelStreamEvent =
   | { readonly type: 'text_delta'; readonly text: string }
+  /** Readable thinking text as it streams (empty when the API omits it). */
+  | { readonly type: 'thinking_delta'; readonly text: string }
+  /** A redacted_thinking block arrived (nothing readable in it). */
+  | { readonly type: 'thinking_redacted' }
   | { readonly type: 'tool_use'; readonly block: ToolUseBlock; readonly rawInput: string; readonly inputError: string | null }
   | { readonly type: 'usage'; readonly usage: Usage }
   /** The turn is being retried after a transient failure: discard what streamed so far. */
-  | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number; readonly why: string };
+  | { readonly type: 'retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string };
 
 export interface ModelTurn {
   readonly content: readonly AssistantBlock[];
   readonly stopReason: StopReason;
   readonly usage: Usage;
+  /** Set with a refusal. */
+  readonly stopDetails: StopDetails | null;
+  readonly requestId: string | null;
   /** Tool-use ids whose input JSON did not parse, with the parser's message. */
   readonly inputErrors: ReadonlyMap<string, string>;
 }
 
-export type ModelErrorKind = 'auth' | 'rate-limit' | 'overloaded' | 'network' | 'cancelled' | 'bad-request' | 'other';
+/**
+ * `spend-limit`: a spend cap was reached (never retried); `not-found`: the
+ * endpoint does not serve the model or path; `context-window`: the prompt is
+ * longer than the model's window; `incomplete`: the stream ended or stalled
+ * before `message_stop`.
+ */
+export type ModelErrorKind = 'auth' | 'rate-limit' | 'spend-limit' | 'overloaded' | 'network' | 'cancelled' | 'bad-request' | 'not-found' | 'context-window' | 'incomplete' | 'other';
 
 /** A classified model failure; `message` is written for a person. */
 export class ModelError extends Error {
@@ -90,6 +122,7 @@ export class ModelError extends Error {
     readonly kind: ModelErrorKind,
     message: string,
     readonly status: number | null = null,
+    readonly requestId: string | null = null,
   ) {
     super(message);
     this.name = 'ModelError';
@@ -98,6 +131,12 @@ export class ModelError extends Error {
 
 export interface ModelClient {
   readonly model: string;
+  /** Whether the endpoint is Anthropic's own API (a local endpoint may cut prompts to a small context). */
+  readonly firstParty?: boolean;
   /** Streams one turn; rejects with a `ModelError`. */
   stream(request: ModelRequest, onEvent: (event: ModelStreamEvent) => void): Promise<ModelTurn>;
+  /** The request's exact input tokens (the API's token counting), or null when the endpoint cannot say. */
+  countTokens?(request: ModelRequest): Promise<number | null>;
+  /** The model's window and output limit as the endpoint's Models API reports them, or null. */
+  describe?(signal?: AbortSignal): Promise<{ readonly contextWindow: number | null; readonly maxOutput: number | null } | null>;
 }

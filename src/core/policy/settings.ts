@@ -32,7 +32,9 @@ const hosts = z.array(host).max(1000);
 const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a secret name is letters, digits and _');
 
 export const SETTING_SCHEMAS = {
-  'warden.model': z.string().min(1).max(200).default('claude-sonnet-4-6'),
+  'warden.model': z.string().min(1).max(200).default('claude-sonnet-5-5'),
+  'warden.thinking.effort': z.enum(['default', 'low', 'medium', 'high', 'xhigh', 'max']).default('default'),
+  'warden.anthropic.contextWindow': z.number().int().min(0).max(10_000_000).default(0),
   'warden.anthropic.baseUrl': z
     .string()
     .max(2000)

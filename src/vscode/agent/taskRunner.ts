@@ -11,7 +11,7 @@ import { redactingRunner } from '../../core/exec/redactingRunner';
 import { createRedactor } from '../../core/secrets/createRedactor';
 import type { Redactor } from '../../core/secrets/redactor';
 import { API_KEY_SECRET, type SecretStore } from '../../core/secrets/store';
-import { agentOptions, buildAgentDeps } from '../../node/agentDeps';
+import { agentOptions, buildAgentDeps, modelSettings } from '../../node/agentDeps';
 import { createAnthropicClient } from '../../node/anthropic/anthropicClient';
 import { sandboxConfigFor } from '../../node/fs/sandboxPaths';
 import type { GuardHolder } from './guardHolder';
@@ -51,7 +51,7 @@ export async function runTask(s: TaskServices, text: string, history: readonly M
   s.useRedactor(redactor);
 
   const selection = await s.sandbox.runnerFor(sandboxConfigFor(g.roots, g.settings));
-  const model = createAnthropicClient({ apiKey, baseUrl: g.userBaseUrl || s.env.ANTHROPIC_BASE_URL || '', model: g.settings['warden.model'], keyHint: 'vscode' });
+  const model = createAnthropicClient({ apiKey, baseUrl: g.userBaseUrl || s.env.ANTHROPIC_BASE_URL || '', ...modelSettings(g.settings), keyHint: 'vscode' });
   const identity = { sessionId: randomUUID(), workspace: g.roots[0] ?? '', user: userInfo().username, model: model.model };
   const secretNames = new Set(Object.keys(g.settings['warden.secrets']));
   await s.audit.append(sessionEvent(identity, `chat task started; sandbox: ${selection.state}`, redactor));

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { AgentEvent, AgentEvents } from '../../core/agent/events';
-import type { ModelMessage } from '../../core/agent/model';
+import { loadHistory, trimHistory } from '../../core/agent/history';
+import type { ModelMessage, Usage } from '../../core/agent/model';
 import type { ApprovalRequest } from '../../core/agent/approver';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
 import { Disposable } from '../dispose';
@@ -12,8 +13,8 @@ import { Transcript, type TranscriptStorage } from './transcript';
 import type { TaskStart } from '../agent/taskRunner';
 
 const HISTORY_KEY = 'warden.chat.messages.v1';
-/** Messages of model history kept between tasks; older ones are dropped at a user turn. */
-const MAX_HISTORY = 120;
+/** The model that wrote the stored history: thinking blocks are bound to it. */
+const HISTORY_MODEL_KEY = 'warden.chat.messagesModel.v1';
 
 export interface ChatEnvironment {
   readonly storage: TranscriptStorage;
@@ -25,14 +26,6 @@ export interface ChatEnvironment {
   readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
 }
 
-/** Drops the oldest messages past the cap, cutting only where a new user text turn begins. */
-export function trimHistory(messages: readonly ModelMessage[], max = MAX_HISTORY): ModelMessage[] {
-  if (messages.length <= max) return [...messages];
-  let start = messages.length - max;
-  while (start < messages.length && !(messages[start]?.role === 'user' && typeof messages[start]?.content === 'string')) start++;
-  return messages.slice(start);
-}
-
 /**
  * The chat's host side: one handler per view message, one task at a time,
  * the transcript and the model history per workspace.
@@ -42,7 +35,7 @@ export class ChatController extends Disposable {
   private readonly presenter: ChatPresenter;
   private post: (m: HostMessage) => void = () => undefined;
   private running: AbortController | undefined;
-  private meter = { turns: 0, costUsd: 0 as number | null };
+  private meter = { turns: 0, costUsd: 0 as number | null, cacheRead: 0, cacheWrite: 0, input: 0 };
 
   constructor(private readonly env: ChatEnvironment) {
     super();
@@ -85,7 +78,7 @@ export class ChatController extends Disposable {
       await vscode.env.openExternal(uri);
     },
     action: async (m) => {
-      const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings' }[m.action];
+      const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings', newChat: 'warden.newChat' }[m.action];
       await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
     },
     approval: (m) => {
@@ -103,7 +96,8 @@ export class ChatController extends Disposable {
     this.transcript.clear();
     await this.transcript.save();
     await this.env.storage.update(HISTORY_KEY, []);
-    this.meter = { turns: 0, costUsd: 0 };
+    await this.env.storage.update(HISTORY_MODEL_KEY, undefined);
+    this.meter = { turns: 0, costUsd: 0, cacheRead: 0, cacheWrite: 0, input: 0 };
     this.post({ type: 'cleared' });
     await this.pushState();
   }
@@ -114,7 +108,7 @@ export class ChatController extends Disposable {
 
   private async state(): Promise<ViewState> {
     const [base, limits] = await Promise.all([this.env.baseState(), this.env.limits()]);
-    return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd } };
+    return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd, cacheReadTokens: this.meter.cacheRead, cacheWriteTokens: this.meter.cacheWrite, inputTokens: this.meter.input } };
   }
 
   private async send(text: string): Promise<void> {
@@ -124,21 +118,23 @@ export class ChatController extends Disposable {
     }
     const controller = new AbortController();
     this.running = controller;
-    this.meter = { turns: 0, costUsd: 0 };
+    this.meter = { turns: 0, costUsd: 0, cacheRead: 0, cacheWrite: 0, input: 0 };
     this.presenter.user(text);
     await this.pushState();
-    const stored = this.env.storage.get(HISTORY_KEY);
-    const history = Array.isArray(stored) ? (stored as ModelMessage[]) : [];
+    const model = (await this.env.baseState()).model;
+    const history = loadHistory(this.env.storage.get(HISTORY_KEY), this.env.storage.get(HISTORY_MODEL_KEY), model);
     const events = (e: AgentEvent): void => {
       this.presenter.onEvent(e);
-      if (e.type === 'usage') this.onUsage(e.turn, e.costUsd);
+      if (e.type === 'usage') this.onUsage(e.turn, e.costUsd, e.total);
     };
     try {
       const result = await this.env.runTask(text, history, events, controller.signal);
       if (!result.ok) this.presenter.notice('warning', result.message, result.action);
       else {
-        this.meter = { turns: result.run.turns, costUsd: result.run.costUsd };
+        this.meter = { ...this.meter, turns: result.run.turns, costUsd: result.run.costUsd };
+        // Saved after every run, failed and refused ones too: always valid for the next request.
         await this.env.storage.update(HISTORY_KEY, trimHistory(result.run.messages));
+        await this.env.storage.update(HISTORY_MODEL_KEY, model);
       }
     } catch (e) {
       this.presenter.notice('error', `Warden failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -149,8 +145,8 @@ export class ChatController extends Disposable {
     }
   }
 
-  private onUsage(turns: number, costUsd: number | null): void {
-    this.meter = { turns, costUsd };
+  private onUsage(turns: number, costUsd: number | null, total: Usage): void {
+    this.meter = { turns, costUsd, cacheRead: total.cacheReadInputTokens, cacheWrite: total.cacheCreationInputTokens, input: total.inputTokens };
     void this.pushState();
   }
 }

@@ -30,6 +30,11 @@ export function summarizeCall(tool: string, input: unknown): string {
   }
 }
 
+/** What the chat says while a failed model call waits for its next attempt. */
+export function retryNotice(why: string, delayMs: number, attempt: number, maxAttempts: number): string {
+  return `The model call failed: ${why} Retrying in ${Math.max(1, Math.round(delayMs / 1000))} s (attempt ${attempt} of ${maxAttempts}).`;
+}
+
 /**
  * Turns the agent's events into chat items: streamed text, one card per tool
  * call (decision, rule, approver, outcome), notices. It keeps the transcript
@@ -38,6 +43,9 @@ export function summarizeCall(tool: string, input: unknown): string {
 export class ChatPresenter {
   private turn = 0;
   private textId: string | null = null;
+  private thinkingId: string | null = null;
+  /** Text and thinking items of the model call in progress: a retry takes them back. */
+  private attemptItems: string[] = [];
   private readonly cards = new Map<string, ToolCard>();
 
   constructor(
@@ -50,7 +58,7 @@ export class ChatPresenter {
     this.show({ kind: 'user', id: this.newId(), text });
   }
 
-  notice(level: 'info' | 'warning' | 'error', text: string, action: 'setApiKey' | 'manageTrust' | 'openSettings' | null = null): void {
+  notice(level: 'info' | 'warning' | 'error', text: string, action: 'setApiKey' | 'manageTrust' | 'openSettings' | 'newChat' | null = null): void {
     this.show({ kind: 'notice', id: this.newId(), level, text, action });
   }
 
@@ -62,11 +70,31 @@ export class ChatPresenter {
   onEvent(e: AgentEvent): void {
     switch (e.type) {
       case 'turn_start':
+        this.endThinking();
         this.turn = e.turn;
         this.textId = null;
+        this.attemptItems = [];
         break;
+      case 'thinking_delta':
+      case 'thinking_redacted': {
+        const fresh = !this.thinkingId;
+        if (!this.thinkingId) {
+          this.thinkingId = `${this.newId()}-k${this.turn}`;
+          this.attemptItems.push(this.thinkingId);
+        }
+        this.transcript.appendThinking(this.thinkingId, e.type === 'thinking_delta' ? e.text : '', e.type === 'thinking_redacted' ? 1 : 0);
+        const item = this.transcript.get(this.thinkingId);
+        if (fresh || e.type === 'thinking_redacted') {
+          if (item) this.post({ type: 'item', item });
+        } else if (e.type === 'thinking_delta') this.post({ type: 'thinkingDelta', id: this.thinkingId, text: e.text });
+        break;
+      }
       case 'text_delta': {
-        if (!this.textId) this.textId = `${this.newId()}-t${this.turn}`;
+        this.endThinking();
+        if (!this.textId) {
+          this.textId = `${this.newId()}-t${this.turn}`;
+          this.attemptItems.push(this.textId);
+        }
         this.transcript.appendText(this.textId, e.text);
         const item = this.transcript.get(this.textId);
         if (item?.kind === 'assistant' && item.text === e.text) this.post({ type: 'item', item });
@@ -74,6 +102,7 @@ export class ChatPresenter {
         break;
       }
       case 'tool_proposed':
+        this.endThinking();
         this.textId = null;
         this.cards.set(e.callId, { id: e.callId, tool: e.tool, summary: summarizeCall(e.tool, e.input), decision: null, reason: null, rule: null, approver: null, status: 'pending', outcome: null });
         this.updateCard(e.callId, {});
@@ -99,20 +128,39 @@ export class ChatPresenter {
         this.updateCard(e.callId, { status, outcome: e.preview.slice(0, 2000) || null });
         break;
       }
+      case 'model_retry': {
+        // What the failed attempt streamed is void: take it back before the next attempt.
+        for (const id of this.attemptItems) {
+          this.transcript.remove(id);
+          this.post({ type: 'remove', id });
+        }
+        this.attemptItems = [];
+        this.textId = null;
+        this.thinkingId = null;
+        this.notice('info', retryNotice(e.why, e.delayMs, e.attempt, e.maxAttempts));
+        break;
+      }
       case 'usage':
-      case 'model_retry':
         break;
       case 'warning':
         this.notice('warning', e.message);
         break;
       case 'done':
+        this.endThinking();
         if (e.outcome.status !== 'done') {
           const level = e.outcome.status === 'cancelled' ? 'info' : 'error';
-          const action = e.outcome.errorKind === 'auth' ? 'setApiKey' : null;
+          const action = e.outcome.errorKind === 'auth' ? 'setApiKey' : e.outcome.contextFull ? 'newChat' : e.outcome.errorKind === 'not-found' ? 'openSettings' : null;
           this.notice(level, e.outcome.message, action);
         }
         break;
     }
+  }
+
+  /** The live thinking row ends when text, a tool call or the next turn begins. */
+  private endThinking(): void {
+    const item = this.thinkingId ? this.transcript.get(this.thinkingId) : undefined;
+    this.thinkingId = null;
+    if (item?.kind === 'thinking' && item.live) this.show({ ...item, live: false });
   }
 
   private updateCard(id: string, patch: Partial<ToolCard>): void {

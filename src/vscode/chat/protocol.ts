@@ -26,8 +26,10 @@ export type ToolCard = z.infer<typeof toolCardSchema>;
 export const chatItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), id: z.string(), text: z.string() }),
   z.object({ kind: z.literal('assistant'), id: z.string(), text: z.string() }),
+  /** The model's thinking, shown collapsed and as plain text only; `live` while it streams; `redacted`: blocks the API encrypted. */
+  z.object({ kind: z.literal('thinking'), id: z.string(), text: z.string(), redacted: z.number().int().min(0), live: z.boolean() }),
   z.object({ kind: z.literal('tool'), id: z.string(), card: toolCardSchema }),
-  z.object({ kind: z.literal('notice'), id: z.string(), level: z.enum(['info', 'warning', 'error']), text: z.string(), action: z.enum(['setApiKey', 'manageTrust', 'openSettings']).nullable() }),
+  z.object({ kind: z.literal('notice'), id: z.string(), level: z.enum(['info', 'warning', 'error']), text: z.string(), action: z.enum(['setApiKey', 'manageTrust', 'openSettings', 'newChat']).nullable() }),
 ]);
 export type ChatItem = z.infer<typeof chatItemSchema>;
 
@@ -41,7 +43,8 @@ export const viewStateSchema = z.object({
   policyProblems: z.array(z.string()),
   /** Workspace values ignored because they would widen the user's policy. */
   ignoredWorkspaceValues: z.array(z.string()),
-  meter: z.object({ turns: z.number(), maxTurns: z.number(), costUsd: z.number().nullable(), maxCostUsd: z.number() }),
+  /** Token totals of the task: uncached input, cache reads and cache writes (prompt caching). */
+  meter: z.object({ turns: z.number(), maxTurns: z.number(), costUsd: z.number().nullable(), maxCostUsd: z.number(), inputTokens: z.number().default(0), cacheReadTokens: z.number().default(0), cacheWriteTokens: z.number().default(0) }),
 });
 export type ViewState = z.infer<typeof viewStateSchema>;
 
@@ -50,6 +53,9 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: viewStateSchema }),
   z.object({ type: z.literal('item'), item: chatItemSchema }),
   z.object({ type: z.literal('textDelta'), id: z.string(), text: z.string() }),
+  z.object({ type: z.literal('thinkingDelta'), id: z.string(), text: z.string() }),
+  /** An item taken back (the partial text of a model call that is being retried). */
+  z.object({ type: z.literal('remove'), id: z.string() }),
   z.object({ type: z.literal('cleared') }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
@@ -60,7 +66,7 @@ export const viewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('openLink'), href: z.string().max(8192) }),
-  z.object({ type: z.literal('action'), action: z.enum(['setApiKey', 'manageTrust', 'openSettings']) }),
+  z.object({ type: z.literal('action'), action: z.enum(['setApiKey', 'manageTrust', 'openSettings', 'newChat']) }),
   z.object({ type: z.literal('approval'), id: z.string(), answer: z.enum(['approve', 'reject']) }),
 ]);
 export type ViewMessage = z.infer<typeof viewMessageSchema>;

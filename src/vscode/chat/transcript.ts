@@ -47,6 +47,17 @@ export class Transcript {
     this.upsert({ kind: 'assistant', id, text: (current?.kind === 'assistant' ? current.text : '') + delta });
   }
 
+  /** Appends streamed thinking to a thinking item, creating it (live) on the first delta. */
+  appendThinking(id: string, delta: string, redacted = 0): void {
+    const current = this.get(id);
+    const base = current?.kind === 'thinking' ? current : { kind: 'thinking' as const, id, text: '', redacted: 0, live: true };
+    this.upsert({ ...base, text: base.text + delta, redacted: base.redacted + redacted });
+  }
+
+  remove(id: string): void {
+    this.list = this.list.filter((i) => i.id !== id);
+  }
+
   clear(): void {
     this.list = [];
   }

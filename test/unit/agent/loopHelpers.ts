@@ -2,7 +2,7 @@ import { runAgent, type AgentOptions, type AgentRun } from '../../../src/core/ag
 import type { ApprovalAnswer } from '../../../src/core/agent/approver';
 import { systemPrompt } from '../../../src/core/agent/systemPrompt';
 import { toolDefinitions } from '../../../src/core/tools/registry';
-import { createAnthropicClient } from '../../../src/node/anthropic/anthropicClient';
+import { createAnthropicClient, type AnthropicClientOptions } from '../../../src/node/anthropic/anthropicClient';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/fake-anthropic/server';
 import type { FakeScript } from '../../fixtures/fake-anthropic/script';
 import { harness, type Harness } from './harness';
@@ -25,13 +25,16 @@ export async function runScripted(
     apiKey?: string;
     runner?: CommandRunner | null;
     agent?: Partial<AgentOptions>;
+    client?: Partial<AnthropicClientOptions>;
     onFake?: (fake: FakeAnthropic, controller: AbortController) => void;
+    /** Play on this server (left open) instead of a new one for `script`: a conversation over several tasks. */
+    fake?: FakeAnthropic;
   } = {},
 ): Promise<LoopRun> {
-  const fake = await startFakeAnthropic(script);
+  const fake = opts.fake ?? (await startFakeAnthropic(script));
   try {
     const h = await harness({ root, settings: opts.settings ?? {}, answers: opts.answers ?? [], secrets: opts.secrets ?? {}, runner: opts.runner ?? null });
-    const model = createAnthropicClient({ apiKey: opts.apiKey ?? 'sk-test-key', baseUrl: fake.url, keyHint: 'cli', backoffMs: 5, sdkRetries: 2 });
+    const model = createAnthropicClient({ apiKey: opts.apiKey ?? 'sk-test-key', baseUrl: fake.url, keyHint: 'cli', backoffMs: 5, ...opts.client });
     const controller = new AbortController();
     opts.onFake?.(fake, controller);
     const run = await runAgent(
@@ -40,11 +43,11 @@ export async function runScripted(
     );
     return { run, h, fake };
   } finally {
-    await fake.close();
+    if (!opts.fake) await fake.close();
   }
 }
 
 /** The parsed bodies of every Messages request the fake server saw. */
-export function bodies(fake: FakeAnthropic): Array<{ messages: Array<{ role: string; content: unknown }>; system: unknown; tools: unknown[]; model: string }> {
-  return fake.requests.filter((r) => r.url.startsWith('/v1/messages')).map((r) => r.body as never);
+export function bodies(fake: FakeAnthropic): Array<{ messages: Array<{ role: string; content: unknown }>; system: unknown; tools: unknown[]; model: string; max_tokens: number; thinking?: unknown; output_config?: unknown }> {
+  return fake.requests.filter((r) => r.url === '/v1/messages').map((r) => r.body as never);
 }

@@ -88,3 +88,43 @@ describe('chat presenter', () => {
     it(`summarises ${tool} as "${want}"`, () => assert.equal(summarizeCall(tool, input), want));
   }
 });
+
+describe('chat presenter: thinking and retries', () => {
+  it('shows thinking as one live row per model call, ended when text or the next turn begins', () => {
+    const { transcript, presenter, posted } = setup();
+    const events: AgentEvent[] = [
+      { type: 'turn_start', turn: 1 },
+      { type: 'thinking_delta', text: 'Plan ' },
+      { type: 'thinking_delta', text: 'it.' },
+      { type: 'thinking_redacted' },
+      { type: 'text_delta', text: 'Answer' },
+      { type: 'turn_start', turn: 2 },
+      { type: 'thinking_delta', text: 'Again' },
+    ];
+    events.forEach((e) => presenter.onEvent(e));
+    assert.deepEqual(
+      transcript.items().map((i) => (i.kind === 'thinking' ? ['thinking', i.text, i.redacted, i.live] : i.kind === 'assistant' ? ['assistant', i.text] : [i.kind])),
+      [['thinking', 'Plan it.', 1, false], ['assistant', 'Answer'], ['thinking', 'Again', 0, true]],
+    );
+    assert.ok(posted.some((m) => m.type === 'thinkingDelta' && m.text === 'it.'), 'deltas stream to the view');
+  });
+
+  it('on a retry takes back what the failed attempt streamed and says "retrying in N s (attempt k of n)"', () => {
+    const { transcript, presenter, posted } = setup();
+    presenter.onEvent({ type: 'turn_start', turn: 1 });
+    presenter.onEvent({ type: 'thinking_delta', text: 'half' });
+    presenter.onEvent({ type: 'text_delta', text: 'partial' });
+    presenter.onEvent({ type: 'model_retry', attempt: 2, maxAttempts: 5, delayMs: 3000, why: 'The API is overloaded (529: Overloaded).' });
+    presenter.onEvent({ type: 'text_delta', text: 'whole' });
+    const kinds = transcript.items().map((i) => (i.kind === 'assistant' ? i.text : i.kind === 'notice' ? i.text : i.kind));
+    assert.deepEqual(kinds, ['The model call failed: The API is overloaded (529: Overloaded). Retrying in 3 s (attempt 2 of 5).', 'whole']);
+    assert.equal(posted.filter((m) => m.type === 'remove').length, 2);
+  });
+
+  it('offers New Chat when the task ended at the context window', () => {
+    const { transcript, presenter } = setup();
+    presenter.onEvent({ type: 'done', outcome: { status: 'limit', message: 'Stopped: the conversation would exceed the context window. Start a New Chat to go on.', turns: 3, usage, costUsd: 0, contextFull: true } });
+    const last = transcript.items().at(-1);
+    assert.equal(last?.kind === 'notice' ? last.action : null, 'newChat');
+  });
+});

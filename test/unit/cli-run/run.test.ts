@@ -20,6 +20,40 @@ async function withFake<T>(script: FakeScript, fn: (url: string, requests: () =>
 }
 
 describe('warden run end to end against the fake server', () => {
+  it('runs a multi-turn task with thinking (plain and redacted) on a 5.5-style model, every request valid, with a retry notice', async () => {
+    const root = makeWorkspace({ 'greet.txt': 'hello world\n' });
+    const fake = await startFakeAnthropic({
+      turns: [
+        { content: [{ type: 'thinking', thinking: 'First I read the file.' }, { type: 'redacted_thinking' }, text(''), use('read_file', { path: 'greet.txt' })] },
+        { content: [{ type: 'thinking', thinking: 'Half a thought' }], endWithoutStop: true },
+        { content: [{ type: 'thinking', thinking: 'It says hello world; now the edit.' }, use('edit_file', { path: 'greet.txt', old_text: 'world', new_text: 'warden' })] },
+        { content: [{ type: 'thinking', thinking: 'Edited.' }, text('Greeted warden.')] },
+      ],
+    });
+    try {
+      const settings = join(makeWorkspace(), 'user.json');
+      writeFileSync(settings, JSON.stringify({ 'warden.model': 'claude-sonnet-5-5', 'warden.thinking.effort': 'high' }));
+      const r = await runWarden(['run', '--workspace', root, '--settings', settings, '--approve', 'ask', 'Greet warden.'], {
+        env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-0123456789' },
+        stdin: 'a\n',
+      });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.deepEqual(fake.invalid(), []);
+      assert.equal(readFileSync(join(root, 'greet.txt'), 'utf8'), 'hello warden\n');
+      assert.match(r.stdout, /\[thinking\] First I read the file\./);
+      assert.match(r.stdout, /\[thinking: redacted by the API\]/);
+      assert.match(r.stdout, /retrying in 1 s \(attempt 2 of 5\)/);
+      assert.match(r.stdout, /\[thinking\] It says hello world; now the edit\./);
+      assert.match(r.stdout, /Greeted warden\./);
+      const bodies = fake.requests.map((q) => q.body as { thinking: unknown; output_config: unknown; messages: Array<{ content: Array<{ type: string }> }> });
+      assert.deepEqual(bodies[0]?.thinking, { type: 'adaptive', display: 'summarized' });
+      assert.deepEqual(bodies[0]?.output_config, { effort: 'high' });
+      assert.deepEqual(bodies[3]?.messages[1]?.content.map((b) => b.type), ['thinking', 'redacted_thinking', 'tool_use']);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('completes a scripted multi-turn task: read, edit with approval, edited write, an allowed command', async () => {
     const root = makeWorkspace({ 'greet.txt': 'hello world\n' });
     const audit = join(makeWorkspace(), 'audit.jsonl');

@@ -37,7 +37,7 @@ const rows: Row[] = [
   ['makes reads stricter', {}, { 'warden.approval.reads': 'ask' }, 'warden.approval.reads', 'ask', []],
   ['cannot relax reads', { 'warden.approval.reads': 'ask' }, { 'warden.approval.reads': 'auto' }, 'warden.approval.reads', 'ask', ['warden.approval.reads']],
   ['ignores a workspace base URL', {}, { 'warden.anthropic.baseUrl': 'https://evil.example' }, 'warden.anthropic.baseUrl', '', ['warden.anthropic.baseUrl']],
-  ['ignores a workspace model', {}, { 'warden.model': 'other' }, 'warden.model', 'claude-sonnet-4-6', ['warden.model']],
+  ['ignores a workspace model', {}, { 'warden.model': 'other' }, 'warden.model', 'claude-sonnet-5-5', ['warden.model']],
   ['cannot grant a secret the user does not', {}, { 'warden.secrets': { AWS: { commands: ['aws *'] } } }, 'warden.secrets', {}, ['warden.secrets.AWS']],
   ['narrows a secret to commands the user grants', { 'warden.secrets': { NPM: { commands: ['npm publish *'], hosts: ['registry.npmjs.org'] } } }, { 'warden.secrets': { NPM: { commands: ['npm publish --tag next', 'curl *'], hosts: ['evil.example'] } } }, 'warden.secrets', { NPM: { commands: ['npm publish --tag next'], hosts: [] } }, ['warden.secrets.NPM.commands', 'warden.secrets.NPM.hosts']],
 ];
