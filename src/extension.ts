@@ -6,6 +6,7 @@ import { createRedactor } from './core/secrets/createRedactor';
 import type { Redactor } from './core/secrets/redactor';
 import { API_KEY_SECRET } from './core/secrets/store';
 import { openJsonlAuditWriter } from './node/audit/jsonlWriter';
+import { auditKey, globalStateAnchorStore } from './vscode/audit/anchorStore';
 import { sandboxConfigFor } from './node/fs/sandboxPaths';
 import { GuardHolder } from './vscode/agent/guardHolder';
 import { SandboxHolder } from './vscode/agent/sandboxHolder';
@@ -44,10 +45,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   void refreshRedactor().catch((e: unknown) => log.error(`reading secrets for redaction failed: ${e instanceof Error ? e.message : String(e)}`));
 
   const auditFile = auditLogFile(context);
+  // The anchor (last seq and hash) lives in global state, sealed with a key kept in SecretStorage.
+  const anchor = { store: globalStateAnchorStore(context.globalState), key: await auditKey(context.secrets) };
   const writer = await openJsonlAuditWriter({
     file: auditFile,
     redact: (t) => redactor.redact(t),
     identity: { sessionId: 'extension', workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', user: userInfo().username },
+    anchor,
   });
   context.subscriptions.push({ dispose: () => void writer.close() });
   const audit = registerAuditViews(context, { file: auditFile, writer });

@@ -19,6 +19,7 @@ import { createRedactor } from '../core/secrets/createRedactor';
 import { API_KEY_SECRET } from '../core/secrets/store';
 import { agentOptions, buildAgentDeps, modelSettings } from '../node/agentDeps';
 import { createAnthropicClient } from '../node/anthropic/anthropicClient';
+import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
 import { sandboxConfigFor } from '../node/fs/sandboxPaths';
 import { createPathProbe } from '../node/pathProbe';
@@ -29,7 +30,9 @@ import type { CliIo } from './run';
 import { lineSource, terminalApprover } from './terminalApprover';
 
 const USAGE = `usage: warden run --workspace DIR [--settings user.json] [--workspace-settings ws.json]
-                  [--audit FILE] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+                  [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+The audit log's anchor (its last seq and hash) is kept in A, by default FILE.anchor;
+WARDEN_AUDIT_KEY (64 hex digits) seals it with an HMAC.
 exit: 0 the model finished, 1 error, 3 a limit stopped it (2: bad usage)
 `;
 
@@ -38,6 +41,7 @@ const flagsSchema = z.strictObject({
   settings: z.string().min(1).optional(),
   'workspace-settings': z.string().min(1).optional(),
   audit: z.string().min(1).optional(),
+  anchor: z.string().min(1).optional(),
   approve: z.enum(['ask', 'deny']).default('ask'),
   'max-turns': z.coerce.number().int().min(1).max(500).optional(),
   model: z.string().min(1).max(200).optional(),
@@ -187,8 +191,15 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   const redactor = createRedactor([...Object.values(secretValues), ...(apiKey ? [apiKey] : [])]);
 
   let audit: AuditSink & { close?: () => Promise<void> } = { append: () => Promise.resolve() };
-  if (flags.audit) audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => redactor.redact(t) });
-  else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
+  if (flags.audit) {
+    try {
+      const key = auditKeyFromEnv(run.env);
+      audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => redactor.redact(t), anchor: { store: fileAnchorStore(flags.anchor ?? `${flags.audit}.anchor`), key } });
+    } catch (e) {
+      io.stderr.write(`warden run: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+  } else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
 
   const selection = await selectRunner({ config: sandboxConfigFor([root], settings) });
   // A command runs unasked only in a sandbox that knows what to hide (fail closed while its view is incomplete).

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,49 +39,15 @@ export interface JsonlAuditWriterOptions {
    * lines are gone before anything else is written.
    */
   readonly anchor?: { readonly store: AnchorStore; readonly key: Uint8Array | null };
+  /** Longest wait for another writer's batch (default 10 s). */
+  readonly lockWaitMs?: number;
 }
 
-/** Thrown when another live process holds the log: two writers would interleave their chains. */
+/** Thrown when the log's lock cannot be had: another live writer kept it past the wait. */
 export class AuditLogBusyError extends Error {}
 
-/**
- * `FILE.lock`, created exclusively and holding the owner's pid: a second
- * writer (another window, `warden run` on the same file) is refused with a
- * message naming the owner; a lock whose owner died is taken over.
- */
-function takeLock(file: string): string {
-  const lock = `${file}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n${hostname()}\n`);
-      closeSync(fd);
-      return lock;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const [pidText = '', host = ''] = readLock(lock);
-      const pid = Number(pidText);
-      if (host === hostname() && Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        throw new AuditLogBusyError(`the audit log ${file} is in use by another Warden (process ${pid}); two writers would interleave — close the other window or give this run another --audit file`);
-      }
-      if (host !== hostname() && host !== '') throw new AuditLogBusyError(`the audit log ${file} is locked by ${host} (process ${pidText}); remove ${lock} only if no Warden there uses it`);
-      try {
-        unlinkSync(lock);
-      } catch {
-        // taken meanwhile: the next attempt sees the new owner
-      }
-    }
-  }
-  throw new AuditLogBusyError(`the audit log ${file} could not be locked (${lock})`);
-}
-
-function readLock(lock: string): string[] {
-  try {
-    return readFileSync(lock, 'utf8').split('\n');
-  } catch {
-    return [];
-  }
-}
+/** How long a writer waits for another to finish its batch before it gives up (fail closed). */
+const LOCK_WAIT_MS = 10_000;
 
 function alive(pid: number): boolean {
   try {
@@ -92,11 +58,64 @@ function alive(pid: number): boolean {
   }
 }
 
+function readLock(lock: string): string[] {
+  try {
+    return readFileSync(lock, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `FILE.lock`, created exclusively and holding the owner's pid and host:
+ * writers in other windows or processes (the extension and `warden run` on
+ * one file) take turns and never interleave. A lock whose owner died on this
+ * host is taken over; one held past the wait is an error naming its owner.
+ */
+async function acquireLock(file: string, waitMs: number): Promise<void> {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + waitMs;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n${hostname()}\n`);
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const [pidText = '', host = ''] = readLock(lock);
+      const pid = Number(pidText);
+      if (host === hostname() && Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // another writer took it over first
+        }
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new AuditLogBusyError(`the audit log ${file} is locked by ${host === hostname() ? `process ${pidText}` : `${host} (process ${pidText})`} for more than ${waitMs / 1000} s; remove ${lock} only if no Warden uses the log`);
+      }
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
+
+function releaseLock(file: string): void {
+  try {
+    unlinkSync(`${file}.lock`);
+  } catch {
+    // already gone
+  }
+}
+
+/** A writer keeps the lock this long after a batch, so a burst of single appends takes it once. */
+const LOCK_LINGER_MS = 20;
+
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 interface Pending {
-  readonly line: string;
-  readonly record: AuditRecord;
+  readonly event: AuditEventInput;
   readonly resolve: (r: AuditRecord) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -104,13 +123,15 @@ interface Pending {
 /**
  * An `AuditSink` that appends one JSONL line per event to a file opened with
  * `'a'` (O_APPEND). Appends are sealed into the chain in call order and
- * written in that order by a single drain loop, so concurrent appends never
- * interleave; each write call carries whole lines only. `append` resolves
- * once its line is written (and synced, with `fsync`). A crash loses at most
- * the lines whose append had not resolved; a line cut in half is removed
- * when the log is next opened, and a `kind: 'audit'` note records it.
- * After a write error the writer refuses further appends (fail closed):
- * reopen it to continue from what is on disk.
+ * written in that order by a single drain loop; each batch is written under
+ * the log's lock (`FILE.lock`), after re-reading the chain's tip if another
+ * writer (another window, `warden run`) wrote since, so several processes
+ * continue one chain and never interleave. Each write call carries whole
+ * lines only. `append` resolves once its line is written (and synced, with
+ * `fsync`). A crash loses at most the lines whose append had not resolved; a
+ * line cut in half is removed when the log is next written, and a
+ * `kind: 'audit'` note records it. After a write error the writer refuses
+ * further appends (fail closed): reopen it to continue from what is on disk.
  */
 export class JsonlAuditWriter implements RecordingAuditSink {
   private readonly queue: Pending[] = [];
@@ -118,66 +139,55 @@ export class JsonlAuditWriter implements RecordingAuditSink {
   private failed: Error | null = null;
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
+  private fd = -1;
+  private size = 0;
+  private ino = -1;
+  private sealer: ChainSealer;
+  private locked = false;
+  private linger: NodeJS.Timeout | null = null;
 
-  private constructor(
-    private readonly options: JsonlAuditWriterOptions,
-    private fd: number,
-    private size: number,
-    private readonly sealer: ChainSealer,
-    private readonly lock: string,
-  ) {}
+  private constructor(private readonly options: JsonlAuditWriterOptions) {
+    this.sealer = new ChainSealer(null, options.redact, options.clock);
+  }
 
   /**
-   * Opens (creating folders as needed), takes the log's lock, recovers the
-   * chain from the files on disk, repairs a torn final line, and notes a log
-   * found shorter than its anchor.
+   * Opens (creating folders as needed), recovers the chain from the files on
+   * disk, repairs a torn final line, and notes a log found shorter than its
+   * anchor — under the log's lock.
    */
   static async open(options: JsonlAuditWriterOptions): Promise<JsonlAuditWriter> {
     mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
-    const lock = takeLock(options.file);
-    let writer: JsonlAuditWriter;
-    let recovered: ReturnType<typeof recoverChain>;
-    try {
-      recovered = recoverChain(options.file);
-      const fd = openSync(options.file, 'a', 0o600);
-      writer = new JsonlAuditWriter(options, fd, recovered.size, new ChainSealer(recovered.tip, options.redact, options.clock), lock);
-    } catch (e) {
-      unlinkSync(lock);
-      throw e;
-    }
-    if (options.durability !== 'write') syncDir(dirname(options.file));
-    const id = options.identity ?? { sessionId: 'audit', workspace: '', user: '' };
-    const anchored = options.anchor ? await options.anchor.store.load() : null;
-    const tipSeq = recovered.tip?.seq ?? -1;
-    if (anchored !== null && anchored.seq > tipSeq) {
-      // Continuing would move the anchor past the gap: say so in the chain itself first.
-      await writer.append(
-        noteEvent({
-          kind: 'audit',
-          sessionId: id.sessionId,
-          workspace: id.workspace,
-          actor: { user: id.user, model: null },
+    const writer = new JsonlAuditWriter(options);
+    const notes = await writer.underLock(async () => {
+      const recovered = writer.reopen();
+      const id = options.identity ?? { sessionId: 'audit', workspace: '', user: '' };
+      const actor = { user: id.user, model: null };
+      const out: AuditEventInput[] = [];
+      const anchored = options.anchor ? await options.anchor.store.load() : null;
+      const tipSeq = recovered.tip?.seq ?? -1;
+      if (anchored !== null && anchored.seq > tipSeq) {
+        // Continuing would move the anchor past the gap: say so in the chain itself first.
+        out.push(noteEvent({
+          kind: 'audit', sessionId: id.sessionId, workspace: id.workspace, actor,
           input: { anchor: { seq: anchored.seq, hash: anchored.hash }, foundUpTo: tipSeq },
           note: `the log was ${anchored.seq - tipSeq} line(s) shorter than its anchor (${options.anchor?.store.where ?? ''}) when opened: lines were removed from its end`,
-        }),
-      );
-    }
-    if (recovered.torn !== null) {
-      await writer.append(
-        noteEvent({
-          kind: 'audit',
-          sessionId: id.sessionId,
-          workspace: id.workspace,
-          actor: { user: id.user, model: null },
+        }));
+      }
+      if (recovered.torn !== null) {
+        out.push(noteEvent({
+          kind: 'audit', sessionId: id.sessionId, workspace: id.workspace, actor,
           input: { tornLine: recovered.torn },
           note: `removed a torn final line (${recovered.torn.bytes} bytes, sha256 ${recovered.torn.sha256}) left by an interrupted write`,
-        }),
-      );
-    }
+        }));
+      }
+      return out;
+    });
+    if (options.durability !== 'write') syncDir(dirname(options.file));
+    for (const n of notes) await writer.append(n);
     return writer;
   }
 
-  /** The last line sealed (written or about to be). */
+  /** The last line sealed by this writer (another process may have written since). */
   get tip(): ChainTip | null {
     return this.sealer.tip;
   }
@@ -189,14 +199,8 @@ export class JsonlAuditWriter implements RecordingAuditSink {
   appendRecord(event: AuditEventInput): Promise<AuditRecord> {
     if (this.failed !== null) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('audit log is closed'));
-    let record: AuditRecord;
-    try {
-      record = this.sealer.seal(event);
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
     return new Promise<AuditRecord>((resolve, reject) => {
-      this.queue.push({ line: `${record.line}\n`, record, resolve, reject });
+      this.queue.push({ event, resolve, reject });
       if (!this.draining) {
         this.draining = true;
         // Start on the next microtask, so appends made in the same turn share one write.
@@ -210,12 +214,59 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     if (this.closed) return;
     this.closed = true;
     await this.idle;
-    closeSync(this.fd);
-    try {
-      unlinkSync(this.lock);
-    } catch {
-      // already gone
+    if (this.fd >= 0) closeSync(this.fd);
+    this.unlock();
+  }
+
+  /**
+   * Runs `fn` holding the log's lock. While this writer holds it no other
+   * wrote; once it was let go, the chain's tip is read again if the file moved
+   * on. The lock lingers briefly after, so a burst of appends takes it once.
+   */
+  private async underLock<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.linger !== null) clearTimeout(this.linger);
+    this.linger = null;
+    if (!this.locked) {
+      await acquireLock(this.options.file, this.options.lockWaitMs ?? LOCK_WAIT_MS);
+      this.locked = true;
+      if (this.fd >= 0 && this.movedOn()) this.reopen();
     }
+    try {
+      return await fn();
+    } finally {
+      if (this.closed) this.unlock();
+      else this.linger = setTimeout(() => this.unlock(), LOCK_LINGER_MS).unref();
+    }
+  }
+
+  private unlock(): void {
+    if (this.linger !== null) clearTimeout(this.linger);
+    this.linger = null;
+    if (this.locked) releaseLock(this.options.file);
+    this.locked = false;
+  }
+
+  /** Reads the chain's end from disk (repairing a torn tail) and opens the live file again. */
+  private reopen(): ReturnType<typeof recoverChain> {
+    if (this.fd >= 0) closeSync(this.fd);
+    const recovered = recoverChain(this.options.file);
+    this.fd = openSync(this.options.file, 'a', 0o600);
+    const st = fstatSync(this.fd);
+    this.size = st.size;
+    this.ino = st.ino;
+    this.sealer = new ChainSealer(recovered.tip, this.options.redact, this.options.clock);
+    return recovered;
+  }
+
+  /** Under the lock: whether another writer wrote or rotated the file since this one last did. */
+  private movedOn(): boolean {
+    let st;
+    try {
+      st = statSync(this.options.file);
+    } catch {
+      return true;
+    }
+    return st.ino !== this.ino || st.size !== this.size;
   }
 
   private async drain(): Promise<void> {
@@ -223,11 +274,21 @@ export class JsonlAuditWriter implements RecordingAuditSink {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
         try {
-          await this.writeBatch(batch);
-          await this.saveAnchor(batch.at(-1));
-          for (const p of batch) p.resolve(p.record);
+          await this.underLock(async () => {
+            const sealed: { p: Pending; record: AuditRecord }[] = [];
+            for (const p of batch) {
+              try {
+                sealed.push({ p, record: this.sealer.seal(p.event) });
+              } catch (err) {
+                p.reject(err instanceof Error ? err : new Error(String(err)));
+              }
+            }
+            await this.writeBatch(sealed.map((x) => x.record));
+            await this.saveAnchor(sealed.at(-1)?.record);
+            for (const { p, record } of sealed) p.resolve(record);
+          });
         } catch (err) {
-          this.failed = new Error(`audit log ${this.options.file} could not be written: ${err instanceof Error ? err.message : String(err)}`);
+          this.failed = err instanceof AuditLogBusyError ? err : new Error(`audit log ${this.options.file} could not be written: ${err instanceof Error ? err.message : String(err)}`);
           for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failed);
         }
       }
@@ -236,12 +297,20 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     }
   }
 
-  private async writeBatch(batch: readonly Pending[]): Promise<void> {
+  /** Saves the anchor of the last line written (not of lines sealed but still queued). */
+  private async saveAnchor(last: AuditRecord | undefined): Promise<void> {
+    const a = this.options.anchor;
+    if (!a || last === undefined) return;
+    const tip = { seq: last.event.seq, hash: lineHash(last.line) };
+    await a.store.save(makeAnchor(tip, a.key, (this.options.clock ?? (() => new Date()))()));
+  }
+
+  private async writeBatch(records: readonly AuditRecord[]): Promise<void> {
     const max = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
     let chunk: Buffer[] = [];
     let chunkBytes = 0;
-    for (const p of batch) {
-      const buf = Buffer.from(p.line, 'utf8');
+    for (const r of records) {
+      const buf = Buffer.from(`${r.line}\n`, 'utf8');
       if (this.size + chunkBytes > 0 && this.size + chunkBytes + buf.length > max) {
         await this.flush(chunk, chunkBytes);
         chunk = [];
@@ -269,14 +338,6 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     if (this.options.durability !== 'write') await datasync(this.fd);
   }
 
-  /** Saves the anchor of the last line written (not of lines sealed but still queued). */
-  private async saveAnchor(last: Pending | undefined): Promise<void> {
-    const a = this.options.anchor;
-    if (!a || last === undefined) return;
-    const tip = { seq: last.record.event.seq, hash: lineHash(last.record.line) };
-    await a.store.save(makeAnchor(tip, a.key, (this.options.clock ?? (() => new Date()))()));
-  }
-
   private rotate(): void {
     const file = this.options.file;
     closeSync(this.fd);
@@ -284,6 +345,7 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     renameSync(file, rotatedName(file, (last?.[0] ?? 0) + 1));
     this.fd = openSync(file, 'a', 0o600);
     this.size = 0;
+    this.ino = fstatSync(this.fd).ino;
     if (this.options.durability !== 'write') syncDir(dirname(file));
   }
 }

@@ -100,13 +100,28 @@ describe('the audit anchor, seal and lock', () => {
     assert.equal((await verifyAnchored(file, anchorPath, KEY)).ok, true);
   });
 
-  it('refuses a second writer on the same file, naming the process that holds it', async (t) => {
+  it('lets two writers on one file take turns, continuing one chain', async (t) => {
     const file = join(tempDir(t), 'audit.jsonl');
-    const first = await openJsonlAuditWriter({ file, redact: identity });
-    await assert.rejects(openJsonlAuditWriter({ file, redact: identity }), (e: unknown) => e instanceof AuditLogBusyError && new RegExp(`in use by another Warden \\(process ${process.pid}\\)`).test(e.message));
-    await first.close();
-    const second = await openJsonlAuditWriter({ file, redact: identity });
-    await second.close();
+    const a = await openJsonlAuditWriter({ file, redact: identity });
+    const b = await openJsonlAuditWriter({ file, redact: identity });
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) writes.push((i % 3 === 0 ? b : a).append(toolEvent({ input: { command: `echo ${i}` } })));
+    await Promise.all(writes);
+    await a.append(toolEvent({ input: { command: 'last from a' } }));
+    await b.append(toolEvent({ input: { command: 'last from b' } }));
+    await Promise.all([a.close(), b.close()]);
+    const r = verifySegments(readSegments(chainFiles(file)));
+    assert.equal(r.ok, true, r.ok ? '' : r.message);
+    assert.equal(r.count, 22);
+  });
+
+  it('refuses, naming the owner, when a live writer keeps the lock past the wait', async (t) => {
+    const file = join(tempDir(t), 'audit.jsonl');
+    writeFileSync(`${file}.lock`, `${process.pid}\n${(await import('node:os')).hostname()}\n`);
+    await assert.rejects(
+      openJsonlAuditWriter({ file, redact: identity, lockWaitMs: 200 }),
+      (e: unknown) => e instanceof AuditLogBusyError && new RegExp(`locked by process ${process.pid} for more than 0.2 s`).test(e.message),
+    );
   });
 
   it('takes over the lock of a writer that died', async (t) => {
