@@ -71,8 +71,9 @@ function render(p: CommandProposal): void {
 
   const list = el('ul', { id: 'commands' });
   for (const c of p.commands) {
-    const li = el('li', { className: `verdict ${c.decision}` });
-    li.append(el('span', { className: 'badge', text: c.decision }), flagged(c.text, 'code'));
+    const destructive = c.reason === 'destructive-operation';
+    const li = el('li', { className: `verdict ${c.decision}${destructive ? ' destructive' : ''}` });
+    li.append(el('span', { className: 'badge', text: destructive ? 'destructive' : c.decision }), flagged(c.text, 'code'));
     li.append(el('div', { className: 'muted', text: `${c.rule ? `rule ${c.rule} — ` : ''}${c.message} [${c.reason}]` }));
     list.append(li);
   }

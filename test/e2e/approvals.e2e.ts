@@ -202,4 +202,16 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     assert.equal(readFileSync(ws('stale.txt'), 'utf8'), 'changed by someone else\n');
     assert.match(requestText(model.requests()).at(-1) ?? '', /stale\.txt changed on disk after you proposed this change/);
   });
+
+  it('a destructive command is marked destructive in the preview and cannot be run for the session', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'destructive-task');
+    const f = await previewFrame(wb, 'git push --force origin main');
+    const item = f.locator('#commands li.destructive');
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await item.innerText(), /destructive[\s\S]*git push sends commits to a remote \(--force: rewrites or deletes remote history\)/i);
+    assert.equal(await f.locator('#run-session').count(), 0, 'no session grant for a destructive command');
+    await wb.screenshot('12-command-destructive');
+    await f.locator('#reject').click();
+    await waitForChatText(wb, 'destructive-task finished.');
+  });
 });
