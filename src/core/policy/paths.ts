@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { firstHiddenCodePoint } from '../text/hiddenCharacters';
 import type { PathProbe } from './guard';
 
 /**
@@ -26,9 +27,6 @@ export interface PathContext {
   readonly probe: PathProbe;
 }
 
-/** Control characters, and the invisible and bidirectional ones that disguise a name in the approval pane. */
-// eslint-disable-next-line no-control-regex -- spotting control characters is the point
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 /** The common case, checked first: nothing to reject and nothing to normalise. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const MAX_LINKS = 40;
@@ -107,7 +105,8 @@ function within(root: Root, abs: string): string | null {
 /** Resolves `input` against `base` (absolute; a workspace folder or a command's cwd). */
 export function resolvePath(input: string, base: string, ctx: PathContext, options: ResolveOptions = {}): Resolution {
   const ascii = PRINTABLE_ASCII.test(input);
-  if (!ascii && CONTROL.test(input)) return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
+  // A hidden character (src/core/text/hiddenCharacters.ts) or a line break disguises a name in the approval pane.
+  if (!ascii && firstHiddenCodePoint(input, true) !== null) return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
   let p = ascii ? input : input.normalize('NFC');
   if (!options.literalBackslash) p = p.replace(/\\/g, '/');
   if (/^[A-Za-z]:/.test(p)) return { kind: 'invalid', message: 'a Windows drive path is not a path on this system' };

@@ -1,5 +1,6 @@
 import type { ShellParser, ShellSyntaxNode } from '../policy/guard';
 import type { ParsedCommandLine, ShellRedirect, ShellWord, SimpleCommand } from './syntax';
+import { firstHiddenCodePoint } from '../text/hiddenCharacters';
 import { evaluateWord } from './words';
 
 /** Node kinds that only group commands: walked through, and allowed. */
@@ -62,9 +63,6 @@ function redirectExtras(r: ShellSyntaxNode): ShellSyntaxNode[] {
 /** Separators bash does not know but a reader sees as line breaks; they split commands for us. */
 const ODD_SEPARATORS = /[\r\u2028\u2029\u0085\v\f]/;
 const ODD_SEPARATORS_ALL = new RegExp(ODD_SEPARATORS.source, 'g');
-/** Control and invisible characters that can hide what a line does. */
-// eslint-disable-next-line no-control-regex -- spotting control characters is the point
-const HIDDEN = /[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 interface State {
   commands: SimpleCommand[];
@@ -206,7 +204,8 @@ function walkRedirected(node: ShellSyntaxNode, nested: boolean, st: State): void
 export function parseCommandLine(parser: ShellParser, line: string): ParsedCommandLine {
   const st: State = { commands: [], redirects: [], constructs: [], parseError: false };
   if (ODD_SEPARATORS.test(line)) note(st, 'unusual line separator');
-  if (HIDDEN.test(line)) note(st, 'control or invisible character');
+  // Tab and line breaks are shell syntax; every other hidden character (src/core/text/hiddenCharacters.ts) can disguise a line.
+  if (firstHiddenCodePoint(line) !== null) note(st, 'control or invisible character');
   let text = line.replace(ODD_SEPARATORS_ALL, '\n');
   if (text.includes('\\\n')) {
     note(st, 'line continuation');
