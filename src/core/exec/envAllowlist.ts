@@ -1,3 +1,5 @@
+import { isSecretName } from '../secrets/secretName';
+
 /**
  * The only variables of the caller's environment a command sees; everything
  * else (tokens, cloud credentials, SSH agents…) is dropped. HOME and TMPDIR
@@ -5,7 +7,6 @@
  */
 export const ENV_ALLOWLIST = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TERM', 'TZ', 'COLORTERM'] as const;
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface CommandEnvParts {
   /** The caller's environment (only allowlisted names are read). */
@@ -34,7 +35,7 @@ export function buildCommandEnv(parts: CommandEnvParts): Record<string, string> 
   // (a write into .git that the sandbox would drop on every run), as editors do for background status.
   env.GIT_OPTIONAL_LOCKS = '0';
   for (const [name, value] of Object.entries(parts.secretEnv)) {
-    if (!NAME.test(name)) throw new Error(`secret name '${name}' is not a valid environment variable name`);
+    if (!isSecretName(name)) throw new Error(`secret name '${name}' is not a valid environment variable name`);
     if (name === 'PATH' || name === 'HOME' || name === 'TMPDIR' || name === 'GIT_OPTIONAL_LOCKS') throw new Error(`secret name '${name}' would replace ${name}`);
     env[name] = value;
   }

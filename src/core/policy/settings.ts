@@ -1,5 +1,6 @@
 import { Minimatch } from 'minimatch';
 import * as z from 'zod';
+import { secretNameSchema } from '../secrets/secretName';
 import { parseCommandPattern } from './commandPattern';
 import { parseHostEntry } from './hostEntry';
 import type { SettingsProblem } from './guard';
@@ -29,7 +30,6 @@ const host = z
   .max(300)
   .refine((s) => parseHostEntry(s) !== null, { error: (iss) => `'${String(iss.input)}' is not a host, *.domain or host:port` });
 const hosts = z.array(host).max(1000);
-const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a secret name is letters, digits and _');
 
 export const SETTING_SCHEMAS = {
   'warden.model': z.string().min(1).max(200).default('claude-sonnet-5-5'),
@@ -52,7 +52,7 @@ export const SETTING_SCHEMAS = {
   'warden.commands.timeoutSeconds': z.number().min(1).max(3600).default(120),
   'warden.network.allowedHosts': hosts.default([]),
   'warden.secrets': z
-    .record(secretName, z.strictObject({ commands: patterns, hosts: hosts.optional(), writable: z.boolean().optional() }))
+    .record(secretNameSchema, z.strictObject({ commands: patterns, hosts: hosts.optional(), writable: z.boolean().optional() }))
     .default({}),
   'warden.approval.reads': z.enum(['auto', 'ask']).default('auto'),
   'warden.limits.maxTurns': z.number().int().min(1).max(500).default(30),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { secretNameSchema } from '../secrets/secretName';
 
 /**
  * The tools the model may call: names and inputs are a contract shared by the
@@ -38,7 +39,7 @@ export const toolInputSchemas = {
   run_command: z.strictObject({
     command: z.string().min(1).max(20000).describe('A shell command line (bash syntax).'),
     cwd: relPath.optional().describe('Working folder, inside the workspace; the root when absent.'),
-    secrets: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).max(20).optional().describe('Names of secrets to receive as environment variables.'),
+    secrets: z.array(secretNameSchema).max(20).optional().describe('Names of secrets to receive as environment variables.'),
     timeout_s: z.number().int().min(1).max(3600).optional(),
   }),
   fetch_url: z.strictObject({

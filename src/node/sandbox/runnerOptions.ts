@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { secretNameSchema } from '../../core/secrets/secretName';
 import type { ResourceLimits, RunRequest, SandboxConfig } from '../../core/exec/runner';
 
 const absolute = z.string().min(1).refine((p) => p.startsWith('/') && !p.includes('\0'), 'must be an absolute path without NUL bytes');
@@ -22,7 +23,7 @@ export function parseSandboxConfig(config: SandboxConfig): z.infer<typeof sandbo
 const requestSchema = z.object({
   command: z.string().min(1).max(100_000),
   cwd: absolute,
-  secretEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()),
+  secretEnv: z.record(secretNameSchema, z.string()),
   timeoutMs: z.number().int().positive().max(24 * 3600 * 1000),
   maxOutputBytes: z.number().int().nonnegative(),
   approvedByPerson: z.boolean(),

@@ -1,6 +1,6 @@
+import { isSecretName } from '../../core/secrets/secretName';
 import type { SecretStore } from '../../core/secrets/store';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The CLI's SecretStore: values come from the process environment, under the
@@ -49,5 +49,5 @@ export class EnvSecretStore implements SecretStore {
 }
 
 function check(name: string): void {
-  if (!NAME.test(name)) throw new Error(`invalid secret name '${name.slice(0, 60)}': use an environment variable name`);
+  if (!isSecretName(name)) throw new Error(`invalid secret name '${name.slice(0, 60)}': use an environment variable name`);
 }

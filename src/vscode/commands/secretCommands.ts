@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { API_KEY_SECRET, type SecretStore } from '../../core/secrets/store';
-
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+import { isSecretName } from '../../core/secrets/secretName';
 
 /**
  * The secret commands. Values go from a password input box straight into
@@ -29,7 +28,7 @@ export function secretCommands(store: SecretStore, onChange: () => void) {
       prompt: 'Name of the secret, as the environment variable a command will receive. Grant it to commands in the setting `warden.secrets`.',
       placeHolder: existing.length ? `Existing: ${existing.join(', ')}` : 'NPM_TOKEN',
       ignoreFocusOut: true,
-      validateInput: (v) => (NAME.test(v) ? undefined : 'Use letters, digits and _ (not starting with a digit).'),
+      validateInput: (v) => (isSecretName(v) ? undefined : 'Use letters, digits and _ (not starting with a digit).'),
     });
     if (!name) return;
     const value = await vscode.window.showInputBox({

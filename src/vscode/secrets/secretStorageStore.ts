@@ -1,9 +1,7 @@
 import type * as vscode from 'vscode';
 import * as z from 'zod';
+import { secretNameSchema } from '../../core/secrets/secretName';
 import type { SecretStore } from '../../core/secrets/store';
-
-/** Secret names are environment variable names. */
-export const secretNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a secret name is an environment variable name (letters, digits, _)').max(200);
 
 const KEY_PREFIX = 'warden.secret.';
 /** SecretStorage cannot list its keys, so the names are kept under this key (names only, never values). */
