@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { noteEvent, type AuditEventInput } from '../audit/event';
 import type { Redactor } from '../secrets/redactor';
 import { sanitise } from './untrusted';
@@ -11,21 +10,13 @@ export interface AuditIdentity {
   readonly model: string | null;
 }
 
-const INLINE_MAX = 2000;
-
-/** Large text becomes `{sha256, bytes, preview}`; the hash is of the redacted text. */
-function summariseText(text: string): unknown {
-  if (text.length <= INLINE_MAX) return text;
-  return {
-    sha256: createHash('sha256').update(text).digest('hex'),
-    bytes: new TextEncoder().encode(text).length,
-    preview: text.slice(0, 200),
-  };
-}
-
-/** A redacted, size-bounded copy of a tool input for the audit log. */
+/**
+ * A redacted copy of a tool input for the audit log. Sizes are bounded once,
+ * by the writer (src/core/audit/summarise.ts: 4 KiB inline, 64 KiB for a
+ * diff), so the log holds what those limits document.
+ */
 export function auditInput(input: unknown, redactor: Redactor): unknown {
-  if (typeof input === 'string') return summariseText(sanitise(input, redactor));
+  if (typeof input === 'string') return sanitise(input, redactor);
   if (Array.isArray(input)) return input.map((v) => auditInput(v, redactor));
   if (input !== null && typeof input === 'object') {
     return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, auditInput(v, redactor)]));
@@ -56,7 +47,7 @@ export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor:
     answer: call.answer,
     edits: call.edits === undefined ? null : auditInput(call.edits, redactor),
     outcome: call.outcome
-      ? { ...call.outcome, ...(call.outcome.error !== undefined ? { error: sanitise(call.outcome.error, redactor).slice(0, INLINE_MAX) } : {}) }
+      ? { ...call.outcome, ...(call.outcome.error !== undefined ? { error: sanitise(call.outcome.error, redactor) } : {}) }
       : null,
   };
 }
