@@ -7,6 +7,7 @@ import { ChainSealer, lineHash, type Redact } from '../../core/audit/chain';
 import { noteEvent, type AuditEventInput, type AuditRecord, type ChainTip, type RecordingAuditSink } from '../../core/audit/event';
 import { rotatedFiles, rotatedName } from './files';
 import { recoverChain } from './recover';
+import { processAlive } from '../processAlive';
 
 /**
  * Durability, measured on this project's CI disk (bench/audit.bench.ts):
@@ -49,15 +50,6 @@ export class AuditLogBusyError extends Error {}
 /** How long a writer waits for another to finish its batch before it gives up (fail closed). */
 const LOCK_WAIT_MS = 10_000;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function readLock(lock: string): string[] {
   try {
     return readFileSync(lock, 'utf8').split('\n');
@@ -85,7 +77,7 @@ async function acquireLock(file: string, waitMs: number): Promise<void> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const [pidText = '', host = ''] = readLock(lock);
       const pid = Number(pidText);
-      if (host === hostname() && Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+      if (host === hostname() && Number.isInteger(pid) && pid > 0 && !processAlive(pid)) {
         try {
           unlinkSync(lock);
         } catch {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../processAlive';
 
 /**
  * The process-count limit. `RLIMIT_NPROC` does not bite for a process whose
@@ -68,15 +69,6 @@ function ownPath(v2: boolean): string | null {
 
 let counter = 0;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes empty cgroups left by Warden processes that died (SIGKILL) before removing their own. */
 function sweep(parent: string): void {
   let list: string[];
@@ -87,7 +79,7 @@ function sweep(parent: string): void {
   }
   for (const name of list) {
     const m = /^warden-(\d+)-\d+$/.exec(name);
-    if (m === null || alive(Number(m[1]))) continue;
+    if (m === null || processAlive(Number(m[1]))) continue;
     try {
       rmdirSync(join(parent, name));
     } catch {

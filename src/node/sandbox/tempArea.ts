@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../processAlive';
 
 /** A runner's own writable scratch space: a throw-away HOME and TMPDIR for commands. */
 export interface TempArea {
@@ -12,15 +13,6 @@ export interface TempArea {
 
 const PREFIX = 'warden-sandbox-';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes scratch folders left by runners whose process died without cleaning up (killed with SIGKILL). */
 function sweepStale(parent: string): void {
   let names: string[];
@@ -31,7 +23,7 @@ function sweepStale(parent: string): void {
   }
   for (const name of names) {
     const m = /^warden-sandbox-(\d+)-/.exec(name);
-    if (m === null || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    if (m === null || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
