@@ -1,3 +1,4 @@
+import { planSecretEnv } from '../secrets/secretEnv';
 import { toolInputSchemas, type ToolInput } from './schemas';
 import { fail, type ToolContext, type ToolModule, type ToolOutcome } from './tool';
 import { decideChanges, describeChanges } from '../exec/changePolicy';
@@ -95,11 +96,10 @@ export const runCommandTool: ToolModule<'run_command'> = {
     let secretEnv: Readonly<Record<string, string>> = {};
     let secretRun: { allowedHosts: string[]; workspace: 'writable' | 'read-only' } | null = null;
     if (requested.length > 0) {
-      const granted = new Set(ctx.guard.secretsGrantedTo(input.command));
-      const refused = requested.filter((n) => !granted.has(n));
-      if (refused.length > 0) return fail(`Warden refused: warden.secrets does not grant ${refused.join(', ')} to this command.`);
+      const plan = planSecretEnv({ granted: ctx.guard.secretsGrantedTo(input.command), requested, approvedByPerson: facts.approvedByPerson });
+      if (plan.notGranted.length > 0) return fail(`Warden refused: warden.secrets does not grant ${plan.notGranted.join(', ')} to this command.`);
       if (!facts.approvedByPerson) return fail('Warden refused: a command receiving secrets needs a person’s approval.');
-      secretEnv = await ctx.secretValues(requested);
+      secretEnv = await ctx.secretValues(plan.inject);
       // A secret keeps to its grant: only its hosts, and no file left behind for a later command unless it says writable.
       secretRun = {
         allowedHosts: hostsForSecrets(requested, ctx),
