@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import { sha256Hex, utf8Length } from './hash';
 
 /**
@@ -14,8 +13,6 @@ export const INLINE_LIMIT_BYTES = 4096;
 export const PATCH_LIMIT_BYTES = 64 * 1024;
 export const PREVIEW_CHARS = 200;
 const PATCH_KEYS = new Set(['patch', 'diff']);
-/** A patch that takes longer than this to compute is summarised instead. */
-const PATCH_TIMEOUT_MS = 1000;
 
 export interface ContentSummary {
   readonly sha256: string;
@@ -57,15 +54,4 @@ export function summariseLarge(value: unknown, key?: string): unknown {
     return out;
   }
   return value;
-}
-
-/**
- * A write's change as a unified patch (`diff`'s `createTwoFilesPatch`, 3 lines
- * of context), summarised when it exceeds `PATCH_LIMIT_BYTES` or takes too
- * long to compute. `before` is `''` for a new file.
- */
-export function unifiedPatch(path: string, before: string, after: string): string | ContentSummary {
-  const patch = createTwoFilesPatch(path, path, before, after, undefined, undefined, { context: 3, timeout: PATCH_TIMEOUT_MS });
-  if (patch === undefined) return summarise(after);
-  return summariseText(patch, PATCH_LIMIT_BYTES);
 }

@@ -1,3 +1,4 @@
+import { effectiveTimeoutMs } from '../exec/limits';
 import { planSecretEnv } from '../secrets/secretEnv';
 import { toolInputSchemas, type ToolInput } from './schemas';
 import { fail, type ToolContext, type ToolModule, type ToolOutcome } from './tool';
@@ -8,9 +9,10 @@ import { hostEntryCovers, parseHostEntry } from '../policy/hostEntry';
 
 const NOT_COMMAND = 'Warden refused: the guard gave no parsed command for this call, so nothing was run.';
 
+/** The call's timeout: the model's `timeout_s`, capped by the setting (`effectiveTimeoutMs`), else the default. */
 function timeoutMs(input: ToolInput<'run_command'>, ctx: ToolContext): number {
-  const asked = input.timeout_s === undefined ? ctx.limits.defaultTimeoutMs : input.timeout_s * 1000;
-  return Math.min(asked, ctx.limits.maxTimeoutMs);
+  if (input.timeout_s === undefined) return Math.min(ctx.limits.defaultTimeoutMs, ctx.limits.maxTimeoutMs);
+  return effectiveTimeoutMs(input.timeout_s, ctx.limits.maxTimeoutMs / 1000);
 }
 
 function cwdOf(decided: GuardResult, ctx: ToolContext): string | null {

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { AuditEvent, AuditRecord } from '../../../src/core/audit/event';
 import { auditFilterSchema, filterRecords } from '../../../src/core/audit/filter';
 import { displaySafe, formatEventLine, formatTable } from '../../../src/core/audit/format';
-import { INLINE_LIMIT_BYTES, PATCH_LIMIT_BYTES, PREVIEW_CHARS, summariseLarge, unifiedPatch } from '../../../src/core/audit/summarise';
+import { INLINE_LIMIT_BYTES, PATCH_LIMIT_BYTES, PREVIEW_CHARS, summariseLarge } from '../../../src/core/audit/summarise';
+import { unifiedDiff } from '../../../src/core/tools/diffText';
 import { sha256Hex } from '../../../src/core/audit/hash';
 import { ChainSealer } from '../../../src/core/audit/chain';
 import { steppingClock, toolEvent } from './helpers';
@@ -75,11 +76,11 @@ describe('large content', () => {
     assert.equal(typeof (summariseLarge({ patch: 'x'.repeat(PATCH_LIMIT_BYTES + 1) }) as { patch: unknown }).patch, 'object');
   });
   it('a write becomes a unified patch', () => {
-    const p = unifiedPatch('src/a.ts', 'one\ntwo\nthree\n', 'one\n2\nthree\n');
+    const p = unifiedDiff('src/a.ts', 'one\ntwo\nthree\n', 'one\n2\nthree\n');
     assert.equal(typeof p, 'string');
-    assert.match(p as string, /^--- src\/a\.ts/m);
-    assert.match(p as string, /^-two$/m);
-    assert.match(p as string, /^\+2$/m);
+    assert.match(p, /^--- a\/src\/a\.ts/m);
+    assert.match(p, /^-two$/m);
+    assert.match(p, /^\+2$/m);
   });
   it('never splits a surrogate pair in a preview', () => {
     const text = `${'a'.repeat(PREVIEW_CHARS - 1)}😀${'b'.repeat(INLINE_LIMIT_BYTES)}`;
