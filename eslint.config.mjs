@@ -18,6 +18,20 @@ const zodNamespaceOnly = {
 
 /** Files held to the core's rules; the lint fixtures prove the rule fires. */
 export const coreFiles = ['src/core/**/*.ts', 'test/lint-fixtures/core/**/*.ts'];
+/** The Node adapters: files, processes, network — never the editor. */
+export const nodeFiles = ['src/node/**/*.ts', 'test/lint-fixtures/node/**/*.ts'];
+/** Webview code runs in the browser: no editor API, no Node, only the message contracts it shares with its host. */
+export const webviewFiles = ['media/**/*.ts', 'test/lint-fixtures/media/**/*.ts'];
+/** The contracts a webview and its host share: plain data and zod schemas, importing neither the editor nor Node I/O. */
+export const sharedContracts = [
+  'src/vscode/chat/protocol.ts', 'src/vscode/audit/messages.ts', 'src/vscode/approvals/previewMessages.ts', 'src/vscode/approvals/hiddenFlags.ts',
+  'test/lint-fixtures/shared/**/*.ts',
+];
+const noVscode = { name: 'vscode', message: 'This layer must not depend on VS Code: only src/vscode and src/extension.ts may.' };
+const noNodeIo = ioModules.flatMap((m) => [
+  { name: m, message: `A webview and the contracts it shares do no Node I/O (${m}).` },
+  { name: `node:${m}`, message: `A webview and the contracts it shares do no Node I/O (node:${m}).` },
+]);
 
 export default tseslint.config(
   {
@@ -69,7 +83,34 @@ export default tseslint.config(
     },
   },
   {
-    files: ['media/**/*.ts'],
+    files: nodeFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode],
+        patterns: [{ group: ['**/vscode/**', '**/cli/**', '**/extension'], message: 'src/node must not import the editor adapters or the composition roots.' }],
+      }],
+    },
+  },
+  {
+    files: sharedContracts,
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode, ...noNodeIo],
+        patterns: [{ group: ['**/node/**', '**/cli/**'], message: 'A shared webview contract imports no adapter.' }],
+      }],
+    },
+  },
+  {
+    files: webviewFiles,
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode, ...noNodeIo],
+        patterns: [{
+          regex: '(^|/)src/(node|cli)/|(^|/)src/vscode/(?!(chat/protocol|audit/messages|approvals/previewMessages|approvals/hiddenFlags)$)',
+          message: 'A webview imports only the shared message contracts (src/vscode/*/protocol, messages, previewMessages, hiddenFlags) and pure core code.',
+        }],
+      }],
+    },
   },
 );

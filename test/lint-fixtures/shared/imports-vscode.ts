@@ -1,0 +1,4 @@
+// A shared webview contract importing the editor: the lint must refuse it.
+import * as vscode from 'vscode';
+
+export const version = vscode.version;
