@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cacheRoot, ensureCodeServer, findExecutable, isCodeServerInstalled, REPO_ROOT } from './code-server.mjs';
+import { ensureCodeServer, findExecutable, isCodeServerInstalled, REPO_ROOT } from './code-server.mjs';
 
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
@@ -48,7 +48,8 @@ function collectTests(filters) {
 }
 
 function packageVsix() {
-  const out = join(cacheRoot(), 'e2e', 'warden-e2e.vsix');
+  // Inside this checkout, not the cache: checkouts that share a cache (WARDEN_CACHE_DIR) must not test each other's build.
+  const out = join(REPO_ROOT, '.tmp', 'e2e', 'warden-e2e.vsix');
   rmSync(out, { force: true });
   mkdirSync(dirname(out), { recursive: true });
   const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
