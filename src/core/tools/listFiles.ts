@@ -2,9 +2,6 @@ import { toolInputSchemas } from './schemas';
 import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
 import { LeftOut, count, coverageNote, globFilter, repoScope, scanNotes } from './walkHelpers';
 
-/** Characters of listing in one result, well under the pipeline's result cap, so the notes and the last line survive it. */
-const MAX_LISTING_CHARS = 60_000;
-
 const depthOf = (p: string): number => {
   let d = 0;
   for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) d++;
@@ -67,7 +64,7 @@ export const listFilesTool: ToolModule<'list_files'> = {
     const shown: string[] = [];
     let chars = 0;
     for (const e of entries) {
-      if (shown.length >= cap || chars + e.length + 1 > MAX_LISTING_CHARS) break;
+      if (shown.length >= cap || chars + e.length + 1 > ctx.limits.maxListChars) break;
       shown.push(e);
       chars += e.length + 1;
     }

@@ -14,8 +14,9 @@ import type { ToolClass, ToolInput, ToolName } from './schemas';
 export interface ToolLimits {
   /** Largest file edit_file and write_file's plan will open. */
   readonly maxReadBytes: number;
-  /** Most entries list_files returns. */
+  /** Most entries list_files returns, and most characters of them (kept under the result cap so its last line is whole). */
   readonly maxListEntries: number;
+  readonly maxListChars: number;
   /** Most matching lines search_text returns (every match is still counted). */
   readonly maxSearchMatches: number;
   /** Bytes kept per command output stream. */
@@ -30,6 +31,7 @@ export interface ToolLimits {
 export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   maxReadBytes: 2 * 1024 * 1024,
   maxListEntries: 2000,
+  maxListChars: 60_000,
   maxSearchMatches: 200,
   maxCommandOutputBytes: 256 * 1024,
   defaultTimeoutMs: 120_000,
