@@ -100,11 +100,23 @@ export function canRead(deps: PathDeps, absPath: string): boolean {
 /**
  * The walk-speed form of canRead (see ReadFilter): one compiled denyRead
  * list, globs matched on the workspace-relative path and every folder above
- * it, links resolved through canRead only where one is met.
+ * it (each folder decided once per filter), links resolved through canRead
+ * only where one is met. Build one per scan: it remembers folders.
  */
 export function readFilter(deps: PathDeps): ReadFilter {
   const roots = new Set(deps.ctx.roots.map((r) => r.path));
   const denied = (rel: string): boolean => deps.policy.denyRead.first(rel) !== null || deps.policy.denyRead.first(rel + ANY_CHILD) !== null;
+  /** Folders already decided (a scan meets each one once per entry below it). */
+  const folders = new Map<string, boolean>();
+  const folderDenied = (dir: string): boolean => {
+    let d = folders.get(dir);
+    if (d === undefined) {
+      const up = dir.lastIndexOf('/');
+      d = (up > 0 && folderDenied(dir.slice(0, up))) || denied(dir);
+      if (folders.size < 100_000) folders.set(dir, d);
+    }
+    return d;
+  };
   return {
     globs: deps.policy.settings['warden.paths.denyRead'],
     allows(root, relative, isLink) {
@@ -114,10 +126,8 @@ export function readFilter(deps: PathDeps): ReadFilter {
       if ((isLink || !plain) && !canRead(deps, `${root}/${relative}`)) return false;
       const rel = plain ? relative : relative.normalize('NFC');
       if (ODD_SEGMENT.test(rel)) return false;
-      for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
-        if (denied(rel.slice(0, i))) return false;
-      }
-      return !denied(rel);
+      const up = rel.lastIndexOf('/');
+      return !(up > 0 && folderDenied(rel.slice(0, up))) && !denied(rel);
     },
   };
 }

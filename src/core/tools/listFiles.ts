@@ -9,8 +9,11 @@ const depthOf = (p: string): number => {
 };
 
 /** Shallow entries first (the shape of the tree survives the cap), then by path. */
-function byDepthThenPath(a: string, b: string): number {
-  return depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0);
+function byDepthThenPath(entries: readonly string[]): string[] {
+  return entries
+    .map((e) => ({ e, d: depthOf(e.endsWith('/') ? e.slice(0, -1) : e) }))
+    .sort((a, b) => a.d - b.d || (a.e < b.e ? -1 : a.e > b.e ? 1 : 0))
+    .map((x) => x.e);
 }
 
 /** Every folder between `base` and each file (workspace-relative, without the trailing `/`). */
@@ -59,7 +62,7 @@ export const listFilesTool: ToolModule<'list_files'> = {
     if (facts.signal.aborted) return { text: 'Listing cancelled.', isError: true, status: 'cancelled' };
     if (!result.ok) return fail(`The listing failed, so nothing is reported: ${result.error}`);
     const folders = input.glob === undefined ? foldersOf(files, target.relative) : [];
-    const entries = [...folders.map((d) => `${d}/`), ...files].sort(byDepthThenPath);
+    const entries = byDepthThenPath([...folders.map((d) => `${d}/`), ...files]);
     const cap = ctx.limits.maxListEntries;
     const shown: string[] = [];
     let chars = 0;

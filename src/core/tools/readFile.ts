@@ -12,10 +12,11 @@ const MAX_LINE_CHARS = 4000;
 /**
  * Bytes read on each side of a window to decide its edges: a secret value (or
  * an encoded form of it) that straddles an edge moves the edge outward, so
- * the window never shows part of it. Longer values than this are not caught
- * across an edge.
+ * the window never shows part of it. A value (or encoded form) longer than
+ * this is not caught across an edge; a PEM key of 4096 bits is 3.2 KB, its
+ * hex form 6.4 KB.
  */
-const EDGE_MARGIN_BYTES = 32 * 1024;
+const EDGE_MARGIN_BYTES = 8 * 1024;
 
 /** Whether an occurrence of a secret crosses the boundary between `left` and `right`. */
 function straddles(redactor: Redactor, left: string, right: string): boolean {
@@ -92,6 +93,7 @@ export const readFileTool: ToolModule<'read_file'> = {
     if (whole) return ok(read.text, { bytes: read.size });
     const edges = safeEdges(ctx.redactor, { before: read.before, text: read.text, after: read.after, first: read.first });
     if (edges === null) return fail(`A secret value seems to span an edge of lines ${from + 1}-${to} of ${target.relative}; read a range that starts or ends elsewhere.`);
+    // Redacted before numbering and cutting: a value spanning lines, or a cut line, would hide it from the pipeline's redaction.
     const { body, shown } = numbered(ctx.redactor.redact(edges.text), edges.first);
     const last = edges.first + shown;
     const where = shown === 0 ? `no lines (the file has ${count(read.lines)})` : `lines ${edges.first + 1}-${last}`;

@@ -46,7 +46,7 @@ export interface ToolContext {
   readonly fetcher: Fetcher | null;
   readonly runner: CommandRunner | null;
   readonly guard: Guard;
-  /** The task's redactor: read_file redacts its window (with the margins that decide its edges) itself. */
+  /** The task's redactor: read_file decides its window's edges with it. */
   readonly redactor: Redactor;
   readonly roots: readonly string[];
   readonly limits: ToolLimits;

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { ToolName } from '../../../src/core/tools/schemas';
 import { toolDefinitions, toolModule } from '../../../src/core/tools/registry';
 import type { ToolContext, ToolOutcome, ToolPlan } from '../../../src/core/tools/tool';
+import { handleToolCall } from '../../../src/core/agent/pipeline';
 import { harness, makeWorkspace } from '../agent/harness';
 
 async function call(root: string, tool: ToolName, input: Record<string, unknown>, opts: { settings?: Record<string, unknown>; tools?: Partial<ToolContext>; approved?: boolean; signal?: AbortSignal; planned?: ToolPlan | null } = {}): Promise<{ outcome: ToolOutcome; plan: ToolPlan; decision: string }> {
@@ -54,19 +55,20 @@ describe('read_file', () => {
     assert.equal(outcome.text, '[big.txt: 4,000 bytes, 2,000 lines; lines 11-11 shown; next: offset 11]\n11\tx');
   });
   const secret = 'sk-live-0123456789abcdefSECRET';
-  const straddling: Array<[string, string, Record<string, number>]> = [
-    ['the window\'s first line is the end of a secret that began above', `a\nkey=${secret.slice(0, 10)}\n${secret.slice(10)} tail\nb\n`, { offset: 2, limit: 2 }],
-    ['the window\'s last line is the start of a secret that goes on below', `a\nkey=${secret.slice(0, 10)}\n${secret.slice(10)} tail\nb\n`, { offset: 0, limit: 2 }],
+  const multiLine = secret.slice(0, 10) + '\n' + secret.slice(10);
+  const straddling: Array<[string, string, Record<string, unknown>, Record<string, number>]> = [
+    ['the window\'s first line is the end of a secret that began above', `a\nkey=${multiLine} tail\nb\n`, { KEY: multiLine }, { offset: 2, limit: 2 }],
+    ['the window\'s last line is the start of a secret that goes on below', `a\nkey=${multiLine} tail\nb\n`, { KEY: multiLine }, { offset: 0, limit: 2 }],
+    ['a long line is cut inside a secret', `${'z'.repeat(3990)}${secret}\n`, { KEY: secret }, { offset: 0 }],
+    ['the window\'s character budget ends inside a secret', `${'w'.repeat(3000)}\n`.repeat(26) + `${secret}${'v'.repeat(2900)}\n`, { KEY: secret }, { offset: 0 }],
   ];
-  for (const [name, content, input] of straddling) {
+  for (const [name, content, secrets, input] of straddling) {
     it(`shows no part of a secret when ${name}`, async () => {
-      const multiLine = secret.slice(0, 10) + '\n' + secret.slice(10);
       const root = makeWorkspace({ 'a.txt': content });
-      const h = await harness({ root, secrets: { KEY: multiLine } });
-      const decided = h.guard.decide({ tool: 'read_file', input: { path: 'a.txt', ...input } });
-      const outcome = await toolModule('read_file').run({ path: 'a.txt', ...input }, decided, h.tools, { signal: new AbortController().signal, approvedByPerson: false }, null);
-      assert.doesNotMatch(outcome.text, /sk-live|0123456789|abcdef|SECRET/);
-      assert.match(outcome.text, /\[REDACTED\]/);
+      const h = await harness({ root, secrets: secrets as Record<string, string> });
+      const r = await handleToolCall({ id: 'toolu_1', name: 'read_file', input: { path: 'a.txt', ...input }, inputError: null }, h, new AbortController().signal);
+      assert.equal(r.isError, false, r.content);
+      assert.doesNotMatch(r.content, /sk-live|0123456789|abcdef|SECRET/);
     });
   }
   it('refuses a binary file with a clear message', async () => {
