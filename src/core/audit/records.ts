@@ -1,10 +1,39 @@
 import { auditEventSchema, type AuditRecord } from './event';
-import { splitJsonl, type VerifySegment } from './verify';
+import { splitJsonl, type ChainFeed, type VerifySegment } from './verify';
 
 export interface ParsedLog {
   readonly records: AuditRecord[];
   /** Lines that are not valid events (bad JSON, wrong schema, a torn tail): shown as a count, never guessed at. */
   readonly skipped: number;
+}
+
+/** The event on one line, or null when the line is not a valid event. */
+export function recordOf(line: string): AuditRecord | null {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const parsed = auditEventSchema.safeParse(obj);
+  return parsed.success ? { event: parsed.data, line } : null;
+}
+
+/** A feed (see ChainFeed) that hands each valid event on, and counts the lines that are not one. */
+export function recordFeed(onRecord: (r: AuditRecord) => void): ChainFeed & { skipped: number } {
+  const feed = {
+    skipped: 0,
+    segment: (): void => undefined,
+    torn: (): void => {
+      feed.skipped++;
+    },
+    line: (l: { text: string }): void => {
+      const r = recordOf(l.text);
+      if (r === null) feed.skipped++;
+      else onRecord(r);
+    },
+  };
+  return feed;
 }
 
 /** Reads the events of a log for display (oldest first). Does not verify: see ./verify.ts for that. */
@@ -15,16 +44,9 @@ export function parseRecords(segments: readonly VerifySegment[]): ParsedLog {
     const { lines, tornTail } = splitJsonl(seg.text);
     if (tornTail !== null) skipped++;
     for (const line of lines) {
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch {
-        skipped++;
-        continue;
-      }
-      const parsed = auditEventSchema.safeParse(obj);
-      if (parsed.success) records.push({ event: parsed.data, line });
-      else skipped++;
+      const r = recordOf(line);
+      if (r === null) skipped++;
+      else records.push(r);
     }
   }
   return { records, skipped };
