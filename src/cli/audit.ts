@@ -6,8 +6,7 @@ import { csvHeader, csvRow } from '../core/audit/csv';
 import type { AuditRecord } from '../core/audit/event';
 import { auditFilterSchema, compileFilter, recordFields } from '../core/audit/filter';
 import { tableHeader, tableRow } from '../core/audit/format';
-import { recordFeed } from '../core/audit/records';
-import { verifyChain, type ChainFeed, type VerifyResult } from '../core/audit/verify';
+import { verifyChain, type VerifyResult } from '../core/audit/verify';
 import { feedFiles } from '../node/audit/files';
 import type { CliIo } from './run';
 
@@ -105,37 +104,26 @@ function select(args: readonly string[]): Selection {
   return { files, filter, format: values.format };
 }
 
-/**
- * Reads the log once, verifying it (as a partial chain) while each event is
- * filtered and handed to `emit`: the verifier's second reading, if it needs
- * one to name the damage, does not emit again.
- */
+/** Reads the log once, verifying it (as a partial chain) while each event is filtered and handed to `emit`. */
 async function selected(sel: Selection, emit: (r: AuditRecord) => void, out: { drain(): Promise<void> }): Promise<{ shown: number; total: number; skipped: number; check: VerifyResult }> {
   const match = compileFilter(sel.filter);
   let shown = 0;
   let total = 0;
-  const records = recordFeed((r) => {
+  let skipped = 0;
+  let pass = 0;
+  const onRecord = (r: AuditRecord | null): void => {
+    if (r === null) {
+      skipped++;
+      return;
+    }
     total++;
     if (!match(recordFields(r))) return;
     shown++;
     emit(r);
-  });
-  let pass = 0;
-  const check = await verifyChain(
-    (feed) => {
-      const tee: ChainFeed =
-        pass++ > 0
-          ? feed
-          : {
-              segment: (n) => (records.segment(n), feed.segment(n)),
-              torn: () => (records.torn(), feed.torn()),
-              line: (l) => (records.line(l), feed.line(l)),
-            };
-      return pass === 1 ? feedFiles(sel.files, tee, () => out.drain()) : feedFiles(sel.files, tee);
-    },
-    { partial: true },
-  );
-  return { shown, total, skipped: records.skipped, check };
+  };
+  // Output drains between chunks of the first reading; a second reading (to name damage) only verifies.
+  const check = await verifyChain((feed) => (pass++ === 0 ? feedFiles(sel.files, feed, () => out.drain()) : feedFiles(sel.files, feed)), { partial: true, onRecord });
+  return { shown, total, skipped, check };
 }
 
 async function show(args: readonly string[], io: CliIo): Promise<number> {

@@ -1,5 +1,5 @@
 import { auditEventSchema, type AuditRecord } from './event';
-import { splitJsonl, type ChainFeed, type VerifySegment } from './verify';
+import { splitJsonl, type VerifySegment } from './verify';
 
 export interface ParsedLog {
   readonly records: AuditRecord[];
@@ -17,23 +17,6 @@ export function recordOf(line: string): AuditRecord | null {
   }
   const parsed = auditEventSchema.safeParse(obj);
   return parsed.success ? { event: parsed.data, line } : null;
-}
-
-/** A feed (see ChainFeed) that hands each valid event on, and counts the lines that are not one. */
-export function recordFeed(onRecord: (r: AuditRecord) => void): ChainFeed & { skipped: number } {
-  const feed = {
-    skipped: 0,
-    segment: (): void => undefined,
-    torn: (): void => {
-      feed.skipped++;
-    },
-    line: (l: { text: string }): void => {
-      const r = recordOf(l.text);
-      if (r === null) feed.skipped++;
-      else onRecord(r);
-    },
-  };
-  return feed;
 }
 
 /** Reads the events of a log for display (oldest first). Does not verify: see ./verify.ts for that. */

@@ -1,5 +1,5 @@
 import { hashLineBytes, nextLink } from './chain';
-import { auditEventSchema, type ChainTip } from './event';
+import { auditEventSchema, type AuditRecord, type ChainTip } from './event';
 
 /**
  * Verifying a chain. Lines are checked in order; the first bad one is named
@@ -32,6 +32,12 @@ export interface VerifySegment {
 export interface VerifyOptions {
   readonly partial?: boolean;
   readonly anchor?: ChainTip;
+  /**
+   * Hears every line of the first reading that holds an event (after damage
+   * too), and every one that does not (`null`): show and export list the
+   * events from the same parse that verifies them.
+   */
+  readonly onRecord?: (r: AuditRecord | null) => void;
 }
 
 export type VerifyResult =
@@ -142,8 +148,24 @@ class FirstPass implements ChainFeed {
 
   torn(): void {
     this.lineNo++;
+    this.options.onRecord?.(null);
     if (this.fail === null && this.link === null && this.pendingSelf === null) this.torn_ = { name: this.name, line: this.lineNo };
     this.settle(null);
+  }
+
+  /** After damage the chain is no longer checked, but events are still handed on. */
+  private afterDamage(text: string): void {
+    const hear = this.options.onRecord;
+    if (hear === undefined) return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      hear(null);
+      return;
+    }
+    const parsed = auditEventSchema.safeParse(obj);
+    hear(parsed.success ? { event: parsed.data, line: text } : null);
   }
 
   private settle(next: Peek | null): void {
@@ -160,12 +182,9 @@ class FirstPass implements ChainFeed {
 
   line(l: ChainLine): void {
     this.lineNo++;
-    if (this.fail || this.link) {
-      if (this.link?.continuesAround === null) this.settle(peek(l.text));
-      return;
-    }
-    if (this.pendingSelf) {
-      this.settle(peek(l.text));
+    if (this.fail || this.link || this.pendingSelf) {
+      if (this.pendingSelf || this.link?.continuesAround === null) this.settle(peek(l.text));
+      this.afterDamage(l.text);
       return;
     }
     const loc: Loc = { name: this.name, line: this.lineNo };
@@ -175,9 +194,11 @@ class FirstPass implements ChainFeed {
       obj = JSON.parse(l.text);
     } catch {
       this.fail = { loc, count: i, damage: 'bad-json', message: l.text.trim() === '' ? 'blank line' : 'not valid JSON' };
+      this.options.onRecord?.(null);
       return;
     }
     const parsed = auditEventSchema.safeParse(obj);
+    this.options.onRecord?.(parsed.success ? { event: parsed.data, line: l.text } : null);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       this.fail = { loc, count: i, damage: 'schema', message: `not an audit event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` };
