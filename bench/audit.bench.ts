@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChainSealer } from '../src/core/audit/chain';
 import type { AuditEventInput } from '../src/core/audit/event';
-import { verifyChain, verifySegments, type ChainFeed } from '../src/core/audit/verify';
+import { segmentReader, verifyChain, verifySegments, type ChainFeed } from '../src/core/audit/verify';
 import { runAudit } from '../src/cli/audit';
 import { feedFiles } from '../src/node/audit/files';
+import { EventList } from '../src/vscode/audit/eventList';
 import { createRedactor } from '../src/core/secrets/createRedactor';
 import { openJsonlAuditWriter, type AuditDurability } from '../src/node/audit/jsonlWriter';
 
@@ -73,6 +74,27 @@ function writeChain(file: string, count: number): void {
   const parts: string[] = [];
   for (let i = 0; i < count; i++) parts.push(`${sealer.seal(event(i)).line}\n`);
   writeFileSync(file, parts.join(''));
+}
+
+/** The audit panel's host-side list on the 100,000 events: each search keystroke and filter beside a bare scan of the same rows. */
+function panelList(file: string): void {
+  const list = new EventList();
+  const t0 = performance.now();
+  verifyChain(segmentReader([{ name: file, text: readFileSync(file, 'utf8') }]), { onRecord: (r) => void (r && list.add(r)) });
+  const loadMs = performance.now() - t0;
+  const timeFilter = (f: Parameters<EventList['setFilter']>[0]): number => {
+    const t = performance.now();
+    list.setFilter(f);
+    list.window(0, 120);
+    return performance.now() - t;
+  };
+  const keys = ['c', 'ca', 'cas', 'case', 'case ', 'case 9', 'case 99'].map((text) => timeFilter({ text }));
+  const cleared = timeFilter({});
+  const fresh = timeFilter({ text: 'zzz-not-there' });
+  const deny = timeFilter({ decision: 'deny' });
+  console.log(`\naudit panel list, ${list.total.toLocaleString('en')} events (loaded and verified in ${loadMs.toFixed(0)} ms):`);
+  console.log(`  search keystrokes "c" … "case 99": ${keys.map((k) => k.toFixed(1)).join(', ')} ms (goal <= 50 ms each)`);
+  console.log(`  a new search over every event: ${fresh.toFixed(1)} ms; cleared: ${cleared.toFixed(1)} ms; decision filter: ${deny.toFixed(1)} ms`);
 }
 
 /** Writes `count` sealed events in batches (constant memory). */
@@ -164,6 +186,7 @@ async function main(): Promise<void> {
     if (!r.ok || r.count !== M || parseOnly !== M) throw new Error(`verify failed: ${JSON.stringify(r)}`);
     console.log(`read + JSON.parse ${M.toLocaleString('en')} lines (baseline):   ${parseMs.toFixed(0)} ms  [cpu ${parseCpu.toFixed(0)} ms]`);
     console.log(`read + verify ${M.toLocaleString('en')} events:                ${verifyMs.toFixed(0)} ms  [cpu ${verifyCpu.toFixed(0)} ms]  (${(verifyMs / parseMs).toFixed(1)}x the bare parse; goal < 1000 ms)`);
+    panelList(file);
     streamed(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
