@@ -63,6 +63,36 @@ function textOf(field: { text?: string; bytes?: string } | undefined): string | 
   return null;
 }
 
+const LINES_TEXT = Buffer.from('"lines":{"text":"');
+const LINE_NUMBER = Buffer.from('"line_number":');
+/** Past this size a match message is not parsed whole: its line (a minified file's can be megabytes) is cut first. */
+const BIG_MESSAGE = 8 * 1024;
+
+/**
+ * A large `match` message read without parsing it whole: the line number,
+ * and the first `maxChars` of the line decoded from its JSON string. null
+ * when the message is not shaped so (then it is parsed whole). A raw
+ * `"line_number":` can only be structure: inside a JSON string every quote
+ * is escaped.
+ */
+export function bigMatch(rec: Buffer, maxChars: number): { line: number; text: string } | null {
+  const at = rec.indexOf(LINES_TEXT);
+  const num = rec.indexOf(LINE_NUMBER);
+  if (at < 0 || num < 0) return null;
+  const line = Number(/^\d+/.exec(rec.toString('latin1', num + LINE_NUMBER.length, num + LINE_NUMBER.length + 20))?.[0]);
+  if (!Number.isInteger(line)) return null;
+  const start = at + LINES_TEXT.length;
+  let raw = rec.toString('utf8', start, Math.min(num, start + maxChars * 6 + 16));
+  const close = /(?<!\\)(?:\\\\)*"/.exec(raw);
+  if (close) raw = raw.slice(0, close.index + close[0].length - 1);
+  else raw = raw.replace(/\\u[0-9a-fA-F]{0,3}$|(?<!\\)(?:\\\\)*\\$/, (m) => (m.startsWith('\\u') ? '' : m.slice(0, -1)));
+  try {
+    return { line, text: (JSON.parse(`"${raw}"`) as string).slice(0, maxChars) };
+  } catch {
+    return null;
+  }
+}
+
 interface RgMessage {
   readonly type: string;
   readonly data: {
@@ -156,6 +186,14 @@ export function createRipgrepSearch(options: RipgrepOptions = {}): RepoSearch {
       let cur: { relative: string | null; matches: number; lines: MatchedLine[] } | null = null;
       const onRecord = (rec: Buffer): boolean => {
         if (rec.length === 0) return true;
+        if (cur && rec.length > BIG_MESSAGE && rec.subarray(0, 16).toString('latin1') === '{"type":"match",') {
+          const big = bigMatch(rec, q.maxLineChars);
+          if (big) {
+            cur.matches++;
+            if (cur.lines.length < q.keepPerFile) cur.lines.push({ line: big.line, text: big.text.replace(/\r?\n$/, '') });
+            return true;
+          }
+        }
         const m = JSON.parse(rec.toString('utf8')) as RgMessage;
         if (m.type === 'begin') {
           cur = { relative: textOf(m.data.path), matches: 0, lines: [] };

@@ -8,7 +8,7 @@ import type { ToolName } from '../../../src/core/tools/schemas';
 import { toolModule } from '../../../src/core/tools/registry';
 import { DEFAULT_TOOL_LIMITS, type ToolLimits } from '../../../src/core/tools/tool';
 import { probeConfinement } from '../../../src/node/search/confine';
-import { createRipgrepSearch, exclusionGlob } from '../../../src/node/search/ripgrep';
+import { bigMatch, createRipgrepSearch, exclusionGlob } from '../../../src/node/search/ripgrep';
 import { createWorkspaceFs } from '../../../src/node/workspaceFs';
 import { harness, makeWorkspace } from '../agent/harness';
 
@@ -81,6 +81,10 @@ function build(): Fixture {
   file('docs/sub/internal-plan.md', 'plain', 4);
   file('tools/cert.pem.txt', 'plain', 1);
   file('.github/workflows/ci.yml', 'plain', 2);
+  // A minified file: one line of 60 KB holding the needle twice, quotes, backslashes and non-ASCII text.
+  write('packages/p5/dist/bundle.min.js', `${'var a="\\"é\\\\";'.repeat(3000)}${NEEDLE}${'x'.repeat(5000)}${NEEDLE}\n`);
+  placed.push({ path: 'packages/p5/dist/bundle.min.js', line: 1, kind: 'plain' });
+  textFiles.push('packages/p5/dist/bundle.min.js');
   mkdirSync(join(root, 'links'));
   symlinkSync('../private/notes.txt', join(root, 'links/to-private.txt'));
   symlinkSync('../docs', join(root, 'links/docs-dir'));
@@ -228,4 +232,23 @@ describe('the ripgrep adapter', () => {
       assert.match(out.text, /failed, so nothing is reported: ripgrep \(rg\) is not installed/);
     }
   });
+});
+
+describe('large match messages read without parsing them whole', () => {
+  const lines = [
+    `${'plain text '.repeat(2000)}`,
+    `${'q"uo\\te\\\\ '.repeat(1500)}`,
+    `${'é€😀\u0001\t'.repeat(2000)}`,
+    `short "line" with \\ and 😀`,
+  ];
+  for (const [i, text] of lines.entries()) {
+    for (const max of [1, 7, 300, 299, 5000]) {
+      it(`line ${i}, first ${max} characters: the same as a full parse`, () => {
+        const msg = JSON.stringify({ type: 'match', data: { path: { text: 'a.js' }, lines: { text }, line_number: 42, absolute_offset: 0, submatches: [{ match: { text: '"line_number":1' }, start: 0, end: 1 }] } });
+        const got = bigMatch(Buffer.from(msg), max);
+        const want = text.slice(0, max);
+        assert.deepEqual(got, { line: 42, text: want });
+      });
+    }
+  }
 });
