@@ -1,12 +1,20 @@
 // Audit log: append rate with hashing to a real file, beside plain appends
 // without hashing in the same run; verify time for 100,000 events beside a
-// bare JSON.parse of the same lines. Goals: >= 20,000 events/s, verify < 1 s.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+// bare JSON.parse of the same lines; then a log of 1,000,000 events
+// (WARDEN_BENCH_AUDIT_EVENTS) streamed: verify, show and export each beside a
+// bare streaming parse, each in a process of its own so its peak memory is
+// its own. Goals: >= 20,000 events/s, verify 100k < 1 s, streaming <= 1.2x
+// the bare parse in bounded memory.
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChainSealer } from '../src/core/audit/chain';
 import type { AuditEventInput } from '../src/core/audit/event';
-import { verifySegments } from '../src/core/audit/verify';
+import { segmentReader, verifyChain, verifySegments, type ChainFeed } from '../src/core/audit/verify';
+import { runAudit } from '../src/cli/audit';
+import { feedFiles } from '../src/node/audit/files';
+import { EventList } from '../src/vscode/audit/eventList';
 import { createRedactor } from '../src/core/secrets/createRedactor';
 import { openJsonlAuditWriter, type AuditDurability } from '../src/node/audit/jsonlWriter';
 
@@ -68,7 +76,79 @@ function writeChain(file: string, count: number): void {
   writeFileSync(file, parts.join(''));
 }
 
+/** The audit panel's host-side list on the 100,000 events: each search keystroke and filter beside a bare scan of the same rows. */
+function panelList(file: string): void {
+  const list = new EventList();
+  const t0 = performance.now();
+  verifyChain(segmentReader([{ name: file, text: readFileSync(file, 'utf8') }]), { onRecord: (r) => void (r && list.add(r)) });
+  const loadMs = performance.now() - t0;
+  const timeFilter = (f: Parameters<EventList['setFilter']>[0]): number => {
+    const t = performance.now();
+    list.setFilter(f);
+    list.window(0, 120);
+    return performance.now() - t;
+  };
+  const keys = ['c', 'ca', 'cas', 'case', 'case ', 'case 9', 'case 99'].map((text) => timeFilter({ text }));
+  const cleared = timeFilter({});
+  const fresh = timeFilter({ text: 'zzz-not-there' });
+  const deny = timeFilter({ decision: 'deny' });
+  console.log(`\naudit panel list, ${list.total.toLocaleString('en')} events (loaded and verified in ${loadMs.toFixed(0)} ms):`);
+  console.log(`  search keystrokes "c" … "case 99": ${keys.map((k) => k.toFixed(1)).join(', ')} ms (goal <= 50 ms each)`);
+  console.log(`  a new search over every event: ${fresh.toFixed(1)} ms; cleared: ${cleared.toFixed(1)} ms; decision filter: ${deny.toFixed(1)} ms`);
+}
+
+/** Writes `count` sealed events in batches (constant memory). */
+function writeBigChain(file: string, count: number): void {
+  const sealer = new ChainSealer(null, redact);
+  const fd = openSync(file, 'w');
+  for (let i = 0; i < count; i += 10_000) {
+    const parts: string[] = [];
+    for (let k = i; k < Math.min(count, i + 10_000); k++) parts.push(`${sealer.seal(event(k)).line}\n`);
+    writeSync(fd, parts.join(''));
+  }
+  closeSync(fd);
+}
+
+/** One streamed reading in this process: prints `ms maxRssMiB`. */
+async function child(mode: string, file: string): Promise<void> {
+  const t = performance.now();
+  if (mode === 'parse') {
+    let n = 0;
+    const feed: ChainFeed = { segment: () => undefined, torn: () => undefined, line: (l) => void (JSON.parse(l.text) !== null && n++) };
+    await feedFiles([file], feed);
+  } else if (mode === 'verify') {
+    const r = await verifyChain((feed) => feedFiles([file], feed));
+    if (!r.ok) throw new Error(JSON.stringify(r));
+  } else {
+    const sink = { write: () => true, once: () => undefined } as unknown as NodeJS.WritableStream;
+    const args = mode === 'show' ? ['show', file, '--search', 'no such text'] : ['export', file, '--format', 'csv'];
+    const code = await runAudit(args, { stdout: sink, stderr: process.stderr } as never);
+    if (code !== 0) throw new Error(`${mode} exited ${code}`);
+  }
+  console.log(`${(performance.now() - t).toFixed(0)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
+}
+
+function streamed(dir: string): void {
+  const M = Number(process.env.WARDEN_BENCH_AUDIT_EVENTS ?? 1_000_000);
+  const file = join(dir, 'big.jsonl');
+  writeBigChain(file, M);
+  console.log(`\nstreamed, ${M.toLocaleString('en')} events (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB), each in its own process:`);
+  const run = (mode: string): { ms: number; rss: number } => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'child', mode, file], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${mode}: ${r.stderr}`);
+    const [ms, rss] = r.stdout.trim().split(' ').map(Number);
+    return { ms: ms ?? NaN, rss: rss ?? NaN };
+  };
+  const base = run('parse');
+  console.log(`${'bare streaming read + JSON.parse (baseline):'.padEnd(48)}${base.ms.toFixed(0)} ms, peak RSS ${base.rss} MiB`);
+  for (const [label, mode] of [['warden audit verify', 'verify'], ['warden audit show (search, no match)', 'show'], ['warden audit export --format csv', 'export']] as const) {
+    const r = run(mode);
+    console.log(`${`${label}:`.padEnd(48)}${r.ms.toFixed(0)} ms, peak RSS ${r.rss} MiB (${(r.ms / base.ms).toFixed(2)}x the bare parse; goal <= 1.2x)`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'child') return child(process.argv[3] ?? '', process.argv[4] ?? '');
   const dir = mkdtempSync(join(tmpdir(), 'warden-audit-bench-'));
   try {
     const N = 20_000;
@@ -106,6 +186,8 @@ async function main(): Promise<void> {
     if (!r.ok || r.count !== M || parseOnly !== M) throw new Error(`verify failed: ${JSON.stringify(r)}`);
     console.log(`read + JSON.parse ${M.toLocaleString('en')} lines (baseline):   ${parseMs.toFixed(0)} ms  [cpu ${parseCpu.toFixed(0)} ms]`);
     console.log(`read + verify ${M.toLocaleString('en')} events:                ${verifyMs.toFixed(0)} ms  [cpu ${verifyCpu.toFixed(0)} ms]  (${(verifyMs / parseMs).toFixed(1)}x the bare parse; goal < 1000 ms)`);
+    panelList(file);
+    streamed(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -59,13 +59,14 @@ async function measure(guard: Guard, root: string): Promise<void> {
     ['write_file (denied at approval)', { tool: 'write_file', input: { path: 'src/new.ts', content: 'x' } }],
   ];
 
+  const redactor = createRedactor(['sk-bench-secret-value-123']);
   const deps = (g: Guard): PipelineDeps => ({
     guard: g,
     approver: denyingApprover,
     grants: new SessionGrants(),
     audit: { append: () => Promise.resolve() },
-    redactor: createRedactor(['sk-bench-secret-value-123']),
-    tools: { fs: createWorkspaceFs(), fetcher: null, runner: instantRunner, guard: g, roots: [root], limits: DEFAULT_TOOL_LIMITS, allowedHosts: [], secretValues: () => Promise.resolve({}) },
+    redactor,
+    tools: { fs: createWorkspaceFs(), fetcher: null, runner: instantRunner, guard: g, redactor, roots: [root], limits: DEFAULT_TOOL_LIMITS, allowedHosts: [], secretValues: () => Promise.resolve({}) },
     enabledTools: new Set(TOOL_NAMES),
     events: () => undefined,
     identity: { sessionId: 'bench', workspace: root, user: 'bench', model: null },

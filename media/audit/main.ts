@@ -1,9 +1,10 @@
 // The audit panel webview: a virtualised list of events (newest first), with
-// filters, search, and the full record of the selected event. It renders with
-// textContent only and loads nothing remote (see the CSP in auditPanel.ts).
-// Every message from the host is validated on arrival.
-import { compileFilter, type FilterFields } from '../../src/core/audit/filter';
-import { hostMessageSchema, type AuditDetail, type AuditRow, type PanelFilter, type VerifyStatus, type ViewMessage } from '../../src/vscode/audit/messages';
+// filters, search, and the full record of the selected event. The host keeps
+// the events, filters and searches them; this page asks for the rows in view
+// (a page around them) and holds nothing else. It renders with textContent
+// only and loads nothing remote (see the CSP in auditPanel.ts). Every message
+// from the host is validated on arrival.
+import { MAX_PAGE_ROWS, hostMessageSchema, type AuditDetail, type AuditRow, type PanelFilter, type VerifyStatus, type ViewMessage } from '../../src/vscode/audit/messages';
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -31,9 +32,19 @@ const toolSelect = $<HTMLSelectElement>('tool');
 const decisionSelect = $<HTMLSelectElement>('decision');
 const approverSelect = $<HTMLSelectElement>('approver');
 
-let rows: AuditRow[] = [];
-let view: AuditRow[] = [];
+/** The page of rows the host last sent: positions [pageStart, pageStart + page.length) of the filtered list. */
+let page: AuditRow[] = [];
+let pageStart = 0;
+let matched = 0;
+let total = 0;
+/** The request last sent, and whether a reply is awaited (one at a time; the latest need is sent after it). */
+let version = 0;
+let answered = 0;
+let filterKey = '{}';
 let selected: number | null = null;
+let selectedAt: number | null = null;
+/** A keyboard move to a row not loaded yet: selected when its page arrives. */
+let pendingAt: number | null = null;
 let file = '';
 let skipped = 0;
 let verifyStatus: VerifyStatus | null = null;
@@ -59,28 +70,42 @@ function currentFilter(): PanelFilter {
   return f;
 }
 
-const fields = (r: AuditRow): FilterFields => ({ tool: r.tool, decision: r.decision, approver: r.approver, time: r.time, haystack: r.search });
-let matches = compileFilter({});
-
-function refilter(): void {
-  matches = compileFilter(currentFilter());
-  const out: AuditRow[] = [];
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const r = rows[i] as AuditRow;
-    if (matches(fields(r))) out.push(r);
-  }
-  view = out;
-  list.scrollTop = 0;
-  render();
+/** The positions in view, with some either side. */
+function wanted(): { start: number; count: number } {
+  const first = Math.max(0, Math.floor(list.scrollTop / ROW_HEIGHT) - OVERSCAN * 4);
+  const last = Math.ceil((list.scrollTop + list.clientHeight) / ROW_HEIGHT) + OVERSCAN * 4;
+  return { start: first, count: Math.max(1, Math.min(MAX_PAGE_ROWS, last - first)) };
 }
 
-function addTools(newRows: readonly AuditRow[]): void {
-  for (const r of newRows) {
-    if (r.tool === null || tools.has(r.tool)) continue;
-    tools.add(r.tool);
-    const option = el('option', undefined, r.tool);
-    option.value = r.tool;
-    const after = [...toolSelect.options].slice(1).find((o) => o.value.localeCompare(r.tool ?? '') > 0);
+function covered(w: { start: number; count: number }): boolean {
+  const end = Math.min(matched, w.start + w.count);
+  return w.start >= pageStart && end <= pageStart + page.length;
+}
+
+/** Asks the host for the rows in view (and, with a new filter, to filter again). One request at a time. */
+function request(force = false): void {
+  const filter = currentFilter();
+  const key = JSON.stringify(filter);
+  const w = wanted();
+  if (!force && key === filterKey && covered(w)) return;
+  if (answered < version && key === filterKey && !force) return; // a reply is on its way; render() asks again after it
+  filterKey = key;
+  version++;
+  post({ type: 'view', version, filter, start: w.start, count: w.count, selected });
+}
+
+function refilter(): void {
+  list.scrollTop = 0;
+  request(true);
+}
+
+function addTools(names: readonly string[]): void {
+  for (const name of names) {
+    if (tools.has(name)) continue;
+    tools.add(name);
+    const option = el('option', undefined, name);
+    option.value = name;
+    const after = [...toolSelect.options].slice(1).find((o) => o.value.localeCompare(name) > 0);
     toolSelect.insertBefore(option, after ?? null);
   }
 }
@@ -112,15 +137,24 @@ function rowEl(k: number): RowEl {
 }
 
 function render(): void {
-  spacer.style.height = `${view.length * ROW_HEIGHT}px`;
+  spacer.style.height = `${matched * ROW_HEIGHT}px`;
   const first = Math.max(0, Math.floor(list.scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(view.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+  const last = Math.min(matched, Math.ceil((list.scrollTop + list.clientHeight) / ROW_HEIGHT) + OVERSCAN);
   let k = 0;
   for (let i = first; i < last; i++, k++) {
-    const row = view[i] as AuditRow;
+    const row = page[i - pageStart];
     const r = rowEl(k);
     r.root.hidden = false;
     r.root.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+    if (row === undefined) {
+      // Not loaded yet: a placeholder until the page arrives.
+      delete r.root.dataset.seq;
+      r.root.dataset.decision = 'none';
+      r.root.setAttribute('aria-selected', 'false');
+      for (const span of [r.time, r.seq, r.tool, r.summary, r.decision, r.by]) span.textContent = '';
+      r.summary.textContent = '…';
+      continue;
+    }
     r.root.dataset.seq = String(row.seq);
     r.root.dataset.decision = row.decision ?? 'none';
     r.root.setAttribute('aria-selected', String(row.seq === selected));
@@ -133,31 +167,36 @@ function render(): void {
   }
   for (; k < pool.length; k++) (pool[k] as RowEl).root.hidden = true;
   renderStatus();
+  request();
 }
 
 function renderStatus(): void {
   status.replaceChildren();
-  status.append(el('span', undefined, `${view.length.toLocaleString()} of ${rows.length.toLocaleString()} events${skipped > 0 ? ` · ${skipped} unreadable lines` : ''}`));
+  status.append(el('span', undefined, `${matched.toLocaleString()} of ${total.toLocaleString()} events${skipped > 0 ? ` · ${skipped} unreadable lines` : ''}`));
   if (file) status.append(el('span', 'muted file', file));
   if (verifyStatus) status.append(el('span', verifyStatus.ok ? 'verify ok' : 'verify bad', verifyStatus.text));
   if (notice) status.append(el('span', `notice ${notice.level}`, notice.text));
 }
 
-function select(seq: number): void {
+function select(seq: number, at: number): void {
   selected = seq;
+  selectedAt = at;
   post({ type: 'select', seq });
   render();
 }
 
 function moveSelection(delta: number): void {
-  if (view.length === 0) return;
-  const at = selected === null ? -1 : view.findIndex((r) => r.seq === selected);
-  const next = Math.max(0, Math.min(view.length - 1, at + delta));
-  const row = view[next] as AuditRow;
+  if (matched === 0) return;
+  const next = Math.max(0, Math.min(matched - 1, (selectedAt ?? -1) + delta));
   const top = next * ROW_HEIGHT;
   if (top < list.scrollTop) list.scrollTop = top;
   else if (top + ROW_HEIGHT > list.scrollTop + list.clientHeight) list.scrollTop = top + ROW_HEIGHT - list.clientHeight;
-  select(row.seq);
+  const row = page[next - pageStart];
+  if (row) select(row.seq, next);
+  else {
+    pendingAt = next;
+    render();
+  }
 }
 
 // ---- the detail pane -------------------------------------------------------
@@ -201,18 +240,19 @@ window.addEventListener('resize', () => render());
 list.addEventListener('click', (ev) => {
   const target = (ev.target as HTMLElement).closest<HTMLElement>('.row');
   const seq = Number(target?.dataset.seq);
-  if (target && Number.isInteger(seq)) select(seq);
+  const at = page.findIndex((r) => r.seq === seq);
+  if (target && Number.isInteger(seq) && at >= 0) select(seq, pageStart + at);
 });
 list.addEventListener('keydown', (ev) => {
   const delta = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20, Home: -Infinity, End: Infinity }[ev.key];
   if (delta === undefined) return;
   ev.preventDefault();
-  moveSelection(Number.isFinite(delta) ? delta : delta > 0 ? view.length : -view.length);
+  moveSelection(Number.isFinite(delta) ? delta : delta > 0 ? matched : -matched);
 });
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 search.addEventListener('input', () => {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(refilter, 120);
+  searchTimer = setTimeout(refilter, 60);
 });
 for (const s of [toolSelect, decisionSelect, approverSelect]) s.addEventListener('change', refilter);
 $('verify').addEventListener('click', () => {
@@ -229,21 +269,41 @@ window.addEventListener('message', (ev: MessageEvent) => {
   const m = parsed.data;
   switch (m.type) {
     case 'init':
-      rows = m.rows;
       file = m.file;
       skipped = m.skipped;
-      addTools(rows);
+      addTools(m.tools);
       refilter();
       break;
-    case 'append': {
-      rows.push(...m.rows);
-      addTools(m.rows);
-      const fresh = m.rows.filter((r) => matches(fields(r))).reverse();
-      if (fresh.length > 0) {
-        view = [...fresh, ...view];
-        if (list.scrollTop > 0) list.scrollTop += fresh.length * ROW_HEIGHT; // keep what the person is reading in place
+    case 'page': {
+      if (m.version !== version) break; // an answer to an earlier request: the next one is on its way
+      answered = m.version;
+      page = m.rows;
+      pageStart = m.start;
+      matched = m.matched;
+      total = m.total;
+      selectedAt = m.selectedAt;
+      if (pendingAt !== null) {
+        const row = page[pendingAt - pageStart];
+        if (row) {
+          const at = pendingAt;
+          pendingAt = null;
+          select(row.seq, at);
+          break;
+        }
       }
       render();
+      break;
+    }
+    case 'grew': {
+      // New events are newest: they go on top; keep what the person is reading in place.
+      const before = matched;
+      total = m.total;
+      matched = m.matched;
+      addTools(m.tools);
+      const added = matched - before;
+      if (added > 0 && list.scrollTop > 0) list.scrollTop += added * ROW_HEIGHT;
+      if (selectedAt !== null) selectedAt += Math.max(0, added);
+      request(true);
       break;
     }
     case 'detail':

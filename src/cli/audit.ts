@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { toCsv } from '../core/audit/csv';
-import { auditFilterSchema, filterRecords } from '../core/audit/filter';
-import { formatTable } from '../core/audit/format';
-import { parseRecords } from '../core/audit/records';
-import { verifySegments, type VerifySegment } from '../core/audit/verify';
+import { csvHeader, csvRow } from '../core/audit/csv';
+import type { AuditRecord } from '../core/audit/event';
+import { auditFilterSchema, compileFilter, recordFields } from '../core/audit/filter';
+import { tableHeader, tableRow } from '../core/audit/format';
+import { verifyChain, type VerifyResult } from '../core/audit/verify';
+import { feedFiles } from '../node/audit/files';
 import type { CliIo } from './run';
 
 export const AUDIT_USAGE = `usage:
@@ -45,20 +47,41 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   throw new UsageError(`${flag === undefined ? '' : `--${String(flag)}: `}${issue?.message ?? 'invalid'}`);
 }
 
-function readSegments(files: readonly string[]): VerifySegment[] {
-  return files.map((name) => {
+/** Every file must be readable before anything is printed: a usage error, not a half-written table. */
+function readable(files: readonly string[]): readonly string[] {
+  for (const name of files) {
     try {
-      return { name, text: readFileSync(name, 'utf8') };
+      accessSync(name, constants.R_OK);
     } catch (err) {
       throw new UsageError(`cannot read ${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
-  });
+  }
+  return files;
 }
 
-function verify(args: readonly string[], io: CliIo): number {
+/** Writes in batches, waiting when the stream is full, so output of any size takes constant memory. */
+function batchedWriter(io: CliIo): { write(text: string): void; drain(): Promise<void> } {
+  let pending = '';
+  let flushing: Promise<void> = Promise.resolve();
+  return {
+    write(text) {
+      pending += text;
+    },
+    async drain() {
+      await flushing;
+      if (pending === '') return;
+      const text = pending;
+      pending = '';
+      flushing = io.stdout.write(text) ? Promise.resolve() : once(io.stdout, 'drain').then(() => undefined);
+      await flushing;
+    },
+  };
+}
+
+async function verify(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { partial: { type: 'boolean' } } });
-  const files = parse(filesSchema, positionals);
-  const r = verifySegments(readSegments(files), { partial: values.partial === true });
+  const files = readable(parse(filesSchema, positionals));
+  const r = await verifyChain((feed) => feedFiles(files, feed), { partial: values.partial === true });
   if (r.ok) {
     io.stdout.write(`ok: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}\n`);
     return 0;
@@ -81,39 +104,64 @@ function select(args: readonly string[]): Selection {
   return { files, filter, format: values.format };
 }
 
-function show(args: readonly string[], io: CliIo): number {
+/** Reads the log once, verifying it (as a partial chain) while each event is filtered and handed to `emit`. */
+async function selected(sel: Selection, emit: (r: AuditRecord) => void, out: { drain(): Promise<void> }): Promise<{ shown: number; total: number; skipped: number; check: VerifyResult }> {
+  const match = compileFilter(sel.filter);
+  let shown = 0;
+  let total = 0;
+  let skipped = 0;
+  let pass = 0;
+  const onRecord = (r: AuditRecord | null): void => {
+    if (r === null) {
+      skipped++;
+      return;
+    }
+    total++;
+    if (!match(recordFields(r))) return;
+    shown++;
+    emit(r);
+  };
+  // Output drains between chunks of the first reading; a second reading (to name damage) only verifies.
+  const check = await verifyChain((feed) => (pass++ === 0 ? feedFiles(sel.files, feed, () => out.drain()) : feedFiles(sel.files, feed)), { partial: true, onRecord });
+  return { shown, total, skipped, check };
+}
+
+async function show(args: readonly string[], io: CliIo): Promise<number> {
   const sel = select(args);
   if (sel.format !== undefined) throw new UsageError('--format belongs to export');
-  const segments = readSegments(sel.files);
-  const { records, skipped } = parseRecords(segments);
-  const shown = filterRecords(records, sel.filter);
-  io.stdout.write(formatTable(shown.map((r) => r.event)));
-  io.stdout.write(`${shown.length} of ${records.length} events${skipped > 0 ? `, ${skipped} unreadable lines skipped` : ''}\n`);
-  const check = verifySegments(segments, { partial: true });
-  if (!check.ok) io.stderr.write(`warning: the log does not verify: ${check.name}:${check.line}: ${check.damage}\n`);
+  readable(sel.files);
+  const out = batchedWriter(io);
+  out.write(tableHeader());
+  const r = await selected(sel, (rec) => out.write(tableRow(rec.event)), out);
+  out.write(`${r.shown} of ${r.total} events${r.skipped > 0 ? `, ${r.skipped} unreadable lines skipped` : ''}\n`);
+  await out.drain();
+  if (!r.check.ok) io.stderr.write(`warning: the log does not verify: ${r.check.name}:${r.check.line}: ${r.check.damage}\n`);
   return 0;
 }
 
-function exportLog(args: readonly string[], io: CliIo): number {
+async function exportLog(args: readonly string[], io: CliIo): Promise<number> {
   const sel = select(args);
   const { format } = parse(exportArgs, { format: sel.format });
-  const { records } = parseRecords(readSegments(sel.files));
-  const shown = filterRecords(records, sel.filter);
-  io.stdout.write(format === 'csv' ? toCsv(shown.map((r) => r.event)) : shown.map((r) => `${r.line}\n`).join(''));
+  readable(sel.files);
+  const out = batchedWriter(io);
+  if (format === 'csv') out.write(csvHeader());
+  const r = await selected(sel, format === 'csv' ? (rec) => out.write(csvRow(rec.event)) : (rec) => out.write(`${rec.line}\n`), out);
+  await out.drain();
+  if (!r.check.ok) io.stderr.write(`warning: the log does not verify: ${r.check.name}:${r.check.line}: ${r.check.damage}\n`);
   return 0;
 }
 
 /** `warden audit …`: returns the exit code (0 ok, 1 the log is damaged, 2 a usage error). */
-export function runAudit(argv: readonly string[], io: CliIo): number {
+export async function runAudit(argv: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {
       case 'verify':
-        return verify(rest, io);
+        return await verify(rest, io);
       case 'show':
-        return show(rest, io);
+        return await show(rest, io);
       case 'export':
-        return exportLog(rest, io);
+        return await exportLog(rest, io);
       case undefined:
       case 'help':
       case '--help':

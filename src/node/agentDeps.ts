@@ -55,6 +55,7 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
       fetcher: createHttpFetcher(),
       runner: w.runner,
       guard: w.guard,
+      redactor: w.redactor,
       roots: w.roots,
       limits: { ...DEFAULT_TOOL_LIMITS, defaultTimeoutMs: timeoutMs, maxTimeoutMs: timeoutMs },
       allowedHosts: w.settings['warden.network.allowedHosts'],

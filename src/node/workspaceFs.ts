@@ -1,8 +1,9 @@
-import { constants, type Dirent } from 'node:fs';
-import { lstat, mkdir, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { EntryType, FileStat, ListedEntry, TextRead, WalkOptions, WorkspaceFs } from '../core/tools/ports';
+import type { EntryType, FileStat, RepoSearch, TextRead, WindowRead, WindowRequest, WorkspaceFs } from '../core/tools/ports';
+import { createRipgrepSearch } from './search/ripgrep';
 
 /** Bytes examined for NUL when deciding whether a file is binary (as git does). */
 const BINARY_SNIFF_BYTES = 8000;
@@ -82,35 +83,89 @@ async function writeAtomic(absolute: string, content: string, signal?: AbortSign
   }
 }
 
-async function walk(absoluteDir: string, options: WalkOptions): Promise<{ entries: ListedEntry[]; truncated: boolean }> {
-  const entries: ListedEntry[] = [];
-  const queue: { dir: string; depth: number }[] = [{ dir: absoluteDir, depth: 0 }];
-  while (queue.length > 0) {
-    options.signal?.throwIfAborted();
-    const { dir, depth } = queue.shift() as { dir: string; depth: number };
-    let names: Dirent[];
-    try {
-      names = await readdir(dir, { withFileTypes: true });
-    } catch {
-      continue;
+const CHUNK_BYTES = 1024 * 1024;
+const lossy = new TextDecoder('utf-8');
+
+/** `at` moved back to the start of the UTF-8 sequence it falls in (never past `floor`). */
+function charStart(bytes: Uint8Array, at: number, floor: number): number {
+  let i = at;
+  while (i > floor && i < bytes.length && ((bytes[i] ?? 0) & 0xc0) === 0x80) i--;
+  return i;
+}
+
+/** Byte offsets where lines `from` and `to` start (the size when past the end), and the line count. */
+async function lineOffsets(handle: FileHandle, size: number, from: number, to: number, signal?: AbortSignal): Promise<{ start: number; end: number; lines: number }> {
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
+  let line = 0;
+  let start = from === 0 ? 0 : -1;
+  let end = to === 0 ? 0 : -1;
+  let last = 0x0a;
+  for (let pos = 0; pos < size; ) {
+    signal?.throwIfAborted();
+    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - pos), pos);
+    if (bytesRead === 0) break;
+    for (let i = buf.indexOf(0x0a, 0); i >= 0 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) {
+      line++;
+      if (line === from) start = pos + i + 1;
+      if (line === to) end = pos + i + 1;
     }
-    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const d of names) {
-      const abs = join(dir, d.name);
-      const type = typeOf(d);
-      if (!options.include(abs, type)) continue;
-      if (entries.length >= options.maxEntries) return { entries, truncated: true };
-      let size = 0;
-      if (type === 'file') size = (await lstat(abs).catch(() => ({ size: 0 }))).size;
-      entries.push({ absolute: abs, type, size });
-      if (type === 'dir' && depth + 1 < options.maxDepth && (options.descend?.(abs) ?? true)) queue.push({ dir: abs, depth: depth + 1 });
-    }
+    last = buf[bytesRead - 1] ?? 0x0a;
+    pos += bytesRead;
   }
-  return { entries, truncated: false };
+  const lines = line + (last === 0x0a ? 0 : 1);
+  return { start: start < 0 ? size : start, end: end < 0 ? size : end, lines };
+}
+
+async function readLines(absolute: string, w: WindowRequest): Promise<WindowRead> {
+  let handle: FileHandle;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (isMissing(err)) return { kind: 'missing' };
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return { kind: 'not-a-file', type: 'symlink' };
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'not-a-file', type: 'dir' };
+    throw err;
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return { kind: 'not-a-file', type: typeOf(st) };
+    const size = st.size;
+    const head = Buffer.alloc(Math.min(size, BINARY_SNIFF_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    if (head.includes(0)) return { kind: 'binary', size };
+    const { start, end, lines } = await lineOffsets(handle, size, w.from, w.to, w.signal);
+    const from = Math.max(0, start - w.marginBytes);
+    const stop = Math.min(end, start + w.maxBytes);
+    const upto = Math.min(size, stop + w.marginBytes);
+    const bytes = Buffer.alloc(upto - from);
+    await handle.read(bytes, 0, bytes.length, from);
+    const s = start - from;
+    const e = charStart(bytes, stop - from, s);
+    let text: string;
+    try {
+      text = utf8.decode(bytes.subarray(s, e));
+    } catch {
+      return { kind: 'binary', size };
+    }
+    let bs = 0;
+    while (bs < s && ((bytes[bs] ?? 0) & 0xc0) === 0x80) bs++;
+    return {
+      kind: 'text',
+      size,
+      lines,
+      first: Math.min(w.from, lines),
+      text,
+      cut: from + e < end,
+      before: lossy.decode(bytes.subarray(bs, s)),
+      after: lossy.decode(bytes.subarray(e, charStart(bytes, bytes.length, e))),
+    };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The tools' file-system port over node:fs. Paths arrive absolute and resolved by the guard. */
-export function createWorkspaceFs(): WorkspaceFs {
+export function createWorkspaceFs(search: RepoSearch = createRipgrepSearch()): WorkspaceFs {
   return {
     async stat(absolute): Promise<FileStat | null> {
       try {
@@ -122,12 +177,13 @@ export function createWorkspaceFs(): WorkspaceFs {
       }
     },
     readText,
+    readLines,
     writeAtomic,
     async delete(absolute) {
       const s = await stat(absolute);
       if (!s.isFile()) throw new Error(`${absolute} is not a file`);
       await unlink(absolute);
     },
-    walk,
+    search,
   };
 }

@@ -38,9 +38,18 @@ export function compileFilter(filter: AuditFilter): (f: FilterFields) => boolean
     (needle === undefined || f.haystack.includes(needle));
 }
 
+/** The fields of a record; the lowercase haystack is made only when a text filter asks for it. */
 export function recordFields(r: AuditRecord): FilterFields {
   const e: AuditEvent = r.event;
-  return { tool: e.tool, decision: e.decision, approver: e.approver, time: e.time, haystack: r.line.toLowerCase() };
+  return {
+    tool: e.tool,
+    decision: e.decision,
+    approver: e.approver,
+    time: e.time,
+    get haystack() {
+      return r.line.toLowerCase();
+    },
+  };
 }
 
 export function filterRecords(records: readonly AuditRecord[], filter: AuditFilter): AuditRecord[] {

@@ -74,6 +74,16 @@ const COLUMNS: { title: string; max: number; get: (e: AuditEvent) => string }[] 
   { title: 'INPUT', max: 60, get: (e) => (e.kind === 'tool_call' ? shortInput(e.input, 60) : displaySafe(e.note ?? '')) },
 ];
 
+/** One row of a streamed table: every column padded to its cap, so rows line up without seeing the others. */
+export function tableRow(e: AuditEvent): string {
+  return COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? truncate(c.get(e), c.max) : truncate(c.get(e), c.max).padEnd(c.max))).join('  ').trimEnd() + '\n';
+}
+
+/** The header of a streamed table (see tableRow). */
+export function tableHeader(): string {
+  return COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? c.title : c.title.padEnd(c.max))).join('  ').trimEnd() + '\n';
+}
+
 /** A plain-text table, one row per event, columns padded to their widest cell (capped). */
 export function formatTable(events: readonly AuditEvent[]): string {
   const rows = events.map((e) => COLUMNS.map((c) => truncate(c.get(e), c.max)));

@@ -7,6 +7,18 @@ export interface ParsedLog {
   readonly skipped: number;
 }
 
+/** The event on one line, or null when the line is not a valid event. */
+export function recordOf(line: string): AuditRecord | null {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const parsed = auditEventSchema.safeParse(obj);
+  return parsed.success ? { event: parsed.data, line } : null;
+}
+
 /** Reads the events of a log for display (oldest first). Does not verify: see ./verify.ts for that. */
 export function parseRecords(segments: readonly VerifySegment[]): ParsedLog {
   const records: AuditRecord[] = [];
@@ -15,16 +27,9 @@ export function parseRecords(segments: readonly VerifySegment[]): ParsedLog {
     const { lines, tornTail } = splitJsonl(seg.text);
     if (tornTail !== null) skipped++;
     for (const line of lines) {
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch {
-        skipped++;
-        continue;
-      }
-      const parsed = auditEventSchema.safeParse(obj);
-      if (parsed.success) records.push({ event: parsed.data, line });
-      else skipped++;
+      const r = recordOf(line);
+      if (r === null) skipped++;
+      else records.push(r);
     }
   }
   return { records, skipped };

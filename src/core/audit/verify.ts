@@ -1,5 +1,5 @@
-import { hashLineBytes, lineHash, nextLink } from './chain';
-import { auditEventSchema, type ChainTip } from './event';
+import { hashLineBytes, nextLink } from './chain';
+import { auditEventSchema, type AuditRecord, type ChainTip } from './event';
 
 /**
  * Verifying a chain. Lines are checked in order; the first bad one is named
@@ -32,6 +32,12 @@ export interface VerifySegment {
 export interface VerifyOptions {
   readonly partial?: boolean;
   readonly anchor?: ChainTip;
+  /**
+   * Hears every line of the first reading that holds an event (after damage
+   * too), and every one that does not (`null`): show and export list the
+   * events from the same parse that verifies them.
+   */
+  readonly onRecord?: (r: AuditRecord | null) => void;
 }
 
 export type VerifyResult =
@@ -70,7 +76,283 @@ function peek(line: string | undefined): Peek | null {
   }
 }
 
-type Fail = { index: number; damage: AuditDamage; message: string };
+/** One complete line of a chain: its text (no newline) and the UTF-8 bytes it came from, `bytes[start, end)`. */
+export interface ChainLine {
+  readonly text: string;
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * What a reader feeds a check, in order: each segment's name, its complete
+ * lines, and a torn tail if its last line has no newline (nothing after a
+ * torn tail can continue the chain, so the reader stops there).
+ */
+export interface ChainFeed {
+  segment(name: string): void;
+  line(l: ChainLine): void;
+  torn(): void;
+}
+
+/**
+ * A chain read once or twice, oldest first. The first reading decides; a
+ * second is asked for only to name the damage of a line whose link is wrong
+ * (is it reordered, inserted, removed?), which needs the lines around it.
+ * Memory stays constant whatever the size: nothing is kept per line.
+ */
+export type ChainReader<R> = (feed: ChainFeed) => R;
+
+interface Loc {
+  readonly name: string;
+  readonly line: number;
+}
+
+interface LinkFailure {
+  readonly index: number;
+  readonly loc: Loc;
+  /** The line before the bad one, for `edited` (the next line recorded a different hash for it). */
+  readonly before: Loc | null;
+  readonly seq: number;
+  readonly prev: string;
+  readonly expected: { readonly seq: number; readonly prev: string };
+  continuesAround: boolean | null;
+}
+
+type Fail = { loc: Loc; count: number; damage: AuditDamage; message: string };
+
+const INSERTED_AROUND = 'this line does not belong: the next line continues the chain from the line before it';
+
+/** The first reading: verifies each line as it comes, keeping only the tip. */
+class FirstPass implements ChainFeed {
+  private name = '<lines>';
+  private first: string | null = null;
+  private lineNo = 0;
+  private index = 0;
+  private tip: ChainTip | null = null;
+  private last: Loc | null = null;
+  private anchorHit: { index: number; hash: string; loc: Loc } | null = null;
+  fail: Fail | null = null;
+  /** A failure waiting for the next line, to tell an inserted line from an edited one. */
+  private pendingSelf: { loc: Loc; index: number; expected: { seq: number; prev: string } } | null = null;
+  link: LinkFailure | null = null;
+  torn_: Loc | null = null;
+
+  constructor(private readonly options: VerifyOptions) {}
+
+  segment(name: string): void {
+    this.name = name;
+    this.first ??= name;
+    this.lineNo = 0;
+  }
+
+  torn(): void {
+    this.lineNo++;
+    this.options.onRecord?.(null);
+    if (this.fail === null && this.link === null && this.pendingSelf === null) this.torn_ = { name: this.name, line: this.lineNo };
+    this.settle(null);
+  }
+
+  /** After damage the chain is no longer checked, but events are still handed on. */
+  private afterDamage(text: string): void {
+    const hear = this.options.onRecord;
+    if (hear === undefined) return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      hear(null);
+      return;
+    }
+    const parsed = auditEventSchema.safeParse(obj);
+    hear(parsed.success ? { event: parsed.data, line: text } : null);
+  }
+
+  private settle(next: Peek | null): void {
+    const around = (e: { seq: number; prev: string }): boolean => next !== null && next.prev === e.prev && next.seq === e.seq;
+    if (this.pendingSelf) {
+      const p = this.pendingSelf;
+      this.pendingSelf = null;
+      this.fail = around(p.expected)
+        ? { loc: p.loc, count: p.index, damage: 'inserted', message: INSERTED_AROUND }
+        : { loc: p.loc, count: p.index, damage: 'edited', message: "the line's own hash does not match its content" };
+    }
+    if (this.link && this.link.continuesAround === null) this.link.continuesAround = around(this.link.expected);
+  }
+
+  line(l: ChainLine): void {
+    this.lineNo++;
+    if (this.fail || this.link || this.pendingSelf) {
+      if (this.pendingSelf || this.link?.continuesAround === null) this.settle(peek(l.text));
+      this.afterDamage(l.text);
+      return;
+    }
+    const loc: Loc = { name: this.name, line: this.lineNo };
+    const i = this.index;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(l.text);
+    } catch {
+      this.fail = { loc, count: i, damage: 'bad-json', message: l.text.trim() === '' ? 'blank line' : 'not valid JSON' };
+      this.options.onRecord?.(null);
+      return;
+    }
+    const parsed = auditEventSchema.safeParse(obj);
+    this.options.onRecord?.(parsed.success ? { event: parsed.data, line: l.text } : null);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      this.fail = { loc, count: i, damage: 'schema', message: `not an audit event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` };
+      return;
+    }
+    const ev = parsed.data;
+    const expected = i === 0 && this.options.partial ? { seq: ev.seq, prev: ev.prev } : nextLink(this.tip);
+    const d = hashLineBytes(l.text, l.bytes, l.start, l.end);
+    if (d.self !== ev.hash) {
+      this.pendingSelf = { loc, index: i, expected };
+      return;
+    }
+    if (ev.seq !== expected.seq || ev.prev !== expected.prev) {
+      this.link = { index: i, loc, before: this.last, seq: ev.seq, prev: ev.prev, expected, continuesAround: null };
+      return;
+    }
+    if (this.options.anchor?.seq === ev.seq) this.anchorHit = { index: i, hash: d.line, loc };
+    this.tip = { seq: ev.seq, hash: d.line };
+    this.last = loc;
+    this.index++;
+  }
+
+  /** The result, or null when a second reading must name a link failure. */
+  result(): VerifyResult | null {
+    this.settle(null);
+    const f = this.fail;
+    if (f) return { ok: false, count: f.count, name: f.loc.name, line: f.loc.line, damage: f.damage, message: f.message };
+    if (this.link) return null;
+    if (this.torn_) {
+      return { ok: false, count: this.index, name: this.torn_.name, line: this.torn_.line, damage: 'truncated', message: 'the final line has no newline: a write was cut short (the writer repairs this when it reopens the log)' };
+    }
+    const a = this.options.anchor;
+    if (a !== undefined) {
+      if (this.anchorHit === null) {
+        const last = this.last ?? { name: this.first ?? '<lines>', line: 0 };
+        const gone = a.seq - (this.tip?.seq ?? -1);
+        return { ok: false, count: this.index, name: last.name, line: last.line + 1, damage: 'removed', message: `${gone} line${gone === 1 ? ' is' : 's are'} gone from the end: the anchor records seq ${a.seq}, which is no longer in the log` };
+      }
+      if (this.anchorHit.hash !== a.hash) {
+        return { ok: false, count: this.anchorHit.index, name: this.anchorHit.loc.name, line: this.anchorHit.loc.line, damage: 'edited', message: `seq ${a.seq} does not match the anchored hash` };
+      }
+    }
+    return { ok: true, count: this.index, tip: this.tip };
+  }
+}
+
+/** The second reading: the few facts about other lines that name a link failure. */
+class SecondPass implements ChainFeed {
+  private name = '<lines>';
+  private lineNo = 0;
+  private index = 0;
+  /** Last line anywhere whose hash is the bad line's `prev`, and its seq. */
+  lastWithPrev: { index: number; seq: number | null } | null = null;
+  /** Last line before the bad one whose hash is its `prev`, its seq, and where the line after it is. */
+  earlier: { index: number; seq: number | null; nextLoc: Loc | null } | null = null;
+  /** A line after the bad one carries the seq expected at it. */
+  expectedLater = false;
+  private wantLoc = false;
+
+  constructor(private readonly f: LinkFailure) {}
+
+  segment(name: string): void {
+    this.name = name;
+    this.lineNo = 0;
+  }
+
+  torn(): void {
+    this.lineNo++;
+  }
+
+  line(l: ChainLine): void {
+    this.lineNo++;
+    const k = this.index++;
+    if (this.wantLoc && this.earlier) {
+      this.earlier.nextLoc = { name: this.name, line: this.lineNo };
+      this.wantLoc = false;
+    }
+    const hash = hashLineBytes(l.text, l.bytes, l.start, l.end).line;
+    if (hash === this.f.prev) {
+      const seq = peek(l.text)?.seq ?? null;
+      this.lastWithPrev = { index: k, seq };
+      if (k < this.f.index) {
+        this.earlier = { index: k, seq, nextLoc: null };
+        this.wantLoc = true;
+      }
+    }
+    if (k > this.f.index && !this.expectedLater && peek(l.text)?.seq === this.f.expected.seq) this.expectedLater = true;
+  }
+
+  result(): VerifyResult {
+    const f = this.f;
+    const fail = (loc: Loc, count: number, damage: AuditDamage, message: string): VerifyResult => ({ ok: false, count, name: loc.name, line: loc.line, damage, message });
+    const follows = this.lastWithPrev;
+    if (follows !== null && follows.index > f.index) {
+      return fail(f.loc, f.index, 'reordered', `out of order: seq ${f.seq} follows a line that comes later (seq ${follows.seq ?? '?'})`);
+    }
+    if (f.continuesAround) return fail(f.loc, f.index, 'inserted', INSERTED_AROUND);
+    const j = this.earlier;
+    if (j !== null && j.index < f.index - 1 && f.seq === (j.seq ?? -2) + 1) {
+      return fail(j.nextLoc ?? f.loc, j.index + 1, 'inserted', `does not belong: the chain skips it (seq ${f.seq} continues from seq ${j.seq ?? '?'})`);
+    }
+    if (f.prev === f.expected.prev) return fail(f.loc, f.index, 'seq-gap', `the hashes link but seq is ${f.seq}, expected ${f.expected.seq}`);
+    if (this.expectedLater) return fail(f.loc, f.index, 'reordered', `out of order: seq ${f.expected.seq} was expected here and comes later`);
+    if (f.seq > f.expected.seq) {
+      const what = f.index === 0 ? `the chain does not start at genesis (first seq is ${f.seq}): earlier lines or files are missing` : `seq ${f.expected.seq}–${f.seq - 1} missing before this line`;
+      return fail(f.loc, f.index, 'removed', what);
+    }
+    if (f.seq < f.expected.seq) return fail(f.loc, f.index, 'inserted', `seq ${f.seq} was already used: this line is a copy or does not belong`);
+    if (f.index === 0) return fail(f.loc, 0, 'edited', 'the first line does not start at genesis');
+    return fail(f.before ?? f.loc, f.index - 1, 'edited', `changed: the next line (seq ${f.seq}) recorded a different hash for it`);
+  }
+}
+
+/** Verifies a chain read by `read` (twice at most; see ChainReader), synchronously or not as the reader is. */
+export function verifyChain(read: ChainReader<Promise<void>>, options?: VerifyOptions): Promise<VerifyResult>;
+export function verifyChain(read: ChainReader<void>, options?: VerifyOptions): VerifyResult;
+export function verifyChain(read: ChainReader<void | Promise<void>>, options: VerifyOptions = {}): VerifyResult | Promise<VerifyResult> {
+  const first = new FirstPass(options);
+  const then = (): VerifyResult | Promise<VerifyResult> => {
+    const r = first.result();
+    if (r !== null || first.link === null) return r as VerifyResult;
+    const second = new SecondPass(first.link);
+    const again = read(second);
+    return again instanceof Promise ? again.then(() => second.result()) : second.result();
+  };
+  const once = read(first);
+  return once instanceof Promise ? once.then(then) : then();
+}
+
+const encoder = new TextEncoder();
+
+/** Feeds in-memory segments, line by line, from one UTF-8 encoding of each. */
+export function segmentReader(segments: readonly VerifySegment[]): ChainReader<void> {
+  return (feed) => {
+    for (const seg of segments) {
+      feed.segment(seg.name);
+      const bytes = encoder.encode(seg.text);
+      let at = 0;
+      let chars = 0;
+      for (;;) {
+        const end = bytes.indexOf(0x0a, at);
+        if (end < 0) break;
+        const nl = seg.text.indexOf('\n', chars);
+        feed.line({ text: seg.text.slice(chars, nl), bytes, start: at, end });
+        at = end + 1;
+        chars = nl + 1;
+      }
+      if (chars < seg.text.length) {
+        feed.torn();
+        return;
+      }
+    }
+  };
+}
 
 /** Verifies complete lines (no newlines) of one chain; `tornTail` is text after the last newline. */
 export function verifyLines(
@@ -82,154 +364,5 @@ export function verifyLines(
 
 /** Verifies several files as one chain, oldest first (rotated files, then the current one). */
 export function verifySegments(segments: readonly VerifySegment[], options: VerifyOptions = {}): VerifyResult {
-  let lines: string[] = [];
-  /** Index in `lines` of each segment's first line, to name a line by file and number. */
-  const starts: { name: string; first: number }[] = [];
-  const digests: LineDigests = { line: [], self: [] };
-  let torn: { name: string; line: number } | null = null;
-  for (const seg of segments) {
-    const split = splitJsonl(seg.text);
-    hashSegment(seg.text, split.lines, digests);
-    starts.push({ name: seg.name, first: lines.length });
-    lines = lines.length === 0 ? split.lines : lines.concat(split.lines);
-    if (split.tornTail !== null) {
-      torn = { name: seg.name, line: split.lines.length + 1 };
-      break; // nothing after a torn line can continue the chain
-    }
-  }
-  const result = check(lines, digests, options, options.anchor !== undefined);
-  const at = (i: number): { name: string; line: number } => {
-    for (let k = starts.length - 1; k >= 0; k--) {
-      const s = starts[k];
-      if (s !== undefined && s.first <= i) return { name: s.name, line: i - s.first + 1 };
-    }
-    return { name: segments[0]?.name ?? '<lines>', line: i + 1 };
-  };
-  if ('index' in result) {
-    const loc = at(result.index);
-    return { ok: false, count: result.index, name: loc.name, line: loc.line, damage: result.damage, message: result.message };
-  }
-  if (torn !== null) {
-    const t: { name: string; line: number } = torn;
-    return { ok: false, count: lines.length, name: t.name, line: t.line, damage: 'truncated', message: 'the final line has no newline: a write was cut short (the writer repairs this when it reopens the log)' };
-  }
-  if (options.anchor !== undefined) {
-    const a = options.anchor;
-    const idx = result.seqIndex.get(a.seq);
-    if (idx === undefined) {
-      const lastLoc = at(lines.length - 1);
-      const gone = a.seq - (result.tip?.seq ?? -1);
-      return { ok: false, count: lines.length, name: lastLoc.name, line: lastLoc.line + 1, damage: 'removed', message: `${gone} line${gone === 1 ? ' is' : 's are'} gone from the end: the anchor records seq ${a.seq}, which is no longer in the log` };
-    }
-    if (result.hashes[idx] !== a.hash) {
-      const loc = at(idx);
-      return { ok: false, count: idx, name: loc.name, line: loc.line, damage: 'edited', message: `seq ${a.seq} does not match the anchored hash` };
-    }
-  }
-  return { ok: true, count: lines.length, tip: result.tip };
-}
-
-interface LineDigests {
-  /** sha256 of each line (what the next line's `prev` must be). */
-  readonly line: string[];
-  /** sha256 of each line without its hash suffix (what its `hash` must be), null without one. */
-  readonly self: (string | null)[];
-}
-
-const encoder = new TextEncoder();
-
-/** Hashes every whole line of a segment from one UTF-8 encoding of its text. */
-function hashSegment(text: string, lines: readonly string[], out: LineDigests): void {
-  const bytes = encoder.encode(text);
-  let start = 0;
-  for (const line of lines) {
-    const end = bytes.indexOf(0x0a, start);
-    const d = hashLineBytes(line, bytes, start, end);
-    out.line.push(d.line);
-    out.self.push(d.self);
-    start = end + 1;
-  }
-}
-
-function check(lines: readonly string[], digests: LineDigests, options: VerifyOptions, indexSeqs: boolean): Fail | { tip: ChainTip | null; hashes: string[]; seqIndex: Map<number, number> } {
-  const hashes: string[] = [];
-  const seqs: number[] = [];
-  const seqIndex = new Map<number, number>();
-  let tip: ChainTip | null = null;
-  let later: Map<string, number> | null = null; // hash → index, computed on the first failure only
-  const laterHashes = (): Map<string, number> => (later ??= new Map(digests.line.map((h, i) => [h, i])));
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const h = digests.line[i] ?? lineHash(line);
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch {
-      return { index: i, damage: 'bad-json', message: line.trim() === '' ? 'blank line' : 'not valid JSON' };
-    }
-    const parsed = auditEventSchema.safeParse(obj);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { index: i, damage: 'schema', message: `not an audit event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` };
-    }
-    const ev = parsed.data;
-    const expected: { seq: number; prev: string } = i === 0 && options.partial ? { seq: ev.seq, prev: ev.prev } : nextLink(tip);
-    const continuesAround = (): boolean => {
-      const next = peek(lines[i + 1]);
-      return next !== null && next.prev === expected.prev && next.seq === expected.seq;
-    };
-    if ((digests.self[i] ?? null) !== ev.hash) {
-      if (continuesAround()) return { index: i, damage: 'inserted', message: 'this line does not belong: the next line continues the chain from the line before it' };
-      return { index: i, damage: 'edited', message: "the line's own hash does not match its content" };
-    }
-    if (ev.seq !== expected.seq || ev.prev !== expected.prev) {
-      return classify(i, ev.seq, ev.prev, expected, continuesAround(), hashes, seqs, laterHashes(), lines);
-    }
-    hashes.push(h);
-    seqs.push(ev.seq);
-    if (indexSeqs) seqIndex.set(ev.seq, i);
-    tip = { seq: ev.seq, hash: h };
-  }
-  return { tip, hashes, seqIndex };
-}
-
-function classify(
-  i: number,
-  seq: number,
-  prev: string,
-  expected: { seq: number; prev: string },
-  continuesAround: boolean,
-  hashes: readonly string[],
-  seqs: readonly number[],
-  all: Map<string, number>,
-  lines: readonly string[],
-): Fail {
-  const follows = all.get(prev);
-  if (follows !== undefined && follows > i) {
-    return { index: i, damage: 'reordered', message: `out of order: seq ${seq} follows a line that comes later (seq ${peek(lines[follows])?.seq ?? '?'})` };
-  }
-  if (continuesAround) {
-    return { index: i, damage: 'inserted', message: 'this line does not belong: the next line continues the chain from the line before it' };
-  }
-  const j = hashes.lastIndexOf(prev);
-  if (j >= 0 && j < i - 1 && seq === (seqs[j] ?? -2) + 1) {
-    return { index: j + 1, damage: 'inserted', message: `does not belong: the chain skips it (seq ${seq} continues from seq ${seqs[j] ?? '?'})` };
-  }
-  if (prev === expected.prev) {
-    return { index: i, damage: 'seq-gap', message: `the hashes link but seq is ${seq}, expected ${expected.seq}` };
-  }
-  for (let k = i + 1; k < lines.length; k++) {
-    if (peek(lines[k])?.seq === expected.seq) {
-      return { index: i, damage: 'reordered', message: `out of order: seq ${expected.seq} was expected here and comes later` };
-    }
-  }
-  if (seq > expected.seq) {
-    const what = i === 0 ? `the chain does not start at genesis (first seq is ${seq}): earlier lines or files are missing` : `seq ${expected.seq}–${seq - 1} missing before this line`;
-    return { index: i, damage: 'removed', message: what };
-  }
-  if (seq < expected.seq) {
-    return { index: i, damage: 'inserted', message: `seq ${seq} was already used: this line is a copy or does not belong` };
-  }
-  if (i === 0) return { index: 0, damage: 'edited', message: 'the first line does not start at genesis' };
-  return { index: i - 1, damage: 'edited', message: `changed: the next line (seq ${seq}) recorded a different hash for it` };
+  return verifyChain(segmentReader(segments), options);
 }

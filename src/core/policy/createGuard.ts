@@ -6,7 +6,7 @@ import { decision } from './decision';
 import type { Guard, GuardEnvironment, GuardResult, SettingsProblem } from './guard';
 import { decideUrl } from './hostDecision';
 import { narrow } from './narrowing';
-import { canRead, decideRead, decideWrite, type PathDeps } from './pathDecision';
+import { canRead, decideRead, decideWrite, readFilter, type PathDeps } from './pathDecision';
 import type { PathContext, Root } from './paths';
 import { parseFlatSettings } from './settings';
 
@@ -32,6 +32,7 @@ function failClosed(problems: readonly SettingsProblem[]): Guard {
     ignoredWorkspaceValues: [],
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     canRead: () => false,
+    readFilter: () => ({ globs: [], allows: () => false }),
     secretsGrantedTo: () => [],
   };
 }
@@ -89,6 +90,7 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
       return decideValid({ tool: call.tool, input: parsed.data } as ValidCall);
     },
     canRead: (absPath) => canRead(paths, absPath),
+    readFilter: () => readFilter(paths),
     secretsGrantedTo: (commandLine) => grantedSecrets(policy, parseCommandLine(env.shell, commandLine)),
   };
 }

@@ -108,6 +108,19 @@ export interface IgnoredWorkspaceValue {
   readonly why: string;
 }
 
+/**
+ * Decides entries met by a scan of a workspace folder from their
+ * workspace-relative path alone: a scan that lists links without following
+ * them knows no folder above an entry is a link, so only links need
+ * resolving. An entry is hidden when it or any folder above it is denied.
+ */
+export interface ReadFilter {
+  /** The denyRead globs (workspace-relative), for a scanner to leave out up front. */
+  readonly globs: readonly string[];
+  /** `root` is a workspace folder as the guard resolved it; `relative` uses `/`. */
+  allows(root: string, relative: string, isLink: boolean): boolean;
+}
+
 export interface Guard {
   /** Empty when the settings are valid; otherwise every call is denied with `policy-invalid`. */
   readonly problems: readonly SettingsProblem[];
@@ -115,6 +128,8 @@ export interface Guard {
   decide(call: ProposedCall): GuardResult;
   /** For list_files and search_text: whether an entry may be shown (inside the workspace, not denyRead). */
   canRead(absPath: string): boolean;
+  /** The denyRead filter at walk speed, for entries a scan of a workspace folder meets (see ReadFilter). */
+  readFilter(): ReadFilter;
   /** Secret names `warden.secrets` grants to this command line (every simple command must match a pattern). */
   secretsGrantedTo(commandLine: string): readonly string[];
 }

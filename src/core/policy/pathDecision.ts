@@ -1,6 +1,6 @@
 import type { CompiledPolicy } from './compile';
 import { decision, type Decision } from './decision';
-import type { GuardResult, ResolvedPath } from './guard';
+import type { GuardResult, ReadFilter, ResolvedPath } from './guard';
 import { ruleText, type GlobRule } from './globList';
 import { resolvePath, type PathContext, type Resolution } from './paths';
 
@@ -13,6 +13,9 @@ export interface PathDeps {
 
 /** A child name no glob meant for real names matches by itself: `secrets` is denied when `secrets/<it>` is. */
 const ANY_CHILD = '/\u0001';
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+/** An empty, `.` or `..` segment: never in a path a scan prints. */
+const ODD_SEGMENT = /(?:^|\/)(?:\.\.?)?(?:\/|$)/;
 
 /**
  * The denyRead rule a resolved path falls under: the path itself, or a
@@ -92,4 +95,39 @@ export function canRead(deps: PathDeps, absPath: string): boolean {
   const root = deps.ctx.roots[0]?.path ?? '/';
   const res = resolvePath(absPath, root, deps.ctx);
   return res.kind === 'inside' && deniedReadRule(deps.policy, res) === null;
+}
+
+/**
+ * The walk-speed form of canRead (see ReadFilter): one compiled denyRead
+ * list, globs matched on the workspace-relative path and every folder above
+ * it (each folder decided once per filter), links resolved through canRead
+ * only where one is met. Build one per scan: it remembers folders.
+ */
+export function readFilter(deps: PathDeps): ReadFilter {
+  const roots = new Set(deps.ctx.roots.map((r) => r.path));
+  const denied = (rel: string): boolean => deps.policy.denyRead.first(rel) !== null || deps.policy.denyRead.first(rel + ANY_CHILD) !== null;
+  /** Folders already decided (a scan meets each one once per entry below it). */
+  const folders = new Map<string, boolean>();
+  const folderDenied = (dir: string): boolean => {
+    let d = folders.get(dir);
+    if (d === undefined) {
+      const up = dir.lastIndexOf('/');
+      d = (up > 0 && folderDenied(dir.slice(0, up))) || denied(dir);
+      if (folders.size < 100_000) folders.set(dir, d);
+    }
+    return d;
+  };
+  return {
+    globs: deps.policy.settings['warden.paths.denyRead'],
+    allows(root, relative, isLink) {
+      if (!roots.has(root) || relative === '') return false;
+      // Links, and names beyond printable ASCII (NFC, hidden characters), also take the full resolution.
+      const plain = PRINTABLE_ASCII.test(relative);
+      if ((isLink || !plain) && !canRead(deps, `${root}/${relative}`)) return false;
+      const rel = plain ? relative : relative.normalize('NFC');
+      if (ODD_SEGMENT.test(rel)) return false;
+      const up = rel.lastIndexOf('/');
+      return !(up > 0 && folderDenied(rel.slice(0, up))) && !denied(rel);
+    },
+  };
 }

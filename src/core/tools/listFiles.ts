@@ -1,11 +1,39 @@
 import { toolInputSchemas } from './schemas';
 import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
-import { globFilter, shouldDescend, workspaceRelative } from './walkHelpers';
+import { LeftOut, count, coverageNote, globFilter, repoScope, scanNotes } from './walkHelpers';
+
+const depthOf = (p: string): number => {
+  let d = 0;
+  for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) d++;
+  return d;
+};
+
+/** Shallow entries first (the shape of the tree survives the cap), then by path. */
+function byDepthThenPath(entries: readonly string[]): string[] {
+  return entries
+    .map((e) => ({ e, d: depthOf(e.endsWith('/') ? e.slice(0, -1) : e) }))
+    .sort((a, b) => a.d - b.d || (a.e < b.e ? -1 : a.e > b.e ? 1 : 0))
+    .map((x) => x.e);
+}
+
+/** Every folder between `base` and each file (workspace-relative, without the trailing `/`). */
+function foldersOf(files: readonly string[], base: string): string[] {
+  const seen = new Set<string>();
+  const floor = base === '' ? 0 : base.length + 1;
+  for (const f of files) {
+    for (let i = f.lastIndexOf('/'); i >= floor; i = f.lastIndexOf('/', i - 1)) {
+      const dir = f.slice(0, i);
+      if (seen.has(dir)) break;
+      seen.add(dir);
+    }
+  }
+  return [...seen];
+}
 
 export const listFilesTool: ToolModule<'list_files'> = {
   name: 'list_files',
   description:
-    'List files and folders under a workspace folder (the root when path is absent), recursively; folders end with "/". Optional glob (minimatch, relative to the folder). Files Warden may not read are omitted; .git and node_modules are listed but not entered.',
+    'List the files under a workspace folder (the root when path is absent), recursively, shallow entries first; folders end with "/" (without a glob). Optional glob (minimatch, relative to the folder) applied before the cap. Files ignored by .gitignore/.ignore and node_modules are left out unless include_ignored is true; .git, links and files Warden may not read are never listed. A note first counts everything and says what the cap left out.',
   schema: toolInputSchemas.list_files,
   risk: 'read',
   plan(_input, decided) {
@@ -19,24 +47,38 @@ export const listFilesTool: ToolModule<'list_files'> = {
     const stat = await ctx.fs.stat(target.absolute);
     if (!stat) return fail(`${target.relative || '.'} does not exist.`);
     if (stat.type !== 'dir') return fail(`${target.relative} is not a folder.`);
-    let match: (abs: string) => boolean;
+    let match: (relative: string) => boolean;
     try {
-      match = globFilter(input.glob, target.absolute);
+      match = globFilter(input.glob, target.relative);
     } catch (err) {
       return fail(`The glob is not valid: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const { entries, truncated } = await ctx.fs.walk(target.absolute, {
-      maxEntries: ctx.limits.maxListEntries,
-      maxDepth: 20,
-      include: (abs) => ctx.guard.canRead(abs),
-      descend: shouldDescend,
-      signal: facts.signal,
+    const filter = ctx.guard.readFilter();
+    const files: string[] = [];
+    const result = await ctx.fs.search.listFiles(repoScope(target, ctx, input.include_ignored, facts.signal), (relative) => {
+      if (filter.allows(target.root, relative, false) && match(relative)) files.push(relative);
+      return true;
     });
-    const lines = entries
-      .filter((e) => e.type === 'dir' || match(e.absolute))
-      .filter((e) => input.glob === undefined || e.type !== 'dir')
-      .map((e) => workspaceRelative(target, e.absolute) + (e.type === 'dir' ? '/' : ''));
-    const note = truncated ? `\n[listing stopped at ${ctx.limits.maxListEntries} entries]` : '';
-    return ok(lines.length === 0 ? '(no entries)' + note : lines.join('\n') + note);
+    if (facts.signal.aborted) return { text: 'Listing cancelled.', isError: true, status: 'cancelled' };
+    if (!result.ok) return fail(`The listing failed, so nothing is reported: ${result.error}`);
+    const folders = input.glob === undefined ? foldersOf(files, target.relative) : [];
+    const entries = byDepthThenPath([...folders.map((d) => `${d}/`), ...files]);
+    const cap = ctx.limits.maxListEntries;
+    const shown: string[] = [];
+    let chars = 0;
+    for (const e of entries) {
+      if (shown.length >= cap || chars + e.length + 1 > ctx.limits.maxListChars) break;
+      shown.push(e);
+      chars += e.length + 1;
+    }
+    const left = new LeftOut(target.relative);
+    for (const e of entries.slice(shown.length)) if (!e.endsWith('/')) left.add(e, 1);
+    const what = `${count(files.length)} files${input.glob === undefined ? ` in ${count(folders.length)} folders` : ` matching ${JSON.stringify(input.glob)}`}`;
+    const notes = [`[${what}; ${shown.length === entries.length ? 'all shown' : `the first ${count(shown.length)} entries shown`}]`];
+    if (shown.length < entries.length) {
+      notes.push(`[left out: ${count(entries.length - shown.length)} entries (${count(left.total)} files), under ${left.where()}; list a folder (path) or use a glob to see them]`);
+    }
+    notes.push(...scanNotes(result), coverageNote(input.include_ignored));
+    return ok([...notes, ...(shown.length === 0 ? ['(no entries)'] : shown)].join('\n'));
   },
 };

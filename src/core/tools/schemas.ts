@@ -8,6 +8,11 @@ import { secretNameSchema } from '../secrets/secretName';
  */
 const relPath = z.string().min(1).max(4096).describe('Path, relative to the workspace root (or absolute inside it).');
 
+const includeIgnored = z
+  .boolean()
+  .optional()
+  .describe('Also files that .gitignore, .ignore or .rgignore exclude, and node_modules (default: false). Denied files stay out.');
+
 export const toolInputSchemas = {
   read_file: z.strictObject({
     path: relPath,
@@ -16,13 +21,15 @@ export const toolInputSchemas = {
   }),
   list_files: z.strictObject({
     path: relPath.optional().describe('Folder to list; the workspace root when absent.'),
-    glob: z.string().min(1).max(1000).optional().describe('Only entries matching this glob (minimatch).'),
+    glob: z.string().min(1).max(1000).optional().describe('Only files matching this glob (minimatch, relative to the folder; a glob without "/" also matches file names at any depth).'),
+    include_ignored: includeIgnored,
   }),
   search_text: z.strictObject({
     query: z.string().min(1).max(1000),
     path: relPath.optional(),
-    glob: z.string().min(1).max(1000).optional(),
-    regex: z.boolean().optional().describe('Treat query as a regular expression.'),
+    glob: z.string().min(1).max(1000).optional().describe('Only files matching this glob (minimatch, relative to the folder; a glob without "/" also matches file names at any depth).'),
+    regex: z.boolean().optional().describe('Treat query as a regular expression (ripgrep syntax).'),
+    include_ignored: includeIgnored,
   }),
   write_file: z.strictObject({
     path: relPath,

@@ -1,76 +1,15 @@
 import { toolInputSchemas } from './schemas';
 import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
-import { globFilter, shouldDescend, workspaceRelative } from './walkHelpers';
-import type { ListedEntry } from './ports';
+import { LeftOut, count, coverageNote, globFilter, repoScope, scanNotes } from './walkHelpers';
 
 const MAX_LINE_CHARS = 300;
-const MAX_SCANNED_LINE_CHARS = 10_000;
-
-const BACKREFERENCE = /\\[1-9]|\\k</;
-
-/** Whether `q[i]` starts an unbounded or repeating quantifier (`+`, `*`, `{n,}`, `{n,m}` with m > 1). */
-function repeatsAt(q: string, i: number): boolean {
-  const c = q[i];
-  if (c === '+' || c === '*') return true;
-  if (c !== '{') return false;
-  const m = /^\{(\d+)(,(\d*))?\}/.exec(q.slice(i));
-  return m !== null && m[2] !== undefined && (m[3] === '' || Number(m[3]) > 1);
-}
-
-/**
- * JavaScript regular expressions backtrack, and the search runs on the
- * host's event loop: shapes that can take exponential time are refused — a
- * repeated group that itself holds a repetition or an alternation (`(a+)+`,
- * `((a+))+`, `(a|aa)*`), and backreferences.
- */
-export function unsafeRegex(query: string): string | null {
-  if (BACKREFERENCE.test(query)) return 'backreferences can take exponential time';
-  const groups: Array<{ risky: boolean }> = [];
-  let inClass = false;
-  for (let i = 0; i < query.length; i++) {
-    const c = query[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') groups.push({ risky: false });
-    else if (c === '|') {
-      const top = groups.at(-1);
-      if (top) top.risky = true;
-    } else if (c === ')') {
-      const g = groups.pop();
-      if (g?.risky && repeatsAt(query, i + 1)) return 'a repeated group holding a repetition or alternation, such as (a+)+ or (a|aa)*, can take exponential time';
-      const parent = groups.at(-1);
-      if (parent && (g?.risky || repeatsAt(query, i + 1))) parent.risky = true;
-    } else if (repeatsAt(query, i)) {
-      const top = groups.at(-1);
-      if (top) top.risky = true;
-    }
-  }
-  return null;
-}
-
-function matcher(query: string, regex: boolean | undefined): ((line: string) => boolean) | string {
-  if (!regex) return (line) => line.includes(query);
-  const unsafe = unsafeRegex(query);
-  if (unsafe) return `The regular expression was refused: ${unsafe}. Use a simpler pattern or a literal search.`;
-  try {
-    const re = new RegExp(query, 'u');
-    return (line) => line.length <= MAX_SCANNED_LINE_CHARS && re.test(line);
-  } catch (err) {
-    return `The regular expression is not valid: ${err instanceof Error ? err.message : String(err)}`;
-  }
-}
+/** Files with matches counted past the cap before the scan stops (the note then says "at least"). */
+const MAX_COUNTED_FILES = 100_000;
 
 export const searchTextTool: ToolModule<'search_text'> = {
   name: 'search_text',
   description:
-    'Search text files under a workspace folder (or one file) for a literal string, or a JavaScript regular expression when regex is true. Returns path:line: text. Files Warden may not read are skipped; results are capped.',
+    'Search text files under a workspace folder (or one file) for a literal string, or a regular expression (ripgrep syntax) when regex is true; case-sensitive. Returns path:line: text, after a note counting every match and saying what was left out. Files ignored by .gitignore/.ignore and node_modules are skipped unless include_ignored is true; binary files, links and files Warden may not read are never searched.',
   schema: toolInputSchemas.search_text,
   risk: 'read',
   plan(input, decided) {
@@ -81,52 +20,40 @@ export const searchTextTool: ToolModule<'search_text'> = {
   async run(input, decided, ctx, facts) {
     const target = resolvedTarget(decided);
     if (!target) return fail(NO_TARGET);
-    const test = matcher(input.query, input.regex);
-    if (typeof test === 'string') return fail(test);
     const stat = await ctx.fs.stat(target.absolute);
     if (!stat) return fail(`${target.relative || '.'} does not exist.`);
-    let files: readonly ListedEntry[];
-    let walkTruncated = false;
-    if (stat.type === 'file') {
-      files = [{ absolute: target.absolute, type: 'file', size: stat.size }];
-    } else {
-      let match: (abs: string) => boolean;
-      try {
-        match = globFilter(input.glob, target.absolute);
-      } catch (err) {
-        return fail(`The glob is not valid: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      const walked = await ctx.fs.walk(target.absolute, {
-        maxEntries: ctx.limits.maxSearchFiles * 4,
-        maxDepth: 20,
-        include: (abs) => ctx.guard.canRead(abs),
-        descend: shouldDescend,
-        signal: facts.signal,
-      });
-      walkTruncated = walked.truncated;
-      files = walked.entries.filter((e) => e.type === 'file' && match(e.absolute)).slice(0, ctx.limits.maxSearchFiles);
+    let match: (relative: string) => boolean;
+    try {
+      match = stat.type === 'file' ? () => true : globFilter(input.glob, target.relative);
+    } catch (err) {
+      return fail(`The glob is not valid: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const out: string[] = [];
-    let skipped = 0;
-    for (const file of files) {
-      if (facts.signal.aborted) return { text: 'Search cancelled.', isError: true, status: 'cancelled' };
-      if (out.length >= ctx.limits.maxSearchMatches) break;
-      const read = await ctx.fs.readText(file.absolute, ctx.limits.maxReadBytes);
-      if (read.kind !== 'text') {
-        skipped++;
-        continue;
-      }
-      const lines = read.text.split('\n');
-      for (let i = 0; i < lines.length && out.length < ctx.limits.maxSearchMatches; i++) {
-        const line = lines[i] ?? '';
-        if (test(line)) out.push(`${workspaceRelative(target, file.absolute)}:${i + 1}: ${line.slice(0, MAX_LINE_CHARS)}`);
-      }
+    const filter = ctx.guard.readFilter();
+    const cap = ctx.limits.maxSearchMatches;
+    const shown: string[] = [];
+    const left = new LeftOut(target.relative);
+    let lines = 0;
+    let files = 0;
+    const result = await ctx.fs.search.searchText(
+      { ...repoScope(target, ctx, input.include_ignored, facts.signal), query: input.query, regex: input.regex === true, keepPerFile: cap, maxLineChars: MAX_LINE_CHARS },
+      (file) => {
+        if (!filter.allows(target.root, file.relative, false) || !match(file.relative)) return true;
+        files++;
+        lines += file.matches;
+        const room = Math.max(0, cap - shown.length);
+        for (const l of file.lines.slice(0, room)) shown.push(`${file.relative}:${l.line}: ${l.text}`);
+        left.add(file.relative, file.matches - Math.min(room, file.lines.length));
+        return files < MAX_COUNTED_FILES;
+      },
+    );
+    if (facts.signal.aborted) return { text: 'Search cancelled.', isError: true, status: 'cancelled' };
+    if (!result.ok) return fail(`The search failed, so nothing is reported: ${result.error}`);
+    const atLeast = result.stopped ? 'at least ' : '';
+    const notes = [`[${atLeast}${count(lines)} matching lines in ${atLeast}${count(files)} files; ${shown.length === lines ? 'all shown' : `the first ${shown.length} shown`}]`];
+    if (left.total > 0) {
+      notes.push(`[left out: ${atLeast}${count(left.total)} matching lines, under ${left.where()}; narrow with path (a folder above) or glob (e.g. "*.ts") to see them]`);
     }
-    const notes: string[] = [];
-    if (out.length >= ctx.limits.maxSearchMatches) notes.push(`[stopped at ${ctx.limits.maxSearchMatches} matches]`);
-    if (walkTruncated || files.length >= ctx.limits.maxSearchFiles) notes.push(`[searched at most ${ctx.limits.maxSearchFiles} files]`);
-    if (skipped > 0) notes.push(`[${skipped} binary or oversized files skipped]`);
-    const body = out.length === 0 ? 'No matches.' : out.join('\n');
-    return ok([body, ...notes].join('\n'));
+    notes.push(...scanNotes(result), coverageNote(input.include_ignored));
+    return ok([...notes, ...(shown.length === 0 ? ['No matches.'] : shown)].join('\n'));
   },
 };

@@ -1,21 +1,23 @@
 import type * as z from 'zod';
 import type { CommandRunner, SandboxKind } from '../exec/runner';
 import type { Guard, GuardResult, ResolvedPath, SimpleCommandVerdict } from '../policy/guard';
+import type { Redactor } from '../secrets/redactor';
 import type { Fetcher, WorkspaceFs } from './ports';
 import type { ToolClass, ToolInput, ToolName } from './schemas';
 
 /**
  * Caps the tools apply (documented in the README of src/core/tools via these names):
- * reads refuse files over `maxReadBytes`; every result is cut at `maxResultChars`
- * by the pipeline; listings and searches stop at their own caps.
+ * edit_file refuses files over `maxReadBytes` (read_file returns windows of
+ * any file); every result is cut at `maxResultChars` by the pipeline;
+ * listings and searches keep their own caps and say what they left out.
  */
 export interface ToolLimits {
-  /** Largest file read_file/edit_file/search_text will open. */
+  /** Largest file edit_file and write_file's plan will open. */
   readonly maxReadBytes: number;
-  /** Most entries list_files returns. */
+  /** Most entries list_files returns, and most characters of them (kept under the result cap so its last line is whole). */
   readonly maxListEntries: number;
-  /** Most files search_text opens, and most matches it returns. */
-  readonly maxSearchFiles: number;
+  readonly maxListChars: number;
+  /** Most matching lines search_text returns (every match is still counted). */
   readonly maxSearchMatches: number;
   /** Bytes kept per command output stream. */
   readonly maxCommandOutputBytes: number;
@@ -29,7 +31,7 @@ export interface ToolLimits {
 export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   maxReadBytes: 2 * 1024 * 1024,
   maxListEntries: 2000,
-  maxSearchFiles: 5000,
+  maxListChars: 60_000,
   maxSearchMatches: 200,
   maxCommandOutputBytes: 256 * 1024,
   defaultTimeoutMs: 120_000,
@@ -44,6 +46,8 @@ export interface ToolContext {
   readonly fetcher: Fetcher | null;
   readonly runner: CommandRunner | null;
   readonly guard: Guard;
+  /** The task's redactor: read_file decides its window's edges with it. */
+  readonly redactor: Redactor;
   readonly roots: readonly string[];
   readonly limits: ToolLimits;
   /** Hosts a sandboxed command may reach (warden.network.allowedHosts), shown in command plans. */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import type { VerifySegment } from '../../core/audit/verify';
+import type { ChainFeed, VerifySegment } from '../../core/audit/verify';
 
 /**
  * Rotation naming: the live file is `audit.jsonl`; when it grows past its
@@ -39,4 +40,43 @@ export function chainFiles(file: string): string[] {
 /** Reads files as verify segments, in the order given. */
 export function readSegments(files: readonly string[]): VerifySegment[] {
   return files.map((name) => ({ name, text: readFileSync(name, 'utf8') }));
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Streams files as one chain into `feed`, oldest first: each file's name, its
+ * complete lines (decoded one by one, hashed from the bytes read), and a torn
+ * tail, after which it stops. Memory: one chunk and the line crossing it;
+ * `afterChunk` (a writer draining what the chunk produced) is awaited before
+ * the next one is read.
+ */
+export async function feedFiles(files: readonly string[], feed: ChainFeed, afterChunk?: () => Promise<void>): Promise<void> {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  for (const name of files) {
+    feed.segment(name);
+    const handle = await open(name, 'r');
+    let carry: Buffer | null = null;
+    try {
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        const data: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+        let at = 0;
+        for (let nl = data.indexOf(0x0a, at); nl >= 0; nl = data.indexOf(0x0a, at)) {
+          feed.line({ text: data.toString('utf8', at, nl), bytes: data, start: at, end: nl });
+          at = nl + 1;
+        }
+        // The chunk is reused: what is left of it is copied.
+        carry = at < data.length ? Buffer.from(data.subarray(at)) : null;
+        if (afterChunk) await afterChunk();
+      }
+    } finally {
+      await handle.close();
+    }
+    if (carry !== null) {
+      feed.torn();
+      return;
+    }
+  }
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { AuditRecord } from '../../core/audit/event';
-import { compileFilter } from '../../core/audit/filter';
 import { Disposable } from '../dispose';
+import { EventList } from './eventList';
 import type { AuditLogAccess } from './logAccess';
 import { auditPanelHtml } from './panelHtml';
 import { type HostMessage, type ViewMessage, viewMessageSchema } from './messages';
-import { recordFilterFields, toDetail, toRow } from './rows';
+import { toDetail } from './rows';
 import { newNonce } from '../webviewSecurity';
 
 type Handlers = { [K in ViewMessage['type']]: (m: Extract<ViewMessage, { type: K }>) => void | Promise<void> };
@@ -14,15 +14,16 @@ type Handlers = { [K in ViewMessage['type']]: (m: Extract<ViewMessage, { type: K
  * The audit panel: a webview listing events newest first, filterable and
  * searchable, showing the full record of the selected event, with Verify and
  * Export. Strict CSP (nonce script, local stylesheet, nothing remote).
- * The host keeps the records; the webview gets short rows, and the full
+ * The host keeps the events (./eventList.ts), filters and searches them;
+ * the webview asks for the rows in view and gets only those, and the full
  * record only for the event selected. New events arrive live through
  * `onRecord` (subscribe it to the observed sink).
  */
 export class AuditPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
-  private readonly bySeq = new Map<number, AuditRecord>();
-  private ordered: AuditRecord[] = [];
+  private list = new EventList();
+  private loaded: Promise<void> = Promise.resolve();
   private skipped = 0;
 
   constructor(
@@ -43,7 +44,7 @@ export class AuditPanel extends Disposable {
       this.panel.reveal();
       return;
     }
-    this.load();
+    this.loaded = this.load();
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel('warden.audit', 'Warden Audit Log', vscode.ViewColumn.Active, {
@@ -60,37 +61,26 @@ export class AuditPanel extends Disposable {
       sub.dispose();
       if (this.panel === panel) {
         this.panel = undefined;
-        this.bySeq.clear();
-        this.ordered = [];
+        this.list = new EventList();
       }
     });
   }
 
   /** Live updates: a listener for `ObservedAuditSink.subscribe`. */
   readonly onRecord = (record: AuditRecord): void => {
-    if (!this.panel || !this.add(record)) return;
-    this.post({ type: 'append', rows: [toRow(record)] });
+    if (!this.panel || !this.list.add(record).added) return;
+    this.post({ type: 'grew', total: this.list.total, matched: this.list.matched, added: 1, tools: this.list.tools() });
   };
 
-  private load(): void {
-    this.bySeq.clear();
-    this.ordered = [];
+  /** Streams the log from disk into a fresh list (live events that arrive meanwhile are kept too). */
+  private async load(): Promise<void> {
+    this.list = new EventList();
     try {
-      const { records, skipped } = this.access.read();
-      this.skipped = skipped;
-      for (const r of records) this.add(r);
+      this.skipped = await this.access.read((r) => this.list.add(r));
     } catch (err) {
       this.skipped = 0;
       this.log(`audit panel: cannot read ${this.access.file}: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }
-
-  /** Adds a record unless its seq is already there; true when added. */
-  private add(r: AuditRecord): boolean {
-    if (this.bySeq.has(r.event.seq)) return false;
-    this.bySeq.set(r.event.seq, r);
-    this.ordered.push(r);
-    return true;
   }
 
   private post(message: HostMessage): void {
@@ -113,20 +103,26 @@ export class AuditPanel extends Disposable {
   }
 
   private readonly handlers: Handlers = {
-    ready: () => {
+    ready: async () => {
+      await this.loaded;
       this.ready = true;
-      this.post({ type: 'init', file: this.access.file, rows: this.ordered.map(toRow), skipped: this.skipped });
+      this.post({ type: 'init', file: this.access.file, skipped: this.skipped, tools: this.list.tools() });
+    },
+    view: async ({ version, filter, start, count, selected }) => {
+      await this.loaded;
+      this.list.setFilter(filter);
+      const selectedAt = selected === null ? null : this.list.positionOf(selected);
+      this.post({ type: 'page', version, start, total: this.list.total, matched: this.list.matched, rows: this.list.window(start, count), selectedAt });
     },
     select: ({ seq }) => {
-      const r = this.bySeq.get(seq);
+      const r = this.list.record(seq);
       if (r) this.post({ type: 'detail', detail: toDetail(r) });
     },
-    verify: () => {
-      this.post({ type: 'verified', status: this.access.verify() });
+    verify: async () => {
+      this.post({ type: 'verified', status: await this.access.verify() });
     },
     export: async ({ format, filter }) => {
-      const match = compileFilter(filter);
-      const records = this.ordered.filter((r) => match(recordFilterFields(r)));
+      const records = this.list.select(filter);
       const target = await vscode.window.showSaveDialog({
         title: `Export ${records.length} audit events`,
         saveLabel: 'Export',

@@ -21,8 +21,6 @@ export const auditRowSchema = z.object({
   status: z.string().nullable(),
   /** The command, path or note, one line, at most ~120 characters. */
   summary: z.string(),
-  /** Lowercase text the search box matches (the start of the serialised line). */
-  search: z.string(),
 });
 export type AuditRow = z.infer<typeof auditRowSchema>;
 
@@ -56,9 +54,22 @@ export const auditDetailSchema = z.object({
 });
 export type AuditDetail = z.infer<typeof auditDetailSchema>;
 
+/** Most rows one page carries: the rows in view and some either side. */
+export const MAX_PAGE_ROWS = 500;
+
+const count = z.number().int().min(0);
+
 export const hostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), file: z.string(), rows: z.array(auditRowSchema), skipped: z.number().int().min(0) }),
-  z.object({ type: z.literal('append'), rows: z.array(auditRowSchema) }),
+  /** The log is read: its file, unreadable lines, and the tools seen. Rows come on request. */
+  z.object({ type: z.literal('init'), file: z.string(), skipped: count, tools: z.array(z.string()) }),
+  /**
+   * The rows at positions [start, start + rows.length) of the filtered list
+   * (newest first), for the view request `version`; `matched` of `total`
+   * events pass the filter; `selectedAt` is where the selected event now is.
+   */
+  z.object({ type: z.literal('page'), version: count, start: count, total: count, matched: count, rows: z.array(auditRowSchema).max(MAX_PAGE_ROWS), selectedAt: count.nullable() }),
+  /** New events arrived: the counts, and the tools seen; the view asks again for what it shows. */
+  z.object({ type: z.literal('grew'), total: count, matched: count, added: count, tools: z.array(z.string()) }),
   z.object({ type: z.literal('detail'), detail: auditDetailSchema }),
   z.object({ type: z.literal('verified'), status: verifyStatusSchema }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'error']), text: z.string() }),
@@ -67,6 +78,8 @@ export type HostMessage = z.infer<typeof hostMessageSchema>;
 
 export const viewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
+  /** What the view shows: the filter (the host filters and searches) and the positions in view. */
+  z.object({ type: z.literal('view'), version: count, filter: panelFilterSchema, start: count, count: z.number().int().min(1).max(MAX_PAGE_ROWS), selected: count.nullable() }),
   z.object({ type: z.literal('select'), seq: z.number().int().min(0) }),
   z.object({ type: z.literal('verify') }),
   z.object({ type: z.literal('export'), format: z.enum(['jsonl', 'csv']), filter: panelFilterSchema }),

@@ -46,7 +46,7 @@ export function registerAuditViews(context: Pick<vscode.ExtensionContext, 'exten
   context.subscriptions.push(channel, panel, { dispose: () => unsubscribe.forEach((u) => u()) });
 
   const verify = async (): Promise<void> => {
-    const status = access.verify();
+    const status = await access.verify();
     channel.channel.info(status.text);
     const pick = status.ok ? await vscode.window.showInformationMessage(status.text, 'Show Log') : await vscode.window.showErrorMessage(status.text, 'Show Log');
     if (pick === 'Show Log') panel.show();

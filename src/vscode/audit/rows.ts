@@ -26,11 +26,10 @@ export function toRow(r: AuditRecord): AuditRow {
     reason: e.reason === null ? null : truncate(displaySafe(e.reason), 60),
     status: e.outcome?.status ?? null,
     summary: e.kind === 'tool_call' ? shortInput(e.input, 120) : truncate(displaySafe(e.note ?? ''), 120),
-    search: searchText(r),
   };
 }
 
-/** The fields the shared filter reads, from a full record, matching what the webview reads from a row. */
+/** The fields the shared filter reads (the panel's list and its export filter the same way). */
 export function recordFilterFields(r: AuditRecord): FilterFields {
   const e = r.event;
   return { tool: e.tool, decision: e.decision, approver: e.approver, time: e.time, haystack: searchText(r) };

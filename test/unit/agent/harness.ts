@@ -82,6 +82,7 @@ export async function harness(opts: {
   const approver = scriptedApprover(opts.answers ?? []);
   const secrets = opts.secrets ?? {};
   let n = 0;
+  const redactor = opts.redactor ?? createRedactor(Object.values(secrets));
   return {
     root: opts.root,
     guard,
@@ -90,12 +91,13 @@ export async function harness(opts: {
     grants: new SessionGrants(),
     audit,
     auditLog: audit.events,
-    redactor: opts.redactor ?? createRedactor(Object.values(secrets)),
+    redactor,
     tools: {
       fs: createWorkspaceFs(),
       fetcher: null,
       runner: opts.runner ?? null,
       guard,
+      redactor,
       roots: [opts.root],
       limits: DEFAULT_TOOL_LIMITS,
       allowedHosts: [],

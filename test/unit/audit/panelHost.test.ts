@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ChainSealer } from '../../../src/core/audit/chain';
+import type { AuditRecord } from '../../../src/core/audit/event';
+import { EventList } from '../../../src/vscode/audit/eventList';
 import { openJsonlAuditWriter } from '../../../src/node/audit/jsonlWriter';
 import { auditLogAccess } from '../../../src/vscode/audit/logAccess';
-import { hostMessageSchema, viewMessageSchema } from '../../../src/vscode/audit/messages';
+import { hostMessageSchema, viewMessageSchema, type PanelFilter } from '../../../src/vscode/audit/messages';
 import { auditPanelHtml } from '../../../src/vscode/audit/panelHtml';
 import { toDetail, toRow } from '../../../src/vscode/audit/rows';
 import { steppingClock, tempDir, toolEvent } from './helpers';
@@ -19,7 +21,7 @@ describe('audit panel: rows and details sent to the webview', () => {
     const row = toRow(hostile);
     assert.equal(row.seq, 1);
     assert.ok(!row.summary.includes('\u202e') && !row.summary.includes('\u001b'));
-    assert.ok(hostMessageSchema.safeParse({ type: 'append', rows: [row] }).success);
+    assert.ok(hostMessageSchema.safeParse({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [row], selectedAt: null }).success);
   });
   it('a detail carries the patch, the edited patch, the rule and what the reason code means', () => {
     const d = toDetail(write);
@@ -41,6 +43,8 @@ describe('audit panel: messages are validated on arrival', () => {
   const cases: { name: string; msg: unknown; ok: boolean }[] = [
     { name: 'ready', msg: { type: 'ready' }, ok: true },
     { name: 'select by seq', msg: { type: 'select', seq: 3 }, ok: true },
+    { name: 'a view request', msg: { type: 'view', version: 2, filter: { text: 'npm' }, start: 100, count: 80, selected: null }, ok: true },
+    { name: 'a view request for more rows than a page holds', msg: { type: 'view', version: 2, filter: {}, start: 0, count: 100_000, selected: null }, ok: false },
     { name: 'export with a filter', msg: { type: 'export', format: 'csv', filter: { decision: 'deny', text: 'sudo' } }, ok: true },
     { name: 'an unknown type', msg: { type: 'runCommand', command: 'rm -rf /' }, ok: false },
     { name: 'a negative seq', msg: { type: 'select', seq: -1 }, ok: false },
@@ -68,13 +72,14 @@ describe('audit panel: page and log access', () => {
     const dir = tempDir(t);
     const file = join(dir, 'audit.jsonl');
     const access = auditLogAccess(file);
-    assert.deepEqual(access.verify(), { ok: true, text: 'No audit events yet.' });
+    assert.deepEqual(await access.verify(), { ok: true, text: 'No audit events yet.' });
     const w = await openJsonlAuditWriter({ file, redact: (x) => x, maxBytes: 900 });
     for (let i = 0; i < 4; i++) await w.append(toolEvent({ input: { command: `=echo ${i}` } }));
     await w.close();
-    const { records, skipped } = access.read();
+    const records: AuditRecord[] = [];
+    const skipped = await access.read((r) => records.push(r));
     assert.deepEqual([records.length, skipped], [4, 0]);
-    assert.match(access.verify().text, /verified: 4 events in \d files/);
+    assert.match((await access.verify()).text, /verified: 4 events in \d files/);
     access.write(join(dir, 'out.csv'), records, 'csv');
     assert.match(readFileSync(join(dir, 'out.csv'), 'utf8'), /"\{""command"":""=echo 0""\}"/);
     access.write(join(dir, 'out.jsonl'), records, 'jsonl');
@@ -82,6 +87,58 @@ describe('audit panel: page and log access', () => {
     const text = readFileSync(file, 'utf8');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, text.replace('=echo 3', '=echo 4'));
-    assert.match(access.verify().text, /damaged at .*audit\.jsonl:\d+: edited/);
+    assert.match((await access.verify()).text, /damaged at .*audit\.jsonl:\d+: edited/);
+  });
+});
+
+describe('audit panel: the host keeps, filters and pages the events', () => {
+  const sealer = new ChainSealer(null, (t) => t, steppingClock());
+  const records = Array.from({ length: 3000 }, (_, i) =>
+    sealer.seal(toolEvent({ tool: i % 2 === 0 ? 'run_command' : 'write_file', input: i % 2 === 0 ? { command: `npm test -- case ${i}` } : { path: `src/f${i}.ts` }, decision: (['allow', 'ask', 'deny'] as const)[i % 3] })),
+  );
+  const fresh = (): EventList => {
+    const list = new EventList();
+    for (const r of records) list.add(r);
+    return list;
+  };
+  const seqs = (list: EventList, start: number, count: number): number[] => list.window(start, count).map((r) => r.seq);
+
+  it('pages newest first, only the rows asked for', () => {
+    const list = fresh();
+    assert.deepEqual([list.total, list.matched], [3000, 3000]);
+    assert.deepEqual(seqs(list, 0, 3), [2999, 2998, 2997]);
+    assert.deepEqual(seqs(list, 2998, 10), [1, 0]);
+    assert.deepEqual(list.tools(), ['run_command', 'write_file']);
+  });
+  const filters: Array<[string, PanelFilter, (i: number) => boolean]> = [
+    ['a decision', { decision: 'deny' }, (i) => i % 3 === 2],
+    ['a tool and a decision', { tool: 'run_command', decision: 'ask' }, (i) => i % 2 === 0 && i % 3 === 1],
+    ['a search, case-insensitive', { text: 'CASE 12' }, (i) => i % 2 === 0 && String(i).startsWith('12')],
+    ['a search typed further (refining the last matches)', { text: 'case 124' }, (i) => i % 2 === 0 && String(i).startsWith('124')],
+  ];
+  const list = fresh();
+  for (const [name, filter, want] of filters) {
+    it(`filters by ${name}, the same as the export`, () => {
+      list.setFilter(filter);
+      const expected = records.map((_, i) => i).filter(want).reverse();
+      assert.deepEqual(seqs(list, 0, 5000), expected);
+      assert.deepEqual(list.select(filter).map((r) => r.event.seq).reverse(), expected);
+    });
+  }
+  it('knows where an event is in the filtered list, and when the filter hides it', () => {
+    const l = fresh();
+    l.setFilter({ decision: 'deny' });
+    assert.equal(l.positionOf(2999), 0);
+    assert.equal(l.positionOf(2), 999);
+    assert.equal(l.positionOf(3), null);
+  });
+  it('adds live events on top, once, and parses the full record again on selection', () => {
+    const l = fresh();
+    l.setFilter({ tool: 'fetch_url' });
+    const live = sealer.seal(toolEvent({ tool: 'fetch_url', input: { url: 'https://example.com' } }));
+    assert.deepEqual(l.add(live), { added: true, matches: true });
+    assert.deepEqual(l.add(live), { added: false, matches: false });
+    assert.deepEqual([l.total, l.matched, seqs(l, 0, 5)], [3001, 1, [3000]]);
+    assert.equal(l.record(3000)?.line, live.line);
   });
 });

@@ -4,32 +4,34 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { AuditRow, HostMessage, ViewMessage } from '../../../src/vscode/audit/messages';
+import { ChainSealer } from '../../../src/core/audit/chain';
+import type { AuditRecord } from '../../../src/core/audit/event';
+import { EventList } from '../../../src/vscode/audit/eventList';
+import { hostMessageSchema, viewMessageSchema, type HostMessage, type ViewMessage } from '../../../src/vscode/audit/messages';
 import { auditPanelHtml } from '../../../src/vscode/audit/panelHtml';
+import { steppingClock, toolEvent } from './helpers';
 
 /**
  * The audit panel's real webview bundle and page, in a real (headless)
- * Chromium: the host side is played by the test through postMessage.
+ * Chromium, talking to the panel's real host-side list (EventList): the test
+ * relays the messages both ways, as the webview panel does.
  */
 const root = join(__dirname, '..', '..', '..');
 const ORIGIN = 'https://webview.test';
 
-function row(seq: number): AuditRow {
-  const decision = (['allow', 'ask', 'deny'] as const)[seq % 3] ?? null;
-  return {
-    seq,
-    time: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
-    kind: 'tool_call',
-    tool: seq % 2 === 0 ? 'run_command' : 'write_file',
-    decision,
-    approver: decision === 'ask' ? 'person' : 'rule',
-    answer: decision === 'ask' ? 'approved' : null,
-    rule: decision === 'deny' ? 'warden.commands.deny: sudo *' : null,
-    reason: null,
-    status: 'ok',
-    summary: seq % 2 === 0 ? `npm test -- case ${seq}` : `src/file${seq}.ts`,
-    search: `{"command":"npm test -- case ${seq}"}`,
-  };
+const sealer = new ChainSealer(null, (t) => t, steppingClock());
+function event(seq: number, summary?: string): AuditRecord {
+  const decision = (['allow', 'ask', 'deny'] as const)[seq % 3] ?? 'allow';
+  return sealer.seal(
+    toolEvent({
+      tool: seq % 2 === 0 ? 'run_command' : 'write_file',
+      input: seq % 2 === 0 ? { command: summary ?? `npm test -- case ${seq}` } : { path: summary ?? `src/file${seq}.ts` },
+      decision,
+      approver: decision === 'ask' ? 'person' : 'rule',
+      answer: decision === 'ask' ? 'approved' : null,
+      rule: decision === 'deny' ? 'warden.commands.deny: sudo *' : null,
+    }),
+  );
 }
 
 describe('audit panel webview (real bundle, real Chromium)', () => {
@@ -39,6 +41,18 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
   const send = (m: HostMessage | Record<string, unknown>): Promise<void> => page.evaluate((msg) => window.postMessage(msg, '*'), m);
   const visibleRows = (): Promise<number> => page.locator('.row:not([hidden])').count();
   const statusText = (): Promise<string> => page.locator('#status').innerText();
+  const list = new EventList();
+  let rowsSent = 0;
+  /** The host side: answers the page's view requests from the real list. */
+  const host = async (raw: unknown): Promise<void> => {
+    const m = viewMessageSchema.parse(raw);
+    if (m.type !== 'view') return;
+    list.setFilter(m.filter);
+    const rows = list.window(m.start, m.count);
+    rowsSent = Math.max(rowsSent, rows.length);
+    const reply: HostMessage = { type: 'page', version: m.version, start: m.start, total: list.total, matched: list.matched, rows, selectedAt: m.selected === null ? null : list.positionOf(m.selected) };
+    await send(hostMessageSchema.parse(reply));
+  };
 
   before(async () => {
     const bundle = await build({ entryPoints: [join(root, 'media/audit/main.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false });
@@ -53,8 +67,9 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
       const type = path.endsWith('.js') ? 'text/javascript' : path.endsWith('.css') ? 'text/css' : 'text/html';
       return route.fulfill({ status: 200, contentType: type, body });
     });
+    await page.exposeFunction('wardenHost', (m: unknown) => host(m));
     // A string, not a function: functions are serialised from the test's transpiled source.
-    await page.addInitScript('window.posted = []; window.acquireVsCodeApi = function () { return { postMessage: function (m) { window.posted.push(m); } }; };');
+    await page.addInitScript('window.posted = []; window.acquireVsCodeApi = function () { return { postMessage: function (m) { window.posted.push(m); window.wardenHost(m); } }; };');
     await page.goto(`${ORIGIN}/index.html`);
   });
   after(async () => {
@@ -66,12 +81,13 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     assert.deepEqual((await posted())[0], { type: 'ready' });
   });
 
-  it('lists 10,000 events newest first, rendering only the rows in view', async () => {
-    await send({ type: 'init', file: '/storage/audit/audit.jsonl', rows: Array.from({ length: 10_000 }, (_, i) => row(i)), skipped: 0 });
-    await page.waitForFunction(() => document.querySelectorAll('.row').length > 0);
+  it('lists 10,000 events newest first, receiving and rendering only the rows in view', async () => {
+    for (let i = 0; i < 10_000; i++) list.add(event(i));
+    await send({ type: 'init', file: '/storage/audit/audit.jsonl', skipped: 0, tools: list.tools() });
+    await page.waitForFunction(() => document.querySelector('.row .seq')?.textContent === '#9999');
     assert.match(await statusText(), /10,000 of 10,000 events/);
     assert.ok((await visibleRows()) < 80, `${await visibleRows()} rows in the DOM`);
-    assert.equal(await page.locator('.row').first().locator('.seq').innerText(), '#9999');
+    assert.ok(rowsSent < 200, `${rowsSent} rows in one page`);
   });
 
   it('renders the rows further down when scrolled', async () => {
@@ -83,9 +99,9 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
 
   it('filters by decision and tool, and searches', async () => {
     await page.selectOption('#decision', 'deny');
-    assert.match(await statusText(), /3,333 of 10,000 events/);
+    await page.waitForFunction(() => /^3,333 of 10,000 events/.test(document.getElementById('status')?.innerText ?? ''));
     await page.selectOption('#tool', 'run_command');
-    assert.match(await statusText(), /1,667 of 10,000 events/);
+    await page.waitForFunction(() => /^1,667 of/.test(document.getElementById('status')?.innerText ?? ''));
     await page.fill('#search', 'case 9998');
     await page.waitForFunction(() => /^1 of/.test(document.getElementById('status')?.innerText ?? ''));
     await page.fill('#search', '');
@@ -109,21 +125,35 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
   });
 
   it('shows text as text: markup in an event is never rendered', async () => {
-    await send({ type: 'append', rows: [{ ...row(10_000), summary: '<img src=x onerror="window.pwned=1">' }] });
+    list.add(event(10_000, '<img src=x onerror="window.pwned=1">'));
+    await send({ type: 'grew', total: list.total, matched: list.matched, added: 1, tools: list.tools() });
     await page.waitForFunction(() => /10,001 of 10,001/.test(document.getElementById('status')?.innerText ?? ''));
+    await page.waitForFunction(() => document.querySelector('.row .summary')?.textContent?.includes('<img') === true);
     assert.equal(await page.locator('#spacer img').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
   });
 
   it('puts events that arrive live at the top', async () => {
-    await send({ type: 'append', rows: [row(10_001)] });
+    list.add(event(10_001));
+    await send({ type: 'grew', total: list.total, matched: list.matched, added: 1, tools: list.tools() });
     await page.waitForFunction(() => document.querySelector('.row .seq')?.textContent === '#10001');
+  });
+
+  it('selects with the keyboard across pages the host has not sent yet', async () => {
+    await page.locator('.row', { hasText: '#10001' }).click();
+    await page.locator('#list').press('PageDown');
+    await page.locator('#list').press('PageDown');
+    await page.locator('#list').press('End');
+    await page.waitForFunction(() => document.querySelector('.row[aria-selected="true"] .seq')?.textContent === '#0');
+    assert.deepEqual((await posted()).at(-1), { type: 'select', seq: 0 });
+    await page.locator('#list').press('Home');
+    await page.waitForFunction(() => document.querySelector('.row[aria-selected="true"] .seq')?.textContent === '#10001');
   });
 
   it('ignores a message that is not valid', async () => {
     const before = await statusText();
     await send({ type: 'init', file: 1, rows: 'all' });
-    await send({ type: 'append', rows: [{ seq: -5 }] });
+    await send({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [{ seq: -5 }], selectedAt: null });
     assert.equal(await statusText(), before);
   });
 
@@ -131,7 +161,7 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     await page.selectOption('#approver', 'person');
     await page.click('#verify');
     await page.click('#export-csv');
-    const last = (await posted()).slice(-2);
+    const last = (await posted()).filter((m) => m.type !== 'view').slice(-2);
     assert.deepEqual(last, [{ type: 'verify' }, { type: 'export', format: 'csv', filter: { approver: 'person' } }]);
     await send({ type: 'verified', status: { ok: false, text: 'Audit log damaged at audit.jsonl:7: edited' } });
     await page.waitForFunction(() => /damaged at audit\.jsonl:7/.test(document.getElementById('status')?.innerText ?? ''));

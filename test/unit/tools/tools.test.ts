@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { ToolName } from '../../../src/core/tools/schemas';
 import { toolDefinitions, toolModule } from '../../../src/core/tools/registry';
 import type { ToolContext, ToolOutcome, ToolPlan } from '../../../src/core/tools/tool';
+import { handleToolCall } from '../../../src/core/agent/pipeline';
 import { harness, makeWorkspace } from '../agent/harness';
 
 async function call(root: string, tool: ToolName, input: Record<string, unknown>, opts: { settings?: Record<string, unknown>; tools?: Partial<ToolContext>; approved?: boolean; signal?: AbortSignal; planned?: ToolPlan | null } = {}): Promise<{ outcome: ToolOutcome; plan: ToolPlan; decision: string }> {
@@ -24,11 +25,52 @@ describe('read_file', () => {
     assert.equal(outcome.isError, false);
     assert.equal(outcome.text, 'line0\nline1\nline2\n');
   });
-  it('returns a line window with offset and limit', async () => {
-    const root = makeWorkspace({ 'a.txt': 'l0\nl1\nl2\nl3\n' });
-    const { outcome } = await call(root, 'read_file', { path: 'a.txt', offset: 1, limit: 2 });
-    assert.equal(outcome.text, '[lines 1-2 of 5 in a.txt]\nl1\nl2');
+  const windows: Array<[string, string, Record<string, number>, string]> = [
+    ['a window with offset and limit, numbered from 1', 'l0\nl1\nl2\nl3\n', { offset: 1, limit: 2 }, '[a.txt: 12 bytes, 4 lines; lines 2-3 shown; next: offset 3]\n2\tl1\n3\tl2'],
+    ['the last lines, saying the file ends', 'l0\nl1\nl2', { offset: 2 }, '[a.txt: 8 bytes, 3 lines; lines 3-3 shown; end of file]\n3\tl2'],
+    ['an offset past the end', 'l0\n', { offset: 9 }, '[a.txt: 3 bytes, 1 lines; no lines (the file has 1) shown; end of file]\n'],
+  ];
+  for (const [name, content, input, expected] of windows) {
+    it(`returns ${name}`, async () => {
+      const root = makeWorkspace({ 'a.txt': content });
+      const { outcome } = await call(root, 'read_file', { path: 'a.txt', ...input });
+      assert.equal(outcome.text, expected);
+    });
+  }
+  it('returns the first window of a large file, with its size, line count and where to go on', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => `row ${i} ${'y'.repeat(20)}`);
+    const content = lines.join('\n') + '\n';
+    const root = makeWorkspace({ 'big.log': content });
+    const { outcome } = await call(root, 'read_file', { path: 'big.log' });
+    const [head, ...body] = outcome.text.split('\n');
+    assert.equal(head, `[big.log: ${Buffer.byteLength(content).toLocaleString('en-US')} bytes, 30,000 lines; lines 1-2000 shown; next: offset 2000]`);
+    assert.deepEqual(body, lines.slice(0, 2000).map((l, i) => `${i + 1}\t${l}`));
+    const next = await call(root, 'read_file', { path: 'big.log', offset: 29_998 });
+    assert.deepEqual(next.outcome.text.split('\n').slice(1), ['29999\trow 29998 ' + 'y'.repeat(20), '30000\trow 29999 ' + 'y'.repeat(20)]);
   });
+  it('reads a window of a file over the read cap', async () => {
+    const root = makeWorkspace({ 'big.txt': 'x\n'.repeat(2000) });
+    const h = await harness({ root });
+    const { outcome } = await call(root, 'read_file', { path: 'big.txt', offset: 10, limit: 1 }, { tools: { limits: { ...h.tools.limits, maxReadBytes: 1000 } } });
+    assert.equal(outcome.text, '[big.txt: 4,000 bytes, 2,000 lines; lines 11-11 shown; next: offset 11]\n11\tx');
+  });
+  const secret = 'sk-live-0123456789abcdefSECRET';
+  const multiLine = secret.slice(0, 10) + '\n' + secret.slice(10);
+  const straddling: Array<[string, string, Record<string, unknown>, Record<string, number>]> = [
+    ['the window\'s first line is the end of a secret that began above', `a\nkey=${multiLine} tail\nb\n`, { KEY: multiLine }, { offset: 2, limit: 2 }],
+    ['the window\'s last line is the start of a secret that goes on below', `a\nkey=${multiLine} tail\nb\n`, { KEY: multiLine }, { offset: 0, limit: 2 }],
+    ['a long line is cut inside a secret', `${'z'.repeat(3990)}${secret}\n`, { KEY: secret }, { offset: 0 }],
+    ['the window\'s character budget ends inside a secret', `${'w'.repeat(3000)}\n`.repeat(26) + `${secret}${'v'.repeat(2900)}\n`, { KEY: secret }, { offset: 0 }],
+  ];
+  for (const [name, content, secrets, input] of straddling) {
+    it(`shows no part of a secret when ${name}`, async () => {
+      const root = makeWorkspace({ 'a.txt': content });
+      const h = await harness({ root, secrets: secrets as Record<string, string> });
+      const r = await handleToolCall({ id: 'toolu_1', name: 'read_file', input: { path: 'a.txt', ...input }, inputError: null }, h, new AbortController().signal);
+      assert.equal(r.isError, false, r.content);
+      assert.doesNotMatch(r.content, /sk-live|0123456789|abcdef|SECRET/);
+    });
+  }
   it('refuses a binary file with a clear message', async () => {
     const root = makeWorkspace();
     writeFileSync(join(root, 'img.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
@@ -41,11 +83,6 @@ describe('read_file', () => {
     writeFileSync(join(root, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
     const { outcome } = await call(root, 'read_file', { path: 'latin1.txt' });
     assert.match(outcome.text, /binary file/);
-  });
-  it('refuses a file over the read cap', async () => {
-    const root = makeWorkspace({ 'big.txt': 'x'.repeat(2000) });
-    const { outcome } = await call(root, 'read_file', { path: 'big.txt' }, { tools: { limits: { ...(await harness({ root })).tools.limits, maxReadBytes: 1000 } } });
-    assert.match(outcome.text, /2000 bytes, over the 1000-byte read cap/);
   });
   it('reads through a link inside the workspace at the resolved target', async () => {
     const root = makeWorkspace({ 'real/data.txt': 'real data', 'alias.txt': '->real/data.txt' });
@@ -158,26 +195,28 @@ describe('list_files and search_text omit what the guard may not read', () => {
     'config/.env.production': 'TOKEN=prodsecret\n',
     'secrets/key.txt': 'token inside secrets\n',
     'certs/server.pem': 'token pem\n',
-    '.git/config': '[core]\n',
+    '.git/config': '[core] token\n',
     'README.md': 'Read me. token\n',
   };
-  it('lists files recursively without denied ones, folders marked, .git not entered', async () => {
+  const entries = (text: string): string[] => text.split('\n').filter((l) => !l.startsWith('['));
+  it('lists files recursively without denied ones (nor folders holding only those), shallow first, folders marked, .git left out', async () => {
     const root = makeWorkspace(files);
     const { outcome } = await call(root, 'list_files', {});
-    const lines = outcome.text.split('\n');
-    assert.deepEqual(lines.sort(), ['.git/', 'README.md', 'certs/', 'config/', 'src/', 'src/index.ts', 'src/util.ts'].sort());
+    assert.deepEqual(entries(outcome.text), ['README.md', 'src/', 'src/index.ts', 'src/util.ts']);
+    assert.match(outcome.text, /^\[3 files in 1 folders; all shown\]/);
   });
   it('filters by glob', async () => {
     const root = makeWorkspace(files);
     const { outcome } = await call(root, 'list_files', { path: 'src', glob: '*.ts' });
-    assert.deepEqual(outcome.text.split('\n'), ['src/index.ts', 'src/util.ts']);
+    assert.deepEqual(entries(outcome.text), ['src/index.ts', 'src/util.ts']);
   });
   it('searches readable files only', async () => {
     const root = makeWorkspace(files);
     const { outcome } = await call(root, 'search_text', { query: 'token' });
-    assert.doesNotMatch(outcome.text, /supersecretvalue|prodsecret|inside secrets|pem/);
+    assert.doesNotMatch(outcome.text, /supersecretvalue|prodsecret|inside secrets|pem|\[core\]/);
     assert.match(outcome.text, /src\/index\.ts:1: export const token/);
     assert.match(outcome.text, /README\.md:1: Read me\. token/);
+    assert.match(outcome.text, /^\[3 matching lines in 3 files; all shown\]/);
   });
   it('searches with a regular expression, and reports an invalid one', async () => {
     const root = makeWorkspace(files);
@@ -185,39 +224,21 @@ describe('list_files and search_text omit what the guard may not read', () => {
     assert.match(outcome.text, /src\/util\.ts:1:/);
     const bad = await call(root, 'search_text', { query: '(unclosed', regex: true });
     assert.equal(bad.outcome.isError, true);
-    assert.match(bad.outcome.text, /regular expression is not valid/);
+    assert.match(bad.outcome.text, /The search failed, so nothing is reported: .*regex parse error/s);
   });
-  const risky: Array<[string, string]> = [
-    ['a nested quantifier', '(a+)+$'],
-    ['a nested star in a group', '(x*y*)*z'],
-    ['a bounded repeat of a quantified group', '(\\w+\\s?){2,}!'],
-    ['a backreference', '(a)\\1'],
-    ['a nested group inside a repeated group', '((a+))+'],
-    ['a repeated alternation', '(a|aa)*b'],
-  ];
-  for (const [name, query] of risky) {
-    it(`refuses a regular expression with ${name} (exponential backtracking)`, async () => {
-      const root = makeWorkspace({ 'a.txt': 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' });
-      const { outcome } = await call(root, 'search_text', { query, regex: true });
-      assert.equal(outcome.isError, true);
-      assert.match(outcome.text, /refused: .*exponential time/);
-    });
-  }
-  it('keeps ordinary regular expressions working', async () => {
-    const root = makeWorkspace({ 'a.ts': 'function foo(a, b) {}\nconst x = [1, 2]; // xabab\n' });
-    for (const q of ['function\\s+\\w+\\(', '\\[\\d+, \\d+\\]', '(foo|bar)\\(', '^const', '(\\d+)?', 'x(ab)+', '[(+*]']) {
+  it('runs patterns that backtrack exponentially in JavaScript in linear time', async () => {
+    const root = makeWorkspace({ 'a.txt': 'a'.repeat(5000) + '!\n' });
+    for (const q of ['(a+)+$', '(a|aa)*b', '(x*y*)*z']) {
       const { outcome } = await call(root, 'search_text', { query: q, regex: true });
       assert.equal(outcome.isError, false, `${q}: ${outcome.text}`);
-      assert.match(outcome.text, /a\.ts:\d:/);
     }
   });
-
-  it('caps the number of matches with a note', async () => {
-    const root = makeWorkspace({ 'many.txt': 'hit\n'.repeat(50) });
+  it('caps the matching lines shown, counting the rest first in the result', async () => {
+    const root = makeWorkspace({ 'many.txt': 'hit\n'.repeat(50), 'sub/more.txt': 'hit\n'.repeat(5) });
     const h = await harness({ root });
     const { outcome } = await call(root, 'search_text', { query: 'hit' }, { tools: { limits: { ...h.tools.limits, maxSearchMatches: 10 } } });
-    assert.equal(outcome.text.split('\n').filter((l) => l.startsWith('many.txt:')).length, 10);
-    assert.match(outcome.text, /\[stopped at 10 matches\]/);
+    assert.equal(outcome.text.split('\n').filter((l) => /^(many|sub\/more)\.txt:\d+: hit$/.test(l)).length, 10);
+    assert.match(outcome.text, /^\[55 matching lines in 2 files; the first 10 shown\]\n\[left out: 45 matching lines, under /);
   });
   it('does not list entries behind a link that leads out of the workspace', async () => {
     const outside = makeWorkspace({ 'private.txt': 'outside' });

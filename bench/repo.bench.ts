@@ -1,0 +1,128 @@
+// search_text, list_files and read_file on a real checkout, each beside the
+// plain tool a person would run, measured in the same run:
+//   search_text from the root (a rare literal)  vs  rg -n -F LITERAL
+//   recall of that literal                       vs  rg with the same scope, less what policy denies
+//   list_files of the root                       vs  git ls-files (or rg --files outside git)
+//   read_file of the largest text file           vs  a plain read of it
+//   the denyRead filter per entry                vs  the guard's canRead (one realpath per entry)
+// WARDEN_BENCH_REPO=/path/to/checkout (default: this checkout);
+// WARDEN_BENCH_LITERAL=text (default: a literal the bench picks, found in few files).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGuard } from '../src/core/policy/createGuard';
+import type { Guard } from '../src/core/policy/guard';
+import { toolModule } from '../src/core/tools/registry';
+import type { ToolName } from '../src/core/tools/schemas';
+import { DEFAULT_TOOL_LIMITS, type ToolContext, type ToolLimits } from '../src/core/tools/tool';
+import { createRedactor } from '../src/core/secrets/createRedactor';
+import { createPathProbe } from '../src/node/pathProbe';
+import { loadShellParser, wasmDirFromNodeModules } from '../src/node/shellParser';
+import { createWorkspaceFs } from '../src/node/workspaceFs';
+
+const root = realpathSync(process.env.WARDEN_BENCH_REPO ?? process.cwd());
+const RUNS = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+async function timeIt(fn: () => unknown, runs = RUNS): Promise<number> {
+  await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+
+function rg(args: string[]): string {
+  const r = spawnSync('rg', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  return r.stdout;
+}
+
+async function main(): Promise<void> {
+  const shell = await loadShellParser(wasmDirFromNodeModules());
+  const guard: Guard = createGuard({ user: {} }, { roots: [root], home: '/root', probe: createPathProbe(), shell, sandboxAvailable: () => false, trusted: () => true });
+  // One file-system port per task, as the extension builds it (ripgrep's confinement is probed once).
+  const fs = createWorkspaceFs();
+  const ctx = (limits: Partial<ToolLimits> = {}): ToolContext => ({
+    fs,
+    fetcher: null,
+    runner: null,
+    guard,
+    redactor: createRedactor(['sk-ant-api03-bench-0123456789abcdefghij']),
+    roots: [root],
+    limits: { ...DEFAULT_TOOL_LIMITS, ...limits },
+    allowedHosts: [],
+    secretValues: () => Promise.resolve({}),
+  });
+  const tool = async (name: ToolName, input: Record<string, unknown>, limits: Partial<ToolLimits> = {}): Promise<string> => {
+    const decided = guard.decide({ tool: name, input });
+    if (decided.decision !== 'allow') throw new Error(`${name}: ${decided.message}`);
+    const out = await toolModule(name).run(input, decided, ctx(limits), { signal: new AbortController().signal, approvedByPerson: false }, null);
+    if (out.isError) throw new Error(`${name}: ${out.text}`);
+    return out.text;
+  };
+
+  const files = rg(['--files', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules']).split('\n').filter(Boolean);
+  console.log(`checkout: ${root} (${files.length.toLocaleString('en')} files ripgrep would search with the tools' scope)`);
+  const literal = process.env.WARDEN_BENCH_LITERAL ?? pickLiteral(files);
+
+  const ours = await timeIt(() => tool('search_text', { query: literal }));
+  const base = await timeIt(() => rg(['-n', '-F', literal]));
+  const same = await timeIt(() => rg(['-n', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', literal]));
+  console.log(`search_text "${literal}" from the root: ${ours.toFixed(0)} ms; rg -n -F: ${base.toFixed(0)} ms (${(ours / base).toFixed(2)}x; goal <= 1.5x); rg with the tools' scope: ${same.toFixed(0)} ms (${(ours / same).toFixed(2)}x)`);
+
+  const all = await tool('search_text', { query: literal }, { maxSearchMatches: 10_000_000 });
+  const got = new Set(all.split('\n').filter((l) => !l.startsWith('[')).map((l) => /^(.*?:\d+): /.exec(l)?.[1]).filter(Boolean));
+  const want = rg(['-n', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', literal])
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(':').slice(0, 2).join(':'))
+    .filter((l) => guard.readFilter().allows(root, l.split(':')[0] ?? '', false));
+  const found = want.filter((w) => got.has(w)).length;
+  console.log(`recall of "${literal}": ${found} of the ${want.length} places ripgrep finds that policy allows (${got.size} reported)`);
+
+  const isGit = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, stdio: 'ignore' }).status === 0;
+  const list = await timeIt(() => tool('list_files', {}));
+  const lsBase = await timeIt(() => (isGit ? execFileSync('git', ['ls-files'], { cwd: root, maxBuffer: 1 << 30 }) : rg(['--files'])));
+  console.log(`list_files of the root: ${list.toFixed(0)} ms; ${isGit ? 'git ls-files' : 'rg --files'}: ${lsBase.toFixed(0)} ms (${(list / lsBase).toFixed(2)}x; goal <= 2x)`);
+  const globbed = await timeIt(() => tool('list_files', { glob: '**/*.ts' }));
+  console.log(`list_files glob **/*.ts: ${globbed.toFixed(0)} ms (${(globbed / lsBase).toFixed(2)}x the baseline)`);
+
+  const largest = files
+    .filter((f) => /\.(js|ts|mjs|cjs|json|md|txt|css|html|map)$/.test(f))
+    .map((f) => ({ f, size: statSync(join(root, f)).size }))
+    .sort((a, b) => b.size - a.size)
+    .find((x) => x.size < 64 * 1024 * 1024);
+  if (largest) {
+    const read = await timeIt(() => tool('read_file', { path: largest.f }), 20);
+    const plain = await timeIt(() => readFileSync(join(root, largest.f)), 20);
+    const mid = await timeIt(() => tool('read_file', { path: largest.f, offset: 5000, limit: 200 }), 20);
+    console.log(`read_file ${largest.f} (${largest.size.toLocaleString('en')} bytes), first window: ${read.toFixed(1)} ms; window at line 5,000: ${mid.toFixed(1)} ms; plain read: ${plain.toFixed(1)} ms (${(read / plain).toFixed(1)}x; goal <= 5x)`);
+  }
+
+  const filter = guard.readFilter();
+  const abs = files.map((f) => join(root, f));
+  const fast = await timeIt(() => files.filter((f) => filter.allows(root, f, false)).length);
+  const slow = await timeIt(() => abs.filter((a) => guard.canRead(a)).length, 1);
+  console.log(`denyRead filter over ${files.length.toLocaleString('en')} entries: ${((fast * 1000) / files.length).toFixed(2)} µs each; canRead (realpath each): ${((slow * 1000) / files.length).toFixed(2)} µs each (${(slow / fast).toFixed(0)}x)`);
+}
+
+/** A word found in a handful of files: rare enough that a search missing some would show. */
+function pickLiteral(files: readonly string[]): string {
+  for (const candidate of ['deprecate', 'sourceMappingURL=', 'Copyright', 'TODO']) {
+    const n = rg(['-l', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', candidate]).split('\n').filter(Boolean).length;
+    if (n > 3 && n < Math.max(50, files.length / 100)) return candidate;
+  }
+  return 'function';
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
