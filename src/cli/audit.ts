@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
@@ -7,14 +7,20 @@ import type { AuditRecord } from '../core/audit/event';
 import { auditFilterSchema, compileFilter, recordFields } from '../core/audit/filter';
 import { tableHeader, tableRow } from '../core/audit/format';
 import { verifyChain, type VerifyResult } from '../core/audit/verify';
+import { checkAgainstAnchor } from '../core/audit/anchor';
+import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { feedFiles } from '../node/audit/files';
 import type { CliIo } from './run';
 
 export const AUDIT_USAGE = `usage:
-  warden audit verify FILE… [--partial]
+  warden audit verify FILE… [--partial] [--anchor A]
       Verifies the hash chain. Several files are one rotated chain, oldest
       first (audit.1.jsonl audit.2.jsonl … audit.jsonl). --partial accepts a
-      first file that continues an earlier one not given.
+      first file that continues an earlier one not given. The anchor (the
+      last seq and hash, kept outside the log) is read from A, or from
+      LASTFILE.anchor when it exists: lines cut from the end then fail,
+      with how many are gone. WARDEN_AUDIT_KEY (64 hex digits) checks the
+      anchor's seal: a log rewritten without the key fails.
       Exit 0: "ok: N events". Exit 1: the file, line and kind of damage.
   warden audit show FILE… [--tool T] [--decision allow|ask|deny|none]
       [--approver rule|person] [--since ISO] [--search TEXT]
@@ -78,15 +84,21 @@ function batchedWriter(io: CliIo): { write(text: string): void; drain(): Promise
   };
 }
 
-async function verify(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { partial: { type: 'boolean' } } });
+async function verify(args: readonly string[], io: CliIo, env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { partial: { type: 'boolean' }, anchor: { type: 'string' } } });
   const files = readable(parse(filesSchema, positionals));
-  const r = await verifyChain((feed) => feedFiles(files, feed), { partial: values.partial === true });
-  if (r.ok) {
-    io.stdout.write(`ok: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}\n`);
+  const anchorPath = values.anchor ?? `${files.at(-1) ?? ''}.anchor`;
+  const key = auditKeyFromEnv(env);
+  if (values.anchor !== undefined) readable([values.anchor]);
+  const anchor = values.anchor !== undefined || existsSync(anchorPath) ? await fileAnchorStore(anchorPath).load() : null;
+  const r = await verifyChain((feed) => feedFiles(files, feed), { partial: values.partial === true, ...(anchor ? { anchor: { seq: anchor.seq, hash: anchor.hash } } : {}) });
+  const checked = checkAgainstAnchor(r, anchor, key);
+  if (r.ok && checked.ok) {
+    io.stdout.write(`ok: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}${anchor ? `; ${checked.note}` : ''}\n`);
     return 0;
   }
-  io.stdout.write(`${r.name}:${r.line}: ${r.damage}: ${r.message}\n${r.count} events verified before it\n`);
+  if (!r.ok) io.stdout.write(`${r.name}:${r.line}: ${r.damage}: ${r.message}\n${r.count} events verified before it\n`);
+  else if (!checked.ok) io.stdout.write(`${anchorPath}: ${checked.message}\n${r.count} events verified\n`);
   return 1;
 }
 
@@ -152,12 +164,12 @@ async function exportLog(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** `warden audit …`: returns the exit code (0 ok, 1 the log is damaged, 2 a usage error). */
-export async function runAudit(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runAudit(argv: readonly string[], io: CliIo, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {
       case 'verify':
-        return await verify(rest, io);
+        return await verify(rest, io, env);
       case 'show':
         return await show(rest, io);
       case 'export':

@@ -95,3 +95,54 @@ describe('warden audit (CLI, end to end)', () => {
     assert.equal(warden('export', file, '--format', 'xml').code, 2);
   });
 });
+
+describe('warden audit verify with an anchor and a key', () => {
+  const KEY = 'ab'.repeat(32);
+  const verify = (env: Record<string, string>, ...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+    return { code: r.status, stdout: r.stdout };
+  };
+  async function anchoredLog(dir: string, n: number, key: string): Promise<string> {
+    const file = join(dir, 'audit.jsonl');
+    const { fileAnchorStore } = await import('../../../src/node/audit/anchorFile');
+    const w = await openJsonlAuditWriter({ file, redact: (s) => s, clock: steppingClock(), anchor: { store: fileAnchorStore(`${file}.anchor`), key: Buffer.from(key, 'hex') } });
+    for (let i = 0; i < n; i++) await w.append(toolEvent({ input: { command: `echo ${i}` } }));
+    await w.close();
+    return file;
+  }
+
+  it('reads FILE.anchor and checks its seal with WARDEN_AUDIT_KEY', async (t) => {
+    const file = await anchoredLog(tempDir(t), 5, KEY);
+    assert.deepEqual(verify({ WARDEN_AUDIT_KEY: KEY }, file), { code: 0, stdout: 'ok: 5 events; sealed: the anchor at seq 4 holds under the key\n' });
+    assert.deepEqual(verify({}, file), { code: 0, stdout: 'ok: 5 events; anchored at seq 4; its seal was not checked (no key)\n' });
+  });
+
+  for (const cut of [1, 3]) {
+    it(`fails with how many lines are gone when ${cut} are cut from the end`, async (t) => {
+      const file = await anchoredLog(tempDir(t), 6, KEY);
+      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      writeFileSync(file, lines.slice(0, -cut).map((l) => `${l}\n`).join(''));
+      const r = verify({ WARDEN_AUDIT_KEY: KEY }, file);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, new RegExp(`: removed: ${cut} lines? (is|are) gone from the end`));
+    });
+  }
+
+  it('fails a log and anchor rewritten without the key', async (t) => {
+    const dir = tempDir(t);
+    const file = await anchoredLog(dir, 4, KEY);
+    const forged = await anchoredLog(join(dir, 'f'), 2, 'cd'.repeat(32));
+    writeFileSync(file, readFileSync(forged));
+    writeFileSync(`${file}.anchor`, readFileSync(`${forged}.anchor`));
+    const r = verify({ WARDEN_AUDIT_KEY: KEY }, file);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /seal does not hold under the audit key/);
+  });
+
+  it('takes --anchor from elsewhere', async (t) => {
+    const dir = tempDir(t);
+    const file = await anchoredLog(dir, 3, KEY);
+    writeFileSync(join(dir, 'moved.anchor'), readFileSync(`${file}.anchor`));
+    assert.equal(verify({ WARDEN_AUDIT_KEY: KEY }, file, '--anchor', join(dir, 'moved.anchor')).code, 0);
+  });
+});
