@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const auditFile = auditLogFile(context);
   // The anchor (last seq and hash) lives in global state, sealed with a key kept in SecretStorage.
-  const anchor = { store: globalStateAnchorStore(context.globalState), key: await auditKey(context.secrets) };
+  const anchor = { store: globalStateAnchorStore(context.globalState, auditFile), key: await auditKey(context.secrets) };
   const writer = await openJsonlAuditWriter({
     file: auditFile,
     redact: (t) => redactor.redact(t),
@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     anchor,
   });
   context.subscriptions.push({ dispose: () => void writer.close() });
-  const audit = registerAuditViews(context, { file: auditFile, writer });
+  const audit = registerAuditViews(context, { file: auditFile, writer, anchor });
 
   const statusBar = new WardenStatusBar();
   const approvals = new PendingApprovals();

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
+import type { AnchorStore } from '../../core/audit/anchor';
 import type { RecordingAuditSink } from '../../core/audit/event';
 import { ObservedAuditSink } from '../../core/audit/observe';
 import { AuditPanel } from './auditPanel';
@@ -20,6 +21,8 @@ export interface AuditViewDeps {
   readonly file: string;
   /** The writer, e.g. `await openJsonlAuditWriter({ file, redact })`. */
   readonly writer: RecordingAuditSink;
+  /** The log's anchor and the key that seals it, which Verify checks. */
+  readonly anchor?: { readonly store: AnchorStore; readonly key: Uint8Array | null };
 }
 
 export interface AuditViews {
@@ -39,7 +42,7 @@ export interface AuditViews {
  */
 export function registerAuditViews(context: Pick<vscode.ExtensionContext, 'extensionUri' | 'subscriptions'>, deps: AuditViewDeps): AuditViews {
   const channel = new AuditOutputChannel();
-  const access = auditLogAccess(deps.file);
+  const access = auditLogAccess(deps.file, deps.anchor);
   const panel = new AuditPanel(context.extensionUri, access, (m) => channel.channel.warn(m));
   const sink = new ObservedAuditSink(deps.writer, (err) => channel.channel.error(`audit view listener failed: ${err instanceof Error ? err.message : String(err)}`));
   const unsubscribe = [sink.subscribe(channel.onRecord), sink.subscribe(panel.onRecord)];
