@@ -157,6 +157,10 @@ export class JsonlAuditWriter implements RecordingAuditSink {
       const out: AuditEventInput[] = [];
       const anchored = options.anchor ? await options.anchor.store.load() : null;
       const tipSeq = recovered.tip?.seq ?? -1;
+      // A log met without an anchor (new, or kept before anchors existed) is anchored as found, from now on.
+      if (options.anchor && anchored === null && recovered.tip !== null) {
+        await options.anchor.store.save(makeAnchor(recovered.tip, options.anchor.key, (options.clock ?? (() => new Date()))()));
+      }
       if (anchored !== null && anchored.seq > tipSeq) {
         // Continuing would move the anchor past the gap: say so in the chain itself first.
         out.push(noteEvent({

@@ -145,3 +145,19 @@ describe('the audit anchor, seal and lock', () => {
     assert.deepEqual(parseAnchor(JSON.stringify(a)), a);
   });
 });
+
+describe('a log met without an anchor', () => {
+  it('is anchored as found when a writer opens it, so it verifies from then on', async (t) => {
+    const dir = tempDir(t);
+    const file = join(dir, 'audit.jsonl');
+    const plain = await openJsonlAuditWriter({ file, redact: identity, clock: steppingClock() });
+    for (let i = 0; i < 3; i++) await plain.append(toolEvent());
+    await plain.close();
+    const store = fileAnchorStore(`${file}.anchor`);
+    const w = await openJsonlAuditWriter({ file, redact: identity, clock: steppingClock(), anchor: { store, key: KEY } });
+    await w.close();
+    const anchor = await store.load();
+    assert.equal(anchor?.seq, 2);
+    assert.deepEqual(await verifyAnchored(file, `${file}.anchor`, KEY), { ok: true, note: 'sealed: the anchor at seq 2 holds under the key' });
+  });
+});
