@@ -41,6 +41,12 @@ export interface BubblewrapPlan {
   readonly seccompHelper: boolean;
   /** Keep CAP_SETFCAP (root with the seccomp helper, as sandbox-runtime does). */
   readonly addSetfcap: boolean;
+  /**
+   * Files Warden itself runs inside (the seccomp helper), bound read-only at
+   * their own path after everything is hidden: they may live under a hidden
+   * folder (the extension under home, a checkout under /tmp).
+   */
+  readonly helpers: readonly string[];
 }
 
 /** Host folders that hold other sessions' files and sockets: replaced by empty tmpfs. */
@@ -75,6 +81,7 @@ export function bubblewrapArgs(plan: BubblewrapPlan): string[] {
     if (plan.home !== null && inside(d, plan.home.home) && !plan.home.readable.some((p) => inside(d, p))) continue;
     a.push('--size', String(1024 * 1024), '--tmpfs', d);
   }
+  for (const h of plan.helpers) a.push('--ro-bind', h, h);
   for (const root of plan.roots) a.push(plan.workspace === 'writable' ? '--bind' : '--ro-bind', root, root);
   for (const p of plan.readOnlyPaths) if (existsSync(p)) a.push('--ro-bind', p, p);
   for (const p of plan.hiddenPaths) {

@@ -216,6 +216,7 @@ export class LayeredSandbox implements CommandRunner {
         network: network === null ? null : { socket: network.socket },
         seccompHelper: seccomp !== null,
         addSetfcap: seccomp !== null && this.setfcap,
+        helpers: seccomp === null ? [] : [seccomp],
       };
       const script = limitedScript(req.command, limits);
       const command = bubblewrapCommand(this.tools.bash, script, network === null || this.options.socat === null ? null : { socket: network.socket, socat: this.options.socat }, seccomp);
