@@ -101,18 +101,13 @@ describe('a hostile repository under allowed git status / git diff / npm test', 
       for (const m of MARKERS) rmSync(m, { force: true });
       const settings = join(base, 'user.json');
       writeFileSync(settings, JSON.stringify({ 'warden.commands.allow': ['git status', 'git diff *', 'git log *', 'ls *', 'pwd', 'npm test'] }));
+      const env: Record<string, string> = { ANTHROPIC_API_KEY: 'sk-ant-hostile-repo-0001', HOME: home };
+      // Inside the workspace (before the snapshot): the sandbox hides the host's /tmp, where this checkout may
+      // live, and PATH folders there with it; the workspace is always bound.
+      if (variant === 'bubblewrap') env.PATH = pathWithoutSocat(join(ws, '.path-without-socat'));
       const before = { ws: snapshot(ws), outside: snapshot(outside), home: snapshot(home) };
 
       const audit = join(base, 'audit.jsonl');
-      const env: Record<string, string> = { ANTHROPIC_API_KEY: 'sk-ant-hostile-repo-0001', HOME: home };
-      // Not under /tmp: the sandbox hides the host's /tmp, PATH folders there included.
-      if (variant === 'bubblewrap') {
-        const bins = join(__dirname, '..', '..', '..', '.tmp', `path-without-socat-${process.pid}`);
-        mkdirSync(join(bins, '..'), { recursive: true });
-        rmSync(bins, { recursive: true, force: true });
-        bases.push(bins);
-        env.PATH = pathWithoutSocat(bins);
-      }
       const fake = await startFakeAnthropic(script);
       let r;
       try {
