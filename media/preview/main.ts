@@ -125,7 +125,6 @@ function render(p: CommandProposal): void {
   stop.addEventListener('click', () => post({ type: 'stop', callId: p.callId }));
   app.append(el('div', { className: 'status-line' }, status, stop));
   app.append(el('pre', { id: 'output', className: 'output' }));
-  field.focus();
 }
 
 function setButtons(enabled: boolean): void {

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  clickEditorAction, previewFrame, proposalTab, requestText, sendChat, setApiKey, typeAtEndOfProposal,
+  chatFrame, clickEditorAction, previewFrame, proposalTab, lastToolResult, requestText, sendChat, setApiKey, typeAtEndOfProposal,
   waitForChatText, waitForFile, waitForPreviewState, waitForProposal,
 } from './approvalHelpers';
 import { REPO_ROOT } from './codeServer';
@@ -62,6 +62,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     assert.equal(readFileSync(ws('reject.txt'), 'utf8'), 'keep me\n');
     const told = requestText(model.requests()).at(-1) ?? '';
     assert.match(told, /The person rejected this call/);
+    assert.match(lastToolResult(model.requests()), /The person rejected this call\. Do not retry/, 'a reject without typed words carries no feedback');
   });
 
   it('an edit of the proposed side lands, and the model is told the person changed it', { timeout: 120_000 }, async () => {
@@ -85,13 +86,16 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await rows.count(), 2, 'two hunks offered');
+    assert.match(await rows.nth(0).innerText(), /Hunk 1: changes line 2/, 'hunks are labelled by line, not by a raw @@ header');
     await rows.nth(1).click(); // uncheck the second hunk
     await wb.screenshot('03-diff-choose-hunks');
     await wb.page.locator('.quick-input-widget input.input').press('Enter');
     await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-    await clickEditorAction(wb, 'Accept Proposal');
+    // Confirming the choice accepts it: no second Accept.
     await waitForFile(ws('hunks.txt'), (c) => c === 'a\nB\nc\nd\ne\nf\ng\n');
     await waitForChatText(wb, 'hunks-task finished.');
+    await proposalTab(wb, 'hunks.txt').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.doesNotMatch(await wb.page.locator('.part.statusbar').innerText(), /2 hunks/, 'the hunk count is gone');
   });
 
   it('a write through a symlink names the real target', { timeout: 120_000 }, async () => {
@@ -213,5 +217,34 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await wb.screenshot('12-command-destructive');
     await f.locator('#reject').click();
     await waitForChatText(wb, 'destructive-task finished.');
+  });
+
+  it('a proposal opening while the person types in the chat takes no keystroke: the chat keeps them, Accept writes the model’s text', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'focus-task');
+    const chat = await chatFrame(wb);
+    await chat.locator('#input').click();
+    await waitForProposal(wb, 'focus.txt');
+    await wb.page.keyboard.type('still typing', { delay: 10 });
+    assert.equal(await chat.locator('#input').inputValue(), 'still typing', 'the keystrokes stay in the chat');
+    await wb.screenshot('13-diff-opened-without-focus');
+    await clickEditorAction(wb, 'Accept Proposal');
+    const landed = await waitForFile(ws('focus.txt'), (c) => c !== null);
+    assert.equal(landed, 'from the model\n', 'nothing typed in the chat reached the file');
+    await waitForChatText(wb, 'focus-task finished.');
+    await chat.locator('#input').fill('');
+  });
+
+  it('a command preview opening while the person types in the chat takes no keystroke', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'focusrun-task');
+    const chat = await chatFrame(wb);
+    await chat.locator('#input').click();
+    const f = await previewFrame(wb, 'touch focus-run.txt');
+    await wb.page.keyboard.type('more words', { delay: 10 });
+    assert.equal(await chat.locator('#input').inputValue(), 'more words', 'the keystrokes stay in the chat');
+    assert.equal(await f.locator('#command').inputValue(), 'touch focus-run.txt', 'the command is as the model proposed it');
+    await f.locator('#reject').click();
+    await waitForChatText(wb, 'focusrun-task finished.');
+    assert.match(lastToolResult(model.requests()), /The person rejected this call\. Do not retry/, 'no placeholder is sent as feedback');
+    await chat.locator('#input').fill('');
   });
 });

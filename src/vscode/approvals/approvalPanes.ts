@@ -52,17 +52,17 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
   }
 
   reject(): void {
-    this.answerTarget({ kind: 'reject', feedback: 'Rejected by the person.' });
+    this.answerTarget({ kind: 'reject' });
   }
 
-  /** Per-hunk choice for the proposal on show. */
+  /** Per-hunk choice for the proposal on show; confirming the choice accepts the chosen hunks. */
   async chooseHunks(): Promise<void> {
     const id = this.deps.diff.activeCallId() ?? this.deps.pending.oldest()?.request.callId;
     if (!id || !this.deps.diff.has(id)) {
       void vscode.window.showInformationMessage('Warden: no proposed file change is open.');
       return;
     }
-    await this.deps.diff.chooseHunks(id);
+    if (await this.deps.diff.chooseHunks(id)) this.deps.pending.answer(id, { kind: 'approve' });
   }
 
   private answerTarget(answer: ApprovalAnswer): void {

@@ -49,7 +49,7 @@ export class DiffPane {
     this.deps.fs.set(current, plan.oldContent ?? '');
     this.deps.fs.set(proposed, plan.newContent);
     this.shown.set(req.callId, { req, plan, current, proposed });
-    await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false });
+    await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false, preserveFocus: true });
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
     if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
     else if (hunks > 1) this.hint = vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Choose Hunks to Accept" keeps some of them`);
@@ -110,7 +110,8 @@ export class DiffPane {
   /**
    * Lets the person keep some hunks: a multi-select pick over the hunks of the
    * agent's proposal; the proposed side becomes the current file with only
-   * the chosen hunks applied. Accept then answers with that content.
+   * the chosen hunks applied, which the caller then accepts (the hunk-count
+   * hint goes away at once).
    */
   async chooseHunks(callId: string, pick = pickHunks): Promise<boolean> {
     const s = this.shown.get(callId);
@@ -118,6 +119,8 @@ export class DiffPane {
     const hunks = proposalHunks(s.plan.oldContent, s.plan.newContent);
     const chosen = await pick(hunks.map((h) => ({ ...hunkLabel(h), index: h.index })));
     if (chosen === undefined) return false;
+    this.hint?.dispose();
+    this.hint = undefined;
     const text = contentFromHunks(s.plan.oldContent, s.plan.newContent, chosen);
     const doc = await vscode.workspace.openTextDocument(s.proposed);
     const edit = new vscode.WorkspaceEdit();

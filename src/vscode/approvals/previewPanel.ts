@@ -79,12 +79,12 @@ export class PreviewPanel implements vscode.Disposable {
     const title = `Warden: Run ${proposal.command.length > 40 ? `${proposal.command.slice(0, 39)}…` : proposal.command}?`;
     if (this.panel) {
       this.panel.title = title;
-      this.panel.reveal(vscode.ViewColumn.Active, false);
+      this.panel.reveal(vscode.ViewColumn.Active, true);
       return;
     }
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'media');
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel('warden.commandPreview', title, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel('warden.commandPreview', title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
       enableScripts: true,
       enableCommandUris: false,
       localResourceRoots: [dist, media],
@@ -142,7 +142,7 @@ export class PreviewPanel implements vscode.Disposable {
         this.settle(p, p.sessionGrant.allowed ? { kind: 'approve-for-session' } : { kind: 'approve' });
         break;
       case 'reject':
-        this.settle(p, { kind: 'reject', feedback: m.feedback?.trim() ? m.feedback.trim() : 'Rejected in the command preview.' });
+        this.settle(p, m.feedback?.trim() ? { kind: 'reject', feedback: m.feedback.trim() } : { kind: 'reject' });
         break;
       case 'stop':
         this.deps.stop();
