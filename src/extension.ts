@@ -70,7 +70,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   context.subscriptions.push({ dispose: () => void sandbox.dispose() });
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
-  const updateStatus = (): void => statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted });
+  // Invalid settings, as the guard last read them; refreshed when settings change.
+  let settingsProblems: readonly string[] = [];
+  const updateStatus = (): void =>
+    statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted, settingsProblems });
+  const refreshSettingsProblems = (): void => {
+    void guards.current().then(
+      (g) => {
+        settingsProblems = g.guard.problems.map((p) => `${p.key}: ${p.message}`);
+        updateStatus();
+      },
+      (e: unknown) => log.error(`reading settings failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
 
   // Approvals: the oldest waiting call opens in its pane (diff editor, command preview, modal); the chat card answers too.
   const proposalFs = new ProposalFs();
@@ -107,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
       };
     },
+    onBusy: (busy) => void vscode.commands.executeCommand('setContext', 'warden.busy', busy),
     limits: async () => {
       const g = await guards.current();
       return { maxTurns: g.settings['warden.limits.maxTurns'], maxCostUsd: g.settings['warden.limits.maxCostUsd'] };
@@ -130,7 +143,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     onDidChangeWardenSettings(() => {
       guards.invalidate();
-      updateStatus();
+      refreshSettingsProblems();
       void chat.pushState();
     }),
     registerCommands({
@@ -149,6 +162,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   updateStatus();
+  refreshSettingsProblems();
 
   // Choose the sandbox by smoke test after activation, off the activation path.
   setTimeout(() => {

@@ -140,7 +140,7 @@ function renderState(state: ViewState): void {
   meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost}${cache} · ${state.model}`;
   banners.replaceChildren();
   if (!state.trusted) {
-    const b = el('div', 'banner warning', 'Restricted Mode: Warden may read and propose, but writes nothing and runs no command until you trust this folder.');
+    const b = el('div', 'banner warning', 'Restricted Mode: Warden may read files and answer, but every change and command is refused without being shown: nothing is written and nothing runs until you trust this folder.');
     const trust = el('button', 'secondary', 'Manage Workspace Trust') as HTMLButtonElement;
     trust.onclick = () => post({ type: 'action', action: 'manageTrust' });
     b.append(' ', trust);
