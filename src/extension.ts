@@ -119,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
       };
     },
+    onNewChat: () => approver.newChat(),
     onBusy: (busy) => void vscode.commands.executeCommand('setContext', 'warden.busy', busy),
     limits: async () => {
       const g = await guards.current();

@@ -47,6 +47,8 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const title = await waitForProposal(wb, 'accept.txt');
     assert.match(title, /Warden proposal: accept\.txt/);
     assert.equal(readFileSync(ws('accept.txt'), 'utf8'), 'one\ntwo\nthree\n', 'nothing touches the file before Accept');
+    const crumbs = await wb.page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText();
+    assert.doesNotMatch(crumbs, /toolu_/, `the breadcrumb shows no internal call id: ${crumbs}`);
     await wb.screenshot('01-diff-proposal');
     await clickEditorAction(wb, 'Accept Proposal');
     await waitForFile(ws('accept.txt'), (c) => c === 'one\nTWO\nthree\n');
@@ -119,6 +121,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await waitForFile(ws('made.txt'), (c) => c !== null);
     await waitForPreviewState(f, /Finished|Failed/);
     await f.locator('#output', { hasText: 'made-it' }).waitFor({ timeout: 30_000 });
+    await proposalTab(wb, 'Warden: Ran touch made.txt && echo made-it').waitFor({ state: 'visible', timeout: 10_000 });
     await wb.screenshot('06-command-output');
     await waitForChatText(wb, 'run-task finished.');
   });
@@ -154,6 +157,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await banner.innerText(), /1 hidden character \(zero-width\): <U\+200B>/);
     assert.equal(await f.locator('#command-visible mark.hidden-char').innerText(), '<U+200B>');
+    assert.equal(await f.locator('#run-session').count(), 0, 'no session grant for a command with hidden characters');
     await wb.screenshot('08-command-hidden-character');
     await f.locator('#reject').click();
     await waitForChatText(wb, 'hidden-task finished.');
@@ -246,5 +250,8 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await waitForChatText(wb, 'focusrun-task finished.');
     assert.match(lastToolResult(model.requests()), /The person rejected this call\. Do not retry/, 'no placeholder is sent as feedback');
     await chat.locator('#input').fill('');
+    // A new chat closes the last chat's command preview.
+    await wb.runCommand('Warden: New Chat');
+    await proposalTab(wb, /Warden: (Run|Ran|Rejected)/).waitFor({ state: 'detached', timeout: 30_000 });
   });
 });

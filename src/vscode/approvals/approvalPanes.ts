@@ -46,6 +46,11 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
     this.deps.preview.onAgentEvent(e);
   }
 
+  /** A new chat: the command preview of the last chat closes (diffs close as their calls are answered). */
+  newChat(): void {
+    this.deps.preview.close();
+  }
+
   /** Accept: the proposal in the active diff editor, else the oldest waiting. */
   accept(): void {
     this.answerTarget({ kind: 'approve' });

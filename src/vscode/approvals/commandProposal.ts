@@ -1,4 +1,5 @@
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
+import { hiddenSummary } from './hiddenFlags';
 import type { CommandProposal } from './previewMessages';
 
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -24,7 +25,10 @@ export function toCommandProposal(req: ApprovalRequest): CommandProposal | null 
     sandbox: p.sandbox,
     hosts: p.hosts.slice(0, 500).map((h) => clip(h, 500)),
     timeoutMs: Math.max(0, Math.round(p.timeoutMs)),
-    sessionGrant: { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) },
+    // A command with hidden characters is approved once, after a look, never for the session.
+    sessionGrant: hiddenSummary(p.command) === null
+      ? { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) }
+      : { allowed: false, description: 'Not offered: the command holds hidden characters.' },
     editable: req.editable === 'command',
   };
 }

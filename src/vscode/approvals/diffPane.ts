@@ -62,7 +62,7 @@ export class DiffPane {
     const fromTab = tabInput instanceof vscode.TabInputTextDiff ? tabInput.modified : undefined;
     for (const u of [uri, fromTab]) {
       if (u?.scheme === PROPOSAL_SCHEME || u?.scheme === CURRENT_SCHEME) {
-        for (const [id, s] of this.shown) if (s.proposed.path === u.path) return id;
+        for (const [id, s] of this.shown) if (s.proposed.query === u.query) return id;
       }
     }
     return undefined;

@@ -68,6 +68,10 @@ export class PreviewPanel implements vscode.Disposable {
           : e.isError ? (['failed', 'Failed'] as const)
           : (['done', 'Finished'] as const);
         this.post({ type: 'state', callId, state, text: `${label}. ${e.preview.slice(0, 300)}` });
+        if (this.panel) {
+          const cmd = shortCommand(this.proposal.command);
+          this.panel.title = state === 'done' ? `Warden: Ran ${cmd}` : state === 'failed' ? `Warden: Ran ${cmd} (failed)` : state === 'stopped' ? `Warden: Stopped ${cmd}` : `Warden: Rejected ${cmd}`;
+        }
         break;
       }
       default:
@@ -76,7 +80,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private open(proposal: CommandProposal): void {
-    const title = `Warden: Run ${proposal.command.length > 40 ? `${proposal.command.slice(0, 39)}…` : proposal.command}?`;
+    const title = `Warden: Run ${shortCommand(proposal.command)}?`;
     if (this.panel) {
       this.panel.title = title;
       this.panel.reveal(vscode.ViewColumn.Active, true);
@@ -157,7 +161,18 @@ export class PreviewPanel implements vscode.Disposable {
     }
   }
 
+  /** Closes the preview (a new chat): nothing it showed is waiting any more. */
+  close(): void {
+    this.proposal = null;
+    this.backlog = [];
+    this.panel?.dispose();
+  }
+
   dispose(): void {
     this.panel?.dispose();
   }
+}
+
+function shortCommand(command: string): string {
+  return command.length > 40 ? `${command.slice(0, 39)}…` : command;
 }

@@ -25,6 +25,8 @@ export interface ChatEnvironment {
   readonly baseState: () => Promise<Omit<ViewState, 'busy' | 'meter'>>;
   /** Told whether a task is running whenever the view's state is pushed (the title bar's Stop shows only then). */
   readonly onBusy?: (busy: boolean) => void;
+  /** Told when the person starts a new chat (the panes of the last one close). */
+  readonly onNewChat?: () => void;
   readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
 }
 
@@ -95,6 +97,7 @@ export class ChatController extends Disposable {
   async newChat(): Promise<void> {
     this.stop();
     this.env.approvals.rejectAll('The person started a new chat.');
+    this.env.onNewChat?.();
     this.transcript.clear();
     await this.transcript.save();
     await this.env.storage.update(HISTORY_KEY, []);

@@ -43,6 +43,18 @@ describe('command preview messages', () => {
     assert.deepEqual([p.cwd, p.secrets, p.sandbox, p.hosts, p.editable], ['/ws', ['NPM_TOKEN'], 'bubblewrap', ['registry.npmjs.org'], true]);
   });
 
+  it('offers no session grant for a command with hidden characters, even when the guard would', () => {
+    const table: [string, boolean][] = [
+      ['git status && make', true],
+      ['echo safe<U+200B> && make', false],
+      ['echo a\u202eb', false],
+    ];
+    for (const [command, allowed] of table) {
+      const p = toCommandProposal(commandRequest(command));
+      assert.equal(p?.sessionGrant.allowed, allowed, command);
+    }
+  });
+
   it('has no proposal for calls that are not commands', () => {
     const req = commandRequest('x', { plan: { kind: 'fetch', tool: 'fetch_url', url: 'https://a.example/', host: 'a.example', summary: 'f' } });
     assert.equal(toCommandProposal(req), null);
