@@ -3,7 +3,10 @@
 // is ever loaded (see the CSP in the provider and ./markdown.ts).
 import DOMPurify from 'dompurify';
 import { hostMessageSchema, type ChatItem, type ToolCard, type ViewMessage, type ViewState } from '../../src/vscode/chat/protocol';
+import { approveLabel, cardLabel, cardTruth } from '../../src/vscode/chat/cardText';
 import { renderMarkdown } from './markdown';
+
+const APPROVER: Record<NonNullable<ToolCard['approver']>, string> = { rule: 'rule', person: 'person', 'person-edited': 'person (edited)', 'session-grant': 'session grant' };
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -50,21 +53,33 @@ function el(tag: string, className: string, text?: string): HTMLElement {
 function renderCard(card: ToolCard): HTMLElement {
   const box = el('div', `card status-${card.status}`);
   box.dataset.decision = card.decision ?? 'pending';
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', cardLabel(card));
   const head = el('div', 'card-head');
   head.append(el('span', 'card-tool', card.tool), el('span', 'card-summary', card.summary));
   if (card.decision) head.append(el('span', `badge badge-${card.decision}`, card.decision));
   box.append(head);
+  box.append(el('div', 'card-truth', cardTruth(card)));
   const facts = el('div', 'card-facts');
   if (card.rule) facts.append(el('span', 'card-rule', `rule: ${card.rule}`));
   if (card.reason) facts.append(el('span', 'card-reason', `reason: ${card.reason}`));
-  if (card.approver) facts.append(el('span', 'card-approver', `decided by: ${card.approver}`));
+  if (card.approver) facts.append(el('span', 'card-approver', `decided by: ${APPROVER[card.approver]}`));
   facts.append(el('span', 'card-status', card.status));
   box.append(facts);
-  if (card.outcome) box.append(el('pre', 'card-outcome', card.outcome));
+  const settled = card.status !== 'awaiting-approval' && card.status !== 'pending' && card.status !== 'running';
+  if (card.outcome && settled) {
+    // Once settled, the first lines say what happened; the tool's output folds away.
+    const details = document.createElement('details');
+    details.className = 'card-details';
+    details.append(el('summary', 'card-details-summary', 'Output'), el('pre', 'card-outcome', card.outcome));
+    box.append(details);
+  } else if (card.outcome) box.append(el('pre', 'card-outcome', card.outcome));
   if (card.status === 'awaiting-approval') {
     const actions = el('div', 'card-actions');
     const approve = el('button', 'approve', 'Approve') as HTMLButtonElement;
     const reject = el('button', 'reject secondary', 'Reject') as HTMLButtonElement;
+    approve.setAttribute('aria-label', approveLabel(card));
+    reject.setAttribute('aria-label', approveLabel(card).replace(/^Approve/, 'Reject'));
     approve.onclick = () => post({ type: 'approval', id: card.id, answer: 'approve' });
     reject.onclick = () => post({ type: 'approval', id: card.id, answer: 'reject' });
     actions.append(approve, reject);

@@ -12,6 +12,7 @@ import {
   chatFrame, clickEditorAction, previewFrame, proposalTab, lastToolResult, requestText, sendChat, setApiKey, typeAtEndOfProposal,
   waitForChatText, waitForFile, waitForPreviewState, waitForProposal,
 } from './approvalHelpers';
+import { card, cardFacts, waitForCardStatus } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
 import { startFakeModel, type FakeModel } from './fakeModel';
 import { launchWorkbench, type LaunchedWorkbench } from './harness';
@@ -137,6 +138,14 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await waitForChatText(wb, 'runedit-task finished.');
     assert.equal(await waitForFile(ws('model.txt'), () => true), null, 'the model’s command did not run');
     assert.match(requestText(model.requests()).at(-1) ?? '', /this ran instead: touch edited\.txt/);
+    // The chat card tells the truth: what ran, by whose decision.
+    const ran = await cardFacts(await waitForCardStatus(wb, 'run: touch edited.txt', 'done'));
+    assert.equal(ran.approver, 'decided by: person (edited)', ran.text);
+    assert.match(ran.text, /Done · approved by you, with your edit/, ran.text);
+    assert.doesNotMatch(ran.text, /touch model\.txt/, 'the card no longer shows the model’s command as what ran');
+    await (await card(wb, 'run: touch edited.txt')).scrollIntoViewIfNeeded();
+    await proposalTab(wb, 'Warden: Ran touch edited.txt').waitFor({ state: 'visible', timeout: 10_000 });
+    await wb.screenshot('07b-card-after-edited-command');
   });
 
   it('a rejected command does not run', { timeout: 120_000 }, async () => {

@@ -181,7 +181,8 @@ describe('the chat view in Restricted Mode', { timeout: 8 * 60_000 }, () => {
     const chat = await chatFrame(wb);
     const banner = chat.locator('#banners .banner', { hasText: 'Restricted Mode' });
     await banner.waitFor({ timeout: 30_000 });
-    assert.match(await banner.innerText(), /writes nothing and runs no command until you trust this folder/);
+    assert.match(await banner.innerText(), /nothing is written and nothing runs until you trust this folder/);
+    assert.doesNotMatch(await banner.innerText(), /propose/i, 'it promises no proposals it will not show');
     await banner.locator('button', { hasText: 'Manage Workspace Trust' }).waitFor({ timeout: 10_000 });
 
     await sendChat(wb, 'restricted-task');

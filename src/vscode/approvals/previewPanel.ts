@@ -25,6 +25,8 @@ export class PreviewPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private proposal: CommandProposal | null = null;
+  /** The person's edit of the call on show, once the pipeline says it runs instead. */
+  private ranInstead: string | null = null;
   /** Messages for the current call, replayed when the webview (re)loads. */
   private backlog: PreviewHostMessage[] = [];
 
@@ -38,6 +40,7 @@ export class PreviewPanel implements vscode.Disposable {
     const proposal = toCommandProposal(req);
     if (!proposal) return;
     this.proposal = proposal;
+    this.ranInstead = null;
     this.backlog = [];
     this.post({ type: 'show', proposal });
     this.open(proposal);
@@ -57,6 +60,7 @@ export class PreviewPanel implements vscode.Disposable {
         this.post({ type: 'output', callId, stream: e.stream, chunk: e.chunk });
         break;
       case 'tool_answered':
+        if (e.edited && 'command' in e.edited) this.ranInstead = e.edited.command;
         if (e.answer === 'reject') this.post({ type: 'state', callId, state: 'rejected', text: 'Rejected: nothing ran.' });
         else this.post({ type: 'state', callId, state: 'running', text: e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…' });
         break;
@@ -69,7 +73,7 @@ export class PreviewPanel implements vscode.Disposable {
           : (['done', 'Finished'] as const);
         this.post({ type: 'state', callId, state, text: `${label}. ${e.preview.slice(0, 300)}` });
         if (this.panel) {
-          const cmd = shortCommand(this.proposal.command);
+          const cmd = shortCommand(this.ranInstead ?? this.proposal.command);
           this.panel.title = state === 'done' ? `Warden: Ran ${cmd}` : state === 'failed' ? `Warden: Ran ${cmd} (failed)` : state === 'stopped' ? `Warden: Stopped ${cmd}` : `Warden: Rejected ${cmd}`;
         }
         break;
