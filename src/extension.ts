@@ -89,7 +89,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const approver = new ApprovalPanes({
     pending: approvals,
     diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader((t) => neutralise(redactor.redact(t))), log: (m) => log.warn(m) }),
-    preview: new PreviewPanel({ extensionUri: context.extensionUri, answer: (id, a) => approvals.answer(id, a), stop: () => chat.stop(), log: (m) => log.warn(m) }),
+    preview: new PreviewPanel({
+      extensionUri: context.extensionUri,
+      answer: (id, a) => approvals.answer(id, a),
+      stop: () => chat.stop(),
+      decide: async (call) => (await guards.current()).guard.decide(call),
+      log: (m) => log.warn(m),
+    }),
     notify: (req) => chat.showApproval(req),
     log: (m) => log.warn(m),
   });

@@ -29,6 +29,50 @@ const sandboxLabel = $<HTMLSpanElement>('sandbox');
 const input = $<HTMLTextAreaElement>('input');
 const sendButton = $<HTMLButtonElement>('send');
 const stopButton = $<HTMLButtonElement>('stop');
+const welcome = $<HTMLDivElement>('welcome');
+const announcer = $<HTMLDivElement>('announcer');
+
+/**
+ * Only final answers, approvals and errors are announced (streamed text and
+ * tool output are not): the transcript itself is not a live region.
+ */
+function announce(text: string): void {
+  announcer.textContent = text.length > 500 ? `${text.slice(0, 499)}…` : text;
+}
+
+/** What Warden is and two ways to start, while the chat is empty. */
+function renderWelcome(state: ViewState | null): void {
+  welcome.hidden = transcript.childElementCount > 0;
+  if (welcome.hidden || !state) return;
+  const examples = ['Explain what this workspace does and how it is laid out', 'Find the TODO comments and list them by file', 'Run the tests and tell me what fails'];
+  const start = el('div', 'welcome-start');
+  const key = el('button', state.apiKeySet ? 'secondary' : '', state.apiKeySet ? 'Change API Key' : 'Set API Key') as HTMLButtonElement;
+  key.onclick = () => post({ type: 'action', action: 'setApiKey' });
+  const settings = el('button', 'secondary', 'Open Settings') as HTMLButtonElement;
+  settings.onclick = () => post({ type: 'action', action: 'openSettings' });
+  start.append(
+    el('p', '', 'Two ways to start:'),
+    el('div', 'welcome-way', 'An Anthropic API key, kept in VS Code’s secret storage.'), key,
+    el('div', 'welcome-way', 'Or a local or company endpoint: set warden.anthropic.baseUrl and warden.model.'), settings,
+  );
+  const list = el('div', 'welcome-examples');
+  list.append(el('p', '', 'Try asking:'));
+  for (const x of examples) {
+    const b = el('button', 'example secondary', x) as HTMLButtonElement;
+    b.onclick = () => {
+      input.value = x;
+      input.focus();
+    };
+    list.append(b);
+  }
+  welcome.replaceChildren(
+    el('h2', '', 'Warden'),
+    el('p', '', 'A coding agent whose every step passes a guard. It reads inside this workspace; every file change opens as a diff and every command in a preview, and nothing is written or run until you approve it (or a rule you set allows it). Everything is recorded in the audit log.'),
+    start,
+    list,
+  );
+}
+let lastState: ViewState | null = null;
 
 const assistantText = new Map<string, string>();
 const thinkingItems = new Map<string, Extract<ChatItem, { kind: 'thinking' }>>();
@@ -137,6 +181,9 @@ function upsert(item: ChatItem): void {
   if (existing) existing.replaceWith(node);
   else transcript.append(node);
   node.scrollIntoView({ block: 'end' });
+  if (item.kind === 'tool' && item.card.status === 'awaiting-approval') announce(`Approval needed: ${cardLabel(item.card)}`);
+  if (item.kind === 'notice' && item.level === 'error') node.setAttribute('role', 'alert');
+  renderWelcome(lastState);
 }
 
 function appendDelta(id: string, text: string): void {
@@ -145,6 +192,13 @@ function appendDelta(id: string, text: string): void {
 }
 
 function renderState(state: ViewState): void {
+  // A task just ended: announce its final answer.
+  if (busy && !state.busy) {
+    const last = [...transcript.querySelectorAll('.msg.assistant')].at(-1);
+    if (last?.textContent) announce(`Warden: ${last.textContent}`);
+  }
+  lastState = state;
+  renderWelcome(state);
   busy = state.busy;
   sendButton.disabled = busy;
   stopButton.disabled = !busy;
@@ -185,6 +239,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       assistantText.clear();
       thinkingItems.clear();
       m.items.forEach(upsert);
+      busy = m.state.busy;
       renderState(m.state);
       break;
     case 'state':
@@ -210,6 +265,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       transcript.replaceChildren();
       assistantText.clear();
       thinkingItems.clear();
+      renderWelcome(lastState);
       break;
   }
 });

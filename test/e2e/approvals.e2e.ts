@@ -130,8 +130,15 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
   it('an edited command runs instead, and the model is told', { timeout: 120_000 }, async () => {
     await sendChat(wb, 'runedit-task');
     const f = await previewFrame(wb, 'touch model.txt');
+    // The verdicts follow the edit as the person types, decided by the extension's guard.
+    await f.locator('#command').fill('sudo touch x && ls');
+    await f.locator('#commands li.deny', { hasText: 'sudo touch x' }).first().waitFor({ timeout: 10_000 });
+    assert.equal(await f.locator('#commands li').count(), 2, 'both simple commands of the edit are listed');
+    assert.equal(await f.locator('#commands li', { hasText: 'touch model.txt' }).count(), 0, 'the model’s command is no longer listed');
+    await wb.screenshot('07a-command-preview-live-verdicts');
     await f.locator('#command').fill('touch edited.txt');
     await f.locator('#edited-note', { hasText: 'Edited' }).waitFor({ timeout: 10_000 });
+    await f.locator('#commands li', { hasText: 'touch edited.txt' }).first().waitFor({ timeout: 10_000 });
     await wb.screenshot('07-command-edited');
     await f.locator('#run').click();
     await waitForFile(ws('edited.txt'), (c) => c !== null);

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
 import type { AgentEvent } from '../../core/agent/events';
-import { commandAnswer, toCommandProposal } from './commandProposal';
+import type { GuardResult } from '../../core/policy/guard';
+import type { ProposedCall } from '../../core/tools/schemas';
+import { checkedCommands, commandAnswer, toCommandProposal } from './commandProposal';
 import { previewHtml } from './previewHtml';
 import { type CommandProposal, type PreviewHostMessage, type PreviewViewMessage, previewViewMessageSchema } from './previewMessages';
 import { newNonce } from '../webviewSecurity';
@@ -12,6 +14,8 @@ export interface PreviewDeps {
   answer(callId: string, answer: ApprovalAnswer): boolean;
   /** Stops the running task (the chat's stop). */
   stop(): void;
+  /** The guard's decision for a call (the person's edit, checked as they type); decides nothing for the call itself. */
+  decide(call: ProposedCall): Promise<GuardResult>;
   readonly log: (message: string) => void;
 }
 
@@ -27,6 +31,8 @@ export class PreviewPanel implements vscode.Disposable {
   private proposal: CommandProposal | null = null;
   /** The person's edit of the call on show, once the pipeline says it runs instead. */
   private ranInstead: string | null = null;
+  /** The model's input of the call on show (an edit changes only its command). */
+  private input: Record<string, unknown> = {};
   /** Messages for the current call, replayed when the webview (re)loads. */
   private backlog: PreviewHostMessage[] = [];
 
@@ -41,6 +47,7 @@ export class PreviewPanel implements vscode.Disposable {
     if (!proposal) return;
     this.proposal = proposal;
     this.ranInstead = null;
+    this.input = typeof req.input === 'object' && req.input !== null ? { ...(req.input as Record<string, unknown>) } : {};
     this.backlog = [];
     this.post({ type: 'show', proposal });
     this.open(proposal);
@@ -115,7 +122,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private post(m: PreviewHostMessage): void {
-    if (m.type !== 'show') this.backlog.push(m);
+    if (m.type !== 'show' && m.type !== 'checked') this.backlog.push(m);
     if (this.panel && this.ready) void this.panel.webview.postMessage(m);
   }
 
@@ -152,10 +159,24 @@ export class PreviewPanel implements vscode.Disposable {
       case 'reject':
         this.settle(p, m.feedback?.trim() ? { kind: 'reject', feedback: m.feedback.trim() } : { kind: 'reject' });
         break;
+      case 'check':
+        if (p.editable) void this.check(p, m.command);
+        break;
       case 'stop':
         this.deps.stop();
         this.post({ type: 'state', callId: p.callId, state: 'stopped', text: 'Stopping…' });
         break;
+    }
+  }
+
+  /** The guard's verdicts for the edited text, posted back for the call still on show. */
+  private async check(p: CommandProposal, command: string): Promise<void> {
+    try {
+      const result = await this.deps.decide({ tool: 'run_command', input: { ...this.input, command } });
+      if (this.proposal?.callId !== p.callId) return;
+      this.post({ type: 'checked', callId: p.callId, command, ...checkedCommands(result) });
+    } catch (e) {
+      this.deps.log(`command preview: checking the edit failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
