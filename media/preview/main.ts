@@ -67,6 +67,9 @@ function render(p: CommandProposal): void {
   field.addEventListener('input', () => {
     shown.replaceChildren(flagged(field.value));
     edited.textContent = field.value === p.command ? '' : 'Edited: the verdicts below are for your version; Warden checks it again before it runs.';
+    // A session grant covers the model's command only: not offered for an edit.
+    const session = document.getElementById('run-session') as HTMLButtonElement | null;
+    if (session) session.disabled = field.value !== p.command;
     // The extension's guard decides the edited text; the view only shows its answer.
     clearTimeout(checkTimer);
     checkTimer = setTimeout(() => {
