@@ -110,14 +110,7 @@ function renderCard(card: ToolCard): HTMLElement {
   if (card.approver) facts.append(el('span', 'card-approver', `decided by: ${APPROVER[card.approver]}`));
   facts.append(el('span', 'card-status', card.status));
   box.append(facts);
-  const settled = card.status !== 'awaiting-approval' && card.status !== 'pending' && card.status !== 'running';
-  if (card.outcome && settled) {
-    // Once settled, the first lines say what happened; the tool's output folds away.
-    const details = document.createElement('details');
-    details.className = 'card-details';
-    details.append(el('summary', 'card-details-summary', 'Output'), el('pre', 'card-outcome', card.outcome));
-    box.append(details);
-  } else if (card.outcome) box.append(el('pre', 'card-outcome', card.outcome));
+  if (card.outcome) box.append(el('pre', 'card-outcome', card.outcome));
   if (card.status === 'awaiting-approval') {
     const actions = el('div', 'card-actions');
     const approve = el('button', 'approve', 'Approve') as HTMLButtonElement;
