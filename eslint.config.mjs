@@ -24,7 +24,7 @@ export const nodeFiles = ['src/node/**/*.ts', 'test/lint-fixtures/node/**/*.ts']
 export const webviewFiles = ['media/**/*.ts', 'test/lint-fixtures/media/**/*.ts'];
 /** The contracts a webview and its host share: plain data and zod schemas, importing neither the editor nor Node I/O. */
 export const sharedContracts = [
-  'src/vscode/chat/protocol.ts', 'src/vscode/audit/messages.ts', 'src/vscode/approvals/previewMessages.ts', 'src/vscode/approvals/hiddenFlags.ts',
+  'src/vscode/chat/protocol.ts', 'src/vscode/chat/cardText.ts', 'src/vscode/audit/messages.ts', 'src/vscode/approvals/previewMessages.ts', 'src/vscode/approvals/hiddenFlags.ts',
   'test/lint-fixtures/shared/**/*.ts',
 ];
 const noVscode = { name: 'vscode', message: 'This layer must not depend on VS Code: only src/vscode and src/extension.ts may.' };
@@ -107,8 +107,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [noVscode, ...noNodeIo],
         patterns: [{
-          regex: '(^|/)src/(node|cli)/|(^|/)src/vscode/(?!(chat/protocol|audit/messages|approvals/previewMessages|approvals/hiddenFlags)$)',
-          message: 'A webview imports only the shared message contracts (src/vscode/*/protocol, messages, previewMessages, hiddenFlags) and pure core code.',
+          regex: '(^|/)src/(node|cli)/|(^|/)src/vscode/(?!(chat/protocol|chat/cardText|audit/messages|approvals/previewMessages|approvals/hiddenFlags)$)',
+          message: 'A webview imports only the shared message contracts (src/vscode/*/protocol, cardText, messages, previewMessages, hiddenFlags) and pure core code.',
         }],
       }],
     },

@@ -135,7 +135,7 @@ export function ensureCodeServer({ version = CODE_SERVER_VERSION, log = (m) => c
   const tmp = join(work, 'tmp');
   mkdirSync(tmp, { recursive: true });
   const started = Date.now();
-  log(`code-server ${version}: installing into ${home} (about 1.5 minutes, once)…`);
+  log(`code-server ${version}: installing into ${home} (once; about 3 minutes on 2 cores)…`);
   const env = {
     ...process.env,
     TMPDIR: tmp,

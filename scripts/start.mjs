@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cacheRoot, ensureCodeServer, findExecutable, freePort, REPO_ROOT, startCodeServer } from './code-server.mjs';
+import { cacheRoot, CODE_SERVER_VERSION, findExecutable, freePort, isCodeServerInstalled, REPO_ROOT, startCodeServer } from './code-server.mjs';
 
 const WORKSPACE = join(REPO_ROOT, 'sample-workspace');
 
@@ -16,16 +16,44 @@ const { values } = parseArgs({
   options: { port: { type: 'string' }, 'code-server': { type: 'boolean', default: false } },
 });
 
+/** Builds and packages; prints one line (vsce's file tree only when it fails). */
 function packageExtension() {
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['run', 'package'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const started = Date.now();
+  console.log('start: building and packaging Warden (about 15 s)…');
+  const r = spawnSync(npm, ['run', 'package'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const vsix = join(REPO_ROOT, `warden-${version}.vsix`);
   if (r.status !== 0 || !existsSync(vsix)) {
+    console.error(`${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n'));
     console.error(`start: \`npm run package\` did not produce ${vsix}`);
     process.exit(1);
   }
+  const done = /Packaged: .*\(([^)]*)\)/.exec(r.stdout ?? '')?.[1];
+  console.log(`start: packaged ${vsix}${done ? ` (${done})` : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return vsix;
+}
+
+/**
+ * Installs code-server into the cache when it is not there yet, in a child
+ * process so this one can say it is still working: the install runs npm
+ * with native builds and takes about 3 minutes on 2 cores.
+ */
+async function ensureCodeServerWithProgress() {
+  if (isCodeServerInstalled()) return;
+  console.log(`start: installing code-server ${CODE_SERVER_VERSION} into ${cacheRoot()} — once; about 3 minutes on 2 cores`);
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    import { ensureCodeServer } from ${JSON.stringify(new URL('./code-server.mjs', import.meta.url).href)};
+    try { ensureCodeServer({ log: (m) => console.log('start: ' + m) }); } catch (e) { console.error(String(e instanceof Error ? e.message : e)); process.exit(1); }
+  `], { stdio: 'inherit' });
+  const tick = setInterval(() => console.log(`start: still installing code-server (${((Date.now() - started) / 1000).toFixed(0)} s)…`), 20_000);
+  const status = await new Promise((r) => child.once('exit', (c) => r(c ?? 1)));
+  clearInterval(tick);
+  if (status !== 0) {
+    console.error('start: installing code-server failed (see above)');
+    process.exit(1);
+  }
 }
 
 /** Opens the desktop VS Code; waits until its window closes. */
@@ -59,7 +87,7 @@ async function pickPort() {
 
 /** Runs code-server on 127.0.0.1 with the workspace; stops it on Ctrl-C. */
 async function withCodeServer(vsix) {
-  ensureCodeServer({ log: (m) => console.log(`start: ${m}`) });
+  await ensureCodeServerWithProgress();
   // Settings, extensions and chat history persist between runs here.
   const home = join(cacheRoot(), 'start');
   const userDataDir = join(home, 'user-data');

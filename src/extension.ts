@@ -70,14 +70,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   context.subscriptions.push({ dispose: () => void sandbox.dispose() });
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
-  const updateStatus = (): void => statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted });
+  // Invalid settings, as the guard last read them; refreshed when settings change.
+  let settingsProblems: readonly string[] = [];
+  const updateStatus = (): void =>
+    statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted, settingsProblems });
+  const refreshSettingsProblems = (): void => {
+    void guards.current().then(
+      (g) => {
+        settingsProblems = g.guard.problems.map((p) => `${p.key}: ${p.message}`);
+        updateStatus();
+      },
+      (e: unknown) => log.error(`reading settings failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
 
   // Approvals: the oldest waiting call opens in its pane (diff editor, command preview, modal); the chat card answers too.
   const proposalFs = new ProposalFs();
   const approver = new ApprovalPanes({
     pending: approvals,
     diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader((t) => neutralise(redactor.redact(t))), log: (m) => log.warn(m) }),
-    preview: new PreviewPanel({ extensionUri: context.extensionUri, answer: (id, a) => approvals.answer(id, a), stop: () => chat.stop(), log: (m) => log.warn(m) }),
+    preview: new PreviewPanel({
+      extensionUri: context.extensionUri,
+      answer: (id, a) => approvals.answer(id, a),
+      stop: () => chat.stop(),
+      decide: async (call) => (await guards.current()).guard.decide(call),
+      log: (m) => log.warn(m),
+    }),
     notify: (req) => chat.showApproval(req),
     log: (m) => log.warn(m),
   });
@@ -107,6 +125,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
       };
     },
+    onNewChat: () => approver.newChat(),
+    onBusy: (busy) => void vscode.commands.executeCommand('setContext', 'warden.busy', busy),
     limits: async () => {
       const g = await guards.current();
       return { maxTurns: g.settings['warden.limits.maxTurns'], maxCostUsd: g.settings['warden.limits.maxCostUsd'] };
@@ -130,7 +150,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     onDidChangeWardenSettings(() => {
       guards.invalidate();
-      updateStatus();
+      refreshSettingsProblems();
       void chat.pushState();
     }),
     registerCommands({
@@ -149,6 +169,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   updateStatus();
+  refreshSettingsProblems();
 
   // Choose the sandbox by smoke test after activation, off the activation path.
   setTimeout(() => {

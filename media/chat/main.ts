@@ -3,7 +3,10 @@
 // is ever loaded (see the CSP in the provider and ./markdown.ts).
 import DOMPurify from 'dompurify';
 import { hostMessageSchema, type ChatItem, type ToolCard, type ViewMessage, type ViewState } from '../../src/vscode/chat/protocol';
+import { approveLabel, cardLabel, cardTruth } from '../../src/vscode/chat/cardText';
 import { renderMarkdown } from './markdown';
+
+const APPROVER: Record<NonNullable<ToolCard['approver']>, string> = { rule: 'rule', person: 'person', 'person-edited': 'person (edited)', 'session-grant': 'session grant' };
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -26,6 +29,50 @@ const sandboxLabel = $<HTMLSpanElement>('sandbox');
 const input = $<HTMLTextAreaElement>('input');
 const sendButton = $<HTMLButtonElement>('send');
 const stopButton = $<HTMLButtonElement>('stop');
+const welcome = $<HTMLDivElement>('welcome');
+const announcer = $<HTMLDivElement>('announcer');
+
+/**
+ * Only final answers, approvals and errors are announced (streamed text and
+ * tool output are not): the transcript itself is not a live region.
+ */
+function announce(text: string): void {
+  announcer.textContent = text.length > 500 ? `${text.slice(0, 499)}…` : text;
+}
+
+/** What Warden is and two ways to start, while the chat is empty. */
+function renderWelcome(state: ViewState | null): void {
+  welcome.hidden = transcript.childElementCount > 0;
+  if (welcome.hidden || !state) return;
+  const examples = ['Explain what this workspace does and how it is laid out', 'Find the TODO comments and list them by file', 'Run the tests and tell me what fails'];
+  const start = el('div', 'welcome-start');
+  const key = el('button', state.apiKeySet ? 'secondary' : '', state.apiKeySet ? 'Change API Key' : 'Set API Key') as HTMLButtonElement;
+  key.onclick = () => post({ type: 'action', action: 'setApiKey' });
+  const settings = el('button', 'secondary', 'Open Settings') as HTMLButtonElement;
+  settings.onclick = () => post({ type: 'action', action: 'openSettings' });
+  start.append(
+    el('p', '', 'Two ways to start:'),
+    el('div', 'welcome-way', 'An Anthropic API key, kept in VS Code’s secret storage.'), key,
+    el('div', 'welcome-way', 'Or a local or company endpoint: set warden.anthropic.baseUrl and warden.model.'), settings,
+  );
+  const list = el('div', 'welcome-examples');
+  list.append(el('p', '', 'Try asking:'));
+  for (const x of examples) {
+    const b = el('button', 'example secondary', x) as HTMLButtonElement;
+    b.onclick = () => {
+      input.value = x;
+      input.focus();
+    };
+    list.append(b);
+  }
+  welcome.replaceChildren(
+    el('h2', '', 'Warden'),
+    el('p', '', 'A coding agent whose every step passes a guard. It reads inside this workspace; every file change opens as a diff and every command in a preview, and nothing is written or run until you approve it (or a rule you set allows it). Everything is recorded in the audit log.'),
+    start,
+    list,
+  );
+}
+let lastState: ViewState | null = null;
 
 const assistantText = new Map<string, string>();
 const thinkingItems = new Map<string, Extract<ChatItem, { kind: 'thinking' }>>();
@@ -50,14 +97,17 @@ function el(tag: string, className: string, text?: string): HTMLElement {
 function renderCard(card: ToolCard): HTMLElement {
   const box = el('div', `card status-${card.status}`);
   box.dataset.decision = card.decision ?? 'pending';
+  box.setAttribute('role', 'group');
+  box.setAttribute('aria-label', cardLabel(card));
   const head = el('div', 'card-head');
   head.append(el('span', 'card-tool', card.tool), el('span', 'card-summary', card.summary));
   if (card.decision) head.append(el('span', `badge badge-${card.decision}`, card.decision));
   box.append(head);
+  box.append(el('div', 'card-truth', cardTruth(card)));
   const facts = el('div', 'card-facts');
   if (card.rule) facts.append(el('span', 'card-rule', `rule: ${card.rule}`));
   if (card.reason) facts.append(el('span', 'card-reason', `reason: ${card.reason}`));
-  if (card.approver) facts.append(el('span', 'card-approver', `decided by: ${card.approver}`));
+  if (card.approver) facts.append(el('span', 'card-approver', `decided by: ${APPROVER[card.approver]}`));
   facts.append(el('span', 'card-status', card.status));
   box.append(facts);
   if (card.outcome) box.append(el('pre', 'card-outcome', card.outcome));
@@ -65,6 +115,8 @@ function renderCard(card: ToolCard): HTMLElement {
     const actions = el('div', 'card-actions');
     const approve = el('button', 'approve', 'Approve') as HTMLButtonElement;
     const reject = el('button', 'reject secondary', 'Reject') as HTMLButtonElement;
+    approve.setAttribute('aria-label', approveLabel(card));
+    reject.setAttribute('aria-label', approveLabel(card).replace(/^Approve/, 'Reject'));
     approve.onclick = () => post({ type: 'approval', id: card.id, answer: 'approve' });
     reject.onclick = () => post({ type: 'approval', id: card.id, answer: 'reject' });
     actions.append(approve, reject);
@@ -122,6 +174,9 @@ function upsert(item: ChatItem): void {
   if (existing) existing.replaceWith(node);
   else transcript.append(node);
   node.scrollIntoView({ block: 'end' });
+  if (item.kind === 'tool' && item.card.status === 'awaiting-approval') announce(`Approval needed: ${cardLabel(item.card)}`);
+  if (item.kind === 'notice' && item.level === 'error') node.setAttribute('role', 'alert');
+  renderWelcome(lastState);
 }
 
 function appendDelta(id: string, text: string): void {
@@ -130,6 +185,13 @@ function appendDelta(id: string, text: string): void {
 }
 
 function renderState(state: ViewState): void {
+  // A task just ended: announce its final answer.
+  if (busy && !state.busy) {
+    const last = [...transcript.querySelectorAll('.msg.assistant')].at(-1);
+    if (last?.textContent) announce(`Warden: ${last.textContent}`);
+  }
+  lastState = state;
+  renderWelcome(state);
   busy = state.busy;
   sendButton.disabled = busy;
   stopButton.disabled = !busy;
@@ -140,7 +202,7 @@ function renderState(state: ViewState): void {
   meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost}${cache} · ${state.model}`;
   banners.replaceChildren();
   if (!state.trusted) {
-    const b = el('div', 'banner warning', 'Restricted Mode: Warden may read and propose, but writes nothing and runs no command until you trust this folder.');
+    const b = el('div', 'banner warning', 'Restricted Mode: Warden may read files and answer, but every change and command is refused without being shown: nothing is written and nothing runs until you trust this folder.');
     const trust = el('button', 'secondary', 'Manage Workspace Trust') as HTMLButtonElement;
     trust.onclick = () => post({ type: 'action', action: 'manageTrust' });
     b.append(' ', trust);
@@ -170,6 +232,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       assistantText.clear();
       thinkingItems.clear();
       m.items.forEach(upsert);
+      busy = m.state.busy;
       renderState(m.state);
       break;
     case 'state':
@@ -195,6 +258,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       transcript.replaceChildren();
       assistantText.clear();
       thinkingItems.clear();
+      renderWelcome(lastState);
       break;
   }
 });

@@ -63,21 +63,27 @@ function render(p: CommandProposal): void {
   field.setAttribute('aria-label', 'Command to run (editable)');
   const shown = el('div', { className: 'command-visible', id: 'command-visible' }, flagged(p.command));
   const edited = el('div', { className: 'edited muted', id: 'edited-note' });
+  let checkTimer: ReturnType<typeof setTimeout> | undefined;
   field.addEventListener('input', () => {
     shown.replaceChildren(flagged(field.value));
-    edited.textContent = field.value === p.command ? '' : 'Edited: Warden will check your version against the policy again before it runs.';
+    edited.textContent = field.value === p.command ? '' : 'Edited: the verdicts below are for your version; Warden checks it again before it runs.';
+    // A session grant covers the model's command only: not offered for an edit.
+    const session = document.getElementById('run-session') as HTMLButtonElement | null;
+    if (session) session.disabled = field.value !== p.command;
+    // The extension's guard decides the edited text; the view only shows its answer.
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(() => {
+      if (field.value.trim() !== '') post({ type: 'check', callId: p.callId, command: field.value });
+    }, 200);
   });
   app.append(el('label', { text: 'Command', className: 'section' }), field, shown, edited);
 
+  const heading = el('div', { className: 'section', id: 'commands-heading' });
   const list = el('ul', { id: 'commands' });
-  for (const c of p.commands) {
-    const destructive = c.reason === 'destructive-operation';
-    const li = el('li', { className: `verdict ${c.decision}${destructive ? ' destructive' : ''}` });
-    li.append(el('span', { className: 'badge', text: destructive ? 'destructive' : c.decision }), flagged(c.text, 'code'));
-    li.append(el('div', { className: 'muted', text: `${c.rule ? `rule ${c.rule} — ` : ''}${c.message} [${c.reason}]` }));
-    list.append(li);
-  }
-  app.append(el('div', { className: 'section', text: `Simple commands (${p.commands.length})` }), list);
+  list.setAttribute('aria-live', 'polite');
+  const problem = el('div', { className: 'muted', id: 'check-problem' });
+  app.append(heading, list, problem);
+  showCommands(p.commands, null);
 
   const facts = el('div', { className: 'facts' });
   facts.append(row('Working folder', flagged(p.cwd, 'code')));
@@ -125,7 +131,6 @@ function render(p: CommandProposal): void {
   stop.addEventListener('click', () => post({ type: 'stop', callId: p.callId }));
   app.append(el('div', { className: 'status-line' }, status, stop));
   app.append(el('pre', { id: 'output', className: 'output' }));
-  field.focus();
 }
 
 function setButtons(enabled: boolean): void {
@@ -135,6 +140,24 @@ function setButtons(enabled: boolean): void {
   }
   const f = document.getElementById('command') as HTMLTextAreaElement | null;
   if (f) f.readOnly = !enabled || !current?.editable;
+}
+
+/** The simple commands and the guard's verdict for each: the proposal's, then those of the person's edit. */
+function showCommands(commands: CommandProposal['commands'], problem: string | null): void {
+  const list = document.getElementById('commands');
+  const heading = document.getElementById('commands-heading');
+  const note = document.getElementById('check-problem');
+  if (!list || !heading || !note) return;
+  list.replaceChildren();
+  for (const c of commands) {
+    const destructive = c.reason === 'destructive-operation';
+    const li = el('li', { className: `verdict ${c.decision}${destructive ? ' destructive' : ''}` });
+    li.append(el('span', { className: 'badge', text: destructive ? 'destructive' : c.decision }), flagged(c.text, 'code'));
+    li.append(el('div', { className: 'muted', text: `${c.rule ? `rule ${c.rule} — ` : ''}${c.message} [${c.reason}]` }));
+    list.append(li);
+  }
+  heading.textContent = `Simple commands (${commands.length})`;
+  note.textContent = problem ?? '';
 }
 
 function setState(state: PreviewState, text: string): void {
@@ -167,6 +190,12 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     case 'state':
       if (m.callId === current?.callId) setState(m.state, m.text);
       break;
+    case 'checked': {
+      // Only the answer for what the field holds now; an older one is dropped.
+      const field = document.getElementById('command') as HTMLTextAreaElement | null;
+      if (m.callId === current?.callId && field?.value === m.command) showCommands(m.commands, m.problem);
+      break;
+    }
   }
 });
 

@@ -52,7 +52,8 @@ describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
 
   before(async () => {
-    wb = await launchWorkbench({ suite: 'activation' });
+    // One invalid setting, which the status bar must name from startup.
+    wb = await launchWorkbench({ suite: 'activation', settings: { 'warden.commands.timeoutSeconds': 'soon' } });
   }, { timeout: 5 * 60_000 });
 
   after(async () => {
@@ -62,6 +63,17 @@ describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
   it('shows the Warden view container in the activity bar', { timeout: 60_000 }, async () => {
     await wb.activityBarItem('Warden').waitFor({ state: 'visible', timeout: 30_000 });
     await wb.screenshot('01-workbench');
+  });
+
+  it('shows its status bar item from startup, naming an invalid setting; a click opens the settings', { timeout: 90_000 }, async () => {
+    // Before the chat view has ever been opened.
+    const item = wb.page.locator('.part.statusbar .statusbar-item', { hasText: /Warden/ }).first();
+    await item.waitFor({ state: 'visible', timeout: 60_000 });
+    await item.filter({ hasText: /1 invalid setting/ }).waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.screenshot('01-status-bar-invalid-setting');
+    await item.locator('a, .statusbar-item-label').first().click();
+    await wb.page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.runCommand('View: Close All Editors');
   });
 
   it('opens the chat view and its webview renders its content', { timeout: 90_000 }, async () => {
@@ -77,6 +89,12 @@ describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
     const title = await wb.page.locator('.part.sidebar .composite.title').innerText();
     assert.match(title, /warden/i, 'the side bar shows Warden');
     await wb.screenshot('02-chat-view');
+  });
+
+  it('offers Stop in the chat title bar only while a task runs', { timeout: 30_000 }, async () => {
+    const actions = wb.page.locator('.part.sidebar .composite.title .actions-container');
+    await actions.locator('a.action-label[aria-label^="New Chat"]').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await actions.locator('a.action-label[aria-label^="Stop"]').count(), 0, 'no Stop while idle');
   });
 
   it('lists every contributed command under "Warden:" in the command palette', { timeout: 60_000 }, async () => {

@@ -137,3 +137,18 @@ export async function waitForPreviewState(frame: Frame, text: RegExp, timeout = 
 export function requestText(requests: { body?: unknown }[]): string[] {
   return requests.map((r) => JSON.stringify(r.body ?? r));
 }
+
+/** The text of the last tool result the fake model was sent (what the model was told about the last call). */
+export function lastToolResult(requests: { body?: unknown }[]): string {
+  const body = requests.at(-1)?.body as { messages?: { role: string; content: unknown }[] } | undefined;
+  for (const m of [...(body?.messages ?? [])].reverse()) {
+    if (m.role !== 'user' || !Array.isArray(m.content)) continue;
+    for (const block of [...(m.content as { type?: string; content?: unknown }[])].reverse()) {
+      if (block.type !== 'tool_result') continue;
+      const c = block.content;
+      if (typeof c === 'string') return c;
+      if (Array.isArray(c)) return (c as { text?: string }[]).map((x) => x.text ?? '').join('');
+    }
+  }
+  return '';
+}

@@ -9,9 +9,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  clickEditorAction, previewFrame, proposalTab, requestText, sendChat, setApiKey, typeAtEndOfProposal,
+  chatFrame, clickEditorAction, previewFrame, proposalTab, lastToolResult, requestText, sendChat, setApiKey, typeAtEndOfProposal,
   waitForChatText, waitForFile, waitForPreviewState, waitForProposal,
 } from './approvalHelpers';
+import { card, cardFacts, waitForCardStatus } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
 import { startFakeModel, type FakeModel } from './fakeModel';
 import { launchWorkbench, type LaunchedWorkbench } from './harness';
@@ -47,6 +48,8 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const title = await waitForProposal(wb, 'accept.txt');
     assert.match(title, /Warden proposal: accept\.txt/);
     assert.equal(readFileSync(ws('accept.txt'), 'utf8'), 'one\ntwo\nthree\n', 'nothing touches the file before Accept');
+    const crumbs = await wb.page.locator('.editor-group-container.active .breadcrumbs-control').first().innerText();
+    assert.doesNotMatch(crumbs, /toolu_/, `the breadcrumb shows no internal call id: ${crumbs}`);
     await wb.screenshot('01-diff-proposal');
     await clickEditorAction(wb, 'Accept Proposal');
     await waitForFile(ws('accept.txt'), (c) => c === 'one\nTWO\nthree\n');
@@ -62,6 +65,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     assert.equal(readFileSync(ws('reject.txt'), 'utf8'), 'keep me\n');
     const told = requestText(model.requests()).at(-1) ?? '';
     assert.match(told, /The person rejected this call/);
+    assert.match(lastToolResult(model.requests()), /The person rejected this call\. Do not retry/, 'a reject without typed words carries no feedback');
   });
 
   it('an edit of the proposed side lands, and the model is told the person changed it', { timeout: 120_000 }, async () => {
@@ -85,13 +89,16 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await rows.count(), 2, 'two hunks offered');
+    assert.match(await rows.nth(0).innerText(), /Hunk 1: changes line 2/, 'hunks are labelled by line, not by a raw @@ header');
     await rows.nth(1).click(); // uncheck the second hunk
     await wb.screenshot('03-diff-choose-hunks');
     await wb.page.locator('.quick-input-widget input.input').press('Enter');
     await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-    await clickEditorAction(wb, 'Accept Proposal');
+    // Confirming the choice accepts it: no second Accept.
     await waitForFile(ws('hunks.txt'), (c) => c === 'a\nB\nc\nd\ne\nf\ng\n');
     await waitForChatText(wb, 'hunks-task finished.');
+    await proposalTab(wb, 'hunks.txt').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.doesNotMatch(await wb.page.locator('.part.statusbar').innerText(), /2 hunks/, 'the hunk count is gone');
   });
 
   it('a write through a symlink names the real target', { timeout: 120_000 }, async () => {
@@ -115,6 +122,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await waitForFile(ws('made.txt'), (c) => c !== null);
     await waitForPreviewState(f, /Finished|Failed/);
     await f.locator('#output', { hasText: 'made-it' }).waitFor({ timeout: 30_000 });
+    await proposalTab(wb, 'Warden: Ran touch made.txt && echo made-it').waitFor({ state: 'visible', timeout: 10_000 });
     await wb.screenshot('06-command-output');
     await waitForChatText(wb, 'run-task finished.');
   });
@@ -122,14 +130,29 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
   it('an edited command runs instead, and the model is told', { timeout: 120_000 }, async () => {
     await sendChat(wb, 'runedit-task');
     const f = await previewFrame(wb, 'touch model.txt');
+    // The verdicts follow the edit as the person types, decided by the extension's guard.
+    await f.locator('#command').fill('sudo touch x && ls');
+    await f.locator('#commands li.deny', { hasText: 'sudo touch x' }).first().waitFor({ timeout: 10_000 });
+    assert.equal(await f.locator('#commands li').count(), 2, 'both simple commands of the edit are listed');
+    assert.equal(await f.locator('#commands li', { hasText: 'touch model.txt' }).count(), 0, 'the model’s command is no longer listed');
+    await wb.screenshot('07a-command-preview-live-verdicts');
     await f.locator('#command').fill('touch edited.txt');
     await f.locator('#edited-note', { hasText: 'Edited' }).waitFor({ timeout: 10_000 });
+    await f.locator('#commands li', { hasText: 'touch edited.txt' }).first().waitFor({ timeout: 10_000 });
     await wb.screenshot('07-command-edited');
     await f.locator('#run').click();
     await waitForFile(ws('edited.txt'), (c) => c !== null);
     await waitForChatText(wb, 'runedit-task finished.');
     assert.equal(await waitForFile(ws('model.txt'), () => true), null, 'the model’s command did not run');
     assert.match(requestText(model.requests()).at(-1) ?? '', /this ran instead: touch edited\.txt/);
+    // The chat card tells the truth: what ran, by whose decision.
+    const ran = await cardFacts(await waitForCardStatus(wb, 'run: touch edited.txt', 'done'));
+    assert.equal(ran.approver, 'decided by: person (edited)', ran.text);
+    assert.match(ran.text, /Done · approved by you, with your edit/, ran.text);
+    assert.doesNotMatch(ran.text, /touch model\.txt/, 'the card no longer shows the model’s command as what ran');
+    await (await card(wb, 'run: touch edited.txt')).scrollIntoViewIfNeeded();
+    await proposalTab(wb, 'Warden: Ran touch edited.txt').waitFor({ state: 'visible', timeout: 10_000 });
+    await wb.screenshot('07b-card-after-edited-command');
   });
 
   it('a rejected command does not run', { timeout: 120_000 }, async () => {
@@ -150,6 +173,7 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await banner.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await banner.innerText(), /1 hidden character \(zero-width\): <U\+200B>/);
     assert.equal(await f.locator('#command-visible mark.hidden-char').innerText(), '<U+200B>');
+    assert.equal(await f.locator('#run-session').count(), 0, 'no session grant for a command with hidden characters');
     await wb.screenshot('08-command-hidden-character');
     await f.locator('#reject').click();
     await waitForChatText(wb, 'hidden-task finished.');
@@ -213,5 +237,37 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await wb.screenshot('12-command-destructive');
     await f.locator('#reject').click();
     await waitForChatText(wb, 'destructive-task finished.');
+  });
+
+  it('a proposal opening while the person types in the chat takes no keystroke: the chat keeps them, Accept writes the model’s text', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'focus-task');
+    const chat = await chatFrame(wb);
+    await chat.locator('#input').click();
+    await waitForProposal(wb, 'focus.txt');
+    await wb.page.keyboard.type('still typing', { delay: 10 });
+    assert.equal(await chat.locator('#input').inputValue(), 'still typing', 'the keystrokes stay in the chat');
+    await wb.screenshot('13-diff-opened-without-focus');
+    await clickEditorAction(wb, 'Accept Proposal');
+    const landed = await waitForFile(ws('focus.txt'), (c) => c !== null);
+    assert.equal(landed, 'from the model\n', 'nothing typed in the chat reached the file');
+    await waitForChatText(wb, 'focus-task finished.');
+    await chat.locator('#input').fill('');
+  });
+
+  it('a command preview opening while the person types in the chat takes no keystroke', { timeout: 120_000 }, async () => {
+    await sendChat(wb, 'focusrun-task');
+    const chat = await chatFrame(wb);
+    await chat.locator('#input').click();
+    const f = await previewFrame(wb, 'touch focus-run.txt');
+    await wb.page.keyboard.type('more words', { delay: 10 });
+    assert.equal(await chat.locator('#input').inputValue(), 'more words', 'the keystrokes stay in the chat');
+    assert.equal(await f.locator('#command').inputValue(), 'touch focus-run.txt', 'the command is as the model proposed it');
+    await f.locator('#reject').click();
+    await waitForChatText(wb, 'focusrun-task finished.');
+    assert.match(lastToolResult(model.requests()), /The person rejected this call\. Do not retry/, 'no placeholder is sent as feedback');
+    await chat.locator('#input').fill('');
+    // A new chat closes the last chat's command preview.
+    await wb.runCommand('Warden: New Chat');
+    await proposalTab(wb, /Warden: (Run|Ran|Rejected)/).waitFor({ state: 'detached', timeout: 30_000 });
   });
 });

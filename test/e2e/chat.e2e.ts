@@ -30,7 +30,8 @@ describe('the chat view in a real VS Code', { timeout: 12 * 60_000 }, () => {
 
   before(async () => {
     model = await startFakeModel(join(SCRIPTS, 'chat-flow.json'));
-    wb = await launchWorkbench({ suite: 'chat', ...model.launchOptions(), viewport: { width: 1400, height: 860 } });
+    // In the dark theme: the other suites' screenshots show the light one.
+    wb = await launchWorkbench({ suite: 'chat', ...model.launchOptions(), settings: { ...model.launchOptions().settings, 'workbench.colorTheme': 'Default Dark Modern' }, viewport: { width: 1400, height: 860 } });
   }, { timeout: 5 * 60_000 });
 
   after(async () => {
@@ -42,7 +43,15 @@ describe('the chat view in a real VS Code', { timeout: 12 * 60_000 }, () => {
     await wb.openWardenView();
     const chat = await chatFrame(wb);
     await chat.locator('#banners', { hasText: 'No API key is set.' }).waitFor({ timeout: 60_000 });
-    await wb.screenshot('01-chat-no-api-key');
+    // An empty chat explains itself: what Warden guards, two ways to start, prompts to try.
+    const welcome = chat.locator('#welcome');
+    await welcome.waitFor({ state: 'visible', timeout: 30_000 });
+    const said = await welcome.innerText();
+    assert.match(said, /nothing is written or run until you approve it/, said);
+    assert.match(said, /Two ways to start/, said);
+    assert.match(said, /warden\.anthropic\.baseUrl and warden\.model/, said);
+    assert.ok((await welcome.locator('button.example').count()) >= 2, 'example prompts to try');
+    await wb.screenshot('01-chat-welcome-no-api-key-dark');
 
     const hidden = await setApiKeyViaPalette(wb, API_KEY, '02-set-api-key-password-box');
     assert.ok(hidden, 'the API key box is a password box');
@@ -52,6 +61,7 @@ describe('the chat view in a real VS Code', { timeout: 12 * 60_000 }, () => {
     await wb.clearNotifications();
 
     await sendChat(wb, 'hello-task');
+    await welcome.waitFor({ state: 'hidden', timeout: 10_000 });
     const seen = await watchStreamedAnswer(chat, 'That is all for hello-task.');
     assert.ok(seen.length >= 3, `the answer appeared piece by piece (saw ${seen.length} states)`);
     assert.ok((seen[0]?.length ?? 0) < (seen.at(-1)?.length ?? 0), 'the first text seen was a part of the answer');
@@ -181,7 +191,8 @@ describe('the chat view in Restricted Mode', { timeout: 8 * 60_000 }, () => {
     const chat = await chatFrame(wb);
     const banner = chat.locator('#banners .banner', { hasText: 'Restricted Mode' });
     await banner.waitFor({ timeout: 30_000 });
-    assert.match(await banner.innerText(), /writes nothing and runs no command until you trust this folder/);
+    assert.match(await banner.innerText(), /nothing is written and nothing runs until you trust this folder/);
+    assert.doesNotMatch(await banner.innerText(), /propose/i, 'it promises no proposals it will not show');
     await banner.locator('button', { hasText: 'Manage Workspace Trust' }).waitFor({ timeout: 10_000 });
 
     await sendChat(wb, 'restricted-task');

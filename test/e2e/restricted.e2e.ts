@@ -25,6 +25,10 @@ describe('Warden in Restricted Mode', { timeout: 6 * 60_000 }, () => {
     const chat = await wb.openWardenView();
     await chat.locator('#app').filter({ hasNotText: "Warden's chat is starting" }).waitFor({ timeout: 30_000 });
     assert.match(await chat.locator('#app').innerText(), /\S/, 'the chat view shows something');
+    // The banner promises only what Restricted Mode does: changes are refused, not proposed.
+    const banner = await chat.locator('.banner.warning', { hasText: 'Restricted Mode' }).first().innerText();
+    assert.doesNotMatch(banner, /propose/i, banner);
+    assert.match(banner, /nothing is written and nothing runs/, banner);
     await wb.screenshot('02-chat-view-restricted');
   });
 });

@@ -28,7 +28,14 @@ export type AgentEvent =
   | { readonly type: 'model_retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string }
   | { readonly type: 'tool_proposed'; readonly callId: string; readonly tool: string; readonly input: unknown }
   | { readonly type: 'tool_decided'; readonly callId: string; readonly tool: string; readonly decision: Verdict; readonly reason: string; readonly rule: string | null; readonly message: string }
-  | { readonly type: 'tool_answered'; readonly callId: string; readonly answer: ApprovalAnswer['kind'] | 'session-grant'; readonly note: string }
+  | {
+      readonly type: 'tool_answered';
+      readonly callId: string;
+      readonly answer: ApprovalAnswer['kind'] | 'session-grant';
+      readonly note: string;
+      /** What runs instead of the proposal when the person edited it: the command, or the size of their file content. */
+      readonly edited?: { readonly command: string } | { readonly chars: number };
+    }
   | { readonly type: 'tool_output'; readonly callId: string; readonly stream: 'stdout' | 'stderr'; readonly chunk: string }
   | { readonly type: 'tool_result'; readonly callId: string; readonly tool: string; readonly isError: boolean; readonly status: string; readonly preview: string }
   | { readonly type: 'usage'; readonly turn: number; readonly usage: Usage; readonly total: Usage; readonly costUsd: number | null; readonly maxCostUsd: number }

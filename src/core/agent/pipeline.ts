@@ -198,6 +198,13 @@ async function unchanged(call: ValidCall, decided: GuardResult, plan: ToolPlan, 
   return drift.length === 0 ? { decided: again, plan: planNow } : { drift, decided: again, plan: planNow };
 }
 
+/** What runs of a call the person edited, for the card: the command, or how long their content is. */
+function editedSummary(call: ValidCall): { command: string } | { chars: number } | undefined {
+  if (call.tool === 'run_command') return { command: call.input.command };
+  if (call.tool === 'write_file') return { chars: call.input.content.length };
+  return undefined;
+}
+
 /** Steps 4–6: plan, approval, run. Returns the exit to audit. */
 async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: GuardResult, deps: PipelineDeps, signal: AbortSignal): Promise<Exit> {
   const base = { decision: decided.decision, reason: decided.reason, rule: decided.rule } as const;
@@ -225,7 +232,8 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
       let resolved: Resolved & { plan?: ToolPlan } = resolveAnswer(answer, call, decided, shape, deps);
       // What the person approved must still be what would run: decided and planned again just before it runs.
       if (resolved.kind === 'run' && resolved.call === call) resolved = await confirmApproved(req, call, decided, plan, resolved, deps, signal);
-      deps.events({ type: 'tool_answered', callId: req.id, answer: answer.kind, note: resolved.kind === 'run' ? resolved.note : resolved.exit.text });
+      const edited = resolved.kind === 'run' && resolved.call !== call ? editedSummary(resolved.call) : undefined;
+      deps.events({ type: 'tool_answered', callId: req.id, answer: answer.kind, note: resolved.kind === 'run' ? resolved.note : resolved.exit.text, ...(edited ? { edited } : {}) });
       if (resolved.kind === 'stop') return { ...base, ...resolved.exit };
       run = { call: resolved.call, decided: resolved.decided, plan: resolved.plan ?? plan, approvedByPerson: true, note: resolved.note };
       person = { approver: 'person', answer: resolved.answer, ...(resolved.edits !== undefined ? { edits: resolved.edits } : {}) };

@@ -46,23 +46,28 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
     this.deps.preview.onAgentEvent(e);
   }
 
+  /** A new chat: the command preview of the last chat closes (diffs close as their calls are answered). */
+  newChat(): void {
+    this.deps.preview.close();
+  }
+
   /** Accept: the proposal in the active diff editor, else the oldest waiting. */
   accept(): void {
     this.answerTarget({ kind: 'approve' });
   }
 
   reject(): void {
-    this.answerTarget({ kind: 'reject', feedback: 'Rejected by the person.' });
+    this.answerTarget({ kind: 'reject' });
   }
 
-  /** Per-hunk choice for the proposal on show. */
+  /** Per-hunk choice for the proposal on show; confirming the choice accepts the chosen hunks. */
   async chooseHunks(): Promise<void> {
     const id = this.deps.diff.activeCallId() ?? this.deps.pending.oldest()?.request.callId;
     if (!id || !this.deps.diff.has(id)) {
       void vscode.window.showInformationMessage('Warden: no proposed file change is open.');
       return;
     }
-    await this.deps.diff.chooseHunks(id);
+    if (await this.deps.diff.chooseHunks(id)) this.deps.pending.answer(id, { kind: 'approve' });
   }
 
   private answerTarget(answer: ApprovalAnswer): void {

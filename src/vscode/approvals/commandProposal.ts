@@ -1,7 +1,23 @@
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
+import type { GuardResult } from '../../core/policy/guard';
+import { hiddenSummary } from './hiddenFlags';
 import type { CommandProposal } from './previewMessages';
 
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+type Verdict = { decision: 'allow' | 'ask' | 'deny'; reason: string; rule: string | null; message: string };
+const verdict = (x: Verdict): Verdict => ({ decision: x.decision, reason: clip(x.reason, 200), rule: x.rule === null ? null : clip(x.rule, 2000), message: clip(x.message, 4000) });
+
+/**
+ * What the preview shows for the text the person is editing: the guard's
+ * verdict for each simple command of it, or why it has none. Pure.
+ */
+export function checkedCommands(result: GuardResult): { commands: CommandProposal['commands']; problem: string | null } {
+  if (result.details.kind !== 'command' || result.details.commands.length === 0) {
+    return { commands: [], problem: clip(`${result.decision === 'deny' ? 'Denied' : 'No simple commands'}: ${result.message}`, 4000) };
+  }
+  return { commands: result.details.commands.slice(0, 500).map((c) => ({ text: clip(c.text, 20_000), ...verdict(c.decision) })), problem: null };
+}
 
 /** What the command preview shows for a run_command approval, or null for other calls. Pure. */
 export function toCommandProposal(req: ApprovalRequest): CommandProposal | null {
@@ -24,7 +40,10 @@ export function toCommandProposal(req: ApprovalRequest): CommandProposal | null 
     sandbox: p.sandbox,
     hosts: p.hosts.slice(0, 500).map((h) => clip(h, 500)),
     timeoutMs: Math.max(0, Math.round(p.timeoutMs)),
-    sessionGrant: { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) },
+    // A command with hidden characters is approved once, after a look, never for the session.
+    sessionGrant: hiddenSummary(p.command) === null
+      ? { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) }
+      : { allowed: false, description: 'Not offered: the command holds hidden characters.' },
     editable: req.editable === 'command',
   };
 }

@@ -10,5 +10,5 @@ export async function confirmByModal(req: ApprovalRequest): Promise<ApprovalAnsw
   const choice = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, text.action, ...(forSession ? [forSession] : []));
   if (choice === text.action) return { kind: 'approve' };
   if (forSession !== undefined && choice === forSession) return { kind: 'approve-for-session' };
-  return { kind: 'reject', feedback: 'The person declined in the confirmation dialog.' };
+  return { kind: 'reject' };
 }

@@ -49,7 +49,7 @@ export class DiffPane {
     this.deps.fs.set(current, plan.oldContent ?? '');
     this.deps.fs.set(proposed, plan.newContent);
     this.shown.set(req.callId, { req, plan, current, proposed });
-    await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false });
+    await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false, preserveFocus: true });
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
     if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
     else if (hunks > 1) this.hint = vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Choose Hunks to Accept" keeps some of them`);
@@ -62,7 +62,7 @@ export class DiffPane {
     const fromTab = tabInput instanceof vscode.TabInputTextDiff ? tabInput.modified : undefined;
     for (const u of [uri, fromTab]) {
       if (u?.scheme === PROPOSAL_SCHEME || u?.scheme === CURRENT_SCHEME) {
-        for (const [id, s] of this.shown) if (s.proposed.path === u.path) return id;
+        for (const [id, s] of this.shown) if (s.proposed.query === u.query) return id;
       }
     }
     return undefined;
@@ -110,7 +110,8 @@ export class DiffPane {
   /**
    * Lets the person keep some hunks: a multi-select pick over the hunks of the
    * agent's proposal; the proposed side becomes the current file with only
-   * the chosen hunks applied. Accept then answers with that content.
+   * the chosen hunks applied, which the caller then accepts (the hunk-count
+   * hint goes away at once).
    */
   async chooseHunks(callId: string, pick = pickHunks): Promise<boolean> {
     const s = this.shown.get(callId);
@@ -118,6 +119,8 @@ export class DiffPane {
     const hunks = proposalHunks(s.plan.oldContent, s.plan.newContent);
     const chosen = await pick(hunks.map((h) => ({ ...hunkLabel(h), index: h.index })));
     if (chosen === undefined) return false;
+    this.hint?.dispose();
+    this.hint = undefined;
     const text = contentFromHunks(s.plan.oldContent, s.plan.newContent, chosen);
     const doc = await vscode.workspace.openTextDocument(s.proposed);
     const edit = new vscode.WorkspaceEdit();

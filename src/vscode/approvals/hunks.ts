@@ -88,9 +88,21 @@ export function contentFromHunks(oldText: string | null, newText: string, accept
   return out;
 }
 
-/** A one-line label for a hunk in a picker: its header and first changed line. */
+/** `line 4` or `lines 4–6`. */
+function lineRange(start: number, count: number): string {
+  return count <= 1 ? `line ${start}` : `lines ${start}–${start + count - 1}`;
+}
+
+/**
+ * A label for a hunk in a picker: which lines of the current file it changes
+ * (or where it adds lines), and as detail its first changed line each way.
+ */
 export function hunkLabel(h: ProposalHunk): { label: string; detail: string } {
   const first = (s: string): string => (s.split('\n')[0] ?? '').slice(0, 120);
   const parts = [h.removed ? `- ${first(h.removed)}` : '', h.added ? `+ ${first(h.added)}` : ''].filter(Boolean);
-  return { label: `Hunk ${h.index + 1} ${h.header}`, detail: parts.join('   ') };
+  const where =
+    h.oldLines === 0 ? `adds ${h.newLines} line${h.newLines === 1 ? '' : 's'} ${h.oldStart === 1 ? 'at the start' : `after line ${h.oldStart - 1}`}`
+    : h.newLines === 0 ? `removes ${lineRange(h.oldStart, h.oldLines)}`
+    : `changes ${lineRange(h.oldStart, h.oldLines)}`;
+  return { label: `Hunk ${h.index + 1}: ${where}`, detail: parts.join('   ') };
 }

@@ -40,6 +40,8 @@ export const previewHostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('show'), proposal: commandProposalSchema }),
   z.strictObject({ type: z.literal('output'), callId, stream: z.enum(['stdout', 'stderr']), chunk: text(1_000_000) }),
   z.strictObject({ type: z.literal('state'), callId, state: previewStateSchema, text: text(4_000) }),
+  /** The guard's verdicts for the text the person is editing (asked for with `check`). */
+  z.strictObject({ type: z.literal('checked'), callId, command: text(20_000), commands: z.array(previewCommandSchema).max(500), problem: text(4_000).nullable() }),
 ]);
 export type PreviewHostMessage = z.infer<typeof previewHostMessageSchema>;
 
@@ -50,5 +52,7 @@ export const previewViewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('run-for-session'), callId }),
   z.strictObject({ type: z.literal('reject'), callId, feedback: z.string().max(10_000).optional() }),
   z.strictObject({ type: z.literal('stop'), callId }),
+  /** Asks the guard (on the extension side) about the edited text; changes nothing. */
+  z.strictObject({ type: z.literal('check'), callId, command: z.string().min(1).max(20_000) }),
 ]);
 export type PreviewViewMessage = z.infer<typeof previewViewMessageSchema>;

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
 import type { AgentEvent } from '../../core/agent/events';
-import { commandAnswer, toCommandProposal } from './commandProposal';
+import type { GuardResult } from '../../core/policy/guard';
+import type { ProposedCall } from '../../core/tools/schemas';
+import { checkedCommands, commandAnswer, toCommandProposal } from './commandProposal';
 import { previewHtml } from './previewHtml';
 import { type CommandProposal, type PreviewHostMessage, type PreviewViewMessage, previewViewMessageSchema } from './previewMessages';
 import { newNonce } from '../webviewSecurity';
@@ -12,6 +14,8 @@ export interface PreviewDeps {
   answer(callId: string, answer: ApprovalAnswer): boolean;
   /** Stops the running task (the chat's stop). */
   stop(): void;
+  /** The guard's decision for a call (the person's edit, checked as they type); decides nothing for the call itself. */
+  decide(call: ProposedCall): Promise<GuardResult>;
   readonly log: (message: string) => void;
 }
 
@@ -25,6 +29,10 @@ export class PreviewPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private proposal: CommandProposal | null = null;
+  /** The person's edit of the call on show, once the pipeline says it runs instead. */
+  private ranInstead: string | null = null;
+  /** The model's input of the call on show (an edit changes only its command). */
+  private input: Record<string, unknown> = {};
   /** Messages for the current call, replayed when the webview (re)loads. */
   private backlog: PreviewHostMessage[] = [];
 
@@ -38,6 +46,8 @@ export class PreviewPanel implements vscode.Disposable {
     const proposal = toCommandProposal(req);
     if (!proposal) return;
     this.proposal = proposal;
+    this.ranInstead = null;
+    this.input = typeof req.input === 'object' && req.input !== null ? { ...(req.input as Record<string, unknown>) } : {};
     this.backlog = [];
     this.post({ type: 'show', proposal });
     this.open(proposal);
@@ -57,6 +67,7 @@ export class PreviewPanel implements vscode.Disposable {
         this.post({ type: 'output', callId, stream: e.stream, chunk: e.chunk });
         break;
       case 'tool_answered':
+        if (e.edited && 'command' in e.edited) this.ranInstead = e.edited.command;
         if (e.answer === 'reject') this.post({ type: 'state', callId, state: 'rejected', text: 'Rejected: nothing ran.' });
         else this.post({ type: 'state', callId, state: 'running', text: e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…' });
         break;
@@ -68,6 +79,10 @@ export class PreviewPanel implements vscode.Disposable {
           : e.isError ? (['failed', 'Failed'] as const)
           : (['done', 'Finished'] as const);
         this.post({ type: 'state', callId, state, text: `${label}. ${e.preview.slice(0, 300)}` });
+        if (this.panel) {
+          const cmd = shortCommand(this.ranInstead ?? this.proposal.command);
+          this.panel.title = state === 'done' ? `Warden: Ran ${cmd}` : state === 'failed' ? `Warden: Ran ${cmd} (failed)` : state === 'stopped' ? `Warden: Stopped ${cmd}` : `Warden: Rejected ${cmd}`;
+        }
         break;
       }
       default:
@@ -76,15 +91,15 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private open(proposal: CommandProposal): void {
-    const title = `Warden: Run ${proposal.command.length > 40 ? `${proposal.command.slice(0, 39)}…` : proposal.command}?`;
+    const title = `Warden: Run ${shortCommand(proposal.command)}?`;
     if (this.panel) {
       this.panel.title = title;
-      this.panel.reveal(vscode.ViewColumn.Active, false);
+      this.panel.reveal(vscode.ViewColumn.Active, true);
       return;
     }
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'media');
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel('warden.commandPreview', title, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel('warden.commandPreview', title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
       enableScripts: true,
       enableCommandUris: false,
       localResourceRoots: [dist, media],
@@ -107,7 +122,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private post(m: PreviewHostMessage): void {
-    if (m.type !== 'show') this.backlog.push(m);
+    if (m.type !== 'show' && m.type !== 'checked') this.backlog.push(m);
     if (this.panel && this.ready) void this.panel.webview.postMessage(m);
   }
 
@@ -142,12 +157,26 @@ export class PreviewPanel implements vscode.Disposable {
         this.settle(p, p.sessionGrant.allowed ? { kind: 'approve-for-session' } : { kind: 'approve' });
         break;
       case 'reject':
-        this.settle(p, { kind: 'reject', feedback: m.feedback?.trim() ? m.feedback.trim() : 'Rejected in the command preview.' });
+        this.settle(p, m.feedback?.trim() ? { kind: 'reject', feedback: m.feedback.trim() } : { kind: 'reject' });
+        break;
+      case 'check':
+        if (p.editable) void this.check(p, m.command);
         break;
       case 'stop':
         this.deps.stop();
         this.post({ type: 'state', callId: p.callId, state: 'stopped', text: 'Stopping…' });
         break;
+    }
+  }
+
+  /** The guard's verdicts for the edited text, posted back for the call still on show. */
+  private async check(p: CommandProposal, command: string): Promise<void> {
+    try {
+      const result = await this.deps.decide({ tool: 'run_command', input: { ...this.input, command } });
+      if (this.proposal?.callId !== p.callId) return;
+      this.post({ type: 'checked', callId: p.callId, command, ...checkedCommands(result) });
+    } catch (e) {
+      this.deps.log(`command preview: checking the edit failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -157,7 +186,18 @@ export class PreviewPanel implements vscode.Disposable {
     }
   }
 
+  /** Closes the preview (a new chat): nothing it showed is waiting any more. */
+  close(): void {
+    this.proposal = null;
+    this.backlog = [];
+    this.panel?.dispose();
+  }
+
   dispose(): void {
     this.panel?.dispose();
   }
+}
+
+function shortCommand(command: string): string {
+  return command.length > 40 ? `${command.slice(0, 39)}…` : command;
 }

@@ -8,8 +8,9 @@ export const CURRENT_SCHEME = 'warden-current';
  * An in-memory file system for the two sides of a proposal diff. Nothing here
  * touches the real file: the proposed side is a document the person may edit
  * and save (into memory), and the answer carries what it holds at Accept.
- * URIs are `<scheme>:/<callId>/<workspace-relative path>` so the tab, the
- * breadcrumbs and the language mode follow the real target's name.
+ * URIs are `<scheme>:/<workspace-relative path>?call=<callId>` so the tab,
+ * the breadcrumbs and the language mode follow the real target's name (and
+ * the internal call id shows nowhere).
  */
 export class ProposalFs implements vscode.FileSystemProvider {
   private readonly files = new Map<string, { data: Uint8Array; mtime: number }>();
@@ -17,9 +18,13 @@ export class ProposalFs implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.emitter.event;
 
   static uri(scheme: typeof PROPOSAL_SCHEME | typeof CURRENT_SCHEME, callId: string, relative: string): vscode.Uri {
-    const safeId = encodeURIComponent(callId);
     const rel = relative.split('/').filter((p) => p && p !== '..' && p !== '.').join('/') || 'untitled';
-    return vscode.Uri.from({ scheme, path: `/${safeId}/${rel}` });
+    return vscode.Uri.from({ scheme, path: `/${rel}`, query: ProposalFs.callQuery(callId) });
+  }
+
+  /** The query naming a call in a proposal URI. */
+  static callQuery(callId: string): string {
+    return `call=${encodeURIComponent(callId)}`;
   }
 
   /** Registers the provider for both schemes; the current side is read-only. */
@@ -45,9 +50,9 @@ export class ProposalFs implements vscode.FileSystemProvider {
 
   /** Forgets every file of one call. */
   drop(callId: string): void {
-    const prefix = `/${encodeURIComponent(callId)}/`;
+    const query = ProposalFs.callQuery(callId);
     for (const key of [...this.files.keys()]) {
-      if (vscode.Uri.parse(key).path.startsWith(prefix)) this.files.delete(key);
+      if (vscode.Uri.parse(key).query === query) this.files.delete(key);
     }
   }
 

@@ -23,6 +23,10 @@ export interface ChatEnvironment {
   readonly runTask: (text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal) => Promise<TaskStart>;
   /** The non-chat parts of the view state (trust, sandbox, model, key, settings problems). */
   readonly baseState: () => Promise<Omit<ViewState, 'busy' | 'meter'>>;
+  /** Told whether a task is running whenever the view's state is pushed (the title bar's Stop shows only then). */
+  readonly onBusy?: (busy: boolean) => void;
+  /** Told when the person starts a new chat (the panes of the last one close). */
+  readonly onNewChat?: () => void;
   readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
 }
 
@@ -82,7 +86,7 @@ export class ChatController extends Disposable {
       await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
     },
     approval: (m) => {
-      this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject', feedback: 'Rejected in the chat.' });
+      this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject' });
     },
   };
 
@@ -93,6 +97,7 @@ export class ChatController extends Disposable {
   async newChat(): Promise<void> {
     this.stop();
     this.env.approvals.rejectAll('The person started a new chat.');
+    this.env.onNewChat?.();
     this.transcript.clear();
     await this.transcript.save();
     await this.env.storage.update(HISTORY_KEY, []);
@@ -103,6 +108,7 @@ export class ChatController extends Disposable {
   }
 
   async pushState(): Promise<void> {
+    this.env.onBusy?.(this.busy);
     this.post({ type: 'state', state: await this.state() });
   }
 

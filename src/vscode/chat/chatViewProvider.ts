@@ -83,9 +83,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 <body><div id="app">
 <div id="status"><span id="sandbox">sandbox: checking</span><span id="meter"></span></div>
 <div id="banners" aria-live="polite"></div>
-<div id="transcript" role="log" aria-live="polite"></div>
+<div id="welcome" hidden></div>
+<div id="transcript" aria-label="Conversation"></div>
+<div id="announcer" class="sr-only" aria-live="polite"></div>
 <div id="composer">
-<textarea id="input" rows="2" placeholder="Ask Warden… (Enter sends, Shift+Enter for a new line)" aria-label="Message"></textarea>
+<textarea id="input" rows="2" placeholder="Ask Warden…" title="Enter sends, Shift+Enter starts a new line" aria-label="Message to Warden (Enter sends, Shift+Enter starts a new line)"></textarea>
 <button id="send" title="Send (Enter)">Send</button>
 <button id="stop" class="secondary" title="Stop" disabled>Stop</button>
 </div></div>

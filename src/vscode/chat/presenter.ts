@@ -117,9 +117,14 @@ export class ChatPresenter {
           outcome: e.decision === 'deny' ? e.message : null,
         });
         break;
-      case 'tool_answered':
-        this.updateCard(e.callId, { approver: 'person', status: e.answer === 'reject' ? 'rejected' : 'running', outcome: e.note || null });
+      case 'tool_answered': {
+        // The card shows what runs: the person's edit, not the model's proposal.
+        const summary = this.cards.get(e.callId)?.summary ?? '';
+        const edited = !e.edited ? {} : 'command' in e.edited ? { summary: `run: ${e.edited.command}` } : { summary: `${summary.replace(/ \(\d+ chars\)$/, '')} (${e.edited.chars} chars, your version)` };
+        const approver = e.answer === 'session-grant' ? 'session-grant' : e.edited ? 'person-edited' : 'person';
+        this.updateCard(e.callId, { ...edited, approver, status: e.answer === 'reject' ? 'rejected' : 'running', outcome: e.note || null });
         break;
+      }
       case 'tool_output':
         break;
       case 'tool_result': {

@@ -16,7 +16,8 @@ export const toolCardSchema = z.object({
   decision: verdict.nullable(),
   reason: z.string().nullable(),
   rule: z.string().nullable(),
-  approver: z.enum(['rule', 'person']).nullable(),
+  /** Whose decision let the call run or stopped it: a rule, the person, the person with their edit, or a session grant. */
+  approver: z.enum(['rule', 'person', 'person-edited', 'session-grant']).nullable(),
   /** pending: waiting for the guard or a person; then what happened. */
   status: z.enum(['pending', 'awaiting-approval', 'running', 'done', 'denied', 'rejected', 'failed', 'cancelled']),
   outcome: z.string().nullable(),

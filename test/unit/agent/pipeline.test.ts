@@ -47,6 +47,8 @@ describe('pipeline: approvals', () => {
     assert.match(r.content, /^The person edited the change before approving it/);
     assert.equal(h.auditLog[0]?.answer, 'approved-edited');
     assert.deepEqual(h.auditLog[0]?.edits, { content: 'person version\n' });
+    const answered = h.seen.find((e) => e.type === 'tool_answered');
+    assert.deepEqual(answered?.type === 'tool_answered' ? answered.edited : null, { chars: 'person version\n'.length });
   });
 
   it('re-checks an edited command with the guard: an edit into a denied command does not run', async () => {
@@ -70,6 +72,8 @@ describe('pipeline: approvals', () => {
     assert.ok(existsSync(join(root, 'edited.txt')));
     assert.equal(existsSync(join(root, 'model.txt')), false);
     assert.match(r.content, /this ran instead: touch edited\.txt/);
+    const answered = h.seen.find((e) => e.type === 'tool_answered');
+    assert.deepEqual(answered?.type === 'tool_answered' ? [answered.answer, answered.edited] : null, ['approve-edited', { command: 'touch edited.txt' }], 'the event says what ran');
     await runner.dispose();
   });
 

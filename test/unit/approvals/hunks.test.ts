@@ -55,7 +55,22 @@ describe('proposal hunks', () => {
   it('labels a hunk with its header and first changed lines', () => {
     const [first] = proposalHunks(OLD, NEW);
     assert.ok(first);
-    assert.deepEqual(hunkLabel(first), { label: 'Hunk 1 @@ -2,1 +2,1 @@', detail: '- b   + B' });
+    assert.deepEqual(hunkLabel(first), { label: 'Hunk 1: changes line 2', detail: '- b   + B' });
+  });
+
+  it('labels hunks by the lines they touch, never by a raw @@ header', () => {
+    const table: [string, string, string][] = [
+      ['a\nb\nc\nd\n', 'a\nB\nC\nd\n', 'Hunk 1: changes lines 2–3'],
+      ['a\nb\n', 'a\nnew\nb\n', 'Hunk 1: adds 1 line after line 1'],
+      ['a\nb\n', 'x\ny\na\nb\n', 'Hunk 1: adds 2 lines at the start'],
+      ['a\nb\nc\nd\n', 'a\nd\n', 'Hunk 1: removes lines 2–3'],
+      ['a\nb\nc\n', 'a\nc\n', 'Hunk 1: removes line 2'],
+    ];
+    for (const [old, neu, label] of table) {
+      const [h] = proposalHunks(old, neu);
+      assert.ok(h);
+      assert.equal(hunkLabel(h).label, label, `${JSON.stringify(old)} → ${JSON.stringify(neu)}`);
+    }
   });
 
   it('property: every hunk accepted gives the proposal, none gives the current text', () => {

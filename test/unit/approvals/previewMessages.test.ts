@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApprovalRequest } from '../../../src/core/agent/approver';
-import { commandAnswer, toCommandProposal } from '../../../src/vscode/approvals/commandProposal';
+import { checkedCommands, commandAnswer, toCommandProposal } from '../../../src/vscode/approvals/commandProposal';
 import { previewCsp, previewHtml } from '../../../src/vscode/approvals/previewHtml';
 import { previewHostMessageSchema, previewViewMessageSchema } from '../../../src/vscode/approvals/previewMessages';
 
@@ -43,6 +43,27 @@ describe('command preview messages', () => {
     assert.deepEqual([p.cwd, p.secrets, p.sandbox, p.hosts, p.editable], ['/ws', ['NPM_TOKEN'], 'bubblewrap', ['registry.npmjs.org'], true]);
   });
 
+  it('offers no session grant for a command with hidden characters, even when the guard would', () => {
+    const table: [string, boolean][] = [
+      ['git status && make', true],
+      ['echo safe<U+200B> && make', false],
+      ['echo a\u202eb', false],
+    ];
+    for (const [command, allowed] of table) {
+      const p = toCommandProposal(commandRequest(command));
+      assert.equal(p?.sessionGrant.allowed, allowed, command);
+    }
+  });
+
+  it('turns the guard’s decision of an edit into the verdicts the preview shows, or says why there are none', () => {
+    const commands = [{ argv: ['sudo', 'ls'], text: 'sudo ls', decision: { decision: 'deny', reason: 'command-denied', rule: 'warden.commands.deny: sudo *', message: 'sudo is denied' }, destructive: null }] as const;
+    const denied = checkedCommands({ decision: 'deny', reason: 'command-denied', rule: null, message: 'sudo is denied', details: { kind: 'command', commands, cwd: null, secrets: [] } });
+    assert.deepEqual(denied, { commands: [{ text: 'sudo ls', decision: 'deny', reason: 'command-denied', rule: 'warden.commands.deny: sudo *', message: 'sudo is denied' }], problem: null });
+    const unparsed = checkedCommands({ decision: 'deny', reason: 'parse-error', rule: null, message: 'could not parse', details: { kind: 'none' } } as unknown as Parameters<typeof checkedCommands>[0]);
+    assert.deepEqual(unparsed, { commands: [], problem: 'Denied: could not parse' });
+    assert.equal(previewHostMessageSchema.safeParse({ type: 'checked', callId: 'toolu_1', command: 'sudo ls', ...denied }).success, true);
+  });
+
   it('has no proposal for calls that are not commands', () => {
     const req = commandRequest('x', { plan: { kind: 'fetch', tool: 'fetch_url', url: 'https://a.example/', host: 'a.example', summary: 'f' } });
     assert.equal(toCommandProposal(req), null);
@@ -54,6 +75,7 @@ describe('command preview messages', () => {
     { type: 'run-for-session', callId: 'toolu_1' },
     { type: 'reject', callId: 'toolu_1' },
     { type: 'reject', callId: 'toolu_1', feedback: 'use make test' },
+    { type: 'check', callId: 'toolu_1', command: 'make test' },
     { type: 'stop', callId: 'toolu_1' },
   ];
   for (const m of validFromView) {

@@ -58,6 +58,26 @@ describe('chat presenter', () => {
     assert.equal(item.card.outcome, 'Wrote a.txt');
   });
 
+  it('shows what ran and by whose decision: the person’s edited command, their content, a session grant', () => {
+    const table: [string, AgentEvent & { type: 'tool_answered' }, string, string][] = [
+      ['run_command', { type: 'tool_answered', callId: 'c1', answer: 'approve-edited', note: 'ran instead', edited: { command: 'touch edited.txt' } }, 'run: touch edited.txt', 'person-edited'],
+      ['write_file', { type: 'tool_answered', callId: 'c1', answer: 'approve-edited', note: 'your version', edited: { chars: 12 } }, 'write a.txt (12 chars, your version)', 'person-edited'],
+      ['run_command', { type: 'tool_answered', callId: 'c1', answer: 'session-grant', note: 'approved for this session' }, 'run: touch model.txt', 'session-grant'],
+      ['run_command', { type: 'tool_answered', callId: 'c1', answer: 'approve', note: '' }, 'run: touch model.txt', 'person'],
+    ];
+    for (const [tool, answered, summary, approver] of table) {
+      const { transcript, presenter } = setup();
+      const input = tool === 'run_command' ? { command: 'touch model.txt' } : { path: 'a.txt', content: 'model' };
+      presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool, input });
+      presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool, decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
+      presenter.onEvent(answered);
+      presenter.onEvent({ type: 'tool_result', callId: 'c1', tool, isError: false, status: 'ok', preview: 'ok' });
+      const item = transcript.items()[0];
+      assert.ok(item?.kind === 'tool');
+      assert.deepEqual([item.card.summary, item.card.approver, item.card.status], [summary, approver, 'done'], answered.answer);
+    }
+  });
+
   it('keeps a rejected call rejected when its result arrives', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'delete_file', input: { path: 'a.txt' } });

@@ -1,0 +1,50 @@
+import type { ToolCard } from './protocol';
+
+/**
+ * The words of a chat card that are not its raw facts: the line saying what
+ * happened and by whose decision, and the label a screen reader announces for
+ * the card. Pure, shared by the webview.
+ */
+
+const STATUS: Record<ToolCard['status'], string> = {
+  pending: 'Waiting for the guard',
+  'awaiting-approval': 'Waiting for your approval',
+  running: 'Running',
+  done: 'Done',
+  denied: 'Denied: nothing ran',
+  rejected: 'Rejected: nothing ran',
+  failed: 'Failed',
+  cancelled: 'Stopped',
+};
+
+/** Whose decision it was, in words; empty while nobody has decided. */
+export function deciderText(card: Pick<ToolCard, 'approver' | 'rule' | 'status'>): string {
+  switch (card.approver) {
+    case 'rule':
+      return card.rule ? `by rule ${card.rule}` : 'by the policy';
+    case 'person':
+      return card.status === 'rejected' ? 'by you' : 'approved by you';
+    case 'person-edited':
+      return 'approved by you, with your edit';
+    case 'session-grant':
+      return 'by your grant for this session';
+    case null:
+      return '';
+  }
+}
+
+/** The card's truth line: the outcome, then whose decision (`Done · approved by you, with your edit`). */
+export function cardTruth(card: Pick<ToolCard, 'approver' | 'rule' | 'status'>): string {
+  const who = deciderText(card);
+  return who ? `${STATUS[card.status]} · ${who}` : STATUS[card.status];
+}
+
+/** The card's accessible name: tool, target, decision, who, outcome. */
+export function cardLabel(card: ToolCard): string {
+  return [`${card.tool}: ${card.summary}`, card.decision ? `decision ${card.decision}` : '', cardTruth(card)].filter(Boolean).join(', ');
+}
+
+/** What the Approve button acts on (`Approve write notes/a.md`). */
+export function approveLabel(card: Pick<ToolCard, 'summary'>): string {
+  return `Approve ${card.summary.replace(/ \(\d+ chars\)$/, '')}`;
+}
