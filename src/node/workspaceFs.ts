@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -28,10 +28,16 @@ export function decodeText(bytes: Uint8Array): string | null {
   }
 }
 
-async function readText(absolute: string, maxBytes: number): Promise<TextRead> {
-  let handle;
+type NotRead = { readonly kind: 'missing' } | { readonly kind: 'not-a-file'; readonly type: EntryType };
+
+/**
+ * Opens a regular file to read, following no link (O_NOFOLLOW: the guard
+ * resolved every link already; a link that appears since is not followed).
+ * The caller closes the handle.
+ */
+async function openRegularFile(absolute: string): Promise<{ handle: FileHandle; st: Stats } | NotRead> {
+  let handle: FileHandle;
   try {
-    // O_NOFOLLOW: the guard resolved every link already; a link that appears since is not followed.
     handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (err) {
     if (isMissing(err)) return { kind: 'missing' };
@@ -39,9 +45,20 @@ async function readText(absolute: string, maxBytes: number): Promise<TextRead> {
     if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'not-a-file', type: 'dir' };
     throw err;
   }
+  const st = await handle.stat().catch(async (e: unknown) => {
+    await handle.close();
+    throw e;
+  });
+  if (st.isFile()) return { handle, st };
+  await handle.close();
+  return { kind: 'not-a-file', type: typeOf(st) };
+}
+
+async function readText(absolute: string, maxBytes: number): Promise<TextRead> {
+  const opened = await openRegularFile(absolute);
+  if ('kind' in opened) return opened;
+  const { handle, st } = opened;
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) return { kind: 'not-a-file', type: typeOf(st) };
     if (st.size > maxBytes) return { kind: 'too-large', size: st.size };
     const bytes = await handle.readFile();
     const text = decodeText(bytes);
@@ -117,18 +134,10 @@ async function lineOffsets(handle: FileHandle, size: number, from: number, to: n
 }
 
 async function readLines(absolute: string, w: WindowRequest): Promise<WindowRead> {
-  let handle: FileHandle;
+  const opened = await openRegularFile(absolute);
+  if ('kind' in opened) return opened;
+  const { handle, st } = opened;
   try {
-    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (err) {
-    if (isMissing(err)) return { kind: 'missing' };
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return { kind: 'not-a-file', type: 'symlink' };
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { kind: 'not-a-file', type: 'dir' };
-    throw err;
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) return { kind: 'not-a-file', type: typeOf(st) };
     const size = st.size;
     const head = Buffer.alloc(Math.min(size, BINARY_SNIFF_BYTES));
     await handle.read(head, 0, head.length, 0);
