@@ -100,11 +100,11 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string): Comma
   }
   // An exact rule (`make test`) wins over a trailing `*` that may not admit these arguments (`make *`).
   const program = programName(argv[0] ?? '');
-  const matching = deps.policy.allow.filter((p) => patternMatches(p, argv));
-  const rule = matching.find((p) => trailingStarProblem(p, program, argv) === null) ?? matching[0] ?? null;
+  const matching = deps.policy.allow.filter((p) => patternMatches(p, argv)).map((p) => ({ p, problem: trailingStarProblem(p, program, argv) }));
+  const chosen = matching.find((m) => m.problem === null) ?? matching[0] ?? null;
+  const rule = chosen?.p ?? null;
   if (!rule) approvals.push(`'${argv.join(' ')}' is not in warden.commands.allow`);
-  const starProblem = rule ? trailingStarProblem(rule, program, argv) : null;
-  if (starProblem) constructs.push(starProblem);
+  if (chosen?.problem) constructs.push(chosen.problem);
   return { command: cmd, rule, destructive, constructs, approvals };
 }
 
