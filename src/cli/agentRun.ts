@@ -28,6 +28,7 @@ import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 import { lineSource, terminalApprover } from './terminalApprover';
+import { fileRuleWriter } from './fileRuleWriter';
 
 const USAGE = `usage: warden run --workspace DIR [--settings user.json] [--workspace-settings ws.json]
                   [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
@@ -212,7 +213,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
-  const approver: Approver = lines ? terminalApprover(lines, io.stdout) : denyingApprover;
+  const approver: Approver = lines ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings) : null) : denyingApprover;
   const controller = new AbortController();
   run.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   try {

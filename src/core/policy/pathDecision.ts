@@ -3,6 +3,7 @@ import { decision, type Decision } from './decision';
 import type { GuardResult, ReadFilter, ResolvedPath } from './guard';
 import { ruleText, type GlobRule } from './globList';
 import { resolvePath, type PathContext, type Resolution } from './paths';
+import { closestGlob, type AskBlocker } from './explain';
 
 /** Path decisions for the read, write and delete tools. */
 export interface PathDeps {
@@ -36,8 +37,9 @@ export function toResolvedPath(policy: CompiledPolicy, res: Resolution): Resolve
   return { absolute: res.absolute, relative: res.relative, root: res.root, exists: res.exists, protected: prot };
 }
 
-function result(d: Decision, target: ResolvedPath | null): GuardResult {
-  return { ...d, details: target ? { kind: 'path', target } : { kind: 'none' } };
+function result(d: Decision, target: ResolvedPath | null, blocker?: AskBlocker, closest: string | null = null): GuardResult {
+  const r: GuardResult = { ...d, details: target ? { kind: 'path', target } : { kind: 'none' } };
+  return blocker ? { ...r, why: { closest, blockers: [blocker] } } : r;
 }
 
 /** Shared first steps: invalid, outside, denyRead. */
@@ -64,7 +66,7 @@ export function decideRead(deps: PathDeps, input: string): GuardResult {
   const { target, early } = screen(deps, input);
   if (early) return result(early, target);
   if (deps.policy.settings['warden.approval.reads'] === 'ask') {
-    return result(decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'), target);
+    return result(decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'), target, { kind: 'reads-ask', subject: target?.relative ?? input, detail: 'reads ask first' }, 'warden.approval.reads: ask');
   }
   return result(decision('allow', 'read-allowed', null, `Reading ${target?.relative || '.'} inside the workspace.`), target);
 }
@@ -81,13 +83,16 @@ export function decideWrite(deps: PathDeps, input: string, kind: 'write' | 'dele
     return result(decision('deny', 'not-writable', null, `${res.relative || '.'} is not matched by warden.paths.write.`), target);
   }
   const prot = deps.policy.protectedPaths.first(res.relative);
-  if (prot) return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target);
+  if (prot) {
+    return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target, { kind: 'protected', subject: res.relative, detail: ruleText(prot) });
+  }
   if (kind === 'delete') {
-    return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target);
+    return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target, { kind: 'delete', subject: res.relative, detail: 'deletes always ask' });
   }
   const auto = deps.policy.autoApprove.first(res.relative);
   if (auto) return result(decision('allow', 'auto-approved', ruleText(auto), `${res.relative} matches ${ruleText(auto)}.`), target);
-  return result(decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`), target);
+  const near = closestGlob(deps.policy.settings['warden.paths.autoApprove'].map((pattern) => ({ setting: 'warden.paths.autoApprove', pattern })), res.relative);
+  return result(decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`), target, { kind: 'not-auto-approved', subject: res.relative, detail: `writable by ${ruleText(writable)}` }, near ? ruleText(near) : null);
 }
 
 /** For list_files/search_text results: inside the workspace and outside denyRead. */
