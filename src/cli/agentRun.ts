@@ -28,7 +28,7 @@ import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 import { lineSource, terminalApprover } from './terminalApprover';
-import { fileRuleWriter } from './fileRuleWriter';
+import { fileRuleWriter, liveGuard } from './fileRuleWriter';
 
 const USAGE = `usage: warden run --workspace DIR [--settings user.json] [--workspace-settings ws.json]
                   [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
@@ -180,7 +180,15 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     levels[level] = r.value;
   }
   let sandboxWorks = (): boolean => false;
-  const guard = createGuard(levels, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
+  const guardEnv = { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true };
+  const live = liveGuard(createGuard(levels, guardEnv));
+  const guard = live.guard;
+  /** After "always allow" wrote a rule to the --settings file: the guard of the settings as they are now. */
+  const reloadGuard = (): void => {
+    const user = flags.settings ? readSettingsFile(flags.settings) : null;
+    if (user?.ok && live.replace(createGuard({ ...levels, user: user.value }, guardEnv))) return;
+    io.stderr.write('warden run: the settings file no longer validates; the rules before it stay in force\n');
+  };
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored workspace value ${i.key}: ${i.why}\n`);
   const settings: Settings = narrow(parseFlatSettings(levels.user).values, parseFlatSettings(levels.workspace).values).effective;
@@ -213,7 +221,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
-  const approver: Approver = lines ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings) : null) : denyingApprover;
+  const approver: Approver = lines ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings, reloadGuard) : null) : denyingApprover;
   const controller = new AbortController();
   run.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   try {
