@@ -69,7 +69,7 @@ const calls = [
   use('search_text', { query: 'removeItem' }),
   run('cat docs/usage.md'),
 ];
-const script: FakeScript = { turns: [...calls, { content: [{ type: 'text', text: 'Added removeItem with a test; the tests pass.' }] }] } as FakeScript;
+const script: FakeScript = { turns: [...calls, { content: [{ type: 'text', text: 'Added removeItem with a test; the tests pass.' }] }] };
 
 /**
  * The scripted person: answers each prompt as it appears on the real CLI's
