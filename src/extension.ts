@@ -18,6 +18,7 @@ import { DiffPane } from './vscode/approvals/diffPane';
 import { sessionGrantsCommand } from './vscode/approvals/grantsCommand';
 import { PendingApprovals } from './vscode/approvals/pendingApprovals';
 import { PreviewPanel } from './vscode/approvals/previewPanel';
+import { userSettingsRuleWriter } from './vscode/approvals/alwaysAllow';
 import { ProposalFs } from './vscode/approvals/proposalFs';
 import { auditLogFile, registerAuditViews } from './vscode/audit/register';
 import { ChatController } from './vscode/chat/chatController';
@@ -93,10 +94,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       extensionUri: context.extensionUri,
       answer: (id, a) => approvals.answer(id, a),
       stop: () => chat.stop(),
+      alwaysAllow: (id) => void approver.alwaysAllow(id),
       decide: async (call) => (await guards.current()).guard.decide(call),
       log: (m) => log.warn(m),
     }),
     notify: (req) => chat.showApproval(req),
+    rules: userSettingsRuleWriter(),
     log: (m) => log.warn(m),
   });
 
@@ -163,6 +166,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'warden.acceptProposal': () => approver.accept(),
       'warden.rejectProposal': () => approver.reject(),
       'warden.chooseProposalHunks': () => approver.chooseHunks(),
+      'warden.alwaysAllow': () => approver.alwaysAllow(),
       'warden.showSessionGrants': sessionGrantsCommand(grants),
       'warden.showAuditLog': audit.commands['warden.showAuditLog'],
       'warden.verifyAuditLog': audit.commands['warden.verifyAuditLog'],

@@ -103,6 +103,7 @@ function renderCard(card: ToolCard): HTMLElement {
   head.append(el('span', 'card-tool', card.tool), el('span', 'card-summary', card.summary));
   if (card.decision) head.append(el('span', `badge badge-${card.decision}`, card.decision));
   box.append(head);
+  if (card.why) box.append(el('div', 'card-why', card.why));
   box.append(el('div', 'card-truth', cardTruth(card)));
   const facts = el('div', 'card-facts');
   if (card.rule) facts.append(el('span', 'card-rule', `rule: ${card.rule}`));

@@ -21,6 +21,8 @@ export const toolCardSchema = z.object({
   /** pending: waiting for the guard or a person; then what happened. */
   status: z.enum(['pending', 'awaiting-approval', 'running', 'done', 'denied', 'rejected', 'failed', 'cancelled']),
   outcome: z.string().nullable(),
+  /** While it asks (and after): the one line saying why (policy/explain.ts). */
+  why: z.string().nullable().optional(),
 });
 export type ToolCard = z.infer<typeof toolCardSchema>;
 

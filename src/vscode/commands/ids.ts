@@ -13,6 +13,7 @@ export const COMMAND_IDS = [
   'warden.acceptProposal',
   'warden.rejectProposal',
   'warden.chooseProposalHunks',
+  'warden.alwaysAllow',
   'warden.showSessionGrants',
   'warden.showAuditLog',
   'warden.verifyAuditLog',
