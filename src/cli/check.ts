@@ -3,6 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as z from 'zod';
 import { createGuard } from '../core/policy/createGuard';
+import { narrow } from '../core/policy/narrowing';
+import { lintRules, warningLine } from '../core/policy/ruleLint';
+import { parseFlatSettings } from '../core/policy/settings';
 import type { Guard } from '../core/policy/guard';
 import { createPathProbe } from '../node/pathProbe';
 import { detectSandbox } from '../node/sandboxProbe';
@@ -88,6 +91,10 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     for (const p of guard.problems) io.stderr.write(`warden check: invalid setting ${p.key}: ${p.message}\n`);
     return 2;
   }
+  // Rule lint: warnings only; the settings stay in force.
+  const u = parseFlatSettings(values.user ?? {}).values;
+  const w = parseFlatSettings(values.workspace ?? {}).values;
+  for (const warning of lintRules(narrow(u, w).effective)) io.stderr.write(`warden check: rule warning ${warningLine(warning)} (source: ${warning.source})\n`);
   for (const ignored of guard.ignoredWorkspaceValues) {
     io.stderr.write(`warden check: ignored workspace value ${ignored.key} = ${JSON.stringify(ignored.value)}: ${ignored.why}\n`);
   }
