@@ -19,6 +19,8 @@ import { sessionGrantsCommand } from './vscode/approvals/grantsCommand';
 import { PendingApprovals } from './vscode/approvals/pendingApprovals';
 import { PreviewPanel } from './vscode/approvals/previewPanel';
 import { userSettingsRuleWriter } from './vscode/approvals/alwaysAllow';
+import { ReportPage } from './vscode/policy/reportPage';
+import { lintRules, warningLine } from './core/policy/ruleLint';
 import { ProposalFs } from './vscode/approvals/proposalFs';
 import { auditLogFile, registerAuditViews } from './vscode/audit/register';
 import { ChatController } from './vscode/chat/chatController';
@@ -126,6 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         apiKeySet: Boolean(await secrets.get(API_KEY_SECRET)),
         policyProblems: g.guard.problems.map((p) => `${p.key}: ${p.message}`),
         ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
+        ruleWarnings: g.guard.problems.length ? [] : lintRules(g.settings).map(warningLine),
       };
     },
     onNewChat: () => approver.newChat(),
@@ -137,6 +140,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const view = new ChatViewProvider(context.extensionUri, chat.handlers, (m) => log.warn(m));
   chat.attach((m) => view.post(m));
+
+  const report = new ReportPage(() => ({ available: sandbox.available, state: sandbox.state }));
 
   const onSecretsChanged = (): void => {
     void refreshRedactor().then(() => chat.pushState());
@@ -151,8 +156,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     proposalFs.register(),
     approver,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
+    report,
     onDidChangeWardenSettings(() => {
       guards.invalidate();
+      report.refresh();
       refreshSettingsProblems();
       void chat.pushState();
     }),
@@ -167,6 +174,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'warden.rejectProposal': () => approver.reject(),
       'warden.chooseProposalHunks': () => approver.chooseHunks(),
       'warden.alwaysAllow': () => approver.alwaysAllow(),
+      'warden.showPolicyReport': () => report.show(),
       'warden.showSessionGrants': sessionGrantsCommand(grants),
       'warden.showAuditLog': audit.commands['warden.showAuditLog'],
       'warden.verifyAuditLog': audit.commands['warden.verifyAuditLog'],

@@ -218,6 +218,7 @@ function renderState(state: ViewState): void {
   }
   for (const p of state.policyProblems) banners.append(el('div', 'banner error', `Settings invalid, every call is denied: ${p}`));
   for (const w of state.ignoredWorkspaceValues) banners.append(el('div', 'banner warning ignored-setting', `Workspace setting ignored: ${w}`));
+  for (const w of state.ruleWarnings) banners.append(el('div', 'banner warning rule-warning', `Rule grants more than it says: ${w}`));
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

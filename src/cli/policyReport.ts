@@ -1,8 +1,6 @@
 import { realpathSync } from 'node:fs';
 import * as z from 'zod';
-import { narrow } from '../core/policy/narrowing';
-import { policyReport, reportMarkdown, reportText, type FolderPolicy } from '../core/policy/report';
-import { defaultSettings, parseFlatSettings } from '../core/policy/settings';
+import { folderPolicy, policyReport, reportMarkdown, reportText } from '../core/policy/report';
 import { detectSandbox } from '../node/sandboxProbe';
 import { readSettingsFile } from '../node/settingsFiles';
 import type { CliIo } from './run';
@@ -30,20 +28,6 @@ function parseFlags(argv: readonly string[]): z.infer<typeof flagsSchema> | stri
   }
   const r = flagsSchema.safeParse(raw);
   return r.success ? r.data : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
-}
-
-/**
- * The folder's effective policy as `createGuard` builds it: both levels
- * validated (a problem makes the report say every call is denied), the
- * workspace level narrowed into the user level.
- */
-export function folderPolicy(folder: string, user: unknown, workspace: unknown, sandbox: { available: boolean; state: string }): FolderPolicy {
-  const u = parseFlatSettings(user, 'user settings');
-  const w = parseFlatSettings(workspace, 'workspace settings');
-  const problems = [...u.problems, ...w.problems];
-  if (problems.length) return { folder, settings: defaultSettings(), problems, ignoredWorkspaceValues: [], sandbox };
-  const { effective, ignored } = narrow(u.values, w.values);
-  return { folder, settings: effective, problems: [], ignoredWorkspaceValues: ignored, sandbox };
 }
 
 /** `warden policy report`: what the agent may do in a folder under these settings. */

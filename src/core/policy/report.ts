@@ -5,7 +5,8 @@ import { parseCommandPattern } from './commandPattern';
 import { implicationsOf, type Implication } from './implications';
 import { lintRules, type RuleWarning } from './ruleLint';
 import type { IgnoredWorkspaceValue, SettingsProblem } from './guard';
-import type { Settings } from './settings';
+import { narrow } from './narrowing';
+import { defaultSettings, parseFlatSettings, type Settings } from './settings';
 
 /**
  * "What can the agent do now?": one workspace folder's effective policy
@@ -78,6 +79,20 @@ export interface PolicyReport {
   readonly ignoredWorkspaceValues: readonly { readonly key: string; readonly value: unknown; readonly why: string }[];
   /** null: no managed policy is in force. */
   readonly managedPolicy: ManagedPolicySection | null;
+}
+
+/**
+ * The folder's effective policy as `createGuard` builds it: both levels
+ * validated (a problem makes the report say every call is denied), the
+ * workspace level narrowed into the user level.
+ */
+export function folderPolicy(folder: string, user: unknown, workspace: unknown, sandbox: { available: boolean; state: string }): FolderPolicy {
+  const u = parseFlatSettings(user, 'user settings');
+  const w = parseFlatSettings(workspace, 'workspace settings');
+  const problems = [...u.problems, ...w.problems];
+  if (problems.length) return { folder, settings: defaultSettings(), problems, ignoredWorkspaceValues: [], sandbox };
+  const { effective, ignored } = narrow(u.values, w.values);
+  return { folder, settings: effective, problems: [], ignoredWorkspaceValues: ignored, sandbox };
 }
 
 function admits(source: string): string {

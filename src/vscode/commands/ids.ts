@@ -14,6 +14,7 @@ export const COMMAND_IDS = [
   'warden.rejectProposal',
   'warden.chooseProposalHunks',
   'warden.alwaysAllow',
+  'warden.showPolicyReport',
   'warden.showSessionGrants',
   'warden.showAuditLog',
   'warden.verifyAuditLog',

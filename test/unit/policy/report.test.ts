@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { minimatch } from 'minimatch';
-import { folderPolicy } from '../../../src/cli/policyReport';
 import { parseCommandPattern, patternMatches } from '../../../src/core/policy/commandPattern';
 import { createGuard } from '../../../src/core/policy/createGuard';
 import type { Guard, ShellParser } from '../../../src/core/policy/guard';
 import { hostEntryAdmits, parseHostEntry } from '../../../src/core/policy/hostEntry';
-import { policyReport, reportMarkdown, type PolicyReport } from '../../../src/core/policy/report';
+import { folderPolicy, policyReport, reportMarkdown, type PolicyReport } from '../../../src/core/policy/report';
 import type { ProposedCall } from '../../../src/core/tools/schemas';
 import { envFor, makeWorkspace, shellParser, type Workspace } from './harness';
 
