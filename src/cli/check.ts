@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as z from 'zod';
-import { createGuard } from '../core/policy/createGuard';
+import { policySnapshot } from '../core/policy/snapshot';
 import type { Guard } from '../core/policy/guard';
 import { createPathProbe } from '../node/pathProbe';
 import { detectSandbox } from '../node/sandboxProbe';
@@ -73,7 +73,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     values[level] = r.value;
   }
   const sandbox = flags.sandbox === undefined ? detectSandbox() : flags.sandbox === 'available';
-  const guard = createGuard(
+  const { guard } = policySnapshot(
     { user: values.user ?? {}, workspace: values.workspace ?? {} },
     {
       roots: [resolve(flags.workspace)],
