@@ -1,4 +1,3 @@
-import { realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -18,22 +17,21 @@ import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
 import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
-import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
+import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
 import { lineSource, terminalApprover } from './terminalApprover';
 
-const USAGE = `usage: warden run --workspace DIR [--settings user.json] [--workspace-settings ws.json]
-                  [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+const USAGE = `usage: warden run --workspace DIR [--workspace-settings ws.json] [--workspace DIR2 [--workspace-settings ws2.json] …]
+                  [--settings user.json] [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+Each --workspace-settings narrows the policy of the --workspace before it.
 The audit log's anchor (its last seq and hash) is kept in A, by default FILE.anchor;
 WARDEN_AUDIT_KEY (64 hex digits) seals it with an HMAC.
 exit: 0 the model finished, 1 error, 3 a limit stopped it (2: bad usage)
 `;
 
 const flagsSchema = z.strictObject({
-  workspace: z.string().min(1),
   settings: z.string().min(1).optional(),
-  'workspace-settings': z.string().min(1).optional(),
   audit: z.string().min(1).optional(),
   anchor: z.string().min(1).optional(),
   approve: z.enum(['ask', 'deny']).default('ask'),
@@ -153,27 +151,18 @@ const EXIT: Record<AgentStatus, number> = { done: 0, limit: 3, error: 1, cancell
 
 /** `warden run`: the agent headless. Returns the exit code. */
 export async function runAgentCommand(argv: readonly string[], io: CliIo, run: RunEnvironment = { env: process.env, signal: sigintSignal() }): Promise<number> {
-  const flags = parseFlags(argv);
-  if (typeof flags === 'string') {
-    io.stderr.write(`warden run: ${flags}\n${USAGE}`);
+  const taken = takeWorkspaceFlags(argv);
+  const flags = typeof taken === 'string' ? taken : parseFlags(taken.rest);
+  const usage = typeof taken === 'string' ? taken : typeof flags === 'string' ? flags : null;
+  if (usage !== null || typeof taken === 'string' || typeof flags === 'string') {
+    io.stderr.write(`warden run: ${usage ?? ''}\n${USAGE}`);
     return 2;
   }
   const fail = (msg: string) => (io.stderr.write(`warden run: ${msg}\n`), 1);
-  let root: string;
-  try {
-    root = realpathSync(flags.workspace);
-  } catch {
-    return fail(`the workspace ${flags.workspace} does not exist`);
-  }
-  const levels: Record<'user' | 'workspace', unknown> = { user: {}, workspace: {} };
-  for (const [level, file] of [['user', flags.settings], ['workspace', flags['workspace-settings']]] as const) {
-    if (file === undefined) continue;
-    const r = readSettingsFile(file);
-    if (!r.ok) return fail(r.message);
-    levels[level] = r.value;
-  }
+  const workspace = loadWorkspaceFolders(taken.folders, flags.settings);
+  if (typeof workspace === 'string') return fail(workspace);
   let sandboxWorks = (): boolean => false;
-  const snapshot = policySnapshot(levels, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
+  const snapshot = policySnapshot(workspace.levels, { roots: workspace.roots, home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
   const { guard, settings } = snapshot;
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored workspace value ${i.key}: ${i.why}\n`);

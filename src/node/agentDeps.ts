@@ -24,6 +24,8 @@ export const MAX_RESULT_CHARS = 100_000;
 /** What the CLI and the extension each supply; the rest of the agent's wiring is the same for both. */
 export interface AgentWiring {
   readonly roots: readonly string[];
+  /** The folders' names in addresses, in the order of `roots` (base names when left out). */
+  readonly folderNames?: readonly (string | undefined)[];
   readonly guard: Guard;
   /** The task's effective settings for the next tool call (a stricter change applies at once). */
   readonly settings: () => Settings;
@@ -44,7 +46,7 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
   const timeoutMs = (): number => w.settings()['warden.commands.timeoutSeconds'] * 1000;
   return {
     model: w.model,
-    system: systemPrompt(w.roots),
+    system: systemPrompt(w.roots, w.folderNames ?? []),
     toolDefinitions: toolDefinitions(),
     guard: w.guard,
     approver: w.approver,

@@ -123,6 +123,7 @@ export async function createTaskScope(input: TaskScopeInput): Promise<TaskScope>
     agentDeps: (w) =>
       buildAgentDeps({
         roots,
+        ...(start.env.folderNames ? { folderNames: start.env.folderNames } : {}),
         guard: policy.guard,
         settings: policy.settings,
         runner,

@@ -11,7 +11,10 @@ import { parseFlatSettings, type SettingKey, type Settings } from './settings';
  */
 export interface PolicySnapshot {
   readonly guard: Guard;
-  /** Effective settings; when the settings are invalid, the valid user values over the defaults (the guard denies every call). */
+  /**
+   * Effective settings (user narrowed by workspace, and with several folders
+   * by every folder: the strictest, for what is not decided per path);
+   * when the settings are invalid, the valid user values over the defaults (the guard denies every call). */
   readonly settings: Settings;
   /** `warden.anthropic.baseUrl` from user settings only (empty: not set). */
   readonly userBaseUrl: string;
@@ -21,7 +24,8 @@ export interface PolicySnapshot {
 export function policySnapshot(levels: GuardSettingsInput, env: GuardEnvironment): PolicySnapshot {
   const guard = createGuard(levels, env);
   const user = parseFlatSettings(levels.user).values;
-  const settings = narrow(user, parseFlatSettings(levels.workspace).values).effective;
+  // With several folders: the strictest of them, for what no one folder decides (the sandbox's view, timeouts, hosts).
+  const settings = (levels.folders ?? []).reduce<Settings>((acc, f) => narrow(acc, parseFlatSettings(f).values).effective, narrow(user, parseFlatSettings(levels.workspace).values).effective);
   return { guard, settings, userBaseUrl: user['warden.anthropic.baseUrl'] ?? '', env };
 }
 
