@@ -154,7 +154,7 @@ async function alwaysAllow(req: ApprovalRequest, lines: LineSource, out: Writabl
       return false;
     }
     await rules.write(picked);
-    out.write(`written: ${picked.setting} now holds ${picked.entries.map((e) => JSON.stringify(e)).join(', ')}\n`);
+    out.write(`written: ${picked.setting} now holds ${picked.entries.map((e) => JSON.stringify(e)).join(', ')}; it applies from the next run (this one keeps the policy it started with)\n`);
     return true;
   } catch (err) {
     out.write(`could not write the rule: ${err instanceof Error ? err.message : String(err)}\n`);
