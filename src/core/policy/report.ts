@@ -86,13 +86,16 @@ export interface PolicyReport {
  * validated (a problem makes the report say every call is denied), the
  * workspace level narrowed into the user level.
  */
-export function folderPolicy(folder: string, user: unknown, workspace: unknown, sandbox: { available: boolean; state: string }): FolderPolicy {
+export function folderPolicy(folder: string, user: unknown, workspace: unknown, sandbox: { available: boolean; state: string }, folderLevel?: unknown): FolderPolicy {
   const u = parseFlatSettings(user, 'user settings');
   const w = parseFlatSettings(workspace, 'workspace settings');
-  const problems = [...u.problems, ...w.problems];
+  const f = parseFlatSettings(folderLevel, 'folder settings');
+  const problems = [...u.problems, ...w.problems, ...f.problems];
   if (problems.length) return { folder, settings: defaultSettings(), problems, ignoredWorkspaceValues: [], sandbox };
-  const { effective, ignored } = narrow(u.values, w.values);
-  return { folder, settings: effective, problems: [], ignoredWorkspaceValues: ignored, sandbox };
+  // A folder of a multi-root workspace narrows what the workspace left (the guard does the same per folder).
+  const first = narrow(u.values, w.values);
+  const second = narrow(first.effective, f.values);
+  return { folder, settings: second.effective, problems: [], ignoredWorkspaceValues: [...first.ignored, ...second.ignored], sandbox };
 }
 
 function admits(source: string): string {

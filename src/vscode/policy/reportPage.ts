@@ -27,11 +27,11 @@ export class ReportPage implements vscode.Disposable {
   /** The report of every folder, now. */
   build(): string {
     const trusted = vscode.workspace.isTrusted;
-    const scoped = readScopedSettings(SETTING_KEYS, trusted);
     const folders = vscode.workspace.workspaceFolders ?? [];
+    const scoped = readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri));
     if (folders.length === 0) return '# What the agent can do now\n\nNo workspace folder is open: every call is denied.\n';
     const restricted = trusted ? '' : '> Restricted Mode: the agent may read and answer; nothing is written and no command runs.\n\n';
-    return restricted + folders.map((f) => reportMarkdown(policyReport(folderPolicy(f.uri.fsPath, scoped.user, scoped.workspace, this.sandbox())))).join('\n---\n\n');
+    return restricted + folders.map((f, i) => reportMarkdown(policyReport(folderPolicy(f.uri.fsPath, scoped.user, scoped.workspace, this.sandbox(), scoped.folders[i])))).join('\n---\n\n');
   }
 
   async show(): Promise<void> {
