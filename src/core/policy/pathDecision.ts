@@ -105,7 +105,7 @@ export function canRead(deps: PathDeps, absPath: string): boolean {
  */
 export function readFilter(deps: PathDeps): ReadFilter {
   const roots = new Set(deps.ctx.roots.map((r) => r.path));
-  const denied = (rel: string): boolean => deps.policy.denyRead.first(rel) !== null || deps.policy.denyRead.first(rel + ANY_CHILD) !== null;
+  const denied = (rel: string): boolean => deps.policy.denyRead.matchesOrContains(rel, ANY_CHILD);
   /** Folders already decided (a scan meets each one once per entry below it). */
   const folders = new Map<string, boolean>();
   const folderDenied = (dir: string): boolean => {
@@ -117,6 +117,8 @@ export function readFilter(deps: PathDeps): ReadFilter {
     }
     return d;
   };
+  let lastDir = '';
+  let lastDirDenied = false;
   return {
     globs: deps.policy.settings['warden.paths.denyRead'],
     allows(root, relative, isLink) {
@@ -127,7 +129,15 @@ export function readFilter(deps: PathDeps): ReadFilter {
       const rel = plain ? relative : relative.normalize('NFC');
       if (ODD_SEGMENT.test(rel)) return false;
       const up = rel.lastIndexOf('/');
-      return !(up > 0 && folderDenied(rel.slice(0, up))) && !denied(rel);
+      if (up > 0) {
+        // A scan meets a folder's entries one after another: its verdict is kept for the next entry.
+        if (up !== lastDir.length || !rel.startsWith(lastDir)) {
+          lastDir = rel.slice(0, up);
+          lastDirDenied = folderDenied(lastDir);
+        }
+        if (lastDirDenied) return false;
+      }
+      return !denied(rel);
     },
   };
 }
