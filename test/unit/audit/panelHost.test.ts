@@ -21,7 +21,7 @@ describe('audit panel: rows and details sent to the webview', () => {
     const row = toRow(hostile);
     assert.equal(row.seq, 1);
     assert.ok(!row.summary.includes('\u202e') && !row.summary.includes('\u001b'));
-    assert.ok(hostMessageSchema.safeParse({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [row], selectedAt: null }).success);
+    assert.ok(hostMessageSchema.safeParse({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [row], selectedAt: null, hostMs: 0.4 }).success);
   });
   it('a detail carries the patch, the edited patch, the rule and what the reason code means', () => {
     const d = toDetail(write);
