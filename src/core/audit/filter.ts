@@ -27,9 +27,14 @@ export interface FilterFields {
   readonly haystack: string;
 }
 
+/** What `text` searches for: trimmed and lowercase ('' when there is nothing to search for). */
+export function searchNeedle(text: string | undefined): string {
+  return text?.trim().toLowerCase() ?? '';
+}
+
 export function compileFilter(filter: AuditFilter): (f: FilterFields) => boolean {
   const since = filter.since === undefined ? undefined : Date.parse(filter.since);
-  const needle = filter.text?.trim().toLowerCase() || undefined;
+  const needle = searchNeedle(filter.text) || undefined;
   return (f) =>
     (filter.tool === undefined || f.tool === filter.tool) &&
     (filter.decision === undefined || (f.decision ?? 'none') === filter.decision) &&
