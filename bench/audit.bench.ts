@@ -115,6 +115,7 @@ function writeBigChain(file: string, count: number): void {
 
 /** One streamed reading in this process: prints `ms maxRssMiB`. */
 async function child(mode: string, file: string): Promise<void> {
+  const c = process.cpuUsage();
   const t = performance.now();
   if (mode === 'parse') {
     let n = 0;
@@ -129,24 +130,24 @@ async function child(mode: string, file: string): Promise<void> {
     const code = await runAudit(args, { stdout: sink, stderr: process.stderr } as never);
     if (code !== 0) throw new Error(`${mode} exited ${code}`);
   }
-  console.log(`${(performance.now() - t).toFixed(0)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
+  console.log(`${(performance.now() - t).toFixed(0)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} ${cpuMs(c).toFixed(0)}`);
 }
 
 function streamed(dir: string, M: number): void {
   const file = join(dir, `big-${M}.jsonl`);
   writeBigChain(file, M);
   console.log(`\nstreamed, ${M.toLocaleString('en')} events (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB), each in its own process:`);
-  const run = (mode: string): { ms: number; rss: number } => {
+  const run = (mode: string): { ms: number; rss: number; cpu: number } => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'child', mode, file], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${mode}: ${r.stderr}`);
-    const [ms, rss] = r.stdout.trim().split(' ').map(Number);
-    return { ms: ms ?? NaN, rss: rss ?? NaN };
+    const [ms, rss, cpu] = r.stdout.trim().split(' ').map(Number);
+    return { ms: ms ?? NaN, rss: rss ?? NaN, cpu: cpu ?? NaN };
   };
   const base = run('parse');
-  console.log(`${'bare streaming read + JSON.parse (baseline):'.padEnd(48)}${base.ms.toFixed(0)} ms, peak RSS ${base.rss} MiB`);
+  console.log(`${'bare streaming read + JSON.parse (baseline):'.padEnd(48)}${base.ms.toFixed(0)} ms [cpu ${base.cpu} ms], peak RSS ${base.rss} MiB`);
   for (const [label, mode] of [['warden audit verify', 'verify'], ['warden audit show (search, no match)', 'show'], ['warden audit export --format csv', 'export']] as const) {
     const r = run(mode);
-    console.log(`${`${label}:`.padEnd(48)}${r.ms.toFixed(0)} ms, peak RSS ${r.rss} MiB (${(r.ms / base.ms).toFixed(2)}x the bare parse; goal <= 1.2x)`);
+    console.log(`${`${label}:`.padEnd(48)}${r.ms.toFixed(0)} ms [cpu ${r.cpu} ms], peak RSS ${r.rss} MiB (${(r.ms / base.ms).toFixed(2)}x the bare parse [cpu ${(r.cpu / base.cpu).toFixed(2)}x]; goal <= 1.2x)`);
   }
 }
 
