@@ -31,11 +31,11 @@ export function policySnapshot(levels: GuardSettingsInput, env: GuardEnvironment
 
 /**
  * The policy of one running task. Every tool call asks `guard` (and the tool
- * context reads `settings()`): the task's start snapshot narrowed by the
- * current one. So a setting made stricter while the task runs applies at the
- * next tool call, and invalid settings deny at once; a setting made looser
- * changes nothing for the running task (it keeps the narrower of the two) and
- * applies from the next task on.
+ * context reads `settings()`): the task's start snapshot, narrowed by every
+ * snapshot seen since. So a setting made stricter while the task runs
+ * applies at the next tool call, and invalid settings deny at once; a setting
+ * made looser (even back to what the task started with) changes nothing for
+ * the running task and applies from the next task on.
  */
 export interface TaskPolicy {
   readonly start: PolicySnapshot;
@@ -52,17 +52,19 @@ function narrowable(s: Settings): Partial<Settings> {
 
 export function taskPolicy(start: PolicySnapshot, current: () => PolicySnapshot): TaskPolicy {
   let seen = start;
+  // What the task may do only ever narrows: each new snapshot is narrowed into it.
   let derived: { guard: Guard; settings: Settings } = { guard: start.guard, settings: start.settings };
+  let valid = derived;
   const now = (): { guard: Guard; settings: Settings } => {
     const cur = current();
     if (cur === seen) return derived;
     seen = cur;
     if (start.guard.problems.length > 0 || cur.guard.problems.length > 0) {
       // Invalid settings at either end: the failing guard denies every call.
-      derived = { guard: start.guard.problems.length > 0 ? start.guard : cur.guard, settings: start.settings };
+      derived = { guard: start.guard.problems.length > 0 ? start.guard : cur.guard, settings: valid.settings };
     } else {
-      const levels = { user: start.settings, workspace: narrowable(cur.settings) };
-      derived = { guard: createGuard(levels, start.env), settings: narrow(start.settings, levels.workspace).effective };
+      const settings = narrow(valid.settings, narrowable(cur.settings)).effective;
+      valid = derived = { guard: createGuard({ user: settings }, start.env), settings };
     }
     return derived;
   };
