@@ -15,7 +15,11 @@ export class FakeUri {
     readonly scheme: string,
     readonly fsPath: string,
     private readonly text: string,
+    readonly query = '',
   ) {}
+  static from(parts: { scheme: string; path: string; query?: string }): FakeUri {
+    return new FakeUri(parts.scheme, parts.path, `${parts.scheme}:${parts.path}${parts.query ? `?${parts.query}` : ''}`, parts.query ?? '');
+  }
   static file(path: string): FakeUri {
     return new FakeUri('file', path, `file://${path}`);
   }
@@ -25,7 +29,8 @@ export class FakeUri {
       if (strict) throw new Error(`not a URI: ${value}`);
       return new FakeUri('file', value, value);
     }
-    return new FakeUri(m[1].toLowerCase(), m[2] ?? '', value);
+    const [path = '', query = ''] = (m[2] ?? '').split('?');
+    return new FakeUri(m[1].toLowerCase(), path, value, query);
   }
   toString(): string {
     return this.text;
@@ -34,8 +39,25 @@ export class FakeUri {
 
 type Listener = (e: unknown) => void;
 
+/** An open text document: the person's edits of a proposal's side live here. */
+export interface FakeDocument {
+  readonly uri: FakeUri;
+  text: string;
+  isDirty: boolean;
+  getText(): string;
+  save(): Promise<boolean>;
+}
+
+export function fakeDocument(uri: FakeUri, text: string): FakeDocument {
+  const doc: FakeDocument = { uri, text, isDirty: true, getText: () => doc.text, save: () => ((doc.isDirty = false), Promise.resolve(true)) };
+  return doc;
+}
+
 export const fake = {
   calls: [] as { api: string; args: unknown[] }[],
+  documents: [] as FakeDocument[],
+  /** What the next modal or warning answers (undefined: dismissed). */
+  warningAnswer: undefined as string | undefined,
   trusted: true,
   workspaceFile: undefined as unknown,
   folders: [] as { uri: FakeUri; name: string; index: number }[],
@@ -43,6 +65,8 @@ export const fake = {
   settings: new Map<string, Inspected>(),
   reset(): void {
     this.calls = [];
+    this.documents = [];
+    this.warningAnswer = undefined;
     this.trusted = true;
     this.workspaceFile = undefined;
     this.folders = [];
@@ -75,10 +99,48 @@ class Disposable {
 
 const event = () => (_l: Listener) => new Disposable(() => undefined);
 
+class EventEmitter<T> {
+  private readonly listeners = new Set<(e: T) => void>();
+  readonly event = (l: (e: T) => void): Disposable => {
+    this.listeners.add(l);
+    return new Disposable(() => this.listeners.delete(l));
+  };
+  fire(e: T): void {
+    for (const l of this.listeners) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+class FileSystemError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+  static FileNotFound = (): FileSystemError => new FileSystemError('FileNotFound');
+  static NoPermissions = (): FileSystemError => new FileSystemError('NoPermissions');
+  static FileExists = (): FileSystemError => new FileSystemError('FileExists');
+}
+
+class TabInputTextDiff {
+  constructor(
+    readonly original: FakeUri,
+    readonly modified: FakeUri,
+  ) {}
+}
+
 export const vscodeFake = {
   Uri: FakeUri,
   Disposable,
+  EventEmitter,
+  FileSystemError,
+  TabInputTextDiff,
+  FileChangeType: { Changed: 1, Created: 2, Deleted: 3 },
+  FileType: { File: 1, Directory: 2 },
   workspace: {
+    get textDocuments() {
+      return fake.documents;
+    },
     get isTrusted() {
       return fake.trusted;
     },
@@ -94,7 +156,13 @@ export const vscodeFake = {
     onDidChangeWorkspaceFolders: event(),
   },
   window: {
-    showWarningMessage: record('window.showWarningMessage'),
+    showWarningMessage: (...args: unknown[]) => {
+      fake.calls.push({ api: 'window.showWarningMessage', args });
+      return Promise.resolve(fake.warningAnswer);
+    },
+    setStatusBarMessage: (...args: unknown[]) => (fake.calls.push({ api: 'window.setStatusBarMessage', args }), new Disposable(() => undefined)),
+    activeTextEditor: undefined,
+    tabGroups: { all: [] as unknown[], activeTabGroup: { activeTab: undefined }, close: record('window.tabGroups.close') },
     showInformationMessage: record('window.showInformationMessage'),
   },
   env: { openExternal: record('env.openExternal') },
