@@ -88,13 +88,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const proposalFs = new ProposalFs();
   const approver = new ApprovalPanes({
     pending: approvals,
-    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader((t) => neutralise(redactor.redact(t))), log: (m) => log.warn(m) }),
+    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader((t) => neutralise(redactor.redact(t))), log: (m) => log.warn(m), onEdited: (id, edited) => chat.proposalEdited(id, edited) }),
     preview: new PreviewPanel({
       extensionUri: context.extensionUri,
       answer: (id, a) => approvals.answer(id, a),
       stop: () => chat.stop(),
       decide: async (call) => (await guards.current()).guard.decide(call),
       log: (m) => log.warn(m),
+      onEdited: (id, edited) => chat.proposalEdited(id, edited),
     }),
     notify: (req) => chat.showApproval(req),
     log: (m) => log.warn(m),

@@ -165,7 +165,7 @@ function renderItem(item: ChatItem): HTMLElement {
   }
 }
 
-const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings', newChat: 'New Chat' } as const;
+const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings', newChat: 'New Chat', retry: 'Retry' } as const;
 
 function upsert(item: ChatItem): void {
   const node = renderItem(item);

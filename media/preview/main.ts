@@ -91,8 +91,10 @@ function render(p: CommandProposal): void {
   const sandboxed = p.sandbox !== 'none';
   facts.append(row('Sandbox', el('span', { id: 'sandbox', className: sandboxed ? '' : 'danger-text', text: sandboxed ? `${p.sandbox} (file system and network confined)` : 'none: runs with your full rights' })));
   facts.append(row('Network hosts', el('span', { id: 'hosts', text: p.hosts.length ? p.hosts.join(', ') : 'none' })));
+  facts.append(row('It contacts', el('ul', { id: 'reaches', className: 'reaches' })));
   facts.append(row('Timeout', el('span', { text: `${Math.round(p.timeoutMs / 1000)} s` })));
   app.append(facts);
+  showReaches(p.reaches);
 
   const buttons = el('div', { className: 'buttons' });
   const run = el('button', { id: 'run', text: 'Run' });
@@ -160,6 +162,25 @@ function showCommands(commands: CommandProposal['commands'], problem: string | n
   note.textContent = problem ?? '';
 }
 
+/** The hosts the command names: each allowed, or what the sandbox will do with it. */
+function showReaches(reaches: CommandProposal['reaches']): void {
+  const list = document.getElementById('reaches');
+  if (!list || !current) return;
+  list.replaceChildren();
+  const sandboxed = current.sandbox !== 'none';
+  const allowed = current.hosts.filter((h) => !h.startsWith('('));
+  if (reaches.length === 0) list.append(el('li', { className: 'muted', text: 'no host named in the command' }));
+  for (const r of reaches) {
+    const blocked = sandboxed && !r.allowed;
+    const why = !sandboxed ? 'no sandbox: nothing stops it'
+      : r.allowed ? `allowed (${r.entry ?? 'allowed hosts'})`
+      : `not in allowed hosts${allowed.length ? ` (${allowed.join(', ')})` : ''}: the sandbox will block it`;
+    const li = el('li', { className: blocked ? 'reach blocked' : sandboxed ? 'reach allowed' : 'reach unconfined' });
+    li.append(el('span', { className: 'code', text: r.host }), document.createTextNode(` — ${why}`));
+    list.append(li);
+  }
+}
+
 function setState(state: PreviewState, text: string): void {
   const s = document.getElementById('state');
   if (s) {
@@ -193,7 +214,10 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     case 'checked': {
       // Only the answer for what the field holds now; an older one is dropped.
       const field = document.getElementById('command') as HTMLTextAreaElement | null;
-      if (m.callId === current?.callId && field?.value === m.command) showCommands(m.commands, m.problem);
+      if (m.callId === current?.callId && field?.value === m.command) {
+        showCommands(m.commands, m.problem);
+        showReaches(m.reaches);
+      }
       break;
     }
   }

@@ -12,6 +12,8 @@ export interface DiffPaneDeps {
    */
   readCurrent(absolute: string): Promise<string | null>;
   readonly log: (message: string) => void;
+  /** Told the moment the proposed side starts (or stops) differing from the model's content. */
+  readonly onEdited?: (callId: string, edited: boolean) => void;
 }
 
 interface Shown {
@@ -19,6 +21,7 @@ interface Shown {
   readonly plan: WritePlan;
   readonly current: vscode.Uri;
   readonly proposed: vscode.Uri;
+  edited: boolean;
 }
 
 /**
@@ -26,11 +29,34 @@ interface Shown {
  * nothing, for a new file) beside the proposed content, which the person may
  * edit. Nothing touches the real file here; the answer carries the content.
  */
-export class DiffPane {
+export class DiffPane implements vscode.Disposable {
   private readonly shown = new Map<string, Shown>();
   private hint: vscode.Disposable | undefined;
+  private readonly watch: vscode.Disposable;
 
-  constructor(private readonly deps: DiffPaneDeps) {}
+  constructor(private readonly deps: DiffPaneDeps) {
+    this.watch = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.scheme === PROPOSAL_SCHEME) void this.onProposalChanged(e.document);
+    });
+  }
+
+  dispose(): void {
+    this.watch.dispose();
+    this.hint?.dispose();
+  }
+
+  /** Marks a proposal "edited by you" (card and title) as soon as its proposed side differs from the model's. */
+  private async onProposalChanged(doc: vscode.TextDocument): Promise<void> {
+    const s = [...this.shown.values()].find((x) => x.proposed.toString() === doc.uri.toString());
+    if (!s) return;
+    const edited = doc.getText() !== s.plan.newContent;
+    if (edited === s.edited) return;
+    s.edited = edited;
+    this.deps.onEdited?.(s.req.callId, edited);
+    // The tab's title follows: the same diff opened again with the new title (no focus taken).
+    await vscode.commands.executeCommand('vscode.diff', s.current, s.proposed, proposalTitle(s.req, s.plan, edited), { preview: false, preserveFocus: true })
+      .then(undefined, (e: unknown) => this.deps.log(`proposal: retitling the diff failed: ${String(e)}`));
+  }
 
   static handles(req: ApprovalRequest): boolean {
     return req.plan.kind === 'write' && req.plan.newContent !== null;
@@ -48,7 +74,7 @@ export class DiffPane {
     const proposed = ProposalFs.uri(PROPOSAL_SCHEME, req.callId, rel);
     this.deps.fs.set(current, plan.oldContent ?? '');
     this.deps.fs.set(proposed, plan.newContent);
-    this.shown.set(req.callId, { req, plan, current, proposed });
+    this.shown.set(req.callId, { req, plan, current, proposed, edited: false });
     await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false, preserveFocus: true });
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
     if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);

@@ -39,6 +39,8 @@ export class ChatController extends Disposable {
   private readonly presenter: ChatPresenter;
   private post: (m: HostMessage) => void = () => undefined;
   private running: AbortController | undefined;
+  /** The person's last message, for Retry. */
+  private lastTask: string | null = null;
   private meter = { turns: 0, costUsd: 0 as number | null, cacheRead: 0, cacheWrite: 0, input: 0 };
 
   constructor(private readonly env: ChatEnvironment) {
@@ -59,6 +61,11 @@ export class ChatController extends Disposable {
   /** An approval the agent now waits for: the card shows what would happen. */
   showApproval(req: ApprovalRequest): void {
     this.presenter.approvalRequested(req);
+  }
+
+  /** The person edited a waiting proposal (or undid the edit): its card says so at once. */
+  proposalEdited(callId: string, edited: boolean): void {
+    this.presenter.proposalEdited(callId, edited);
   }
 
   readonly handlers: ViewMessageHandlers = {
@@ -82,6 +89,7 @@ export class ChatController extends Disposable {
       await vscode.env.openExternal(uri);
     },
     action: async (m) => {
+      if (m.action === 'retry') return this.retry();
       const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings', newChat: 'warden.newChat' }[m.action];
       await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
     },
@@ -96,6 +104,7 @@ export class ChatController extends Disposable {
 
   async newChat(): Promise<void> {
     this.stop();
+    this.lastTask = null;
     this.env.approvals.rejectAll('The person started a new chat.');
     this.env.onNewChat?.();
     this.transcript.clear();
@@ -117,6 +126,21 @@ export class ChatController extends Disposable {
     return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd, cacheReadTokens: this.meter.cacheRead, cacheWriteTokens: this.meter.cacheWrite, inputTokens: this.meter.input } };
   }
 
+  /**
+   * Retry after a failed task: the person's last message goes again. The
+   * failed run left it as the history's last message (nothing answered it),
+   * so it is taken off first rather than sent twice.
+   */
+  private async retry(): Promise<void> {
+    const text = this.lastTask;
+    if (text === null || this.running) return;
+    const model = (await this.env.baseState()).model;
+    const history = loadHistory(this.env.storage.get(HISTORY_KEY), this.env.storage.get(HISTORY_MODEL_KEY), model);
+    const last = history.at(-1);
+    if (last?.role === 'user' && last.content === text) await this.env.storage.update(HISTORY_KEY, history.slice(0, -1));
+    await this.send(text);
+  }
+
   private async send(text: string): Promise<void> {
     if (this.running) {
       this.presenter.notice('info', 'Warden is still working on the last message: stop it first.');
@@ -124,6 +148,7 @@ export class ChatController extends Disposable {
     }
     const controller = new AbortController();
     this.running = controller;
+    this.lastTask = text;
     this.meter = { turns: 0, costUsd: 0, cacheRead: 0, cacheWrite: 0, input: 0 };
     this.presenter.user(text);
     await this.pushState();
