@@ -47,7 +47,11 @@ export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor:
     answer: call.answer,
     edits: call.edits === undefined ? null : auditInput(call.edits, redactor),
     outcome: call.outcome
-      ? { ...call.outcome, ...(call.outcome.error !== undefined ? { error: sanitise(call.outcome.error, redactor) } : {}) }
+      ? {
+          ...call.outcome,
+          ...(call.outcome.error !== undefined ? { error: sanitise(call.outcome.error, redactor) } : {}),
+          ...(call.outcome.feedback !== undefined ? { feedback: sanitise(call.outcome.feedback, redactor) } : {}),
+        }
       : null,
   };
 }

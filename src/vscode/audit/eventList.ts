@@ -18,7 +18,14 @@ interface Entry {
   readonly line: string;
 }
 
-const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b.tool && a.decision === b.decision && a.approver === b.approver;
+const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b.tool && a.decision === b.decision && a.approver === b.approver && a.sessions === b.sessions;
+
+/** The panel's filter: the shared one, and session start/end rows only when asked for. */
+function panelMatcher(filter: PanelFilter): (e: Entry) => boolean {
+  const { sessions, ...shared } = filter;
+  const match = compileFilter(shared);
+  return (e) => (sessions === true || e.row.kind !== 'session') && match(e.fields);
+}
 const needle = (f: PanelFilter): string => f.text?.trim().toLowerCase() ?? '';
 
 export class EventList {
@@ -27,7 +34,7 @@ export class EventList {
   /** Indices into `entries` that match, oldest first (the newest is last). */
   private view: number[] = [];
   private filter: PanelFilter = {};
-  private match = compileFilter({});
+  private match = panelMatcher({});
   private readonly toolNames = new Set<string>();
 
   get total(): number {
@@ -49,7 +56,7 @@ export class EventList {
     this.bySeq.set(r.event.seq, this.entries.length);
     this.entries.push(entry);
     if (r.event.tool !== null) this.toolNames.add(entry.row.tool ?? r.event.tool);
-    const matches = this.match(entry.fields);
+    const matches = this.match(entry);
     if (matches) this.view.push(this.entries.length - 1);
     return { added: true, matches };
   }
@@ -58,14 +65,14 @@ export class EventList {
   setFilter(filter: PanelFilter): boolean {
     const before = this.filter;
     if (JSON.stringify(before) === JSON.stringify(filter)) return false;
-    const match = compileFilter(filter);
+    const match = panelMatcher(filter);
     const refines = sameExceptText(before, filter) && needle(filter).includes(needle(before));
     const from = refines ? this.view : null;
     const out: number[] = [];
     if (from) {
-      for (const i of from) if (match((this.entries[i] as Entry).fields)) out.push(i);
+      for (const i of from) if (match(this.entries[i] as Entry)) out.push(i);
     } else {
-      for (let i = 0; i < this.entries.length; i++) if (match((this.entries[i] as Entry).fields)) out.push(i);
+      for (let i = 0; i < this.entries.length; i++) if (match(this.entries[i] as Entry)) out.push(i);
     }
     this.filter = filter;
     this.match = match;
@@ -105,10 +112,10 @@ export class EventList {
 
   /** Every record a filter selects, oldest first (for an export). */
   select(filter: PanelFilter): AuditRecord[] {
-    const match = compileFilter(filter);
+    const match = panelMatcher(filter);
     const out: AuditRecord[] = [];
     for (const e of this.entries) {
-      if (!match(e.fields)) continue;
+      if (!match(e)) continue;
       const r = recordOf(e.line);
       if (r) out.push(r);
     }

@@ -9,7 +9,7 @@ import { openJsonlAuditWriter } from '../../../src/node/audit/jsonlWriter';
 import { auditLogAccess } from '../../../src/vscode/audit/logAccess';
 import { hostMessageSchema, viewMessageSchema, type PanelFilter } from '../../../src/vscode/audit/messages';
 import { auditPanelHtml } from '../../../src/vscode/audit/panelHtml';
-import { toDetail, toRow } from '../../../src/vscode/audit/rows';
+import { exportFileName, toDetail, toRow } from '../../../src/vscode/audit/rows';
 import { steppingClock, tempDir, toolEvent } from './helpers';
 
 describe('audit panel: rows and details sent to the webview', () => {
@@ -140,5 +140,31 @@ describe('audit panel: the host keeps, filters and pages the events', () => {
     assert.deepEqual(l.add(live), { added: false, matches: false });
     assert.deepEqual([l.total, l.matched, seqs(l, 0, 5)], [3001, 1, [3000]]);
     assert.equal(l.record(3000)?.line, live.line);
+  });
+});
+
+describe('audit panel: session rows and exports', () => {
+  const sealer = new ChainSealer(null, (t) => t, steppingClock());
+  const session = (note: string) => sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note }));
+  const call = sealer.seal(toolEvent({ tool: 'write_file', input: { path: 'a.txt' }, answer: 'rejected', outcome: { status: 'rejected', feedback: 'use src/ instead' } }));
+  const records = [session('session started'), call, session('session ended')];
+
+  it('hides session start and end rows unless asked for, in the list and in an export', () => {
+    const l = new EventList();
+    for (const r of records) l.add(r);
+    assert.deepEqual([l.total, l.matched], [3, 1]);
+    assert.deepEqual(l.select({}).map((r) => r.event.kind), ['tool_call']);
+    l.setFilter({ sessions: true });
+    assert.equal(l.matched, 3);
+    assert.deepEqual(l.select({ sessions: true }).map((r) => r.event.kind), ['session', 'tool_call', 'session']);
+  });
+
+  it('puts the reason the person typed for a reject in the record shown', () => {
+    assert.equal(toDetail(call).feedback, 'use src/ instead');
+    assert.equal(toDetail(records[0] as AuditRecord).feedback, null);
+  });
+
+  it('offers an export under a dated name (the panel places it in the home folder)', () => {
+    assert.equal(exportFileName('csv', new Date('2026-12-01T22:00:00Z')), 'warden-audit-2026-12-01.csv');
   });
 });
