@@ -56,6 +56,17 @@ export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor:
   };
 }
 
+/**
+ * The notes that open and close a task's session (`chat task started; …`,
+ * `warden run ended: …`), which views may fold away; other session notes
+ * (an approval whose call changed, say) are not boundaries.
+ */
+const SESSION_BOUNDARY = /^(?:chat task|warden run) (?:started|ended)\b/;
+
+export function isSessionBoundary(e: { readonly kind: string; readonly note?: string | undefined }): boolean {
+  return e.kind === 'session' && SESSION_BOUNDARY.test(e.note ?? '');
+}
+
 export function sessionEvent(who: AuditIdentity, note: string, redactor: Redactor, kind: 'session' | 'sandbox' | 'settings' = 'session'): AuditEventInput {
   return noteEvent({ kind, sessionId: who.sessionId, workspace: who.workspace, actor: { user: who.user, model: who.model }, note: sanitise(note, redactor) });
 }

@@ -1,3 +1,4 @@
+import { isSessionBoundary } from '../../core/agent/auditRecord';
 import type { AuditRecord } from '../../core/audit/event';
 import { compileFilter, type FilterFields } from '../../core/audit/filter';
 import { recordOf } from '../../core/audit/records';
@@ -16,6 +17,8 @@ interface Entry {
   readonly row: AuditRow;
   readonly fields: FilterFields;
   readonly line: string;
+  /** A session's start or end note (hidden unless asked for). */
+  readonly boundary: boolean;
 }
 
 const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b.tool && a.decision === b.decision && a.approver === b.approver && a.sessions === b.sessions;
@@ -24,7 +27,7 @@ const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b
 function panelMatcher(filter: PanelFilter): (e: Entry) => boolean {
   const { sessions, ...shared } = filter;
   const match = compileFilter(shared);
-  return (e) => (sessions === true || e.row.kind !== 'session') && match(e.fields);
+  return (e) => (sessions === true || !e.boundary) && match(e.fields);
 }
 const needle = (f: PanelFilter): string => f.text?.trim().toLowerCase() ?? '';
 
@@ -52,7 +55,7 @@ export class EventList {
   /** Adds a record unless its seq is already there; true when added (and whether it matches the filter). */
   add(r: AuditRecord): { added: boolean; matches: boolean } {
     if (this.bySeq.has(r.event.seq)) return { added: false, matches: false };
-    const entry: Entry = { row: toRow(r), fields: recordFilterFields(r), line: r.line };
+    const entry: Entry = { row: toRow(r), fields: recordFilterFields(r), line: r.line, boundary: isSessionBoundary(r.event) };
     this.bySeq.set(r.event.seq, this.entries.length);
     this.entries.push(entry);
     if (r.event.tool !== null) this.toolNames.add(entry.row.tool ?? r.event.tool);

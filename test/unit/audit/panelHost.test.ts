@@ -147,16 +147,17 @@ describe('audit panel: session rows and exports', () => {
   const sealer = new ChainSealer(null, (t) => t, steppingClock());
   const session = (note: string) => sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note }));
   const call = sealer.seal(toolEvent({ tool: 'write_file', input: { path: 'a.txt' }, answer: 'rejected', outcome: { status: 'rejected', feedback: 'use src/ instead' } }));
-  const records = [session('session started'), call, session('session ended')];
+  const drift = session('run_command call toolu_1: what would run changed after it was approved (argv); asked again');
+  const records = [session('chat task started; sandbox: bubblewrap'), call, drift, session('chat task ended: done: finished'), session('warden run started (approve: ask)'), session('warden run ended: done: ok')];
 
-  it('hides session start and end rows unless asked for, in the list and in an export', () => {
+  it('hides session start and end rows unless asked for, in the list and in an export; other session notes stay', () => {
     const l = new EventList();
     for (const r of records) l.add(r);
-    assert.deepEqual([l.total, l.matched], [3, 1]);
-    assert.deepEqual(l.select({}).map((r) => r.event.kind), ['tool_call']);
+    assert.deepEqual([l.total, l.matched], [6, 2]);
+    assert.deepEqual(l.select({}).map((r) => r.event.seq), [call.event.seq, drift.event.seq]);
     l.setFilter({ sessions: true });
-    assert.equal(l.matched, 3);
-    assert.deepEqual(l.select({ sessions: true }).map((r) => r.event.kind), ['session', 'tool_call', 'session']);
+    assert.equal(l.matched, 6);
+    assert.equal(l.select({ sessions: true }).length, 6);
   });
 
   it('puts the reason the person typed for a reject in the record shown', () => {

@@ -170,13 +170,13 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
   });
 
   it('hides session start and end rows unless "Session rows" is checked', async () => {
-    list.add(sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note: 'session started (model claude-sonnet-4-6)' })));
+    list.add(sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note: 'chat task started; sandbox: bubblewrap' })));
     await send({ type: 'grew', total: list.total, matched: list.matched, added: 0, tools: list.tools() });
     await page.waitForFunction(() => /^10,002 of 10,003 events/.test(document.getElementById('status')?.innerText ?? ''));
-    assert.equal(await page.locator('.row .summary', { hasText: 'session started' }).count(), 0);
+    assert.equal(await page.locator('.row .summary', { hasText: 'chat task started' }).count(), 0);
     await page.check('#sessions');
     await page.waitForFunction(() => /^10,003 of 10,003 events/.test(document.getElementById('status')?.innerText ?? ''));
-    await page.locator('.row:not([hidden]) .summary', { hasText: 'session started' }).waitFor({ timeout: 10_000 });
+    await page.locator('.row:not([hidden]) .summary', { hasText: 'chat task started' }).waitFor({ timeout: 10_000 });
     const lastView = (await posted()).filter((m) => m.type === 'view').at(-1);
     assert.deepEqual(lastView?.type === 'view' ? lastView.filter : null, { sessions: true }, 'the host is asked for session rows too');
     await page.uncheck('#sessions');
