@@ -70,6 +70,7 @@ function render(p: CommandProposal): void {
     // A session grant covers the model's command only: not offered for an edit.
     const session = document.getElementById('run-session') as HTMLButtonElement | null;
     if (session) session.disabled = field.value !== p.command;
+    nameButtons(field.value);
     // The extension's guard decides the edited text; the view only shows its answer.
     clearTimeout(checkTimer);
     checkTimer = setTimeout(() => {
@@ -80,7 +81,6 @@ function render(p: CommandProposal): void {
 
   const heading = el('div', { className: 'section', id: 'commands-heading' });
   const list = el('ul', { id: 'commands' });
-  list.setAttribute('aria-live', 'polite');
   const problem = el('div', { className: 'muted', id: 'check-problem' });
   app.append(heading, list, problem);
   showCommands(p.commands, null);
@@ -98,6 +98,8 @@ function render(p: CommandProposal): void {
 
   const buttons = el('div', { className: 'buttons' });
   const run = el('button', { id: 'run', text: 'Run' });
+  run.title = `Run this command (${KEYS.run})`;
+  run.setAttribute('aria-keyshortcuts', ARIA_KEYS.run);
   run.addEventListener('click', () => {
     if (field.value.trim() === '') return;
     post({ type: 'run', callId: p.callId, command: field.value });
@@ -120,20 +122,46 @@ function render(p: CommandProposal): void {
   const feedback = el('input', { id: 'feedback' });
   feedback.placeholder = 'Why reject? (optional, told to the agent)';
   const reject = el('button', { id: 'reject', className: 'secondary', text: 'Reject' });
+  reject.title = `Reject: nothing runs (${KEYS.reject})`;
+  reject.setAttribute('aria-keyshortcuts', ARIA_KEYS.reject);
   reject.addEventListener('click', () => {
     post({ type: 'reject', callId: p.callId, ...(feedback.value.trim() ? { feedback: feedback.value } : {}) });
     setButtons(false);
   });
   buttons.append(reject, feedback);
   app.append(buttons);
+  nameButtons(p.command);
 
+  // Only the state line is announced (waiting, running, its outcome); the streamed output is not.
   const status = el('div', { id: 'state', className: 'state waiting', text: 'Waiting for your answer.' });
+  status.setAttribute('role', 'status');
   const stop = el('button', { id: 'stop', className: 'secondary', text: 'Stop' });
   stop.hidden = true;
   stop.addEventListener('click', () => post({ type: 'stop', callId: p.callId }));
   app.append(el('div', { className: 'status-line' }, status, stop));
   app.append(el('pre', { id: 'output', className: 'output' }));
 }
+
+/** Run and Reject say what they act on (a screen reader hears `Run: npm test`). */
+function nameButtons(command: string): void {
+  const short = command.length > 60 ? `${command.slice(0, 59)}…` : command;
+  document.getElementById('run')?.setAttribute('aria-label', `Run: ${short}`);
+  document.getElementById('reject')?.setAttribute('aria-label', `Reject: ${short}`);
+}
+
+/** Run and Reject answer to the keys the proposal diff's Accept and Reject use. */
+const MAC = /Mac/.test(navigator.platform);
+const KEYS = { run: MAC ? '⌘⌥Enter' : 'Ctrl+Alt+Enter', reject: MAC ? '⌘⌥Backspace' : 'Ctrl+Alt+Backspace' };
+const ARIA_KEYS = { run: MAC ? 'Meta+Alt+Enter' : 'Control+Alt+Enter', reject: MAC ? 'Meta+Alt+Backspace' : 'Control+Alt+Backspace' };
+document.addEventListener('keydown', (ev) => {
+  if (!(MAC ? ev.metaKey : ev.ctrlKey) || !ev.altKey || ev.shiftKey) return;
+  const id = ev.key === 'Enter' ? 'run' : ev.key === 'Backspace' ? 'reject' : null;
+  const button = id ? (document.getElementById(id) as HTMLButtonElement | null) : null;
+  if (!button || button.disabled) return;
+  ev.preventDefault();
+  ev.stopPropagation();
+  button.click();
+});
 
 function setButtons(enabled: boolean): void {
   for (const id of ['run', 'run-session', 'reject']) {

@@ -6,14 +6,14 @@ import { hiddenSummary } from './hiddenFlags';
 
 export type WritePlan = Extract<ToolPlan, { kind: 'write' }>;
 
-/** The title of a proposal diff: what the model asked for, the real target, a protected mark, and whether the person edited it. */
-export function proposalTitle(req: ApprovalRequest, plan: WritePlan, edited = false): string {
+/** The title of a proposal diff: what the model asked for, the real target, and a protected mark. */
+export function proposalTitle(req: ApprovalRequest, plan: WritePlan): string {
   const asked = typeof (req.input as { path?: unknown } | null)?.path === 'string' ? (req.input as { path: string }).path : null;
   const target = plan.target.relative || plan.target.absolute;
   const via = asked !== null && asked !== target && asked !== plan.target.absolute ? ` (asked: ${asked})` : '';
   const mark = plan.target.protected ? '⚠ PROTECTED ' : '';
   const side = plan.oldContent === null ? 'new file' : 'current ↔ proposed';
-  return `${mark}Warden proposal: ${target}${via} — ${side}${edited ? ' — edited by you' : ''}`;
+  return `${mark}Warden proposal: ${target}${via} — ${side}`;
 }
 
 /** The text of a modal confirmation, or null when the plan is not one a modal answers. Pure. */
