@@ -194,7 +194,8 @@ describe('the person in the loop, in a real VS Code', { timeout: 15 * 60_000 }, 
     await f.locator('.row .summary', { hasText: 'paste.example' }).first().waitFor({ timeout: 30_000 });
     assert.equal(await f.locator('.row:not([hidden]) .summary', { hasText: /chat task (started|ended)/ }).count(), 0, 'session rows are hidden by default');
     assert.equal(await f.locator('#export-csv').isDisabled(), false);
-    await f.locator('#search').fill('paste.example');
+    // The reason is part of the record: searching for it finds the one rejected call.
+    await f.locator('#search').fill('no uploads from this');
     await f.locator('#status', { hasText: /^1 of \d+ events/ }).waitFor({ timeout: 30_000 });
     await f.locator('.row', { hasText: 'paste.example' }).first().click();
     await f.locator('#detail dd', { hasText: 'no uploads from this repository' }).waitFor({ timeout: 30_000 });
