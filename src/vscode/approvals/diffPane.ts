@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
+import { neutralise } from '../../core/text/neutralise';
 import { contentFromHunks, hunkLabel, proposalHunks } from './hunks';
 import { proposalTitle, type WritePlan } from './paneText';
 import { CURRENT_SCHEME, PROPOSAL_SCHEME, ProposalFs } from './proposalFs';
@@ -7,10 +8,11 @@ import { CURRENT_SCHEME, PROPOSAL_SCHEME, ProposalFs } from './proposalFs';
 export interface DiffPaneDeps {
   readonly fs: ProposalFs;
   /**
-   * The target's text on disk now, shown as the pipeline shows text to a
-   * person (redacted, hidden characters made visible); null when missing.
+   * The target's text on disk now, shown through `display` as the pipeline
+   * shows text to a person (the requesting task's redaction, hidden
+   * characters made visible); null when missing.
    */
-  readCurrent(absolute: string): Promise<string | null>;
+  readCurrent(absolute: string, display: (raw: string) => string): Promise<string | null>;
   readonly log: (message: string) => void;
   /** Told the moment the proposed side starts (or stops) differing from the model's content. */
   readonly onEdited?: (callId: string, edited: boolean) => void;
@@ -21,6 +23,7 @@ interface Shown {
   readonly plan: WritePlan;
   readonly current: vscode.Uri;
   readonly proposed: vscode.Uri;
+  readonly redact: (text: string) => string;
   edited: boolean;
 }
 
@@ -77,7 +80,8 @@ export class DiffPane implements vscode.Disposable {
     return this.shown.has(callId);
   }
 
-  async show(req: ApprovalRequest): Promise<void> {
+  /** `redact` is the requesting task's redactor, for the file as it is when the person accepts. */
+  async show(req: ApprovalRequest, redact: (text: string) => string): Promise<void> {
     const plan = req.plan;
     if (plan.kind !== 'write' || plan.newContent === null) return;
     const rel = plan.target.relative || plan.target.absolute;
@@ -85,7 +89,7 @@ export class DiffPane implements vscode.Disposable {
     const proposed = ProposalFs.uri(PROPOSAL_SCHEME, req.callId, rel);
     this.deps.fs.set(current, plan.oldContent ?? '');
     this.deps.fs.set(proposed, plan.newContent);
-    this.shown.set(req.callId, { req, plan, current, proposed, edited: false });
+    this.shown.set(req.callId, { req, plan, current, proposed, redact, edited: false });
     await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false, preserveFocus: true });
     if ((plan.target.protected || plan.oldContent === null) && hasLongLine(plan.newContent)) await this.wrapLines(proposed);
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
@@ -137,7 +141,7 @@ export class DiffPane implements vscode.Disposable {
   async acceptAnswer(callId: string): Promise<ApprovalAnswer | null> {
     const s = this.shown.get(callId);
     if (!s) return { kind: 'approve' };
-    const now = await this.deps.readCurrent(s.plan.target.absolute).catch((e: unknown) => {
+    const now = await this.deps.readCurrent(s.plan.target.absolute, (t) => neutralise(s.redact(t))).catch((e: unknown) => {
       this.deps.log(`proposal: cannot read ${s.plan.target.absolute}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     });
