@@ -119,7 +119,7 @@ describe('the person in the loop, in a real VS Code', { timeout: 15 * 60_000 }, 
     assert.match(requestText(model.requests()).at(-1) ?? '', /Their feedback: no uploads from this repository/);
   });
 
-  it('a proposal the person edits is marked "edited by you" at once on its card and in the diff’s title; the card’s Approve writes their version', { timeout: 180_000 }, async () => {
+  it('a proposal the person edits is marked "edited by you" at once on its card and on the diff’s tab; the card’s Approve writes their version', { timeout: 180_000 }, async () => {
     await sendChat(wb, 'edit-task');
     await waitForProposal(wb, 'notes.txt');
     const c = await card(wb, /write notes\.txt/);
