@@ -1,7 +1,7 @@
 // The person in the loop, in a real VS Code: the command preview names the
 // hosts a command will try to reach (and keeps naming them as the person
 // edits), a proposal the person edits is marked "edited by you" at once on
-// its card and in the diff's title, a rate limit says so with the wait and
+// its card and on the diff's tab, a rate limit says so with the wait and
 // the attempt, a failed task offers Retry, the audit panel explains an empty
 // log and keeps a reject's reason, and each state a person meets first is
 // screenshot in the dark and the light theme. One code-server and one fake
