@@ -83,7 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const proposalFs = new ProposalFs();
   const approver = new ApprovalPanes({
     pending: approvals,
-    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader(), log: (m) => log.warn(m) }),
+    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader(), log: (m) => log.warn(m), onEdited: (id, edited) => chat.proposalEdited(id, edited) }),
     preview: new PreviewPanel({
       extensionUri: context.extensionUri,
       answer: (id, a) => approvals.answer(id, a),
@@ -91,6 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       alwaysAllow: (id) => void approver.alwaysAllow(id),
       decide: async (call) => (await guards.current()).guard.decide(call),
       log: (m) => log.warn(m),
+      onEdited: (id, edited) => chat.proposalEdited(id, edited),
     }),
     notify: (req) => chat.showApproval(req),
     rules: userSettingsRuleWriter(),

@@ -31,6 +31,9 @@ const search = $<HTMLInputElement>('search');
 const toolSelect = $<HTMLSelectElement>('tool');
 const decisionSelect = $<HTMLSelectElement>('decision');
 const approverSelect = $<HTMLSelectElement>('approver');
+const sessionsToggle = $<HTMLInputElement>('sessions');
+const empty = $<HTMLDivElement>('empty');
+const exportButtons = [$<HTMLButtonElement>('export-csv'), $<HTMLButtonElement>('export-jsonl')];
 
 /** The page of rows the host last sent: positions [pageStart, pageStart + page.length) of the filtered list. */
 let page: AuditRow[] = [];
@@ -67,6 +70,7 @@ function currentFilter(): PanelFilter {
   if (approverSelect.value) f.approver = approverSelect.value as PanelFilter['approver'];
   const text = search.value.trim();
   if (text) f.text = text;
+  if (sessionsToggle.checked) f.sessions = true;
   return f;
 }
 
@@ -166,8 +170,29 @@ function render(): void {
     r.by.textContent = row.approver === null ? '' : row.answer === null ? row.approver : `${row.approver}: ${row.answer}`;
   }
   for (; k < pool.length; k++) (pool[k] as RowEl).root.hidden = true;
+  renderEmpty();
   renderStatus();
   request();
+}
+
+/** What an empty list means: nothing logged yet, or nothing passing the filters. Export needs something to export. */
+function renderEmpty(): void {
+  for (const b of exportButtons) {
+    b.disabled = matched === 0;
+    b.title = matched === 0 ? 'Nothing to export: no event passes the filters' : `Export the ${matched.toLocaleString()} events shown`;
+  }
+  empty.hidden = matched > 0 || answered === 0;
+  if (empty.hidden) return;
+  const sessionsHidden = !sessionsToggle.checked;
+  empty.replaceChildren();
+  if (total === 0) {
+    empty.append(el('p', 'empty-title', 'No events yet.'));
+    empty.append(el('p', undefined, 'Every tool call the agent makes will appear here, newest first: what it asked to read, write or run, whether a rule allowed or denied it or a person approved or rejected it (with the reason they gave), and the outcome.'));
+    empty.append(el('p', 'muted', 'Each line is chained to the one before it, so Verify shows whether the log was edited, cut or reordered.'));
+  } else {
+    empty.append(el('p', 'empty-title', 'No event passes these filters.'));
+    empty.append(el('p', undefined, `${total.toLocaleString()} events are in the log.${sessionsHidden ? ' Session start and end rows are hidden: check "Session rows" to see them.' : ''}`));
+  }
 }
 
 function renderStatus(): void {
@@ -225,6 +250,7 @@ function showDetail(d: AuditDetail): void {
   };
   fact('Rule', d.rule);
   fact('Reason', d.reason);
+  fact('Reject reason', d.feedback);
   detail.append(facts);
   if (d.command !== null) detail.append(block('Command', d.command));
   if (d.editedCommand !== null) detail.append(block('Command as edited by the person', d.editedCommand));
@@ -256,7 +282,7 @@ search.addEventListener('input', () => {
   if (answered >= version) refilter();
   else searchTimer = setTimeout(refilter, 60);
 });
-for (const s of [toolSelect, decisionSelect, approverSelect]) s.addEventListener('change', refilter);
+for (const s of [toolSelect, decisionSelect, approverSelect, sessionsToggle]) s.addEventListener('change', refilter);
 $('verify').addEventListener('click', () => {
   verifyStatus = { ok: true, text: 'Verifying…' };
   renderStatus();

@@ -166,7 +166,7 @@ function renderItem(item: ChatItem): HTMLElement {
   }
 }
 
-const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings', newChat: 'New Chat' } as const;
+const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings', newChat: 'New Chat', retry: 'Retry' } as const;
 
 function upsert(item: ChatItem): void {
   const node = renderItem(item);
@@ -201,6 +201,8 @@ function renderState(state: ViewState): void {
   const prompt = state.meter.inputTokens + state.meter.cacheReadTokens + state.meter.cacheWriteTokens;
   const cache = prompt > 0 && state.meter.cacheReadTokens + state.meter.cacheWriteTokens > 0 ? ` · cache ${Math.round((100 * state.meter.cacheReadTokens) / prompt)}% read, ${state.meter.cacheWriteTokens} written` : '';
   meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost}${cache} · ${state.model}`;
+  // One line at any width: what does not fit is cut with an ellipsis and shown whole on hover.
+  meter.title = meter.textContent;
   banners.replaceChildren();
   if (!state.trusted) {
     const b = el('div', 'banner warning', 'Restricted Mode: Warden may read files and answer, but every change and command is refused without being shown: nothing is written and nothing runs until you trust this folder.');

@@ -71,6 +71,7 @@ function render(p: CommandProposal): void {
     // A session grant covers the model's command only: not offered for an edit.
     const session = document.getElementById('run-session') as HTMLButtonElement | null;
     if (session) session.disabled = field.value !== p.command;
+    nameButtons(field.value);
     // The extension's guard decides the edited text; the view only shows its answer.
     clearTimeout(checkTimer);
     checkTimer = setTimeout(() => {
@@ -81,7 +82,6 @@ function render(p: CommandProposal): void {
 
   const heading = el('div', { className: 'section', id: 'commands-heading' });
   const list = el('ul', { id: 'commands' });
-  list.setAttribute('aria-live', 'polite');
   const problem = el('div', { className: 'muted', id: 'check-problem' });
   app.append(heading, list, problem);
   showCommands(p.commands, null);
@@ -92,11 +92,15 @@ function render(p: CommandProposal): void {
   const sandboxed = p.sandbox !== 'none';
   facts.append(row('Sandbox', el('span', { id: 'sandbox', className: sandboxed ? '' : 'danger-text', text: sandboxed ? `${p.sandbox} (file system and network confined)` : 'none: runs with your full rights' })));
   facts.append(row('Network hosts', el('span', { id: 'hosts', text: p.hosts.length ? p.hosts.join(', ') : 'none' })));
+  facts.append(row('It contacts', el('ul', { id: 'reaches', className: 'reaches' })));
   facts.append(row('Timeout', el('span', { text: `${Math.round(p.timeoutMs / 1000)} s` })));
   app.append(facts);
+  showReaches(p.reaches);
 
   const buttons = el('div', { className: 'buttons' });
   const run = el('button', { id: 'run', text: 'Run' });
+  run.title = `Run this command (${KEYS.run})`;
+  run.setAttribute('aria-keyshortcuts', ARIA_KEYS.run);
   run.addEventListener('click', () => {
     if (field.value.trim() === '') return;
     post({ type: 'run', callId: p.callId, command: field.value });
@@ -125,20 +129,46 @@ function render(p: CommandProposal): void {
   const feedback = el('input', { id: 'feedback' });
   feedback.placeholder = 'Why reject? (optional, told to the agent)';
   const reject = el('button', { id: 'reject', className: 'secondary', text: 'Reject' });
+  reject.title = `Reject: nothing runs (${KEYS.reject})`;
+  reject.setAttribute('aria-keyshortcuts', ARIA_KEYS.reject);
   reject.addEventListener('click', () => {
     post({ type: 'reject', callId: p.callId, ...(feedback.value.trim() ? { feedback: feedback.value } : {}) });
     setButtons(false);
   });
   buttons.append(reject, feedback);
   app.append(buttons);
+  nameButtons(p.command);
 
+  // Only the state line is announced (waiting, running, its outcome); the streamed output is not.
   const status = el('div', { id: 'state', className: 'state waiting', text: 'Waiting for your answer.' });
+  status.setAttribute('role', 'status');
   const stop = el('button', { id: 'stop', className: 'secondary', text: 'Stop' });
   stop.hidden = true;
   stop.addEventListener('click', () => post({ type: 'stop', callId: p.callId }));
   app.append(el('div', { className: 'status-line' }, status, stop));
   app.append(el('pre', { id: 'output', className: 'output' }));
 }
+
+/** Run and Reject say what they act on (a screen reader hears `Run: npm test`). */
+function nameButtons(command: string): void {
+  const short = command.length > 60 ? `${command.slice(0, 59)}…` : command;
+  document.getElementById('run')?.setAttribute('aria-label', `Run: ${short}`);
+  document.getElementById('reject')?.setAttribute('aria-label', `Reject: ${short}`);
+}
+
+/** Run and Reject answer to the keys the proposal diff's Accept and Reject use. */
+const MAC = /Mac/.test(navigator.platform);
+const KEYS = { run: MAC ? '⌘⌥Enter' : 'Ctrl+Alt+Enter', reject: MAC ? '⌘⌥Backspace' : 'Ctrl+Alt+Backspace' };
+const ARIA_KEYS = { run: MAC ? 'Meta+Alt+Enter' : 'Control+Alt+Enter', reject: MAC ? 'Meta+Alt+Backspace' : 'Control+Alt+Backspace' };
+document.addEventListener('keydown', (ev) => {
+  if (!(MAC ? ev.metaKey : ev.ctrlKey) || !ev.altKey || ev.shiftKey) return;
+  const id = ev.key === 'Enter' ? 'run' : ev.key === 'Backspace' ? 'reject' : null;
+  const button = id ? (document.getElementById(id) as HTMLButtonElement | null) : null;
+  if (!button || button.disabled) return;
+  ev.preventDefault();
+  ev.stopPropagation();
+  button.click();
+});
 
 function setButtons(enabled: boolean): void {
   for (const id of ['run', 'run-session', 'always-allow', 'reject']) {
@@ -165,6 +195,25 @@ function showCommands(commands: CommandProposal['commands'], problem: string | n
   }
   heading.textContent = `Simple commands (${commands.length})`;
   note.textContent = problem ?? '';
+}
+
+/** The hosts the command names: each allowed, or what the sandbox will do with it. */
+function showReaches(reaches: CommandProposal['reaches']): void {
+  const list = document.getElementById('reaches');
+  if (!list || !current) return;
+  list.replaceChildren();
+  const sandboxed = current.sandbox !== 'none';
+  const allowed = current.hosts.filter((h) => !h.startsWith('('));
+  if (reaches.length === 0) list.append(el('li', { className: 'muted', text: 'no host named in the command' }));
+  for (const r of reaches) {
+    const blocked = sandboxed && !r.allowed;
+    const why = !sandboxed ? 'no sandbox: nothing stops it'
+      : r.allowed ? `allowed (${r.entry ?? 'allowed hosts'})`
+      : `not in allowed hosts${allowed.length ? ` (${allowed.join(', ')})` : ''}: the sandbox will block it`;
+    const li = el('li', { className: blocked ? 'reach blocked' : sandboxed ? 'reach allowed' : 'reach unconfined' });
+    li.append(el('span', { className: 'code', text: r.host }), document.createTextNode(` — ${why}`));
+    list.append(li);
+  }
 }
 
 function setState(state: PreviewState, text: string): void {
@@ -200,7 +249,10 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     case 'checked': {
       // Only the answer for what the field holds now; an older one is dropped.
       const field = document.getElementById('command') as HTMLTextAreaElement | null;
-      if (m.callId === current?.callId && field?.value === m.command) showCommands(m.commands, m.problem);
+      if (m.callId === current?.callId && field?.value === m.command) {
+        showCommands(m.commands, m.problem);
+        showReaches(m.reaches);
+      }
       break;
     }
   }

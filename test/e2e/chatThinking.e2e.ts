@@ -64,7 +64,7 @@ describe('thinking and retries in the chat, in a real VS Code', { timeout: 8 * 6
 
     const transcript = await chat.locator('#transcript').innerText();
     assert.doesNotMatch(transcript, /PARTIAL-TEXT-OF-A-FAILED-ATTEMPT/, 'the failed attempt’s partial text was taken back');
-    assert.match(transcript, /Retrying in 1 s \(attempt 2 of 5\)/);
+    assert.match(transcript, /retrying in 1 s \(attempt 2 of 5\)/);
     assert.match(transcript, /message_stop/);
     await wb.screenshot('02-thinking-expanded-and-retry-notice');
 

@@ -57,7 +57,7 @@ async function streamTurn(deps: AgentDeps, opts: AgentOptions, messages: readonl
       // What the failed attempt streamed is void: the listeners clear it.
       text = deps.redactor.stream();
       thinking = deps.redactor.stream();
-      deps.events({ type: 'model_retry', attempt: e.attempt, maxAttempts: e.maxAttempts, delayMs: e.delayMs, why: e.why });
+      deps.events({ type: 'model_retry', attempt: e.attempt, maxAttempts: e.maxAttempts, delayMs: e.delayMs, why: e.why, ...(e.kind ? { kind: e.kind } : {}) });
     }
   };
   try {

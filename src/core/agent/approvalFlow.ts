@@ -14,8 +14,9 @@ type Go = {
   readonly edits?: unknown;
 };
 
-function stop(text: string, answer: AuditEventInput['answer'], status: 'rejected' | 'denied' | 'error', edits?: unknown): Stop {
-  return { kind: 'stop', exit: { text, isError: true, wrap: false, approver: 'person', answer, outcome: { status }, ...(edits !== undefined ? { edits } : {}) } };
+function stop(text: string, answer: AuditEventInput['answer'], status: 'rejected' | 'denied' | 'error', edits?: unknown, feedback?: string): Stop {
+  const outcome = feedback ? { status, feedback } : { status };
+  return { kind: 'stop', exit: { text, isError: true, wrap: false, approver: 'person', answer, outcome, ...(edits !== undefined ? { edits } : {}) } };
 }
 
 /** The call the person's edit describes, or why the edit cannot apply. */
@@ -48,6 +49,8 @@ export function resolveAnswer(
         `The person rejected this call.${answer.feedback ? ` Their feedback: ${answer.feedback}` : ''} Do not retry it in another form; adjust your plan or ask.`,
         'rejected',
         'rejected',
+        undefined,
+        answer.feedback,
       );
     case 'approve':
       return { kind: 'run', call, decided, note: '', answer: 'approved' };

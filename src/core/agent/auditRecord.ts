@@ -47,9 +47,24 @@ export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor:
     answer: call.answer,
     edits: call.edits === undefined ? null : auditInput(call.edits, redactor),
     outcome: call.outcome
-      ? { ...call.outcome, ...(call.outcome.error !== undefined ? { error: sanitise(call.outcome.error, redactor) } : {}) }
+      ? {
+          ...call.outcome,
+          ...(call.outcome.error !== undefined ? { error: sanitise(call.outcome.error, redactor) } : {}),
+          ...(call.outcome.feedback !== undefined ? { feedback: sanitise(call.outcome.feedback, redactor) } : {}),
+        }
       : null,
   };
+}
+
+/**
+ * The notes that open and close a task's session (`chat task started; …`,
+ * `warden run ended: …`), which views may fold away; other session notes
+ * (an approval whose call changed, say) are not boundaries.
+ */
+const SESSION_BOUNDARY = /^(?:chat task|warden run) (?:started|ended)\b/;
+
+export function isSessionBoundary(e: { readonly kind: string; readonly note?: string | undefined }): boolean {
+  return e.kind === 'session' && SESSION_BOUNDARY.test(e.note ?? '');
 }
 
 export function sessionEvent(who: AuditIdentity, note: string, redactor: Redactor, kind: 'session' | 'sandbox' | 'settings' = 'session'): AuditEventInput {

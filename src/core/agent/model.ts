@@ -95,7 +95,7 @@ export type ModelStreamEvent =
   | { readonly type: 'tool_use'; readonly block: ToolUseBlock; readonly rawInput: string; readonly inputError: string | null }
   | { readonly type: 'usage'; readonly usage: Usage }
   /** The turn is being retried after a transient failure: discard what streamed so far. */
-  | { readonly type: 'retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string };
+  | { readonly type: 'retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string; readonly kind?: ModelErrorKind };
 
 export interface ModelTurn {
   readonly content: readonly AssistantBlock[];

@@ -16,6 +16,8 @@ export const auditOutcomeSchema = z.object({
   bytes: z.number().int().min(0).optional(),
   durationMs: z.number().min(0).optional(),
   error: z.string().optional(),
+  /** With `rejected`: the words the person typed as their reason (nothing when they typed none). */
+  feedback: z.string().optional(),
 });
 
 export const auditEventInputSchema = z.object({

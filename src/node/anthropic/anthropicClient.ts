@@ -268,7 +268,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
         const delayMs = Math.round(c.retryAfterMs ?? backoff);
         const maxWait = options.maxRetryWaitMs ?? 60_000;
         if (delayMs > maxWait) throw new ModelError(c.error.kind, `${c.error.message} The API asks to wait ${Math.ceil(delayMs / 1000)} s before another attempt; try again later.`, c.error.status, c.error.requestId);
-        onEvent({ type: 'retry', attempt: n + 1, maxAttempts, delayMs, why: c.error.message });
+        onEvent({ type: 'retry', attempt: n + 1, maxAttempts, delayMs, why: c.error.message, kind: c.error.kind });
         await sleep(delayMs, req.signal);
       }
     },

@@ -114,6 +114,8 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
 
   private async refine(p: PendingApproval, answer: ApprovalAnswer): Promise<ApprovalAnswer | null> {
     if (answer.kind === 'approve' && this.deps.diff.has(p.request.callId)) return this.deps.diff.acceptAnswer(p.request.callId);
+    // The chat card's Approve of a command the person is editing in the preview runs their edit.
+    if (answer.kind === 'approve' && this.deps.preview.showing(p.request.callId)) return this.deps.preview.approveAnswer(p.request.callId);
     return answer;
   }
 
@@ -150,5 +152,6 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
     for (const s of this.subs) s.dispose();
     this.deps.pending.refineWith(null);
     this.deps.preview.dispose();
+    this.deps.diff.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
-import type { GuardResult } from '../../core/policy/guard';
+import { hostsNamedIn } from '../../core/policy/commandHosts';
+import type { GuardResult, SimpleCommandVerdict } from '../../core/policy/guard';
 import { hiddenSummary } from './hiddenFlags';
 import type { CommandProposal } from './previewMessages';
 
@@ -8,15 +9,26 @@ const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0,
 type Verdict = { decision: 'allow' | 'ask' | 'deny'; reason: string; rule: string | null; message: string };
 const verdict = (x: Verdict): Verdict => ({ decision: x.decision, reason: clip(x.reason, 200), rule: x.rule === null ? null : clip(x.rule, 2000), message: clip(x.message, 4000) });
 
+/** The hosts the commands name, each decided against the hosts the sandbox lets this command reach. */
+function reaches(commands: readonly SimpleCommandVerdict[], allowedHosts: readonly string[]): CommandProposal['reaches'] {
+  return hostsNamedIn(commands.map((c) => c.argv), allowedHosts).slice(0, 100).map((h) => ({ host: clip(h.host, 300), allowed: h.allowed, entry: h.entry === null ? null : clip(h.entry, 500) }));
+}
+
 /**
  * What the preview shows for the text the person is editing: the guard's
- * verdict for each simple command of it, or why it has none. Pure.
+ * verdict for each simple command of it and the hosts it names (decided
+ * against `allowedHosts`, the hosts the proposal's sandbox allows), or why
+ * it has none. Pure.
  */
-export function checkedCommands(result: GuardResult): { commands: CommandProposal['commands']; problem: string | null } {
+export function checkedCommands(result: GuardResult, allowedHosts: readonly string[]): { commands: CommandProposal['commands']; reaches: CommandProposal['reaches']; problem: string | null } {
   if (result.details.kind !== 'command' || result.details.commands.length === 0) {
-    return { commands: [], problem: clip(`${result.decision === 'deny' ? 'Denied' : 'No simple commands'}: ${result.message}`, 4000) };
+    return { commands: [], reaches: [], problem: clip(`${result.decision === 'deny' ? 'Denied' : 'No simple commands'}: ${result.message}`, 4000) };
   }
-  return { commands: result.details.commands.slice(0, 500).map((c) => ({ text: clip(c.text, 20_000), ...verdict(c.decision) })), problem: null };
+  return {
+    commands: result.details.commands.slice(0, 500).map((c) => ({ text: clip(c.text, 20_000), ...verdict(c.decision) })),
+    reaches: reaches(result.details.commands, allowedHosts),
+    problem: null,
+  };
 }
 
 /** What the command preview shows for a run_command approval, or null for other calls. Pure. */
@@ -39,6 +51,7 @@ export function toCommandProposal(req: ApprovalRequest): CommandProposal | null 
     secrets: p.secrets.slice(0, 200).map((s) => clip(s, 200)),
     sandbox: p.sandbox,
     hosts: p.hosts.slice(0, 500).map((h) => clip(h, 500)),
+    reaches: reaches(p.commands, p.hosts),
     timeoutMs: Math.max(0, Math.round(p.timeoutMs)),
     // A command with hidden characters is approved once, after a look, never for the session.
     sessionGrant: hiddenSummary(p.command) === null

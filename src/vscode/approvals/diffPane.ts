@@ -14,6 +14,8 @@ export interface DiffPaneDeps {
    */
   readCurrent(absolute: string, display: (raw: string) => string): Promise<string | null>;
   readonly log: (message: string) => void;
+  /** Told the moment the proposed side starts (or stops) differing from the model's content. */
+  readonly onEdited?: (callId: string, edited: boolean) => void;
 }
 
 interface Shown {
@@ -22,6 +24,7 @@ interface Shown {
   readonly current: vscode.Uri;
   readonly proposed: vscode.Uri;
   readonly redact: (text: string) => string;
+  edited: boolean;
 }
 
 /**
@@ -29,11 +32,45 @@ interface Shown {
  * nothing, for a new file) beside the proposed content, which the person may
  * edit. Nothing touches the real file here; the answer carries the content.
  */
-export class DiffPane {
+export class DiffPane implements vscode.Disposable {
   private readonly shown = new Map<string, Shown>();
   private hint: vscode.Disposable | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly decorationsChanged = new vscode.EventEmitter<vscode.Uri>();
 
-  constructor(private readonly deps: DiffPaneDeps) {}
+  constructor(private readonly deps: DiffPaneDeps) {
+    this.subs.push(
+      this.decorationsChanged,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.scheme === PROPOSAL_SCHEME) this.onProposalChanged(e.document);
+      }),
+      // The diff's tab is marked while the person's side differs from the model's (a tab's title is fixed once open).
+      vscode.window.registerFileDecorationProvider({
+        onDidChangeFileDecorations: this.decorationsChanged.event,
+        provideFileDecoration: (uri) => {
+          if (uri.scheme !== PROPOSAL_SCHEME) return undefined;
+          const s = [...this.shown.values()].find((x) => x.proposed.toString() === uri.toString());
+          return s?.edited ? new vscode.FileDecoration('E', 'edited by you: Accept writes your version', new vscode.ThemeColor('gitDecoration.modifiedResourceForeground')) : undefined;
+        },
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.hint?.dispose();
+  }
+
+  /** Marks a proposal "edited by you" (card and tab) as soon as its proposed side differs from the model's. */
+  private onProposalChanged(doc: vscode.TextDocument): void {
+    const s = [...this.shown.values()].find((x) => x.proposed.toString() === doc.uri.toString());
+    if (!s) return;
+    const edited = doc.getText() !== s.plan.newContent;
+    if (edited === s.edited) return;
+    s.edited = edited;
+    this.deps.onEdited?.(s.req.callId, edited);
+    this.decorationsChanged.fire(s.proposed);
+  }
 
   static handles(req: ApprovalRequest): boolean {
     return req.plan.kind === 'write' && req.plan.newContent !== null;
@@ -52,11 +89,27 @@ export class DiffPane {
     const proposed = ProposalFs.uri(PROPOSAL_SCHEME, req.callId, rel);
     this.deps.fs.set(current, plan.oldContent ?? '');
     this.deps.fs.set(proposed, plan.newContent);
-    this.shown.set(req.callId, { req, plan, current, proposed, redact });
+    this.shown.set(req.callId, { req, plan, current, proposed, redact, edited: false });
     await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false, preserveFocus: true });
+    if ((plan.target.protected || plan.oldContent === null) && hasLongLine(plan.newContent)) await this.wrapLines(proposed);
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
     if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
     else if (hunks > 1) this.hint = vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Choose Hunks to Accept" keeps some of them`);
+  }
+
+  /**
+   * A protected or new file with long lines wraps them, so no part of a line
+   * (where a dangerous part may hide) is off screen. Word wrap is turned on
+   * for the diff just opened, and only when the person's settings leave it
+   * off; focus stays where it was.
+   */
+  private async wrapLines(proposed: vscode.Uri): Promise<void> {
+    const editor = vscode.workspace.getConfiguration('editor');
+    const diff = vscode.workspace.getConfiguration('diffEditor');
+    if (editor.get<string>('wordWrap') !== 'off' || diff.get<string>('wordWrap') === 'on') return;
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (!(tab instanceof vscode.TabInputTextDiff) || tab.modified.toString() !== proposed.toString()) return;
+    await vscode.commands.executeCommand('editor.action.toggleWordWrap').then(undefined, (e: unknown) => this.deps.log(`proposal: wrapping long lines failed: ${String(e)}`));
   }
 
   /** The call whose proposal diff is the active editor, if any. */
@@ -147,6 +200,13 @@ export class DiffPane {
     if (tabs.length > 0) await vscode.window.tabGroups.close(tabs).then(undefined, (e: unknown) => this.deps.log(`proposal: closing the diff failed: ${String(e)}`));
     this.deps.fs.drop(callId);
   }
+}
+
+/** Longer than a diff side shows at the default width. */
+const LONG_LINE = 100;
+
+function hasLongLine(text: string): boolean {
+  return text.split('\n').some((l) => l.length > LONG_LINE);
 }
 
 async function pickHunks(items: { label: string; detail: string; index: number }[]): Promise<number[] | undefined> {

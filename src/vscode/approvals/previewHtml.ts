@@ -24,7 +24,7 @@ export function previewHtml(p: PreviewHtmlParts): string {
 <link rel="stylesheet" href="${attr(p.style)}">
 <title>Warden: Run Command?</title></head>
 <body>
-<main id="app" aria-live="polite"><p class="muted">Waiting for a command to approve…</p></main>
+<main id="app"><p class="muted">Waiting for a command to approve…</p></main>
 <script nonce="${attr(p.nonce)}" src="${attr(p.script)}"></script>
 </body></html>`;
 }

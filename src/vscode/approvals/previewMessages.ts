@@ -17,6 +17,9 @@ export const previewCommandSchema = z.strictObject({
   message: text(4_000),
 });
 
+/** A host the command names, and whether the sandbox lets it through (commandHosts.ts). */
+export const namedHostSchema = z.strictObject({ host: text(300), allowed: z.boolean(), entry: text(500).nullable() });
+
 export const commandProposalSchema = z.strictObject({
   callId,
   command: text(20_000),
@@ -27,6 +30,8 @@ export const commandProposalSchema = z.strictObject({
   secrets: z.array(text(200)).max(200),
   sandbox: text(100),
   hosts: z.array(text(500)).max(500),
+  /** Hosts named in the command, each said allowed or blocked. */
+  reaches: z.array(namedHostSchema).max(100),
   timeoutMs: z.number().int().min(0),
   sessionGrant: z.strictObject({ allowed: z.boolean(), description: text(4_000) }),
   editable: z.boolean(),
@@ -45,7 +50,7 @@ export const previewHostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('output'), callId, stream: z.enum(['stdout', 'stderr']), chunk: text(1_000_000) }),
   z.strictObject({ type: z.literal('state'), callId, state: previewStateSchema, text: text(4_000) }),
   /** The guard's verdicts for the text the person is editing (asked for with `check`). */
-  z.strictObject({ type: z.literal('checked'), callId, command: text(20_000), commands: z.array(previewCommandSchema).max(500), problem: text(4_000).nullable() }),
+  z.strictObject({ type: z.literal('checked'), callId, command: text(20_000), commands: z.array(previewCommandSchema).max(500), reaches: z.array(namedHostSchema).max(100), problem: text(4_000).nullable() }),
 ]);
 export type PreviewHostMessage = z.infer<typeof previewHostMessageSchema>;
 

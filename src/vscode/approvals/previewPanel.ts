@@ -19,6 +19,8 @@ export interface PreviewDeps {
   /** The guard's decision for a call (the person's edit, checked as they type); decides nothing for the call itself. */
   decide(call: ProposedCall): Promise<GuardResult>;
   readonly log: (message: string) => void;
+  /** Told when the command field starts (or stops) differing from the model's command. */
+  readonly onEdited?: (callId: string, edited: boolean) => void;
 }
 
 /**
@@ -35,6 +37,8 @@ export class PreviewPanel implements vscode.Disposable {
   private ranInstead: string | null = null;
   /** The model's input of the call on show (an edit changes only its command). */
   private input: Record<string, unknown> = {};
+  /** What the command field last held (told with each `check`), null until the person edits. */
+  private field: string | null = null;
   /** Messages for the current call, replayed when the webview (re)loads. */
   private backlog: PreviewHostMessage[] = [];
 
@@ -49,10 +53,21 @@ export class PreviewPanel implements vscode.Disposable {
     if (!proposal) return;
     this.proposal = proposal;
     this.ranInstead = null;
+    this.field = null;
     this.input = typeof req.input === 'object' && req.input !== null ? { ...(req.input as Record<string, unknown>) } : {};
     this.backlog = [];
     this.post({ type: 'show', proposal });
     this.open(proposal);
+  }
+
+  /**
+   * The answer an Approve from elsewhere (the chat card) gives for the call
+   * on show: the person's edit in the field when there is one.
+   */
+  approveAnswer(callId: string): ApprovalAnswer {
+    const p = this.proposal;
+    if (!p || p.callId !== callId || this.field === null) return { kind: 'approve' };
+    return commandAnswer(p.command, this.field, p.editable);
   }
 
   /** Whether this call is the one on show. */
@@ -165,7 +180,11 @@ export class PreviewPanel implements vscode.Disposable {
         this.settle(p, m.feedback?.trim() ? { kind: 'reject', feedback: m.feedback.trim() } : { kind: 'reject' });
         break;
       case 'check':
-        if (p.editable) void this.check(p, m.command);
+        if (p.editable) {
+          this.field = m.command;
+          this.deps.onEdited?.(p.callId, m.command !== p.command);
+          void this.check(p, m.command);
+        }
         break;
       case 'stop':
         this.deps.stop();
@@ -179,7 +198,7 @@ export class PreviewPanel implements vscode.Disposable {
     try {
       const result = await this.deps.decide({ tool: 'run_command', input: { ...this.input, command } });
       if (this.proposal?.callId !== p.callId) return;
-      this.post({ type: 'checked', callId: p.callId, command, ...checkedCommands(result) });
+      this.post({ type: 'checked', callId: p.callId, command, ...checkedCommands(result, p.hosts) });
     } catch (e) {
       this.deps.log(`command preview: checking the edit failed: ${e instanceof Error ? e.message : String(e)}`);
     }

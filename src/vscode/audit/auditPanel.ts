@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { AuditRecord } from '../../core/audit/event';
 import { Disposable } from '../dispose';
@@ -5,7 +6,7 @@ import { EventList } from './eventList';
 import type { AuditLogAccess } from './logAccess';
 import { auditPanelHtml } from './panelHtml';
 import { type HostMessage, type ViewMessage, viewMessageSchema } from './messages';
-import { toDetail } from './rows';
+import { exportFileName, toDetail } from './rows';
 import { newNonce } from '../webviewSecurity';
 
 type Handlers = { [K in ViewMessage['type']]: (m: Extract<ViewMessage, { type: K }>) => void | Promise<void> };
@@ -125,9 +126,15 @@ export class AuditPanel extends Disposable {
     },
     export: async ({ format, filter }) => {
       const records = this.list.select(filter);
+      if (records.length === 0) {
+        this.post({ type: 'notice', level: 'info', text: 'Nothing to export: no event passes the filters.' });
+        return;
+      }
       const target = await vscode.window.showSaveDialog({
         title: `Export ${records.length} audit events`,
         saveLabel: 'Export',
+        // In the home folder, outside the workspace: an export is a copy of the record, not a file for the agent (or the repository) to see.
+        defaultUri: vscode.Uri.joinPath(vscode.Uri.file(homedir()), exportFileName(format, new Date())),
         filters: format === 'csv' ? { CSV: ['csv'] } : { 'JSON Lines': ['jsonl'] },
       });
       if (!target) return;

@@ -1,3 +1,4 @@
+import { isSessionBoundary } from '../../core/agent/auditRecord';
 import type { AuditRecord } from '../../core/audit/event';
 import { compileFilter, searchNeedle, type FilterFields } from '../../core/audit/filter';
 import { recordOf } from '../../core/audit/records';
@@ -18,9 +19,18 @@ interface Entry {
   readonly row: AuditRow;
   readonly fields: FilterFields;
   readonly line: string;
+  /** A session's start or end note (hidden unless asked for). */
+  readonly boundary: boolean;
 }
 
-const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b.tool && a.decision === b.decision && a.approver === b.approver;
+const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b.tool && a.decision === b.decision && a.approver === b.approver && a.sessions === b.sessions;
+
+/** The panel's filter on an entry: the shared one (with `withText`, its search too), and session start/end rows only when asked for. */
+function entryMatcher(filter: PanelFilter, withText: boolean): (e: Entry) => boolean {
+  const { sessions, text, ...shared } = filter;
+  const match = compileFilter(withText && text !== undefined ? { ...shared, text } : shared);
+  return (e) => (sessions === true || !e.boundary) && match(e.fields);
+}
 
 export class EventList {
   private readonly entries: Entry[] = [];
@@ -32,7 +42,7 @@ export class EventList {
   private filter: PanelFilter = {};
   private needle = '';
   /** The filter without its search text, which setFilter and add look for themselves. */
-  private fieldsMatch = compileFilter({});
+  private fieldsMatch = entryMatcher({}, false);
   private readonly toolNames = new Set<string>();
 
   get total(): number {
@@ -50,11 +60,11 @@ export class EventList {
   /** Adds a record unless its seq is already there; true when added (and whether it matches the filter). */
   add(r: AuditRecord): { added: boolean; matches: boolean } {
     if (this.bySeq.has(r.event.seq)) return { added: false, matches: false };
-    const entry: Entry = { row: toRow(r), fields: recordFilterFields(r), line: r.line };
+    const entry: Entry = { row: toRow(r), fields: recordFilterFields(r), line: r.line, boundary: isSessionBoundary(r.event) };
     this.bySeq.set(r.event.seq, this.entries.length);
     this.entries.push(entry);
     if (r.event.tool !== null) this.toolNames.add(entry.row.tool ?? r.event.tool);
-    const at = this.fieldsMatch(entry.fields) ? this.find(entry, 0) : -1;
+    const at = this.fieldsMatch(entry) ? this.find(entry, 0) : -1;
     if (at >= 0) {
       this.view.push(this.entries.length - 1);
       this.at.push(at);
@@ -74,7 +84,7 @@ export class EventList {
     const text = searchNeedle(filter.text);
     const refines = sameExceptText(before, filter) && text.includes(this.needle);
     const further = refines && text.startsWith(this.needle);
-    const fieldsMatch = refines ? this.fieldsMatch : compileFilter({ ...filter, text: undefined });
+    const fieldsMatch = refines ? this.fieldsMatch : entryMatcher(filter, false);
     const view: number[] = [];
     const at: number[] = [];
     this.needle = text;
@@ -89,7 +99,7 @@ export class EventList {
     } else {
       for (let i = 0; i < this.entries.length; i++) {
         const e = this.entries[i] as Entry;
-        const p = fieldsMatch(e.fields) ? this.find(e, 0) : -1;
+        const p = fieldsMatch(e) ? this.find(e, 0) : -1;
         if (p < 0) continue;
         view.push(i);
         at.push(p);
@@ -134,10 +144,10 @@ export class EventList {
 
   /** Every record a filter selects, oldest first (for an export). */
   select(filter: PanelFilter): AuditRecord[] {
-    const match = compileFilter(filter);
+    const match = entryMatcher(filter, true);
     const out: AuditRecord[] = [];
     for (const e of this.entries) {
-      if (!match(e.fields)) continue;
+      if (!match(e)) continue;
       const r = recordOf(e.line);
       if (r) out.push(r);
     }

@@ -33,6 +33,8 @@ export const panelFilterSchema = z.object({
   decision: z.enum(['allow', 'ask', 'deny', 'none']).optional(),
   approver: z.enum(['rule', 'person']).optional(),
   text: z.string().max(1000).optional(),
+  /** Show session start and end rows too (hidden unless asked for). */
+  sessions: z.boolean().optional(),
 });
 export type PanelFilter = z.infer<typeof panelFilterSchema>;
 
@@ -49,6 +51,8 @@ export const auditDetailSchema = z.object({
   rule: z.string().nullable(),
   /** The reason code and what it means. */
   reason: z.string().nullable(),
+  /** The words the person typed when they rejected the call, if any. */
+  feedback: z.string().nullable().default(null),
   /** The full record, pretty-printed JSON. */
   record: z.string(),
 });

@@ -27,13 +27,14 @@ export function auditPanelHtml(p: PanelHtmlParts): string {
   <select id="tool" aria-label="Tool"><option value="">All tools</option></select>
   <select id="decision" aria-label="Decision"><option value="">All decisions</option><option>allow</option><option>ask</option><option>deny</option><option value="none">none</option></select>
   <select id="approver" aria-label="Approver"><option value="">Anyone</option><option value="rule">rule</option><option value="person">person</option></select>
+  <label class="toggle"><input id="sessions" type="checkbox"> Session rows</label>
   <button id="verify" type="button">Verify</button>
-  <button id="export-csv" type="button">Export CSV</button>
-  <button id="export-jsonl" type="button">Export JSONL</button>
+  <button id="export-csv" type="button" disabled>Export CSV</button>
+  <button id="export-jsonl" type="button" disabled>Export JSONL</button>
 </header>
 <div id="status" role="status"></div>
 <main id="panes">
-  <div id="list" tabindex="0" role="listbox" aria-label="Audit events, newest first"><div id="spacer"></div></div>
+  <div id="list" tabindex="0" role="listbox" aria-label="Audit events, newest first"><div id="spacer"></div><div id="empty" hidden></div></div>
   <section id="detail" aria-live="polite"><p class="muted">Select an event to see its full record.</p></section>
 </main>
 <script nonce="${attr(p.nonce)}" src="${attr(p.script)}"></script>

@@ -43,6 +43,11 @@ function field(value: unknown, key: string): string | null {
   return null;
 }
 
+/** The file name an export is offered under, by date. Pure. */
+export function exportFileName(format: 'csv' | 'jsonl', now: Date): string {
+  return `warden-audit-${now.toISOString().slice(0, 10)}.${format}`;
+}
+
 export function toDetail(r: AuditRecord): AuditDetail {
   const e = r.event;
   const reason = e.reason === null ? null : e.reason in REASON_CODES ? `${e.reason}: ${REASON_CODES[e.reason as ReasonCode]}` : e.reason;
@@ -55,6 +60,7 @@ export function toDetail(r: AuditRecord): AuditDetail {
     editedPatch: field(e.edits, 'patch') ?? field(e.edits, 'diff'),
     rule: e.rule === null ? null : displaySafe(e.rule),
     reason: reason === null ? null : displaySafe(reason),
+    feedback: e.outcome?.feedback ? displaySafeMultiline(e.outcome.feedback) : null,
     record: displaySafeMultiline(JSON.stringify(e, null, 2)),
   };
 }

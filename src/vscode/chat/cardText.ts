@@ -33,8 +33,9 @@ export function deciderText(card: Pick<ToolCard, 'approver' | 'rule' | 'status'>
   }
 }
 
-/** The card's truth line: the outcome, then whose decision (`Done · approved by you, with your edit`). */
-export function cardTruth(card: Pick<ToolCard, 'approver' | 'rule' | 'status'>): string {
+/** The card's truth line: the outcome, then whose decision (`Done · approved by you, with your edit`); a waiting proposal the person changed says so. */
+export function cardTruth(card: Pick<ToolCard, 'approver' | 'rule' | 'status' | 'edited'>): string {
+  if (card.status === 'awaiting-approval' && card.edited) return `${STATUS[card.status]} · edited by you: Approve uses your version`;
   const who = deciderText(card);
   return who ? `${STATUS[card.status]} · ${who}` : STATUS[card.status];
 }
@@ -44,7 +45,7 @@ export function cardLabel(card: ToolCard): string {
   return [`${card.tool}: ${card.summary}`, card.decision ? `decision ${card.decision}` : '', cardTruth(card)].filter(Boolean).join(', ');
 }
 
-/** What the Approve button acts on (`Approve write notes/a.md`). */
-export function approveLabel(card: Pick<ToolCard, 'summary'>): string {
-  return `Approve ${card.summary.replace(/ \(\d+ chars\)$/, '')}`;
+/** What the Approve button acts on (`Approve write notes/a.md`, `Approve your edit of write notes/a.md`). */
+export function approveLabel(card: Pick<ToolCard, 'summary' | 'edited'>): string {
+  return `Approve ${card.edited ? 'your edit of ' : ''}${card.summary.replace(/ \(\d+ chars\)$/, '')}`;
 }

@@ -47,6 +47,8 @@ export class ChatController extends Disposable {
   /** The tasks of the chat on show; New Chat replaces the set. */
   private chatTasks = new Set<string>();
   #grants = new SessionGrants();
+  /** The person's last message, for Retry. */
+  private lastTask: string | null = null;
   private meter = { turns: 0, costUsd: 0 as number | null, cacheRead: 0, cacheWrite: 0, input: 0 };
 
   constructor(private readonly env: ChatEnvironment) {
@@ -74,6 +76,11 @@ export class ChatController extends Disposable {
     this.presenter.approvalRequested(req);
   }
 
+  /** The person edited a waiting proposal (or undid the edit): its card says so at once. */
+  proposalEdited(callId: string, edited: boolean): void {
+    this.presenter.proposalEdited(callId, edited);
+  }
+
   readonly handlers: ViewMessageHandlers = {
     ready: async () => {
       this.post({ type: 'init', items: [...this.transcript.items()], state: await this.state() });
@@ -95,6 +102,7 @@ export class ChatController extends Disposable {
       await vscode.env.openExternal(uri);
     },
     action: async (m) => {
+      if (m.action === 'retry') return this.retry();
       const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings', newChat: 'warden.newChat' }[m.action];
       await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
     },
@@ -110,6 +118,7 @@ export class ChatController extends Disposable {
 
   async newChat(): Promise<void> {
     this.stop();
+    this.lastTask = null;
     this.env.approvals.rejectAll('The person started a new chat.', this.chatTasks);
     // What belonged to the last chat ends with it; its task, if still winding down, writes nowhere here.
     this.chatTasks = new Set();
@@ -135,12 +144,28 @@ export class ChatController extends Disposable {
     return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd, cacheReadTokens: this.meter.cacheRead, cacheWriteTokens: this.meter.cacheWrite, inputTokens: this.meter.input } };
   }
 
+  /**
+   * Retry after a failed task: the person's last message goes again. The
+   * failed run left it as the history's last message (nothing answered it),
+   * so it is taken off first rather than sent twice.
+   */
+  private async retry(): Promise<void> {
+    const text = this.lastTask;
+    if (text === null || this.running) return;
+    const model = (await this.env.baseState()).model;
+    const history = loadHistory(this.env.storage.get(HISTORY_KEY), this.env.storage.get(HISTORY_MODEL_KEY), model);
+    const last = history.at(-1);
+    if (last?.role === 'user' && last.content === text) await this.env.storage.update(HISTORY_KEY, history.slice(0, -1));
+    await this.send(text);
+  }
+
   private async send(text: string): Promise<void> {
     if (this.running) {
       this.presenter.notice('info', 'Warden is still working on the last message: stop it first.');
       return;
     }
     const controller = new AbortController();
+    this.lastTask = text;
     const task: TaskOfChat = { id: randomUUID(), grants: this.#grants };
     const tasks = this.chatTasks;
     tasks.add(task.id);

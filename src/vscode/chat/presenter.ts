@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../../core/agent/events';
 import type { ApprovalRequest } from '../../core/agent/approver';
-import type { ChatItem, HostMessage, ToolCard } from './protocol';
+import type { ModelErrorKind } from '../../core/agent/model';
+import type { ChatItem, HostMessage, NoticeAction, ToolCard } from './protocol';
 import { planText } from './planText';
 import type { Transcript } from './transcript';
 
@@ -30,9 +31,18 @@ export function summarizeCall(tool: string, input: unknown): string {
   }
 }
 
-/** What the chat says while a failed model call waits for its next attempt. */
-export function retryNotice(why: string, delayMs: number, attempt: number, maxAttempts: number): string {
-  return `The model call failed: ${why} Retrying in ${Math.max(1, Math.round(delayMs / 1000))} s (attempt ${attempt} of ${maxAttempts}).`;
+/** What failed, in a few words, by the kind of model error. */
+const RETRY_HEADLINE: Partial<Record<ModelErrorKind, string>> = {
+  'rate-limit': 'Rate limited',
+  overloaded: 'The API is overloaded',
+  network: 'The connection failed',
+  incomplete: 'The reply was cut off',
+};
+
+/** What the chat says while a failed model call waits for its next attempt: what failed, when the next attempt goes, then the details (endpoint, request id). */
+export function retryNotice(why: string, delayMs: number, attempt: number, maxAttempts: number, kind?: ModelErrorKind): string {
+  const headline = (kind && RETRY_HEADLINE[kind]) ?? 'The model call failed';
+  return `${headline} — retrying in ${Math.max(1, Math.round(delayMs / 1000))} s (attempt ${attempt} of ${maxAttempts}). ${why}`;
 }
 
 /**
@@ -58,13 +68,20 @@ export class ChatPresenter {
     this.show({ kind: 'user', id: this.newId(), text });
   }
 
-  notice(level: 'info' | 'warning' | 'error', text: string, action: 'setApiKey' | 'manageTrust' | 'openSettings' | 'newChat' | null = null): void {
+  notice(level: 'info' | 'warning' | 'error', text: string, action: NoticeAction | null = null): void {
     this.show({ kind: 'notice', id: this.newId(), level, text, action });
   }
 
   /** A call now waits for a person: the card shows what would happen, with Approve / Reject. */
   approvalRequested(req: ApprovalRequest): void {
     this.updateCard(req.callId, { status: 'awaiting-approval', outcome: planText(req), why: req.why ?? null });
+  }
+
+  /** The person's side of a waiting proposal now differs from the model's (or no longer does). */
+  proposalEdited(callId: string, edited: boolean): void {
+    const card = this.cards.get(callId);
+    if (!card || card.status !== 'awaiting-approval' || (card.edited ?? false) === edited) return;
+    this.updateCard(callId, { edited });
   }
 
   onEvent(e: AgentEvent): void {
@@ -142,7 +159,7 @@ export class ChatPresenter {
         this.attemptItems = [];
         this.textId = null;
         this.thinkingId = null;
-        this.notice('info', retryNotice(e.why, e.delayMs, e.attempt, e.maxAttempts));
+        this.notice('info', retryNotice(e.why, e.delayMs, e.attempt, e.maxAttempts, e.kind));
         break;
       }
       case 'usage':
@@ -154,7 +171,10 @@ export class ChatPresenter {
         this.endThinking();
         if (e.outcome.status !== 'done') {
           const level = e.outcome.status === 'cancelled' ? 'info' : 'error';
-          const action = e.outcome.errorKind === 'auth' ? 'setApiKey' : e.outcome.contextFull ? 'newChat' : e.outcome.errorKind === 'not-found' ? 'openSettings' : null;
+          const kind = e.outcome.errorKind;
+          // A failure another attempt may cure offers Retry; a key, a model or a full context needs the person first.
+          const action = kind === 'auth' ? 'setApiKey' : e.outcome.contextFull ? 'newChat' : kind === 'not-found' ? 'openSettings'
+            : e.outcome.status === 'error' && kind !== 'spend-limit' && kind !== 'bad-request' && kind !== 'cancelled' ? 'retry' : null;
           this.notice(level, e.outcome.message, action);
         }
         break;

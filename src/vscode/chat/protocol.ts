@@ -23,8 +23,14 @@ export const toolCardSchema = z.object({
   outcome: z.string().nullable(),
   /** While it asks (and after): the one line saying why (policy/explain.ts). */
   why: z.string().nullable().optional(),
+  /** A proposal whose person's side differs from the model's right now (set live while it waits). */
+  edited: z.boolean().optional(),
 });
 export type ToolCard = z.infer<typeof toolCardSchema>;
+
+/** What a notice's button does: a command, or `retry` (send the failed message again). */
+export const noticeActionSchema = z.enum(['setApiKey', 'manageTrust', 'openSettings', 'newChat', 'retry']);
+export type NoticeAction = z.infer<typeof noticeActionSchema>;
 
 export const chatItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), id: z.string(), text: z.string() }),
@@ -32,7 +38,7 @@ export const chatItemSchema = z.discriminatedUnion('kind', [
   /** The model's thinking, shown collapsed and as plain text only; `live` while it streams; `redacted`: blocks the API encrypted. */
   z.object({ kind: z.literal('thinking'), id: z.string(), text: z.string(), redacted: z.number().int().min(0), live: z.boolean() }),
   z.object({ kind: z.literal('tool'), id: z.string(), card: toolCardSchema }),
-  z.object({ kind: z.literal('notice'), id: z.string(), level: z.enum(['info', 'warning', 'error']), text: z.string(), action: z.enum(['setApiKey', 'manageTrust', 'openSettings', 'newChat']).nullable() }),
+  z.object({ kind: z.literal('notice'), id: z.string(), level: z.enum(['info', 'warning', 'error']), text: z.string(), action: noticeActionSchema.nullable() }),
 ]);
 export type ChatItem = z.infer<typeof chatItemSchema>;
 
@@ -71,7 +77,7 @@ export const viewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('openLink'), href: z.string().max(8192) }),
-  z.object({ type: z.literal('action'), action: z.enum(['setApiKey', 'manageTrust', 'openSettings', 'newChat']) }),
+  z.object({ type: z.literal('action'), action: noticeActionSchema }),
   z.object({ type: z.literal('approval'), id: z.string(), answer: z.enum(['approve', 'reject']) }),
 ]);
 export type ViewMessage = z.infer<typeof viewMessageSchema>;

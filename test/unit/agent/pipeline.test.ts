@@ -36,6 +36,14 @@ describe('pipeline: approvals', () => {
     assert.match(r.content, /The person rejected this call\. Their feedback: use src\/ instead/);
     assert.equal(existsSync(join(root, 'a.txt')), false);
     assert.deepEqual([h.auditLog[0]?.answer, h.auditLog[0]?.outcome?.status], ['rejected', 'rejected']);
+    assert.equal(h.auditLog[0]?.outcome?.feedback, 'use src/ instead', 'the audit keeps the reason the person typed');
+  });
+
+  it('records no reject reason when the person typed none', async () => {
+    const root = makeWorkspace();
+    const h = await harness({ root, answers: [{ kind: 'reject' }] });
+    await callOf(h, 'write_file', { path: 'a.txt', content: 'A' });
+    assert.deepEqual(h.auditLog[0]?.outcome, { status: 'rejected' });
   });
 
   it('writes the person’s edited content and tells the model', async () => {

@@ -9,7 +9,7 @@ import { openJsonlAuditWriter } from '../../../src/node/audit/jsonlWriter';
 import { auditLogAccess } from '../../../src/vscode/audit/logAccess';
 import { hostMessageSchema, viewMessageSchema, type PanelFilter } from '../../../src/vscode/audit/messages';
 import { auditPanelHtml } from '../../../src/vscode/audit/panelHtml';
-import { toDetail, toRow } from '../../../src/vscode/audit/rows';
+import { exportFileName, toDetail, toRow } from '../../../src/vscode/audit/rows';
 import { steppingClock, tempDir, toolEvent } from './helpers';
 
 describe('audit panel: rows and details sent to the webview', () => {
@@ -154,5 +154,32 @@ describe('audit panel: the host keeps, filters and pages the events', () => {
     assert.deepEqual(l.add(live), { added: false, matches: false });
     assert.deepEqual([l.total, l.matched, seqs(l, 0, 5)], [3001, 1, [3000]]);
     assert.equal(l.record(3000)?.line, live.line);
+  });
+});
+
+describe('audit panel: session rows and exports', () => {
+  const sealer = new ChainSealer(null, (t) => t, steppingClock());
+  const session = (note: string) => sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note }));
+  const call = sealer.seal(toolEvent({ tool: 'write_file', input: { path: 'a.txt' }, answer: 'rejected', outcome: { status: 'rejected', feedback: 'use src/ instead' } }));
+  const drift = session('run_command call toolu_1: what would run changed after it was approved (argv); asked again');
+  const records = [session('chat task started; sandbox: bubblewrap'), call, drift, session('chat task ended: done: finished'), session('warden run started (approve: ask)'), session('warden run ended: done: ok')];
+
+  it('hides session start and end rows unless asked for, in the list and in an export; other session notes stay', () => {
+    const l = new EventList();
+    for (const r of records) l.add(r);
+    assert.deepEqual([l.total, l.matched], [6, 2]);
+    assert.deepEqual(l.select({}).map((r) => r.event.seq), [call.event.seq, drift.event.seq]);
+    l.setFilter({ sessions: true });
+    assert.equal(l.matched, 6);
+    assert.equal(l.select({ sessions: true }).length, 6);
+  });
+
+  it('puts the reason the person typed for a reject in the record shown', () => {
+    assert.equal(toDetail(call).feedback, 'use src/ instead');
+    assert.equal(toDetail(records[0] as AuditRecord).feedback, null);
+  });
+
+  it('offers an export under a dated name (the panel places it in the home folder)', () => {
+    assert.equal(exportFileName('csv', new Date('2026-12-01T22:00:00Z')), 'warden-audit-2026-12-01.csv');
   });
 });

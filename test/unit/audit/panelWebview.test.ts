@@ -83,10 +83,20 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     assert.deepEqual((await posted())[0], { type: 'ready' });
   });
 
+  it('with no events says what will appear here, and offers no Export', async () => {
+    await send({ type: 'init', file: '/storage/audit/audit.jsonl', skipped: 0, tools: [] });
+    await page.locator('#empty:not([hidden])').waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#empty').innerText(), /No events yet\.[\s\S]*Every tool call the agent makes will appear here/);
+    assert.equal(await page.locator('#export-csv').isDisabled(), true);
+    assert.equal(await page.locator('#export-jsonl').isDisabled(), true);
+  });
+
   it('lists 10,000 events newest first, receiving and rendering only the rows in view', async () => {
     for (let i = 0; i < 10_000; i++) list.add(event(i));
-    await send({ type: 'init', file: '/storage/audit/audit.jsonl', skipped: 0, tools: list.tools() });
+    await send({ type: 'grew', total: list.total, matched: list.matched, added: 10_000, tools: list.tools() });
     await page.waitForFunction(() => document.querySelector('.row .seq')?.textContent === '#9999');
+    assert.equal(await page.locator('#empty').isHidden(), true, 'the empty state goes once events exist');
+    assert.equal(await page.locator('#export-csv').isDisabled(), false);
     assert.match(await statusText(), /10,000 of 10,000 events/);
     assert.ok((await visibleRows()) < 80, `${await visibleRows()} rows in the DOM`);
     assert.ok(rowsSent < 200, `${rowsSent} rows in one page`);
@@ -109,6 +119,15 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     await page.fill('#search', '');
     await page.selectOption('#tool', '');
     await page.selectOption('#decision', '');
+    await page.waitForFunction(() => /^10,000 of/.test(document.getElementById('status')?.innerText ?? ''));
+  });
+
+  it('says why a filter shows nothing, and offers no Export of nothing', async () => {
+    await page.fill('#search', 'no such text anywhere');
+    await page.locator('#empty:not([hidden])').waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#empty').innerText(), /No event passes these filters\.\s+10,000 events are in the log\./);
+    assert.equal(await page.locator('#export-csv').isDisabled(), true);
+    await page.fill('#search', '');
     await page.waitForFunction(() => /^10,000 of/.test(document.getElementById('status')?.innerText ?? ''));
   });
 
@@ -150,6 +169,27 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     assert.deepEqual((await posted()).at(-1), { type: 'select', seq: 0 });
     await page.locator('#list').press('Home');
     await page.waitForFunction(() => document.querySelector('.row[aria-selected="true"] .seq')?.textContent === '#10001');
+  });
+
+  it('hides session start and end rows unless "Session rows" is checked', async () => {
+    list.add(sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note: 'chat task started; sandbox: bubblewrap' })));
+    await send({ type: 'grew', total: list.total, matched: list.matched, added: 0, tools: list.tools() });
+    await page.waitForFunction(() => /^10,002 of 10,003 events/.test(document.getElementById('status')?.innerText ?? ''));
+    assert.equal(await page.locator('.row .summary', { hasText: 'chat task started' }).count(), 0);
+    await page.check('#sessions');
+    await page.waitForFunction(() => /^10,003 of 10,003 events/.test(document.getElementById('status')?.innerText ?? ''));
+    await page.locator('.row:not([hidden]) .summary', { hasText: 'chat task started' }).waitFor({ timeout: 10_000 });
+    const lastView = (await posted()).filter((m) => m.type === 'view').at(-1);
+    assert.deepEqual(lastView?.type === 'view' ? lastView.filter : null, { sessions: true }, 'the host is asked for session rows too');
+    await page.uncheck('#sessions');
+    await page.waitForFunction(() => /^10,002 of 10,003 events/.test(document.getElementById('status')?.innerText ?? ''));
+  });
+
+  it('shows the reason a person typed when they rejected a call', async () => {
+    await page.locator('.row', { hasText: '#10001' }).click();
+    await send({ type: 'detail', detail: { seq: 10001, title: 'write_file rejected', command: null, editedCommand: null, patch: null, editedPatch: null, rule: null, reason: null, feedback: 'use src/ instead', record: '{}' } });
+    await page.locator('#detail dd', { hasText: 'use src/ instead' }).waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('#detail dl').innerText(), /Reject reason\s+use src\/ instead/);
   });
 
   it('ignores a message that is not valid', async () => {

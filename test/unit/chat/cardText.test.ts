@@ -15,6 +15,9 @@ describe('chat card words', () => {
     [{ status: 'denied', approver: 'rule', rule: null }, 'Denied: nothing ran · by the policy'],
     [{ status: 'rejected', approver: 'person' }, 'Rejected: nothing ran · by you'],
     [{ status: 'failed', approver: 'person' }, 'Failed · approved by you'],
+    [{ status: 'awaiting-approval', edited: true }, 'Waiting for your approval · edited by you: Approve uses your version'],
+    [{ status: 'awaiting-approval', edited: false }, 'Waiting for your approval'],
+    [{ status: 'done', approver: 'person-edited', edited: true }, 'Done · approved by you, with your edit'],
   ];
   for (const [patch, want] of truths) {
     it(`says "${want}"`, () => assert.equal(cardTruth({ ...base, ...patch }), want));
@@ -27,5 +30,6 @@ describe('chat card words', () => {
   it('names what Approve acts on, without the size note', () => {
     assert.equal(approveLabel({ summary: 'write src/cli.mjs (120 chars)' }), 'Approve write src/cli.mjs');
     assert.equal(approveLabel({ summary: 'run: npm test' }), 'Approve run: npm test');
+    assert.equal(approveLabel({ summary: 'write src/cli.mjs (120 chars)', edited: true }), 'Approve your edit of write src/cli.mjs');
   });
 });

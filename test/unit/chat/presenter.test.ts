@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentEvent } from '../../../src/core/agent/events';
-import { ChatPresenter, summarizeCall } from '../../../src/vscode/chat/presenter';
+import { ChatPresenter, retryNotice, summarizeCall } from '../../../src/vscode/chat/presenter';
 import type { HostMessage } from '../../../src/vscode/chat/protocol';
 import { Transcript } from '../../../src/vscode/chat/transcript';
 
@@ -78,6 +78,21 @@ describe('chat presenter', () => {
     }
   });
 
+  it('marks a waiting proposal edited by the person live, and unmarks it when the edit is undone', () => {
+    const { transcript, presenter } = setup();
+    presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'write_file', input: { path: 'a.txt', content: 'hi' } });
+    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'write_file', decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
+    presenter.approvalRequested({ callId: 'c1', tool: 'write_file', input: {}, decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' }, plan: { kind: 'invalid', tool: 'write_file', error: 'x' } } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
+    const edited = () => { const i = transcript.items()[0]; return i?.kind === 'tool' ? i.card.edited : undefined; };
+    presenter.proposalEdited('c1', true);
+    assert.equal(edited(), true);
+    presenter.proposalEdited('c1', false);
+    assert.equal(edited(), false);
+    presenter.onEvent({ type: 'tool_answered', callId: 'c1', answer: 'approve', note: '' });
+    presenter.proposalEdited('c1', true);
+    assert.equal(edited(), false, 'a card no longer waiting is not changed by a late edit');
+  });
+
   it('keeps a rejected call rejected when its result arrives', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'delete_file', input: { path: 'a.txt' } });
@@ -134,12 +149,36 @@ describe('chat presenter: thinking and retries', () => {
     presenter.onEvent({ type: 'turn_start', turn: 1 });
     presenter.onEvent({ type: 'thinking_delta', text: 'half' });
     presenter.onEvent({ type: 'text_delta', text: 'partial' });
-    presenter.onEvent({ type: 'model_retry', attempt: 2, maxAttempts: 5, delayMs: 3000, why: 'The API is overloaded (529: Overloaded).' });
+    presenter.onEvent({ type: 'model_retry', attempt: 2, maxAttempts: 5, delayMs: 3000, why: 'The API is overloaded (529: Overloaded).', kind: 'overloaded' });
     presenter.onEvent({ type: 'text_delta', text: 'whole' });
     const kinds = transcript.items().map((i) => (i.kind === 'assistant' ? i.text : i.kind === 'notice' ? i.text : i.kind));
-    assert.deepEqual(kinds, ['The model call failed: The API is overloaded (529: Overloaded). Retrying in 3 s (attempt 2 of 5).', 'whole']);
+    assert.deepEqual(kinds, ['The API is overloaded — retrying in 3 s (attempt 2 of 5). The API is overloaded (529: Overloaded).', 'whole']);
     assert.equal(posted.filter((m) => m.type === 'remove').length, 2);
   });
+
+  const retryNotices: [string, Parameters<typeof retryNotice>, string][] = [
+    ['names a rate limit first', ['Rate limited by the API (429: slow down) (request id req_1).', 3000, 2, 4, 'rate-limit'], 'Rate limited — retrying in 3 s (attempt 2 of 4). Rate limited by the API (429: slow down) (request id req_1).'],
+    ['names a stream cut first', ['The connection to http://127.0.0.1:9/ broke while the reply streamed (terminated).', 1000, 2, 5, 'network'], 'The connection failed — retrying in 1 s (attempt 2 of 5). The connection to http://127.0.0.1:9/ broke while the reply streamed (terminated).'],
+    ['says the model call failed when the kind is unknown', ['The API failed (500: boom).', 400, 3, 5, undefined], 'The model call failed — retrying in 1 s (attempt 3 of 5). The API failed (500: boom).'],
+  ];
+  for (const [name, args, want] of retryNotices) it(`retry notice ${name}`, () => assert.equal(retryNotice(...args), want));
+
+  const failures: [string, Partial<Extract<AgentEvent, { type: 'done' }>['outcome']>, string | null][] = [
+    ['offers Retry after a model failure another attempt may cure', { status: 'error', errorKind: 'rate-limit' }, 'retry'],
+    ['offers Retry after a cut stream', { status: 'error', errorKind: 'network' }, 'retry'],
+    ['offers Set API Key, not Retry, after a refused key', { status: 'error', errorKind: 'auth' }, 'setApiKey'],
+    ['offers no Retry after a spend limit', { status: 'error', errorKind: 'spend-limit' }, null],
+    ['offers no Retry after a request the API refused as malformed', { status: 'error', errorKind: 'bad-request' }, null],
+    ['offers no Retry after a stop', { status: 'cancelled' }, null],
+  ];
+  for (const [name, outcome, action] of failures) {
+    it(name, () => {
+      const { transcript, presenter } = setup();
+      presenter.onEvent({ type: 'done', outcome: { status: 'error', message: 'failed', turns: 1, usage, costUsd: 0, ...outcome } });
+      const last = transcript.items().at(-1);
+      assert.equal(last?.kind === 'notice' ? last.action : 'no notice', action);
+    });
+  }
 
   it('offers New Chat when the task ended at the context window', () => {
     const { transcript, presenter } = setup();
