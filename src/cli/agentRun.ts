@@ -24,6 +24,9 @@ import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
 import { sandboxConfigFor } from '../node/fs/sandboxPaths';
 import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
+import { cliStateDir } from '../node/checkpoints/stateDir';
+import { openTaskCheckpoints } from '../node/checkpoints/taskCheckpoints';
+import { shortId } from '../core/checkpoints/model';
 import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
@@ -132,6 +135,9 @@ export function eventPrinter(out: Writable): (e: AgentEvent) => void {
       case 'usage':
         line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in (${e.total.cacheReadInputTokens} cache read, ${e.total.cacheCreationInputTokens} cache written) / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
         break;
+      case 'checkpoint':
+        if (e.files.length) line(`  checkpoint ${shortId(e.checkpointId)} (before step ${e.step}): changed ${e.files.length} file${e.files.length === 1 ? '' : 's'}: ${e.files.slice(0, 10).map((f) => `${f.status === 'added' ? '+' : f.status === 'deleted' ? '-' : '~'}${f.path}`).join(' ')}${e.files.length > 10 ? ' …' : ''}`);
+        break;
       case 'warning':
         line(`warning: ${e.message}`);
         break;
@@ -201,7 +207,9 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     }
   } else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
 
-  const selection = await selectRunner({ config: sandboxConfigFor([root], settings) });
+  // The checkpoint store (under the state folder) is hidden from every command, like the audit log.
+  const stateDir = cliStateDir(run.env);
+  const selection = await selectRunner({ config: sandboxConfigFor([root], settings), privateDirs: [stateDir] });
   // A command runs unasked only in a sandbox that knows what to hide (fail closed while its view is incomplete).
   sandboxWorks = () => selection.kind !== 'none' && selection.runner.viewState?.().complete !== false;
   const view = selection.runner.viewState?.();
@@ -211,6 +219,8 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   const identity: AuditIdentity = { sessionId: randomUUID(), workspace: root, user: userInfo().username, model: model.model };
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 
+  const events = eventPrinter(io.stdout);
+  const checkpoints = await openTaskCheckpoints({ stateDir, root, settings, guard, taskId: identity.sessionId, events, audit, identity, redactor });
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
   const approver: Approver = lines ? terminalApprover(lines, io.stdout) : denyingApprover;
   const controller = new AbortController();
@@ -230,13 +240,16 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
         model,
         approver,
         grants: new SessionGrants(),
-        events: eventPrinter(io.stdout),
+        events,
         identity,
+        ...(checkpoints ? { checkpoints: checkpoints.checkpoints } : {}),
         secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
       }),
     );
     await audit.append(sessionEvent(identity, `warden run ended: ${outcome.status}: ${outcome.message}`, redactor));
     if (outcome.status === 'error') io.stderr.write(`warden run: ${outcome.message}\n`);
+    const made = checkpoints?.checkpoints.made() ?? [];
+    if (made.length) io.stdout.write(`checkpoints: ${made.map(shortId).join(' ')} (warden checkpoints list|diff|restore --workspace ${root})\n`);
     return EXIT[outcome.status];
   } finally {
     lines?.close();

@@ -87,7 +87,12 @@ function narrowSecrets(
   return out;
 }
 
-const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set(['warden.model', 'warden.anthropic.baseUrl']);
+/** User settings only: where the key goes, and how the person's own undo history works (a repository may not turn it off or narrow it). */
+const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
+  'warden.model', 'warden.anthropic.baseUrl',
+  'warden.checkpoints.enabled', 'warden.checkpoints.exclude', 'warden.checkpoints.includeIgnored',
+  'warden.checkpoints.keepTasks', 'warden.checkpoints.maxStoreMiB', 'warden.checkpoints.snapshotTimeoutSeconds',
+]);
 const MINIMUM: ReadonlySet<SettingKey> = new Set(['warden.commands.timeoutSeconds', 'warden.limits.maxTurns', 'warden.limits.maxCostUsd']);
 const INTERSECT_GLOBS: ReadonlySet<SettingKey> = new Set(['warden.paths.write', 'warden.paths.autoApprove']);
 const UNION: ReadonlySet<SettingKey> = new Set(['warden.paths.denyRead', 'warden.paths.protected', 'warden.commands.deny']);

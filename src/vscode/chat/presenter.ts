@@ -146,6 +146,7 @@ export class ChatPresenter {
         break;
       }
       case 'usage':
+      case 'checkpoint':
         break;
       case 'warning':
         this.notice('warning', e.message);
