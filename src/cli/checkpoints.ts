@@ -90,7 +90,7 @@ async function list(store: GitCheckpointStore, tasks: readonly TaskHistory[], io
     for (const c of steps) {
       const next = t.checkpoints[t.checkpoints.indexOf(c) + 1];
       const changed = c.phase === 'before' && next ? (await store.changes(c.tree, next.tree)).length : null;
-      const what = c.phase === 'restore' ? `restore: ${c.summary}` : `before step ${c.step}: ${c.tool ?? ''} ${c.summary}`;
+      const what = c.phase === 'restore' ? `after the restore: ${c.summary}` : c.tool === null ? c.summary : `before step ${c.step}: ${c.tool} ${c.summary}`;
       io.stdout.write(`  ${shortId(c.id)}  ${when(c)}  ${neutralise(what)}${changed !== null ? ` — changed ${changed} file${changed === 1 ? '' : 's'}` : ''}\n`);
     }
   }

@@ -52,7 +52,7 @@ export function createStepCheckpoints(o: RecorderOptions): StepCheckpoints {
     } catch (err) {
       turnOff(
         signal.aborted
-          ? `a snapshot of the workspace took longer than ${Math.round(o.timeoutMs / 1000)} s (warden.checkpoints.snapshotTimeoutSeconds; exclude large folders with warden.checkpoints.exclude)`
+          ? `a snapshot of the workspace took longer than ${o.timeoutMs / 1000} s (warden.checkpoints.snapshotTimeoutSeconds; exclude large folders with warden.checkpoints.exclude)`
           : `a snapshot failed (${err instanceof Error ? err.message : String(err)})`,
       );
       return null;

@@ -25,17 +25,17 @@ export async function executeRestore(
   const conflicted = new Set(plan.conflicts.map((c) => c.path));
   const kept = plan.writes.filter((w) => conflicted.has(w.path) && !opts.overwrite.has(w.path)).map((w) => w.path);
   const writes = plan.writes.filter((w) => !kept.includes(w.path));
+  const record = async (phase: 'before' | 'restore', summary: string): Promise<string | null> => {
+    try {
+      return (await store.snapshot({ taskId: plan.taskId, step: plan.checkpoint.step, callId: null, tool: null, phase, at: new Date().toISOString(), summary }, opts.signal)).id;
+    } catch {
+      return null;
+    }
+  };
+  // The workspace just before: what the person changed since the task stays theirs for later restores, and the restore itself can be undone.
+  await record('before', `before restoring to ${shortId(plan.checkpoint.id)}`);
   const applied = await store.apply(writes, plan.checkpoint.tree);
-  let recorded: string | null = null;
-  try {
-    const c = await store.snapshot(
-      { taskId: plan.taskId, step: plan.checkpoint.step, callId: null, tool: null, phase: 'restore', at: new Date().toISOString(), summary: `restored to ${shortId(plan.checkpoint.id)}` },
-      opts.signal,
-    );
-    recorded = c.id;
-  } catch {
-    recorded = null;
-  }
+  const recorded = await record('restore', `restored to ${shortId(plan.checkpoint.id)}`);
   const paths = { written: applied.written, deleted: applied.deleted, failed: applied.failed, kept, skipped: plan.skipped };
   const note = `checkpoint restore to ${shortId(plan.checkpoint.id)} (task ${plan.taskId}, before step ${plan.checkpoint.step}) by ${opts.by}: ${applied.written.length} written, ${applied.deleted.length} deleted, ${kept.length} kept as the person changed them, ${applied.failed.length} failed`;
   await opts.audit.append(

@@ -80,8 +80,8 @@ export async function planRestore(store: CheckpointStore, task: TaskHistory, che
     const a = list[k] as Checkpoint;
     const b = list[k + 1] as Checkpoint;
     if (a.tree === b.tree) continue;
-    // From an `after` or `restore` to the next `before`, nobody in the task acted: a person did.
-    const byPerson = a.phase !== 'before' && b.phase === 'before';
+    // From an `after` or a `restore` to the next checkpoint, nobody in the task acted: a person did.
+    const byPerson = a.phase !== 'before';
     for (const c of await store.changes(a.tree, b.tree)) (byPerson ? changedBetween : touched).add(c.path);
   }
   const nowTree = await store.snapshotTree(signal);
