@@ -84,7 +84,7 @@ describe('warden checkpoints over a scripted task', () => {
     const whole = ids[0] ?? '';
     const asked = await runWarden(['checkpoints', 'restore', '--workspace', root, whole], { env, stdin: 'n\n' });
     assert.equal(asked.code, 1);
-    assert.match(asked.stdout, /restore to [0-9a-f]{12} .*: 5 files\n {2}write {3}data\.txt\n {2}write {3}greet\.txt\n {2}delete  notes\/new\.md\n {2}write {3}old\.txt\n {2}write {3}src\/more\.txt\n/);
+    assert.match(asked.stdout, /restore to [0-9a-f]{12} .*: 5 files\n {2}write {3}data\.txt\n {2}write {3}greet\.txt\n {2}delete {2}notes\/new\.md\n {2}write {3}old\.txt\n {2}write {3}src\/more\.txt\n/);
     assert.match(asked.stdout, /not restored/);
     assert.deepEqual(treeListing(root), expectedAfter(4));
     // The person edits a file the task changed: that file is theirs now.
