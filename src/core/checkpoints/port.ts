@@ -28,6 +28,8 @@ export interface CheckpointStore {
    */
   snapshot(meta: CheckpointMeta, signal: AbortSignal): Promise<Checkpoint>;
   snapshotTree(signal: AbortSignal): Promise<string>;
+  /** Records a tree that `snapshotTree` returned as a checkpoint on the task's history. */
+  commit(meta: CheckpointMeta, tree: string, signal: AbortSignal): Promise<Checkpoint>;
   /** Every task's history, newest task first. */
   history(): Promise<TaskHistory[]>;
   changes(fromTree: string, toTree: string): Promise<FileChange[]>;

@@ -45,16 +45,39 @@ export function createStepCheckpoints(o: RecorderOptions): StepCheckpoints {
     o.events({ type: 'warning', message: `Checkpoints are off for the rest of this task: ${why}. The task goes on; what it changes from now cannot be restored from a checkpoint.` });
     o.onOff?.(why);
   };
-  const snap = async (phase: 'before' | 'after', s: StepInfo, n: number) => {
-    const signal = AbortSignal.timeout(o.timeoutMs);
+  // The store's index is brought up to date while the model thinks: on a large workspace the first one hashes every file.
+  let indexing: Promise<unknown> = o.store.snapshotTree(NEVER).catch(() => undefined);
+  /**
+   * The tree now, or null when it took too long or failed. A late index
+   * refresh is left to finish (never killed), so the next task starts from
+   * it; its tree is not recorded, since the step has begun meanwhile.
+   */
+  const treeInTime = async (): Promise<string | null> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), o.timeoutMs)));
+    const tree = indexing.then(() => o.store.snapshotTree(NEVER));
+    indexing = tree.catch(() => undefined);
     try {
-      return await o.store.snapshot({ taskId: o.taskId, step: n, callId: s.callId, tool: s.tool, phase, at: now().toISOString(), summary: s.summary }, signal);
+      const r = await Promise.race([tree, late]);
+      if (r === 'late') {
+        turnOff(`a snapshot of the workspace took longer than ${o.timeoutMs / 1000} s (warden.checkpoints.snapshotTimeoutSeconds; exclude large folders with warden.checkpoints.exclude)`);
+        return null;
+      }
+      return r;
     } catch (err) {
-      turnOff(
-        signal.aborted
-          ? `a snapshot of the workspace took longer than ${o.timeoutMs / 1000} s (warden.checkpoints.snapshotTimeoutSeconds; exclude large folders with warden.checkpoints.exclude)`
-          : `a snapshot failed (${err instanceof Error ? err.message : String(err)})`,
-      );
+      turnOff(`a snapshot failed (${err instanceof Error ? err.message : String(err)})`);
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const snap = async (phase: 'before' | 'after', s: StepInfo, n: number) => {
+    const tree = await treeInTime();
+    if (tree === null) return null;
+    try {
+      return await o.store.commit({ taskId: o.taskId, step: n, callId: s.callId, tool: s.tool, phase, at: now().toISOString(), summary: s.summary }, tree, NEVER);
+    } catch (err) {
+      turnOff(`a checkpoint could not be recorded (${err instanceof Error ? err.message : String(err)})`);
       return null;
     }
   };
@@ -83,3 +106,5 @@ export function createStepCheckpoints(o: RecorderOptions): StepCheckpoints {
     },
   };
 }
+
+const NEVER = new AbortController().signal;

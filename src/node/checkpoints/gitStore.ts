@@ -138,8 +138,11 @@ export class GitCheckpointStore implements CheckpointStore {
   }
 
   async snapshot(meta: CheckpointMeta, signal: AbortSignal): Promise<Checkpoint> {
+    return this.commit(meta, await this.index(signal), signal);
+  }
+
+  async commit(meta: CheckpointMeta, tree: string, signal: AbortSignal): Promise<Checkpoint> {
     const ref = taskRef(meta.taskId);
-    const tree = await this.index(signal);
     const parent = (await git(this.place, ['rev-parse', '--verify', '--quiet', ref], { okCodes: [1], signal })).stdout.toString('utf8').trim();
     const id = (await git(this.place, ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', encodeMeta(meta)], { signal })).stdout.toString('utf8').trim();
     await git(this.place, ['update-ref', ref, id, ...(parent ? [parent] : [''])], { signal });
