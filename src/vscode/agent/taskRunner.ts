@@ -14,6 +14,7 @@ import { API_KEY_SECRET, type SecretStore } from '../../core/secrets/store';
 import { agentOptions, buildAgentDeps, modelSettings } from '../../node/agentDeps';
 import { createAnthropicClient } from '../../node/anthropic/anthropicClient';
 import { sandboxConfigFor } from '../../node/fs/sandboxPaths';
+import { openTaskCheckpoints } from '../../node/checkpoints/taskCheckpoints';
 import type { GuardHolder } from './guardHolder';
 import type { SandboxHolder } from './sandboxHolder';
 
@@ -26,6 +27,8 @@ export interface TaskServices {
   readonly grants: SessionGrants;
   /** Called with the redactor built for this task, so every other surface uses the same one. */
   readonly useRedactor: (r: Redactor) => void;
+  /** Warden's storage folder: each workspace folder's checkpoint store lives under it (hidden from every command). */
+  readonly checkpointsDir?: string;
   /** Extension host environment, for ANTHROPIC_BASE_URL only. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -62,6 +65,7 @@ export async function runTask(s: TaskServices, text: string, history: readonly M
     events({ type: 'warning', message });
     await s.audit.append(sessionEvent(identity, message, redactor, 'sandbox'));
   }
+  const checkpoints = s.checkpointsDir === undefined ? undefined : await openTaskCheckpoints({ stateDir: s.checkpointsDir, root: g.roots[0] ?? '', settings: g.settings, guard: g.guard, taskId: identity.sessionId, events, audit: s.audit, identity, redactor });
   const deps = buildAgentDeps({
     roots: g.roots,
     guard: g.guard,
@@ -74,6 +78,7 @@ export async function runTask(s: TaskServices, text: string, history: readonly M
     grants: s.grants,
     events,
     identity,
+    ...(checkpoints ? { checkpoints: checkpoints.checkpoints } : {}),
     secretValues: async (names) => {
       const out: Record<string, string> = {};
       for (const n of names) {

@@ -28,6 +28,8 @@ export interface ChatEnvironment {
   /** Told when the person starts a new chat (the panes of the last one close). */
   readonly onNewChat?: () => void;
   readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
+  /** A checkpoint row's Compare, Restore or Restore to here (src/vscode/checkpoints). */
+  readonly checkpoint?: (action: 'compare' | 'restore' | 'restoreTask', checkpointId: string, taskId: string) => Promise<void>;
 }
 
 /**
@@ -87,6 +89,9 @@ export class ChatController extends Disposable {
     },
     approval: (m) => {
       this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject' });
+    },
+    checkpoint: async (m) => {
+      await this.env.checkpoint?.(m.action, m.checkpointId, m.taskId);
     },
   };
 
