@@ -87,8 +87,8 @@ function narrowSecrets(
   return out;
 }
 
-/** User settings only: where the key goes, and how the person's own undo history works (a repository may not turn it off or narrow it). */
-const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
+/** Settings only user settings may hold (a workspace value is ignored): where the key goes, and how the person's own undo history works (a repository may not turn it off or narrow it). */
+export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
   'warden.model', 'warden.anthropic.baseUrl',
   'warden.checkpoints.enabled', 'warden.checkpoints.exclude', 'warden.checkpoints.includeIgnored',
   'warden.checkpoints.keepTasks', 'warden.checkpoints.maxStoreMiB', 'warden.checkpoints.snapshotTimeoutSeconds',

@@ -40,7 +40,7 @@ export class CheckpointActions implements vscode.TextDocumentContentProvider {
 
   private async store(): Promise<{ store: GitCheckpointStore; root: string; mayRestore: (p: string) => boolean }> {
     const g = await this.deps.guards.current();
-    const root = g.roots[0];
+    const root = g.env.roots[0];
     if (root === undefined) throw new Error('no workspace folder is open');
     const store = await openCheckpointStore(this.deps.stateDir, root, g.settings, g.guard);
     const filter = g.guard.readFilter();
