@@ -59,6 +59,7 @@ function failClosed(problems: readonly SettingsProblem[]): Guard {
     ignoredWorkspaceValues: [],
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     canRead: () => false,
+    decideChange: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     readFilter: () => ({ globs: [], allows: () => false }),
     secretsGrantedTo: () => [],
   };
@@ -120,6 +121,8 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
       return decideValid({ tool: call.tool, input: parsed.data } as ValidCall);
     },
     canRead: (absPath) => canRead(paths, absPath),
+    decideChange: (absolute, kind) =>
+      absolute.startsWith('/') ? decideWrite(paths, absolute, kind) : { ...decision('deny', 'invalid-input', null, `A change at '${absolute}' is not an absolute path.`), details: { kind: 'none' } },
     readFilter: () => readFilter(paths),
     secretsGrantedTo: (commandLine) => grantedSecrets(policy, parseCommandLine(env.shell, commandLine)),
   };

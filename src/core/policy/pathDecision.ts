@@ -124,7 +124,7 @@ export function readFilter(deps: PathDeps): ReadFilter {
   const perRoot = new Map(
     deps.ctx.roots.map((r) => {
       const list = (deps.policyFor ? deps.policyFor(r.path) : deps.policy).denyRead;
-      const denied = (rel: string): boolean => list.first(rel) !== null || list.first(rel + ANY_CHILD) !== null;
+      const denied = (rel: string): boolean => list.matchesOrContains(rel, ANY_CHILD);
       const folders = new Map<string, boolean>();
       const folderDenied = (dir: string): boolean => {
         let d = folders.get(dir);
@@ -135,7 +135,9 @@ export function readFilter(deps: PathDeps): ReadFilter {
         }
         return d;
       };
-      return [r.path, { denied, folderDenied }] as const;
+      // The folder met last, and its verdict: a scan meets a folder's entries one after another.
+      const last: { dir: string; denied: boolean } = { dir: '', denied: false };
+      return [r.path, { denied, folderDenied, last }] as const;
     }),
   );
   return {
@@ -144,14 +146,21 @@ export function readFilter(deps: PathDeps): ReadFilter {
     allows(root, relative, isLink) {
       const own = perRoot.get(root);
       if (own === undefined || relative === '') return false;
-      const { denied, folderDenied } = own;
+      const { denied, folderDenied, last } = own;
       // Links, and names beyond printable ASCII (NFC, hidden characters), also take the full resolution.
       const plain = PRINTABLE_ASCII.test(relative);
       if ((isLink || !plain) && !canRead(deps, `${root}/${relative}`)) return false;
       const rel = plain ? relative : relative.normalize('NFC');
       if (ODD_SEGMENT.test(rel)) return false;
       const up = rel.lastIndexOf('/');
-      return !(up > 0 && folderDenied(rel.slice(0, up))) && !denied(rel);
+      if (up > 0) {
+        if (up !== last.dir.length || !rel.startsWith(last.dir)) {
+          last.dir = rel.slice(0, up);
+          last.denied = folderDenied(last.dir);
+        }
+        if (last.denied) return false;
+      }
+      return !denied(rel);
     },
   };
 }

@@ -74,6 +74,7 @@ export function taskPolicy(start: PolicySnapshot, current: () => PolicySnapshot)
     ignoredWorkspaceValues: start.guard.ignoredWorkspaceValues,
     decide: (call) => now().guard.decide(call),
     canRead: (absPath) => now().guard.canRead(absPath),
+    decideChange: (absolute, kind) => now().guard.decideChange(absolute, kind),
     readFilter: () => now().guard.readFilter(),
     secretsGrantedTo: (line) => now().guard.secretsGrantedTo(line),
   };
