@@ -29,6 +29,7 @@ import { secretCommands } from './vscode/commands/secretCommands';
 import { SecretStorageStore } from './vscode/secrets/secretStorageStore';
 import { onDidChangeWardenSettings } from './vscode/settings/readSettings';
 import { WardenStatusBar } from './vscode/statusBar';
+import { CheckpointActions } from './vscode/checkpoints/checkpointActions';
 
 /** Composition root: builds the adapters, wires them, and hands every registration to the context. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -98,12 +99,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log: (m) => log.warn(m),
   });
 
+  // Checkpoint stores live in the global storage folder, which no command can see (a private folder of the sandbox).
+  const checkpointsDir = context.globalStorageUri.fsPath;
+  const checkpointActions = new CheckpointActions({ guards, stateDir: checkpointsDir, audit: audit.sink, busy: () => chat.busy, log: (m) => log.warn(m) });
   const chat: ChatController = new ChatController({
     storage: context.workspaceState,
     approvals,
     runTask: (task, text, history, events, signal) =>
       runTask(
-        { guards, sandbox, audit: audit.sink, secrets, approver, liveSecrets, env: process.env },
+        { guards, sandbox, audit: audit.sink, secrets, approver, liveSecrets, env: process.env, checkpointsDir },
         task,
         text,
         history,
@@ -126,6 +130,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       };
     },
     onNewChat: () => approver.newChat(),
+    checkpoint: (action, checkpointId, taskId) => checkpointActions.run(action, checkpointId, taskId),
     onBusy: (busy) => void vscode.commands.executeCommand('setContext', 'warden.busy', busy),
     limits: async () => {
       const g = await guards.current();
@@ -149,6 +154,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     approvals.onDidChange(updateStatus),
     proposalFs.register(),
+    checkpointActions.register(),
     approver,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     report,

@@ -126,6 +126,36 @@ function renderCard(card: ToolCard): HTMLElement {
   return box;
 }
 
+const MARK = { added: '+', modified: '~', deleted: '−' } as const;
+
+/** "Changed N files": the files (plain text), Compare and Restore for the step, Restore to here for the task. */
+function renderCheckpoint(item: Extract<ChatItem, { kind: 'checkpoint' }>): HTMLElement {
+  const box = el('div', 'checkpoint');
+  box.setAttribute('role', 'group');
+  const n = item.files.length;
+  box.setAttribute('aria-label', `Step ${item.step} changed ${n} file${n === 1 ? '' : 's'}`);
+  const files = document.createElement('details');
+  files.append(el('summary', 'checkpoint-summary', `Step ${item.step} changed ${n} file${n === 1 ? '' : 's'}`));
+  const list = el('ul', 'checkpoint-files');
+  for (const f of item.files.slice(0, 200)) list.append(el('li', `checkpoint-file ${f.status}`, `${MARK[f.status]} ${f.path}`));
+  if (n > 200) list.append(el('li', 'checkpoint-file', `… ${n - 200} more`));
+  files.append(list);
+  const actions = el('div', 'card-actions');
+  const button = (label: string, aria: string, action: 'compare' | 'restore' | 'restoreTask', secondary: boolean) => {
+    const b = el('button', secondary ? 'secondary' : '', label) as HTMLButtonElement;
+    b.setAttribute('aria-label', aria);
+    b.onclick = () => post({ type: 'checkpoint', action, checkpointId: item.checkpointId, taskId: item.taskId });
+    return b;
+  };
+  actions.append(
+    button('Compare', `Compare the files of step ${item.step} with now`, 'compare', true),
+    button('Restore', `Restore the files to before step ${item.step}`, 'restore', true),
+    button('Restore to here', "Restore every file the task changed to before its first step", 'restoreTask', true),
+  );
+  box.append(files, actions);
+  return box;
+}
+
 /** Thinking: collapsed, plain text only (textContent: never markdown, links or images). */
 function renderThinking(item: Extract<ChatItem, { kind: 'thinking' }>): HTMLElement {
   thinkingItems.set(item.id, item);
@@ -153,6 +183,8 @@ function renderItem(item: ChatItem): HTMLElement {
       return renderThinking(item);
     case 'tool':
       return renderCard(item.card);
+    case 'checkpoint':
+      return renderCheckpoint(item);
     case 'notice': {
       const div = el('div', `notice notice-${item.level}`, item.text);
       if (item.action) {

@@ -17,6 +17,9 @@ import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
 import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
+import { cliStateDir } from '../node/checkpoints/stateDir';
+import { openTaskCheckpoints } from '../node/checkpoints/taskCheckpoints';
+import { shortId } from '../core/checkpoints/model';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
@@ -125,6 +128,9 @@ export function eventPrinter(out: Writable): (e: AgentEvent) => void {
       case 'usage':
         line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in (${e.total.cacheReadInputTokens} cache read, ${e.total.cacheCreationInputTokens} cache written) / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
         break;
+      case 'checkpoint':
+        if (e.files.length) line(`  checkpoint ${shortId(e.checkpointId)} (before step ${e.step}): changed ${e.files.length} file${e.files.length === 1 ? '' : 's'}: ${e.files.slice(0, 10).map((f) => `${f.status === 'added' ? '+' : f.status === 'deleted' ? '-' : '~'}${f.path}`).join(' ')}${e.files.length > 10 ? ' …' : ''}`);
+        break;
       case 'warning':
         line(`warning: ${e.message}`);
         break;
@@ -184,6 +190,8 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     }
   } else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
 
+  // The checkpoint store (under the state folder) is hidden from every command, like the audit log.
+  const stateDir = cliStateDir(run.env);
   // The settings files are read once: the run's policy is its start snapshot.
   const scope = await createTaskScope({
     policy: () => snapshot,
@@ -191,7 +199,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     apiKey,
     grants: new SessionGrants(),
     liveSecrets,
-    sandbox: (config) => selectRunner({ config }),
+    sandbox: (config) => selectRunner({ config, privateDirs: [stateDir] }),
     envBaseUrl: run.env.ANTHROPIC_BASE_URL,
     ...(flags.model !== undefined ? { modelOverride: flags.model } : {}),
     keyHint: 'cli',
@@ -205,6 +213,8 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   if (view !== undefined && !view.complete) io.stderr.write(`warden run: commands need approval: ${view.why ?? 'the sandbox does not yet know what to hide'}\n`);
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 
+  const events = eventPrinter(io.stdout);
+  const checkpoints = await openTaskCheckpoints({ stateDir, root: scope.roots[0] ?? '', settings, guard, taskId: identity.sessionId, events, audit, identity, redactor });
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
   const approver: Approver = lines ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings) : null) : denyingApprover;
   const controller = new AbortController();
@@ -214,15 +224,20 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     await audit.append(sessionEvent(identity, `warden run started (approve: ${flags.approve})`, redactor));
     const outcome = await runAgent(
       agentOptions(settings, flags.task, controller.signal, flags['max-turns'] !== undefined ? { maxTurns: flags['max-turns'] } : {}),
-      scope.agentDeps({
-        audit,
-        approver,
-        events: eventPrinter(io.stdout),
-        secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
-      }),
+      {
+        ...scope.agentDeps({
+          audit,
+          approver,
+          events,
+          secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
+        }),
+        ...(checkpoints ? { checkpoints: checkpoints.checkpoints } : {}),
+      },
     );
     await audit.append(sessionEvent(identity, `warden run ended: ${outcome.status}: ${outcome.message}`, redactor));
     if (outcome.status === 'error') io.stderr.write(`warden run: ${outcome.message}\n`);
+    const made = checkpoints?.checkpoints.made() ?? [];
+    if (made.length) io.stdout.write(`checkpoints: ${made.map(shortId).join(' ')} (warden checkpoints list|diff|restore --workspace ${scope.roots[0] ?? ''})\n`);
     return EXIT[outcome.status];
   } finally {
     lines?.close();

@@ -3,6 +3,7 @@ import { runCheck } from './check';
 import { runAudit } from './audit';
 import { runAgentCommand } from './agentRun';
 import { runPolicy } from './policyReport';
+import { runCheckpoints } from './checkpoints';
 
 export interface CliIo {
   stdin: Readable;
@@ -17,6 +18,7 @@ commands:
   run     run the agent headless on a task
   audit   verify, show or export an audit log
   policy  report what the agent can do in a workspace (policy report)
+  checkpoints  list, diff or restore the checkpoints warden run took
   help    show this text
 `;
 
@@ -42,6 +44,8 @@ function dispatch(argv: readonly string[], io: CliIo): number | Promise<number> 
       return runAudit(argv.slice(1), io);
     case 'policy':
       return runPolicy(argv.slice(1), io);
+    case 'checkpoints':
+      return runCheckpoints(argv.slice(1), io);
     default:
       io.stderr.write(`warden: unknown command '${command}'\n${USAGE}`);
       return 2;

@@ -8,6 +8,7 @@ import type { SessionGrants } from '../core/agent/sessionGrants';
 import { systemPrompt } from '../core/agent/systemPrompt';
 import type { AuditSink } from '../core/audit/event';
 import type { CommandRunner } from '../core/exec/runner';
+import type { StepCheckpoints } from '../core/checkpoints/recorder';
 import type { Guard } from '../core/policy/guard';
 import type { Settings } from '../core/policy/settings';
 import type { Redactor } from '../core/secrets/redactor';
@@ -40,6 +41,8 @@ export interface AgentWiring {
   readonly identity: AuditIdentity;
   /** Values of the named secrets, read only at execution. */
   readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+  /** Checkpoints around the steps that can change the workspace (src/node/checkpoints/taskCheckpoints.ts). */
+  readonly checkpoints?: StepCheckpoints;
 }
 
 export function buildAgentDeps(w: AgentWiring): AgentDeps {
@@ -83,6 +86,7 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
     identity: w.identity,
     maxResultChars: MAX_RESULT_CHARS,
     newNonce: () => randomBytes(8).toString('hex'),
+    ...(w.checkpoints ? { checkpoints: w.checkpoints } : {}),
   };
 }
 

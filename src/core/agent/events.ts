@@ -1,6 +1,7 @@
 import type { ModelErrorKind, Usage } from './model';
 import type { ApprovalAnswer } from './approver';
 import type { Verdict } from '../policy/decision';
+import type { FileChange } from '../checkpoints/model';
 
 /** How a task ended. `limit` covers max turns, max cost and max_tokens with nothing to continue. */
 export type AgentStatus = 'done' | 'limit' | 'error' | 'cancelled' | 'refused';
@@ -39,6 +40,8 @@ export type AgentEvent =
   | { readonly type: 'tool_output'; readonly callId: string; readonly stream: 'stdout' | 'stderr'; readonly chunk: string }
   | { readonly type: 'tool_result'; readonly callId: string; readonly tool: string; readonly isError: boolean; readonly status: string; readonly preview: string }
   | { readonly type: 'usage'; readonly turn: number; readonly usage: Usage; readonly total: Usage; readonly costUsd: number | null; readonly maxCostUsd: number }
+  /** A step that could change the workspace ended: the checkpoint taken before it, and the files it changed. */
+  | { readonly type: 'checkpoint'; readonly callId: string; readonly taskId: string; readonly step: number; readonly checkpointId: string; readonly files: readonly FileChange[] }
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'done'; readonly outcome: AgentOutcome };
 

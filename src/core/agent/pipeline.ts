@@ -15,6 +15,7 @@ import type { ToolContext, ToolOutcome, ToolPlan } from '../tools/tool';
 import { resolveAnswer } from './approvalFlow';
 import { whyLine } from '../policy/explain';
 import { suggestRules, type Suggestions } from '../policy/suggestRules';
+import type { StepCheckpoints } from '../checkpoints/recorder';
 
 /** Everything one tool call needs; built once per task. */
 export interface PipelineDeps {
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   readonly maxResultChars: number;
   /** A fresh unguessable id per result, for the untrusted-data block's end marker. */
   readonly newNonce: () => string;
+  /** Checkpoints around every step that can change the workspace (src/core/checkpoints); absent: none. */
+  readonly checkpoints?: StepCheckpoints;
 }
 
 export interface ToolCallRequest {
@@ -217,6 +220,13 @@ function editedSummary(call: ValidCall): { command: string } | { chars: number }
   return undefined;
 }
 
+/** One line naming what a step changes, for the checkpoint's record. */
+function stepSummary(plan: ToolPlan): string {
+  if (plan.kind === 'command') return plan.command.slice(0, 300);
+  if (plan.kind === 'write') return `${plan.tool} ${plan.target.relative}`.slice(0, 300);
+  return plan.tool;
+}
+
 /** Steps 4–6: plan, approval, run. Returns the exit to audit. */
 async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: GuardResult, deps: PipelineDeps, signal: AbortSignal): Promise<Exit> {
   const base = { decision: decided.decision, reason: decided.reason, rule: decided.rule } as const;
@@ -251,7 +261,9 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
       person = { approver: 'person', answer: resolved.answer, ...(resolved.edits !== undefined ? { edits: resolved.edits } : {}) };
     }
   }
-  const outcome = await runTool(run.call, run.decided, run.plan, run.approvedByPerson, req, deps, signal);
+  const execute = () => runTool(run.call, run.decided, run.plan, run.approvedByPerson, req, deps, signal);
+  const changing = deps.checkpoints && (run.plan.kind === 'write' || run.plan.kind === 'command');
+  const outcome = changing && deps.checkpoints ? await deps.checkpoints.around({ callId: req.id, tool: call.tool, summary: stepSummary(run.plan) }, execute) : await execute();
   return {
     ...base,
     ...person,

@@ -87,8 +87,12 @@ function narrowSecrets(
   return out;
 }
 
-/** Settings only user settings may hold (a workspace value is ignored). */
-export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set(['warden.model', 'warden.anthropic.baseUrl']);
+/** Settings only user settings may hold (a workspace value is ignored): where the key goes, and how the person's own undo history works (a repository may not turn it off or narrow it). */
+export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
+  'warden.model', 'warden.anthropic.baseUrl',
+  'warden.checkpoints.enabled', 'warden.checkpoints.exclude', 'warden.checkpoints.includeIgnored',
+  'warden.checkpoints.keepTasks', 'warden.checkpoints.maxStoreMiB', 'warden.checkpoints.snapshotTimeoutSeconds',
+]);
 const MINIMUM: ReadonlySet<SettingKey> = new Set(['warden.commands.timeoutSeconds', 'warden.limits.maxTurns', 'warden.limits.maxCostUsd']);
 const INTERSECT_GLOBS: ReadonlySet<SettingKey> = new Set(['warden.paths.write', 'warden.paths.autoApprove']);
 const UNION: ReadonlySet<SettingKey> = new Set(['warden.paths.denyRead', 'warden.paths.protected', 'warden.commands.deny']);

@@ -30,6 +30,12 @@ const host = z
   .max(300)
   .refine((s) => parseHostEntry(s) !== null, { error: (iss) => `'${String(iss.input)}' is not a host, *.domain or host:port` });
 const hosts = z.array(host).max(1000);
+const ignorePattern = z
+  .string()
+  .min(1, 'a pattern may not be empty')
+  .max(1000)
+  // eslint-disable-next-line no-control-regex -- a line break would make two patterns of one
+  .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'a pattern may not hold control characters or line breaks');
 
 export const SETTING_SCHEMAS = {
   'warden.model': z.string().min(1).max(200).default('claude-sonnet-5-5'),
@@ -57,6 +63,12 @@ export const SETTING_SCHEMAS = {
   'warden.approval.reads': z.enum(['auto', 'ask']).default('auto'),
   'warden.limits.maxTurns': z.number().int().min(1).max(500).default(30),
   'warden.limits.maxCostUsd': z.number().min(0).default(2),
+  'warden.checkpoints.enabled': z.boolean().default(true),
+  'warden.checkpoints.exclude': z.array(ignorePattern).max(1000).default(['node_modules/']),
+  'warden.checkpoints.includeIgnored': z.boolean().default(false),
+  'warden.checkpoints.keepTasks': z.number().int().min(1).max(10_000).default(50),
+  'warden.checkpoints.maxStoreMiB': z.number().int().min(16).max(1_000_000).default(2048),
+  'warden.checkpoints.snapshotTimeoutSeconds': z.number().min(1).max(600).default(20),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;

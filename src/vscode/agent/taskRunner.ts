@@ -9,6 +9,7 @@ import type { LiveSecrets } from '../../core/secrets/liveSecrets';
 import { API_KEY_SECRET, type SecretStore } from '../../core/secrets/store';
 import { agentOptions } from '../../node/agentDeps';
 import { createTaskScope } from '../../node/taskScope';
+import { openTaskCheckpoints } from '../../node/checkpoints/taskCheckpoints';
 import type { ApprovalPanes } from '../approvals/approvalPanes';
 import type { GuardHolder } from './guardHolder';
 import type { SandboxHolder } from './sandboxHolder';
@@ -22,6 +23,8 @@ export interface TaskServices {
   readonly approver: Pick<ApprovalPanes, 'forTask'>;
   /** The audit log's redaction set: every live task's secret values. */
   readonly liveSecrets: LiveSecrets;
+  /** Warden's storage folder: each workspace folder's checkpoint store lives under it (hidden from every command). */
+  readonly checkpointsDir?: string;
   /** Extension host environment, for ANTHROPIC_BASE_URL only. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -73,7 +76,8 @@ export async function runTask(s: TaskServices, task: TaskOfChat, text: string, h
       events({ type: 'warning', message });
       await s.audit.append(sessionEvent(identity, message, redactor, 'sandbox'));
     }
-    const deps = scope.agentDeps({
+    const checkpoints = s.checkpointsDir === undefined ? undefined : await openTaskCheckpoints({ stateDir: s.checkpointsDir, root: scope.roots[0] ?? '', settings: scope.settings(), guard: scope.guard, taskId: scope.id, events, audit: s.audit, identity, redactor });
+    const scoped = scope.agentDeps({
       audit: s.audit,
       approver: s.approver.forTask({ id: scope.id, redact: (t) => redactor.redact(t) }),
       events,
@@ -89,6 +93,7 @@ export async function runTask(s: TaskServices, task: TaskOfChat, text: string, h
         return out;
       },
     });
+    const deps = checkpoints ? { ...scoped, checkpoints: checkpoints.checkpoints } : scoped;
     const run = await runAgent(agentOptions(scope.settings(), text, signal, { history }), deps);
     await s.audit.append(sessionEvent(identity, `chat task ended: ${run.status}: ${run.message}`, redactor));
     return { ok: true, run };

@@ -29,6 +29,8 @@ export interface ChatEnvironment {
   /** Told when the person starts a new chat (the panes of the last one close). */
   readonly onNewChat?: () => void;
   readonly limits: () => Promise<{ maxTurns: number; maxCostUsd: number }>;
+  /** A checkpoint row's Compare, Restore or Restore to here (src/vscode/checkpoints). */
+  readonly checkpoint?: (action: 'compare' | 'restore' | 'restoreTask', checkpointId: string, taskId: string) => Promise<void>;
 }
 
 /**
@@ -109,6 +111,9 @@ export class ChatController extends Disposable {
     approval: (m) => {
       const task = this.running?.task.id;
       if (task !== undefined) this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject' }, task);
+    },
+    checkpoint: async (m) => {
+      await this.env.checkpoint?.(m.action, m.checkpointId, m.taskId);
     },
   };
 

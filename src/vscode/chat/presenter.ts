@@ -164,6 +164,9 @@ export class ChatPresenter {
       }
       case 'usage':
         break;
+      case 'checkpoint':
+        if (e.files.length) this.show({ kind: 'checkpoint', id: `cp-${e.checkpointId.slice(0, 12)}`, taskId: e.taskId, checkpointId: e.checkpointId, step: e.step, files: [...e.files] });
+        break;
       case 'warning':
         this.notice('warning', e.message);
         break;

@@ -39,6 +39,15 @@ export const chatItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('thinking'), id: z.string(), text: z.string(), redacted: z.number().int().min(0), live: z.boolean() }),
   z.object({ kind: z.literal('tool'), id: z.string(), card: toolCardSchema }),
   z.object({ kind: z.literal('notice'), id: z.string(), level: z.enum(['info', 'warning', 'error']), text: z.string(), action: noticeActionSchema.nullable() }),
+  /** A step changed files: the checkpoint taken before it (Compare, Restore) and its task (Restore to here). */
+  z.object({
+    kind: z.literal('checkpoint'),
+    id: z.string(),
+    taskId: z.string(),
+    checkpointId: z.string(),
+    step: z.number().int(),
+    files: z.array(z.object({ path: z.string(), status: z.enum(['added', 'modified', 'deleted']) })).max(10_000),
+  }),
 ]);
 export type ChatItem = z.infer<typeof chatItemSchema>;
 
@@ -79,5 +88,7 @@ export const viewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openLink'), href: z.string().max(8192) }),
   z.object({ type: z.literal('action'), action: noticeActionSchema }),
   z.object({ type: z.literal('approval'), id: z.string(), answer: z.enum(['approve', 'reject']) }),
+  /** Compare a step's files with now, restore to before the step, or restore the whole task. */
+  z.object({ type: z.literal('checkpoint'), action: z.enum(['compare', 'restore', 'restoreTask']), checkpointId: z.string().regex(/^[0-9a-f]{40,64}$/), taskId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) }),
 ]);
 export type ViewMessage = z.infer<typeof viewMessageSchema>;

@@ -72,7 +72,7 @@ describe('a hijacked model against warden run --approve deny', () => {
     let r;
     try {
       r = await runWarden(['run', '--workspace', ws, '--settings', settingsFile, '--audit', audit, '--approve', 'deny', 'Summarise the README.'], {
-        env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-hijack-test-key-0042', DEPLOY_TOKEN: 'deploytoken-c0ffee42', HOME: home },
+        env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-hijack-test-key-0042', DEPLOY_TOKEN: 'deploytoken-c0ffee42', HOME: home, XDG_STATE_HOME: join(base, 'state') },
       });
     } finally {
       await fake.close();

@@ -101,7 +101,8 @@ describe('a hostile repository under allowed git status / git diff / npm test', 
       for (const m of MARKERS) rmSync(m, { force: true });
       const settings = join(base, 'user.json');
       writeFileSync(settings, JSON.stringify({ 'warden.commands.allow': ['git status', 'git diff *', 'git log *', 'ls *', 'pwd', 'npm test'] }));
-      const env: Record<string, string> = { ANTHROPIC_API_KEY: 'sk-ant-hostile-repo-0001', HOME: home };
+      // Warden's own state (the checkpoint store) goes beside home, so home must stay exactly as it was.
+      const env: Record<string, string> = { ANTHROPIC_API_KEY: 'sk-ant-hostile-repo-0001', HOME: home, XDG_STATE_HOME: join(base, 'state') };
       // Inside the workspace (before the snapshot): the sandbox hides the host's /tmp, where this checkout may
       // live, and PATH folders there with it; the workspace is always bound.
       if (variant === 'bubblewrap') env.PATH = pathWithoutSocat(join(ws, '.path-without-socat'));
