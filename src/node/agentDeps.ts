@@ -11,8 +11,8 @@ import type { CommandRunner } from '../core/exec/runner';
 import type { Guard } from '../core/policy/guard';
 import type { Settings } from '../core/policy/settings';
 import type { Redactor } from '../core/secrets/redactor';
-import { toolDefinitions } from '../core/tools/registry';
-import { TOOL_NAMES } from '../core/tools/schemas';
+import { createToolRegistry } from '../core/tools/registry';
+import type { ToolEntry } from '../core/tools/tool';
 import { DEFAULT_TOOL_LIMITS } from '../core/tools/tool';
 import type { Effort } from './anthropic/anthropicClient';
 import { createHttpFetcher } from './fs/httpFetcher';
@@ -37,14 +37,17 @@ export interface AgentWiring {
   readonly identity: AuditIdentity;
   /** Values of the named secrets, read only at execution. */
   readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+  /** Tools beyond the built-ins (those of the running MCP servers), offered after them. */
+  readonly extraTools?: readonly ToolEntry[];
 }
 
 export function buildAgentDeps(w: AgentWiring): AgentDeps {
+  const registry = createToolRegistry(w.extraTools ?? []);
   const timeoutMs = w.settings['warden.commands.timeoutSeconds'] * 1000;
   return {
     model: w.model,
     system: systemPrompt(w.roots),
-    toolDefinitions: toolDefinitions(),
+    toolDefinitions: registry.definitions(),
     guard: w.guard,
     approver: w.approver,
     grants: w.grants,
@@ -62,7 +65,7 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
       secretValues: w.secretValues,
       secretGrants: w.settings['warden.secrets'],
     },
-    enabledTools: new Set(TOOL_NAMES),
+    registry,
     events: w.events,
     identity: w.identity,
     maxResultChars: MAX_RESULT_CHARS,

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import type { Decision } from '../policy/decision';
-import type { ToolName } from '../tools/schemas';
 import type { ToolPlan } from '../tools/tool';
 
 /**
@@ -10,7 +9,7 @@ import type { ToolPlan } from '../tools/tool';
  */
 export interface ApprovalRequest {
   readonly callId: string;
-  readonly tool: ToolName;
+  readonly tool: string;
   readonly input: unknown;
   readonly decision: Decision;
   readonly plan: ToolPlan;

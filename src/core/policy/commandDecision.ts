@@ -1,12 +1,11 @@
 import { parseCommandLine } from '../shell/walk';
 import type { ParsedCommandLine } from '../shell/syntax';
-import type { ToolInput } from '../tools/schemas';
 import { analyseLine, type LineAnalysis } from './commandAllow';
 import { scanForDeny } from './commandDeny';
 import type { CompiledPolicy } from './compile';
 import { patternMatches } from './commandPattern';
 import { decision, type Decision } from './decision';
-import type { GuardResult, PathProbe, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
+import type { DecisionRequest, GuardResult, PathProbe, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
 import { ruleText } from './globList';
 import { deniedReadRule, toResolvedPath } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
@@ -66,7 +65,7 @@ function verdicts(parsed: ParsedCommandLine, analysis: LineAnalysis | null, fina
   });
 }
 
-export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>): GuardResult {
+export function decideCommand(deps: CommandDeps, input: Extract<DecisionRequest, { kind: 'command' }>): GuardResult {
   const secrets = input.secrets ?? [];
   const none = (d: Decision, cwd: ResolvedPath | null = null, parsed: ParsedCommandLine | null = null, analysis: LineAnalysis | null = null): GuardResult => ({
     ...d,

@@ -3,6 +3,8 @@ import * as z from 'zod';
 import { secretNameSchema } from '../secrets/secretName';
 import { parseCommandPattern } from './commandPattern';
 import { parseHostEntry } from './hostEntry';
+import { serversSettingSchema } from '../mcp/config';
+import { toolPatternSchema } from '../mcp/names';
 import type { SettingsProblem } from './guard';
 
 /**
@@ -57,6 +59,13 @@ export const SETTING_SCHEMAS = {
   'warden.approval.reads': z.enum(['auto', 'ask']).default('auto'),
   'warden.limits.maxTurns': z.number().int().min(1).max(500).default(30),
   'warden.limits.maxCostUsd': z.number().min(0).default(2),
+  /** MCP servers that start without asking; user settings only (src/core/mcp/config.ts). */
+  'warden.mcp.servers': serversSettingSchema.default({}),
+  /** Whether a workspace's .vscode/mcp.json / .mcp.json servers are listed for approval ('propose') or ignored ('off'). User settings only. */
+  'warden.mcp.workspaceServers': z.enum(['propose', 'off']).default('propose'),
+  'warden.mcp.tools.allow': z.array(toolPatternSchema).max(1000).default([]),
+  'warden.mcp.tools.ask': z.array(toolPatternSchema).max(1000).default([]),
+  'warden.mcp.tools.deny': z.array(toolPatternSchema).max(1000).default([]),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;

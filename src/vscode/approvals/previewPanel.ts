@@ -33,6 +33,8 @@ export class PreviewPanel implements vscode.Disposable {
   private ranInstead: string | null = null;
   /** The model's input of the call on show (an edit changes only its command). */
   private input: Record<string, unknown> = {};
+  /** The tool of the call on show; an edited command is decided as a call of that same tool. */
+  private tool = '';
   /** Messages for the current call, replayed when the webview (re)loads. */
   private backlog: PreviewHostMessage[] = [];
 
@@ -47,6 +49,7 @@ export class PreviewPanel implements vscode.Disposable {
     if (!proposal) return;
     this.proposal = proposal;
     this.ranInstead = null;
+    this.tool = req.tool;
     this.input = typeof req.input === 'object' && req.input !== null ? { ...(req.input as Record<string, unknown>) } : {};
     this.backlog = [];
     this.post({ type: 'show', proposal });
@@ -172,7 +175,7 @@ export class PreviewPanel implements vscode.Disposable {
   /** The guard's verdicts for the edited text, posted back for the call still on show. */
   private async check(p: CommandProposal, command: string): Promise<void> {
     try {
-      const result = await this.deps.decide({ tool: 'run_command', input: { ...this.input, command } });
+      const result = await this.deps.decide({ tool: this.tool, input: { ...this.input, command } });
       if (this.proposal?.callId !== p.callId) return;
       this.post({ type: 'checked', callId: p.callId, command, ...checkedCommands(result) });
     } catch (e) {
