@@ -28,9 +28,11 @@ import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 import { lineSource, terminalApprover } from './terminalApprover';
+import { mcpSecretNames, openMcpForRun } from '../node/mcp/forTask';
 
 const USAGE = `usage: warden run --workspace DIR [--settings user.json] [--workspace-settings ws.json]
-                  [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+                  [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID]
+                  [--mcp-pins FILE] "task"
 The audit log's anchor (its last seq and hash) is kept in A, by default FILE.anchor;
 WARDEN_AUDIT_KEY (64 hex digits) seals it with an HMAC.
 exit: 0 the model finished, 1 error, 3 a limit stopped it (2: bad usage)
@@ -45,6 +47,7 @@ const flagsSchema = z.strictObject({
   approve: z.enum(['ask', 'deny']).default('ask'),
   'max-turns': z.coerce.number().int().min(1).max(500).optional(),
   model: z.string().min(1).max(200).optional(),
+  'mcp-pins': z.string().min(1).optional(),
   task: z.string().min(1, 'the task is empty'),
 });
 type Flags = z.infer<typeof flagsSchema>;
@@ -186,7 +189,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   const userBaseUrl = parseFlatSettings(levels.user).values['warden.anthropic.baseUrl'] ?? '';
 
   const apiKey = run.env[API_KEY_SECRET] ?? '';
-  const secretNames = Object.keys(settings['warden.secrets']);
+  const secretNames = [...new Set([...Object.keys(settings['warden.secrets']), ...mcpSecretNames(settings)])];
   const secretValues = Object.fromEntries(secretNames.flatMap((n) => (run.env[n] ? [[n, run.env[n]]] : [])));
   const redactor = createRedactor([...Object.values(secretValues), ...(apiKey ? [apiKey] : [])]);
 
@@ -211,6 +214,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   const identity: AuditIdentity = { sessionId: randomUUID(), workspace: root, user: userInfo().username, model: model.model };
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 
+  const mcp = await openMcpForRun({ settings, roots: [root], guard, env: run.env, pinsFile: flags['mcp-pins'], audit: (note) => audit.append(sessionEvent(identity, note, redactor)), log: (line) => io.stderr.write(`warden run: ${redactor.redact(line)}\n`) });
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
   const approver: Approver = lines ? terminalApprover(lines, io.stdout) : denyingApprover;
   const controller = new AbortController();
@@ -233,6 +237,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
         events: eventPrinter(io.stdout),
         identity,
         secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
+        extraTools: mcp.tools,
       }),
     );
     await audit.append(sessionEvent(identity, `warden run ended: ${outcome.status}: ${outcome.message}`, redactor));
@@ -240,6 +245,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     return EXIT[outcome.status];
   } finally {
     lines?.close();
+    await mcp.close();
     await selection.runner.dispose();
     await audit.close?.();
   }

@@ -26,6 +26,8 @@ export interface ToolLimits {
   readonly defaultTimeoutMs: number;
   readonly maxTimeoutMs: number;
   readonly maxFetchBytes: number;
+  /** Characters of one MCP tool result kept before the pipeline's own cap (text blocks joined). */
+  readonly maxMcpResultChars: number;
   readonly fetchTimeoutMs: number;
 }
 
@@ -38,6 +40,7 @@ export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   defaultTimeoutMs: 120_000,
   maxTimeoutMs: 120_000,
   maxFetchBytes: 1024 * 1024,
+  maxMcpResultChars: 256 * 1024,
   fetchTimeoutMs: 20_000,
 };
 
