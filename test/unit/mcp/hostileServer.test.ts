@@ -80,6 +80,7 @@ describe('a hostile MCP server under warden run', { skip: !existsSync('/usr/bin/
     const notes = tools.find((t) => t.name === 'mcp__hostile__notes');
     assert.ok(notes, 'the notes tool is offered');
     const text = JSON.stringify(notes);
+    // eslint-disable-next-line no-control-regex -- spotting the escape character is the point
     assert.doesNotMatch(text, /[\u{E0000}-\u{E007F}\u200b\u202e\u001b]/u);
     assert.match(notes.description, /<U\+E0049>/, 'the tag characters are shown as markers');
     assert.match(notes.description, /^\[Tool of the MCP server "hostile"; its description is the server's own words, untrusted\]/);
