@@ -4,13 +4,14 @@ import { builtinTool } from '../tools/registry';
 import { decideCommand, grantedSecrets } from './commandDecision';
 import { compilePolicy } from './compile';
 import { decision } from './decision';
-import type { DecisionRequest, Guard, GuardEnvironment, GuardResult, SettingsProblem } from './guard';
+import type { DecisionRequest, Guard, GuardEnvironment, GuardResult, IgnoredWorkspaceValue, SettingsProblem } from './guard';
 import { decideUrl } from './hostDecision';
 import { compileMcpRules, decideMcp } from './mcpDecision';
 import { narrow } from './narrowing';
 import { canRead, decideRead, decideWrite, readFilter, type PathDeps } from './pathDecision';
 import type { PathContext, Root } from './paths';
-import { parseFlatSettings } from './settings';
+import { parseFlatSettings, type Settings } from './settings';
+import { folderNames } from './workspace';
 
 /** Settings as they come from VS Code (`inspect().globalValue` / `workspaceValue`) or the CLI's flat JSON files. */
 export interface GuardSettingsInput {
@@ -18,13 +19,39 @@ export interface GuardSettingsInput {
   readonly user: unknown;
   /** Workspace-level values, flat `warden.*` keys; they can only narrow. */
   readonly workspace?: unknown;
+  /**
+   * Each folder's own values (its `.vscode/settings.json`, or `--workspace-settings`
+   * after its `--workspace`), in the order of `GuardEnvironment.roots`; they
+   * narrow the user and workspace levels for paths in that folder only.
+   */
+  readonly folders?: readonly unknown[];
 }
 
 function roots(env: GuardEnvironment): Root[] {
-  return env.roots.map((r) => {
+  const names = folderNames(env.roots, env.folderNames);
+  return env.roots.map((r, i) => {
     const path = (env.probe.realpath(r) ?? r).normalize('NFC').replace(/(.)\/+$/, '$1');
-    return { path, fold: env.probe.isCaseInsensitive(path) };
+    return { path, fold: env.probe.isCaseInsensitive(path), name: names[i] ?? path };
   });
+}
+
+/**
+ * One compiled policy per folder (user, narrowed by workspace, narrowed by the
+ * folder) and the strictest of them all, for what no folder holds (paths
+ * outside every folder).
+ */
+function folderPolicies(effective: Settings, folderValues: readonly Partial<Settings>[], rootList: readonly Root[], ignored: IgnoredWorkspaceValue[]) {
+  const nocase = rootList.some((r) => r.fold);
+  const own = rootList.map((r, i) => {
+    const n = narrow(effective, folderValues[i] ?? {});
+    for (const x of n.ignored) ignored.push({ ...x, key: `${r.name ?? r.path}: ${x.key}` });
+    return n.effective;
+  });
+  const strictest = own.reduce((acc, f) => narrow(acc, f).effective, effective);
+  const base = compilePolicy(strictest, nocase);
+  // One folder: its policy is the base one, compiled once.
+  const paths = new Map(rootList.map((r, i) => [r.path, rootList.length === 1 ? base : compilePolicy(own[i] ?? strictest, nocase)]));
+  return { base, policyFor: (root: string) => paths.get(root) ?? base };
 }
 
 function failClosed(problems: readonly SettingsProblem[]): Guard {
@@ -48,16 +75,19 @@ function failClosed(problems: readonly SettingsProblem[]): Guard {
 export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment): Guard {
   const user = parseFlatSettings(settings.user, 'user settings');
   const workspace = parseFlatSettings(settings.workspace, 'workspace settings');
-  const problems = [...user.problems, ...workspace.problems];
+  const folders = (settings.folders ?? []).map((f, i) => parseFlatSettings(f, `folder settings of ${env.roots[i] ?? `folder ${i + 1}`}`));
+  const problems = [...user.problems, ...workspace.problems, ...folders.flatMap((f) => f.problems)];
   if (problems.length) return failClosed(problems);
   if (env.roots.length === 0) return failClosed([{ key: 'workspace', message: 'no workspace folder is open' }]);
 
-  const { effective, ignored } = narrow(user.values, workspace.values);
+  const { effective, ignored: wsIgnored } = narrow(user.values, workspace.values);
+  const ignored = [...wsIgnored];
   const rootList = roots(env);
-  const policy = compilePolicy(effective, rootList.some((r) => r.fold));
+  const per = folderPolicies(effective, folders.map((f) => f.values), rootList, ignored);
+  const policy = per.base;
   const ctx: PathContext = { roots: rootList, home: env.home, probe: env.probe };
-  const paths: PathDeps = { policy, ctx, trusted: env.trusted };
-  const commands = { policy, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted };
+  const paths: PathDeps = { policy, policyFor: per.policyFor, ctx, trusted: env.trusted };
+  const commands = { policy, policyFor: per.policyFor, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted };
 
   const mcp = compileMcpRules(effective);
 

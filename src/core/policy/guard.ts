@@ -54,6 +54,8 @@ export interface ShellParser {
 export interface GuardEnvironment {
   /** Workspace folders, absolute. */
   readonly roots: readonly string[];
+  /** The folders' names for `name:relative/path` addresses, in the order of `roots`; base names when left out (./workspace.ts). */
+  readonly folderNames?: readonly (string | undefined)[];
   /** Home folder, for `~` in paths and command arguments. */
   readonly home: string;
   readonly probe: PathProbe;

@@ -94,7 +94,8 @@ function narrowSecrets(
   return out;
 }
 
-const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set(['warden.model', 'warden.anthropic.baseUrl', 'warden.mcp.servers', 'warden.mcp.workspaceServers']);
+/** Settings only user settings may hold (a workspace value is ignored). */
+export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set(['warden.model', 'warden.anthropic.baseUrl', 'warden.mcp.servers', 'warden.mcp.workspaceServers']);
 const MINIMUM: ReadonlySet<SettingKey> = new Set(['warden.commands.timeoutSeconds', 'warden.limits.maxTurns', 'warden.limits.maxCostUsd']);
 const INTERSECT_GLOBS: ReadonlySet<SettingKey> = new Set(['warden.paths.write', 'warden.paths.autoApprove']);
 const UNION: ReadonlySet<SettingKey> = new Set(['warden.paths.denyRead', 'warden.paths.protected', 'warden.commands.deny', 'warden.mcp.tools.ask', 'warden.mcp.tools.deny']);

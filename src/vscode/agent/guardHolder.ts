@@ -1,21 +1,12 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { realpathSync } from 'node:fs';
-import { createGuard } from '../../core/policy/createGuard';
-import type { Guard, ShellParser } from '../../core/policy/guard';
-import { narrow } from '../../core/policy/narrowing';
-import { parseFlatSettings, SETTING_KEYS, type Settings } from '../../core/policy/settings';
+import type { ShellParser } from '../../core/policy/guard';
+import { SETTING_KEYS } from '../../core/policy/settings';
+import { policySnapshot, type PolicySnapshot } from '../../core/policy/snapshot';
 import { createPathProbe } from '../../node/pathProbe';
 import { loadShellParser } from '../../node/shellParser';
 import { readScopedSettings } from '../settings/readSettings';
-
-export interface GuardState {
-  readonly guard: Guard;
-  readonly settings: Settings;
-  readonly roots: readonly string[];
-  /** The user-level API base URL: a workspace can never set it. */
-  readonly userBaseUrl: string;
-}
 
 /** Workspace folders as real paths (a folder that cannot be resolved is left out). */
 export function workspaceRoots(): string[] {
@@ -30,13 +21,16 @@ export function workspaceRoots(): string[] {
 }
 
 /**
- * Builds the guard from the current settings and trust, once per change: the
- * next tool call sees a changed setting without a reload. The bash grammar
- * loads on first use, not at activation.
+ * The window's current settings snapshot (guard and effective settings),
+ * derived once per change of settings, trust or folders. A running task asks
+ * `now()` at every tool call (see TaskPolicy); the view, the status bar and
+ * the command preview ask `current()`. The bash grammar loads on first use,
+ * not at activation.
  */
 export class GuardHolder {
   private parser: Promise<ShellParser> | undefined;
-  private cached: GuardState | undefined;
+  private shell: ShellParser | undefined;
+  private cached: PolicySnapshot | undefined;
 
   constructor(
     private readonly wasmDir: string,
@@ -47,25 +41,26 @@ export class GuardHolder {
     this.cached = undefined;
   }
 
-  async current(): Promise<GuardState> {
+  async current(): Promise<PolicySnapshot> {
     if (this.cached) return this.cached;
     this.parser ??= loadShellParser(this.wasmDir);
-    const shell = await this.parser;
+    this.shell = await this.parser;
+    return this.now();
+  }
+
+  /** The snapshot now, synchronously; only after `current()` resolved once (the grammar is loaded). */
+  now(): PolicySnapshot {
     if (this.cached) return this.cached;
+    if (!this.shell) throw new Error('the shell grammar is not loaded yet');
     const trusted = vscode.workspace.isTrusted;
-    const scoped = readScopedSettings(SETTING_KEYS, trusted);
-    const roots = workspaceRoots();
-    const guard = createGuard(scoped, {
-      roots,
+    this.cached = policySnapshot(readScopedSettings(SETTING_KEYS, trusted), {
+      roots: workspaceRoots(),
       home: homedir(),
       probe: createPathProbe(),
-      shell,
+      shell: this.shell,
       sandboxAvailable: this.sandboxAvailable,
       trusted: () => vscode.workspace.isTrusted,
     });
-    const user = parseFlatSettings(scoped.user).values;
-    const settings = narrow(user, parseFlatSettings(scoped.workspace).values).effective;
-    this.cached = { guard, settings, roots, userBaseUrl: user['warden.anthropic.baseUrl'] ?? '' };
     return this.cached;
   }
 }
