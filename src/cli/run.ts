@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { runCheck } from './check';
 import { runAudit } from './audit';
 import { runAgentCommand } from './agentRun';
+import { runMcpCommand } from './mcpCommand';
 
 export interface CliIo {
   stdin: Readable;
@@ -15,6 +16,7 @@ commands:
   check   dry-run the guard over JSON Lines tool calls on stdin
   run     run the agent headless on a task
   audit   verify, show or export an audit log
+  mcp     list MCP servers, approve one a workspace proposes
   help    show this text
 `;
 
@@ -38,6 +40,8 @@ function dispatch(argv: readonly string[], io: CliIo): number | Promise<number> 
       return runAgentCommand(argv.slice(1), io);
     case 'audit':
       return runAudit(argv.slice(1), io);
+    case 'mcp':
+      return runMcpCommand(argv.slice(1), io);
     default:
       io.stderr.write(`warden: unknown command '${command}'\n${USAGE}`);
       return 2;
