@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFakeAnthropic } from '../../fixtures/fake-anthropic/server';
-import type { FakeScript } from '../../fixtures/fake-anthropic/script';
 import { runWarden } from '../cli-run/helpers';
 
 /** A server a workspace proposes starts only after `warden mcp approve` of that exact definition. */
@@ -17,7 +16,7 @@ describe('a workspace-proposed MCP server', { skip: !existsSync('/usr/bin/bwrap'
   let common: string[];
   const propose = (args: string[]) => writeFileSync(join(ws, '.mcp.json'), JSON.stringify({ mcpServers: { prop: { command: process.execPath, args } } }));
   const run = async () => {
-    const fake = await startFakeAnthropic({ turns: [{ content: [{ type: 'tool_use', name: 'mcp__prop__echo', input: { message: 'proposed says hi' } }] }, { content: [{ type: 'text', text: 'Done.' }] }] } as FakeScript);
+    const fake = await startFakeAnthropic({ turns: [{ content: [{ type: 'tool_use', name: 'mcp__prop__echo', input: { message: 'proposed says hi' } }] }, { content: [{ type: 'text', text: 'Done.' }] }] });
     try {
       const r = await runWarden(['run', ...common, '--approve', 'deny', 'Go.'], { env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-prop-0001', HOME: join(base, 'home') } });
       return { ...r, sent: JSON.stringify(fake.requests.map((q) => q.body)) };
