@@ -62,6 +62,7 @@ function failClosed(problems: readonly SettingsProblem[]): Guard {
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     decideRequest: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     canRead: () => false,
+    decideChange: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     readFilter: () => ({ globs: [], allows: () => false }),
     secretsGrantedTo: () => [],
   };
@@ -122,6 +123,8 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
     },
     decideRequest,
     canRead: (absPath) => canRead(paths, absPath),
+    decideChange: (absolute, kind) =>
+      absolute.startsWith('/') ? decideWrite(paths, absolute, kind) : { ...decision('deny', 'invalid-input', null, `A change at '${absolute}' is not an absolute path.`), details: { kind: 'none' } },
     readFilter: () => readFilter(paths),
     secretsGrantedTo: (commandLine) => grantedSecrets(policy, parseCommandLine(env.shell, commandLine)),
   };

@@ -75,6 +75,7 @@ export function taskPolicy(start: PolicySnapshot, current: () => PolicySnapshot)
     decide: (call) => now().guard.decide(call),
     decideRequest: (request) => now().guard.decideRequest(request),
     canRead: (absPath) => now().guard.canRead(absPath),
+    decideChange: (absolute, kind) => now().guard.decideChange(absolute, kind),
     readFilter: () => now().guard.readFilter(),
     secretsGrantedTo: (line) => now().guard.secretsGrantedTo(line),
   };

@@ -8,12 +8,12 @@ import { createPathProbe } from '../../node/pathProbe';
 import { loadShellParser } from '../../node/shellParser';
 import { readScopedSettings } from '../settings/readSettings';
 
-/** Workspace folders as real paths (a folder that cannot be resolved is left out). */
-export function workspaceRoots(): string[] {
+/** Workspace folders as real paths, with their names and URIs (a folder that cannot be resolved is left out). */
+export function workspaceFolders(): { path: string; name: string; uri: vscode.Uri }[] {
   return (vscode.workspace.workspaceFolders ?? []).flatMap((f) => {
     if (f.uri.scheme !== 'file') return [];
     try {
-      return [realpathSync(f.uri.fsPath)];
+      return [{ path: realpathSync(f.uri.fsPath), name: f.name, uri: f.uri }];
     } catch {
       return [];
     }
@@ -53,8 +53,10 @@ export class GuardHolder {
     if (this.cached) return this.cached;
     if (!this.shell) throw new Error('the shell grammar is not loaded yet');
     const trusted = vscode.workspace.isTrusted;
-    this.cached = policySnapshot(readScopedSettings(SETTING_KEYS, trusted), {
-      roots: workspaceRoots(),
+    const folders = workspaceFolders();
+    this.cached = policySnapshot(readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri)), {
+      roots: folders.map((f) => f.path),
+      folderNames: folders.map((f) => f.name),
       home: homedir(),
       probe: createPathProbe(),
       shell: this.shell,
