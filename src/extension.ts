@@ -16,6 +16,9 @@ import { DiffPane } from './vscode/approvals/diffPane';
 import { sessionGrantsCommand } from './vscode/approvals/grantsCommand';
 import { PendingApprovals } from './vscode/approvals/pendingApprovals';
 import { PreviewPanel } from './vscode/approvals/previewPanel';
+import { userSettingsRuleWriter } from './vscode/approvals/alwaysAllow';
+import { ReportPage } from './vscode/policy/reportPage';
+import { lintRules, warningLine } from './core/policy/ruleLint';
 import { ProposalFs } from './vscode/approvals/proposalFs';
 import { auditLogFile, registerAuditViews } from './vscode/audit/register';
 import { ChatController } from './vscode/chat/chatController';
@@ -85,10 +88,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       extensionUri: context.extensionUri,
       answer: (id, a) => approvals.answer(id, a),
       stop: () => chat.stop(),
+      alwaysAllow: (id) => void approver.alwaysAllow(id),
       decide: async (call) => (await guards.current()).guard.decide(call),
       log: (m) => log.warn(m),
     }),
     notify: (req) => chat.showApproval(req),
+    rules: userSettingsRuleWriter(),
     log: (m) => log.warn(m),
   });
 
@@ -116,6 +121,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         apiKeySet: Boolean(await secrets.get(API_KEY_SECRET)),
         policyProblems: g.guard.problems.map((p) => `${p.key}: ${p.message}`),
         ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
+        ruleWarnings: g.guard.problems.length ? [] : lintRules(g.settings).map(warningLine),
       };
     },
     onNewChat: () => approver.newChat(),
@@ -127,6 +133,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const view = new ChatViewProvider(context.extensionUri, chat.handlers, (m) => log.warn(m));
   chat.attach((m) => view.post(m));
+
+  const report = new ReportPage(() => ({ available: sandbox.available, state: sandbox.state }));
 
   // A changed secret reaches the next task's scope (a running task keeps the values it started with).
   const onSecretsChanged = (): void => {
@@ -142,8 +150,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     proposalFs.register(),
     approver,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
+    report,
     onDidChangeWardenSettings(() => {
       guards.invalidate();
+      report.refresh();
       refreshSettingsProblems();
       void chat.pushState();
     }),
@@ -157,6 +167,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'warden.acceptProposal': () => approver.accept(),
       'warden.rejectProposal': () => approver.reject(),
       'warden.chooseProposalHunks': () => approver.chooseHunks(),
+      'warden.alwaysAllow': () => approver.alwaysAllow(),
+      'warden.showPolicyReport': () => report.show(),
       'warden.showSessionGrants': sessionGrantsCommand({ list: () => chat.grants.list(), revoke: (key) => chat.grants.revoke(key) }),
       'warden.showAuditLog': audit.commands['warden.showAuditLog'],
       'warden.verifyAuditLog': audit.commands['warden.verifyAuditLog'],

@@ -252,7 +252,9 @@ list.addEventListener('keydown', (ev) => {
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 search.addEventListener('input', () => {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(refilter, 60);
+  // Idle: search at once. An answer awaited: the latest text goes a little later, so fast typing does not queue searches.
+  if (answered >= version) refilter();
+  else searchTimer = setTimeout(refilter, 60);
 });
 for (const s of [toolSelect, decisionSelect, approverSelect]) s.addEventListener('change', refilter);
 $('verify').addEventListener('click', () => {

@@ -103,6 +103,7 @@ function renderCard(card: ToolCard): HTMLElement {
   head.append(el('span', 'card-tool', card.tool), el('span', 'card-summary', card.summary));
   if (card.decision) head.append(el('span', `badge badge-${card.decision}`, card.decision));
   box.append(head);
+  if (card.why) box.append(el('div', 'card-why', card.why));
   box.append(el('div', 'card-truth', cardTruth(card)));
   const facts = el('div', 'card-facts');
   if (card.rule) facts.append(el('span', 'card-rule', `rule: ${card.rule}`));
@@ -217,6 +218,7 @@ function renderState(state: ViewState): void {
   }
   for (const p of state.policyProblems) banners.append(el('div', 'banner error', `Settings invalid, every call is denied: ${p}`));
   for (const w of state.ignoredWorkspaceValues) banners.append(el('div', 'banner warning ignored-setting', `Workspace setting ignored: ${w}`));
+  for (const w of state.ruleWarnings) banners.append(el('div', 'banner warning rule-warning', `Rule grants more than it says: ${w}`));
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

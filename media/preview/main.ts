@@ -53,6 +53,7 @@ function render(p: CommandProposal): void {
     app.append(banner);
   }
   app.append(el('h1', { text: 'The agent asks to run a command' }));
+  if (p.why) app.append(el('p', { className: 'why-line', id: 'why-line', text: p.why }));
   app.append(el('p', { className: 'why', text: `${p.decision.message}${p.decision.rule ? ` (rule: ${p.decision.rule})` : ''}` }));
 
   const field = el('textarea', { id: 'command' });
@@ -115,6 +116,12 @@ function render(p: CommandProposal): void {
     });
     buttons.append(session);
   }
+  if (p.alwaysAllow) {
+    const always = el('button', { id: 'always-allow', className: 'secondary', text: 'Always allow…' });
+    always.title = 'Add a rule to your user settings (you see it as it will be written first), then run';
+    always.addEventListener('click', () => post({ type: 'always-allow', callId: p.callId }));
+    buttons.append(always);
+  }
   const feedback = el('input', { id: 'feedback' });
   feedback.placeholder = 'Why reject? (optional, told to the agent)';
   const reject = el('button', { id: 'reject', className: 'secondary', text: 'Reject' });
@@ -134,7 +141,7 @@ function render(p: CommandProposal): void {
 }
 
 function setButtons(enabled: boolean): void {
-  for (const id of ['run', 'run-session', 'reject']) {
+  for (const id of ['run', 'run-session', 'always-allow', 'reject']) {
     const b = document.getElementById(id) as HTMLButtonElement | null;
     if (b) b.disabled = !enabled;
   }

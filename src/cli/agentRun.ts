@@ -22,6 +22,7 @@ import type { CliIo } from './run';
 import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
 import { lineSource, terminalApprover } from './terminalApprover';
 import { mcpSecretNames, openMcpForRun } from '../node/mcp/forTask';
+import { fileRuleWriter } from './fileRuleWriter';
 
 const USAGE = `usage: warden run --workspace DIR [--workspace-settings ws.json] [--workspace DIR2 [--workspace-settings ws2.json] …]
                   [--settings user.json] [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID]
@@ -209,7 +210,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
 
   const mcp = await openMcpForRun({ settings, roots: workspace.roots, guard, env: run.env, pinsFile: flags['mcp-pins'], audit: (note) => audit.append(sessionEvent(identity, note, redactor)), log: (line) => io.stderr.write(`warden run: ${redactor.redact(line)}\n`) });
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
-  const approver: Approver = lines ? terminalApprover(lines, io.stdout) : denyingApprover;
+  const approver: Approver = lines ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings) : null) : denyingApprover;
   const controller = new AbortController();
   run.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   try {

@@ -2,6 +2,9 @@ import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as z from 'zod';
+import { narrow } from '../core/policy/narrowing';
+import { lintRules, warningLine } from '../core/policy/ruleLint';
+import { parseFlatSettings } from '../core/policy/settings';
 import { policySnapshot } from '../core/policy/snapshot';
 import type { Guard } from '../core/policy/guard';
 import { createPathProbe } from '../node/pathProbe';
@@ -85,6 +88,8 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     for (const p of guard.problems) io.stderr.write(`warden check: invalid setting ${p.key}: ${p.message}\n`);
     return 2;
   }
+  // Rule lint of the user's rules (a workspace can only narrow them): warnings only; the settings stay in force.
+  for (const warning of lintRules(narrow(parseFlatSettings(workspace.levels.user).values, {}).effective)) io.stderr.write(`warden check: rule warning ${warningLine(warning)} (source: ${warning.source})\n`);
   for (const ignored of guard.ignoredWorkspaceValues) {
     io.stderr.write(`warden check: ignored workspace value ${ignored.key} = ${JSON.stringify(ignored.value)}: ${ignored.why}\n`);
   }

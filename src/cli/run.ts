@@ -3,6 +3,7 @@ import { runCheck } from './check';
 import { runAudit } from './audit';
 import { runAgentCommand } from './agentRun';
 import { runMcpCommand } from './mcpCommand';
+import { runPolicy } from './policyReport';
 
 export interface CliIo {
   stdin: Readable;
@@ -17,6 +18,7 @@ commands:
   run     run the agent headless on a task
   audit   verify, show or export an audit log
   mcp     list MCP servers, approve one a workspace proposes
+  policy  report what the agent can do in a workspace (policy report)
   help    show this text
 `;
 
@@ -42,6 +44,8 @@ function dispatch(argv: readonly string[], io: CliIo): number | Promise<number> 
       return runAudit(argv.slice(1), io);
     case 'mcp':
       return runMcpCommand(argv.slice(1), io);
+    case 'policy':
+      return runPolicy(argv.slice(1), io);
     default:
       io.stderr.write(`warden: unknown command '${command}'\n${USAGE}`);
       return 2;

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ApprovalAnswer, ApprovalRequest, Approver } from '../core/agent/approver';
 import type { ToolPlan } from '../core/tools/tool';
+import type { RuleWriter } from '../core/policy/suggestRules';
 
 /** Lines read from stdin, one at a time, shared by every prompt. null once stdin ends. */
 export interface LineSource {
@@ -71,21 +72,23 @@ export function describePlan(plan: ToolPlan): string {
   }
 }
 
-const HELP = "answer: a = approve, r [feedback] = reject, e = edit, s = approve for this session";
+const HELP = 'answer: a = approve, r [feedback] = reject, e = edit, s = approve for this session, w = always allow (adds a rule to your user settings)';
 
 /**
  * `--approve ask`: shows the plan (diff or parsed command) and reads an
  * answer line. `e` then reads the edited command (one line) or the edited
  * file content (lines up to a line holding only `.`). End of input rejects.
  */
-export function terminalApprover(lines: LineSource, out: Writable): Approver {
+export function terminalApprover(lines: LineSource, out: Writable, rules: RuleWriter | null = null): Approver {
   return {
     async request(req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> {
-      out.write(`\n── approval needed: ${req.tool} — ${req.decision.reason}${req.decision.rule ? ` (${req.decision.rule})` : ''}\n${req.decision.message}\n${describePlan(req.plan)}\n`);
+      out.write(`\n── approval needed: ${req.tool} — ${req.decision.reason}${req.decision.rule ? ` (${req.decision.rule})` : ''}\n${req.why ?? req.decision.message}\n${req.decision.message}\n${describePlan(req.plan)}\n`);
+      const offered = req.suggestions && 'rules' in req.suggestions ? req.suggestions.rules : [];
       for (let attempt = 0; attempt < 3; attempt++) {
         if (signal.aborted) return { kind: 'reject', feedback: 'cancelled' };
         const session = req.sessionGrant.allowed ? `, s = approve for this session (${req.sessionGrant.description})` : '';
-        out.write(`[a]pprove / [r]eject [feedback] / [e]dit${session} > `);
+        const always = offered.length && rules ? ', [w] always allow…' : '';
+        out.write(`[a]pprove / [r]eject [feedback] / [e]dit${session}${always} > `);
         const line = await lines.next();
         if (line === null) {
           out.write('\n(no answer: input ended) rejected\n');
@@ -109,6 +112,11 @@ export function terminalApprover(lines: LineSource, out: Writable): Approver {
             if (req.sessionGrant.allowed) return { kind: 'approve-for-session' };
             out.write(`not offered: ${req.sessionGrant.description}\n`);
             continue;
+          case 'w':
+          case 'always': {
+            if (await alwaysAllow(req, lines, out, rules)) return { kind: 'approve' };
+            continue;
+          }
           case 'e':
           case 'edit': {
             const edited = await readEdit(req, lines, out);
@@ -122,6 +130,45 @@ export function terminalApprover(lines: LineSource, out: Writable): Approver {
       return { kind: 'reject', feedback: 'No valid answer was given.' };
     },
   };
+}
+
+/**
+ * "Always allow…": lists the suggested rules (narrowest first), reads a
+ * number, shows the setting exactly as it will be written, and writes it
+ * only on `y`. True when the rule was written (the call is then approved).
+ */
+async function alwaysAllow(req: ApprovalRequest, lines: LineSource, out: Writable, rules: RuleWriter | null): Promise<boolean> {
+  const s = req.suggestions;
+  if (!s || 'none' in s) {
+    out.write(`no rule offered: ${s ? s.none : 'no suggestions'}\n`);
+    return false;
+  }
+  if (!rules) {
+    out.write('no rule offered: no --settings file to write it to\n');
+    return false;
+  }
+  s.rules.forEach((r, i) => out.write(`  ${i + 1}) ${r.setting} += ${r.entries.map((e) => JSON.stringify(e)).join(', ')}   (${r.label}${r.narrowest ? ', narrowest' : ''})\n`));
+  out.write(`rule (1-${s.rules.length}) > `);
+  const picked = s.rules[Number((await lines.next())?.trim() ?? '') - 1];
+  if (!picked) {
+    out.write('no rule chosen\n');
+    return false;
+  }
+  try {
+    const next = await rules.preview(picked);
+    out.write(`will write to ${rules.where}:\n  "${picked.setting}": ${JSON.stringify(next)}\nwrite it? [y/N] > `);
+    const yes = /^(y|yes)$/i.test((await lines.next())?.trim() ?? '');
+    if (!yes) {
+      out.write('not written\n');
+      return false;
+    }
+    await rules.write(picked);
+    out.write(`written: ${picked.setting} now holds ${picked.entries.map((e) => JSON.stringify(e)).join(', ')}; it applies from the next run (this one keeps the policy it started with)\n`);
+    return true;
+  } catch (err) {
+    out.write(`could not write the rule: ${err instanceof Error ? err.message : String(err)}\n`);
+    return false;
+  }
 }
 
 async function readEdit(req: ApprovalRequest, lines: LineSource, out: Writable): Promise<ApprovalAnswer | null> {

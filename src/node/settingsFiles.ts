@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 /** A settings file as the CLI reads it: a flat JSON object of `warden.*` keys (settings.json shape). */
 export type SettingsFileResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
@@ -45,4 +45,36 @@ export function readSettingsFile(path: string): SettingsFileResult {
   } catch (err) {
     return { ok: false, message: `settings file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
+}
+
+/**
+ * Sets one key of a settings file, keeping every other key: written to a
+ * temporary file beside it, then renamed over it. A file with comments is
+ * left alone (rewriting it would drop them): the caller says what to add.
+ * A missing file is created.
+ */
+export function writeSettingsKey(path: string, key: string, value: unknown): { ok: true } | { ok: false; message: string } {
+  let text = '{}';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, message: `cannot read settings file ${path}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (stripJsonc(text).trim() !== text.trim()) return { ok: false, message: `settings file ${path} holds comments or trailing commas, which rewriting would lose` };
+  let current: unknown;
+  try {
+    current = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `settings file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (typeof current !== 'object' || current === null || Array.isArray(current)) return { ok: false, message: `settings file ${path} must hold a JSON object` };
+  const next = { ...(current as Record<string, unknown>), [key]: value };
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (err) {
+    return { ok: false, message: `cannot write settings file ${path}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return { ok: true };
 }

@@ -110,27 +110,43 @@ function charStart(bytes: Uint8Array, at: number, floor: number): number {
   return i;
 }
 
-/** Byte offsets where lines `from` and `to` start (the size when past the end), and the line count. */
-async function lineOffsets(handle: FileHandle, size: number, from: number, to: number, signal?: AbortSignal): Promise<{ start: number; end: number; lines: number }> {
-  const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
-  let line = 0;
-  let start = from === 0 ? 0 : -1;
-  let end = to === 0 ? 0 : -1;
+/** Files up to this size are read in one call and windowed in memory; larger ones are scanned in chunks. */
+const ONE_READ_BYTES = 16 * 1024 * 1024;
+
+/** Counts lines in `buf[0, n)` (which starts at byte `pos` of the file), noting where lines `from` and `to` start. */
+function countLines(buf: Buffer, n: number, pos: number, at: { line: number; start: number; end: number }, from: number, to: number): void {
+  for (let i = buf.indexOf(0x0a, 0); i >= 0 && i < n; i = buf.indexOf(0x0a, i + 1)) {
+    at.line++;
+    if (at.line === from) at.start = pos + i + 1;
+    if (at.line === to) at.end = pos + i + 1;
+  }
+}
+
+/**
+ * Byte offsets where lines `from` and `to` start (the size when past the
+ * end), and the line count; `whole` holds the file when it was read in one
+ * call (then the window is cut from it rather than read again).
+ */
+async function lineOffsets(handle: FileHandle, size: number, from: number, to: number, signal?: AbortSignal): Promise<{ start: number; end: number; lines: number; whole: Buffer | null }> {
+  const one = size <= ONE_READ_BYTES;
+  const buf = Buffer.allocUnsafe(one ? Math.max(size, 1) : CHUNK_BYTES);
+  const at = { line: 0, start: from === 0 ? 0 : -1, end: to === 0 ? 0 : -1 };
   let last = 0x0a;
-  for (let pos = 0; pos < size; ) {
+  let pos = 0;
+  while (pos < size) {
     signal?.throwIfAborted();
-    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - pos), pos);
+    const fill = one ? pos : 0;
+    const { bytesRead } = await handle.read(buf, fill, Math.min(buf.length - fill, size - pos), pos);
     if (bytesRead === 0) break;
-    for (let i = buf.indexOf(0x0a, 0); i >= 0 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) {
-      line++;
-      if (line === from) start = pos + i + 1;
-      if (line === to) end = pos + i + 1;
-    }
-    last = buf[bytesRead - 1] ?? 0x0a;
+    if (!one) countLines(buf, bytesRead, pos, at, from, to);
+    last = buf[fill + bytesRead - 1] ?? 0x0a;
     pos += bytesRead;
   }
-  const lines = line + (last === 0x0a ? 0 : 1);
-  return { start: start < 0 ? size : start, end: end < 0 ? size : end, lines };
+  if (one) countLines(buf, pos, 0, at, from, to);
+  const lines = at.line + (last === 0x0a ? 0 : 1);
+  // A file that shrank while it was read is windowed on what was read.
+  const end = Math.min(pos, size);
+  return { start: at.start < 0 ? end : at.start, end: at.end < 0 ? end : at.end, lines, whole: one ? buf.subarray(0, end) : null };
 }
 
 async function readLines(absolute: string, w: WindowRequest): Promise<WindowRead> {
@@ -139,15 +155,22 @@ async function readLines(absolute: string, w: WindowRequest): Promise<WindowRead
   const { handle, st } = opened;
   try {
     const size = st.size;
-    const head = Buffer.alloc(Math.min(size, BINARY_SNIFF_BYTES));
-    await handle.read(head, 0, head.length, 0);
-    if (head.includes(0)) return { kind: 'binary', size };
-    const { start, end, lines } = await lineOffsets(handle, size, w.from, w.to, w.signal);
+    if (size > ONE_READ_BYTES) {
+      const head = Buffer.alloc(BINARY_SNIFF_BYTES);
+      await handle.read(head, 0, head.length, 0);
+      if (head.includes(0)) return { kind: 'binary', size };
+    }
+    const { start, end, lines, whole } = await lineOffsets(handle, size, w.from, w.to, w.signal);
+    if (whole !== null && whole.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { kind: 'binary', size };
     const from = Math.max(0, start - w.marginBytes);
     const stop = Math.min(end, start + w.maxBytes);
-    const upto = Math.min(size, stop + w.marginBytes);
-    const bytes = Buffer.alloc(upto - from);
-    await handle.read(bytes, 0, bytes.length, from);
+    const upto = Math.min(whole?.length ?? size, stop + w.marginBytes);
+    let bytes: Buffer;
+    if (whole !== null) bytes = whole.subarray(from, upto);
+    else {
+      bytes = Buffer.alloc(upto - from);
+      await handle.read(bytes, 0, bytes.length, from);
+    }
     const s = start - from;
     const e = charStart(bytes, stop - from, s);
     let text: string;

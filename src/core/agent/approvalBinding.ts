@@ -62,8 +62,13 @@ const LABELS: Readonly<Record<string, string>> = {
   description: "the tool's description",
 };
 
-/** What changed between two bindings, in words; empty when they match. */
+/**
+ * What changed between two bindings, in words; empty when they match. A
+ * decision that became `allow` (the person just added a rule that covers
+ * the call) is no drift: the same facts run, with less said against them.
+ */
 export function bindingDrift(approved: ApprovalBinding, now: ApprovalBinding): string[] {
   const keys = new Set([...Object.keys(approved), ...Object.keys(now)]);
-  return [...keys].filter((k) => approved[k] !== now[k]).map((k) => LABELS[k] ?? k);
+  const loosened = (k: string): boolean => k === 'decision' && (now[k] ?? '').startsWith('allow ');
+  return [...keys].filter((k) => approved[k] !== now[k] && !loosened(k)).map((k) => LABELS[k] ?? k);
 }

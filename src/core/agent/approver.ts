@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Decision } from '../policy/decision';
 import type { ToolPlan } from '../tools/tool';
+import type { Suggestions } from '../policy/suggestRules';
 
 /**
  * The port through which a person approves a tool call: the VS Code diff and
@@ -17,6 +18,10 @@ export interface ApprovalRequest {
   readonly sessionGrant: { readonly allowed: boolean; readonly description: string };
   /** Which edits the person may make: the new file content, or the command line. */
   readonly editable: 'content' | 'command' | null;
+  /** One line, shown before the details: what stands between the call and `allow`, and the closest rule (policy/explain.ts). */
+  readonly why?: string;
+  /** "Always allow…": rules that would let calls like this run unasked, narrowest first, or why none would (policy/suggestRules.ts). */
+  readonly suggestions?: Suggestions;
 }
 
 export const approvalAnswerSchema = z.discriminatedUnion('kind', [

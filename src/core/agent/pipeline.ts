@@ -11,6 +11,8 @@ import type { Redactor } from '../secrets/redactor';
 import type { ToolRegistry } from '../tools/registry';
 import type { ToolContext, ToolOutcome, ToolPlan, ValidCall } from '../tools/tool';
 import { resolveAnswer } from './approvalFlow';
+import { whyLine } from '../policy/explain';
+import { suggestRules, type Suggestions } from '../policy/suggestRules';
 
 /** Everything one tool call needs; built once per task. */
 export interface PipelineDeps {
@@ -109,6 +111,13 @@ async function runTool(call: ValidCall, decided: GuardResult, plan: ToolPlan, ap
   }
 }
 
+/** Suggestions as a person may see them: none at all when redaction would change a word (a rule must say what it allows). */
+function shownSuggestions(s: Suggestions, redactor: Redactor): Suggestions {
+  if ('none' in s) return { none: sanitise(s.none, redactor) };
+  const clean = s.rules.every((r) => [r.label, ...r.entries].every((t) => sanitise(t, redactor) === t));
+  return clean ? s : { none: 'a word of it is a secret value or holds hidden characters' };
+}
+
 /** Asks the approver; null when the task was cancelled meanwhile. A failed approval is a rejection. */
 async function askPerson(
   req: ToolCallRequest,
@@ -132,6 +141,9 @@ async function askPerson(
           plan: sanitiseValue(plan, deps.redactor) as ToolPlan,
           sessionGrant: 'key' in shape ? { allowed: true, description: shape.description } : { allowed: false, description: shape.refused },
           editable: call.entry.editing?.kind ?? null,
+          why: sanitise(`${changed}${whyLine(decided.why, decided.message)}`, deps.redactor),
+          // A call that changed after approval gets no rule from it either.
+          suggestions: drift.length ? { none: 'it changed after it was first approved' } : shownSuggestions(suggestRules(decided), deps.redactor),
         },
         signal,
       ),

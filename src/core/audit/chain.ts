@@ -10,7 +10,7 @@ import {
   type AuditRecord,
   type ChainTip,
 } from './event';
-import { sha256Hex } from './hash';
+import { sha256Hex, sha256HexOfBytes } from './hash';
 import { INLINE_LIMIT_BYTES, summariseString } from './summarise';
 
 /**
@@ -58,13 +58,20 @@ export function hashLine(line: string): { line: string; self: string | null } {
  * verified. The `,"hash":"…"}` suffix is ASCII, so it is the last 75 bytes.
  */
 export function hashLineBytes(line: string, bytes: Uint8Array, start: number, end: number): { line: string; self: string | null } {
+  const whole = sha256HexOfBytes(bytes.subarray(start, end));
   const cut = line.length - HASH_SUFFIX_LENGTH;
-  if (cut <= 0 || !line.startsWith(',"hash":"', cut) || !line.endsWith('"}')) return { line: createHash('sha256').update(bytes.subarray(start, end)).digest('hex'), self: null };
-  const byteCut = end - HASH_SUFFIX_LENGTH;
-  const prefix = createHash('sha256').update(bytes.subarray(start, byteCut));
-  const whole = prefix.copy();
-  return { self: prefix.update('}').digest('hex'), line: whole.update(bytes.subarray(byteCut, end)).digest('hex') };
+  if (cut <= 0 || !line.startsWith(',"hash":"', cut) || !line.endsWith('"}')) return { line: whole, self: null };
+  // The body is the line up to its suffix, closed with "}": copied once so that one call hashes it.
+  const n = end - HASH_SUFFIX_LENGTH - start;
+  if (scratch.length < n + 1) scratch = new Uint8Array(Math.max(n + 1, scratch.length * 2));
+  scratch.set(bytes.subarray(start, start + n));
+  scratch[n] = CLOSE_BRACE;
+  return { self: sha256HexOfBytes(scratch.subarray(0, n + 1)), line: whole };
 }
+
+const CLOSE_BRACE = 0x7d;
+/** Reused by hashLineBytes (synchronous, so never shared by two calls at once). */
+let scratch = new Uint8Array(4096);
 
 /** True when `line` ends with `,"hash":"<hash>"}` and `hash` is the sha256 of the rest. */
 export function selfHashHolds(line: string, hash: string): boolean {

@@ -27,9 +27,14 @@ export interface FilterFields {
   readonly haystack: string;
 }
 
+/** What `text` searches for: trimmed and lowercase ('' when there is nothing to search for). */
+export function searchNeedle(text: string | undefined): string {
+  return text?.trim().toLowerCase() ?? '';
+}
+
 export function compileFilter(filter: AuditFilter): (f: FilterFields) => boolean {
   const since = filter.since === undefined ? undefined : Date.parse(filter.since);
-  const needle = filter.text?.trim().toLowerCase() || undefined;
+  const needle = searchNeedle(filter.text) || undefined;
   return (f) =>
     (filter.tool === undefined || f.tool === filter.tool) &&
     (filter.decision === undefined || (f.decision ?? 'none') === filter.decision) &&
@@ -38,18 +43,35 @@ export function compileFilter(filter: AuditFilter): (f: FilterFields) => boolean
     (needle === undefined || f.haystack.includes(needle));
 }
 
-/** The fields of a record; the lowercase haystack is made only when a text filter asks for it. */
+/**
+ * The fields of a record; the lowercase haystack is made only when a text
+ * filter asks for it. A class, so the lazy getter lives once on its
+ * prototype: an object literal with a getter costs an accessor per record,
+ * which a streamed log of a million records pays for in garbage collection.
+ */
+class RecordFields implements FilterFields {
+  readonly tool: string | null;
+  readonly decision: string | null;
+  readonly approver: string | null;
+  readonly time: string;
+
+  constructor(
+    event: AuditEvent,
+    private readonly line: string,
+  ) {
+    this.tool = event.tool;
+    this.decision = event.decision;
+    this.approver = event.approver;
+    this.time = event.time;
+  }
+
+  get haystack(): string {
+    return this.line.toLowerCase();
+  }
+}
+
 export function recordFields(r: AuditRecord): FilterFields {
-  const e: AuditEvent = r.event;
-  return {
-    tool: e.tool,
-    decision: e.decision,
-    approver: e.approver,
-    time: e.time,
-    get haystack() {
-      return r.line.toLowerCase();
-    },
-  };
+  return new RecordFields(r.event, r.line);
 }
 
 export function filterRecords(records: readonly AuditRecord[], filter: AuditFilter): AuditRecord[] {

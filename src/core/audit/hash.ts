@@ -1,4 +1,9 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+const { createHash } = crypto;
+type OneShot = (algorithm: string, data: Uint8Array, outputEncoding: 'hex') => string;
+/** Node's one-shot `crypto.hash` (Node 20.12 and later): far less cost per call than createHash on a short line. */
+const oneShot: OneShot | undefined = (crypto as { hash?: OneShot }).hash;
 
 /** sha256 of the UTF-8 bytes of `text`, lowercase hex. (Hashing is computation, not I/O.) */
 export function sha256Hex(text: string): string {
@@ -21,4 +26,9 @@ export function utf8Length(text: string): number {
     } else n += 3;
   }
   return n;
+}
+
+/** sha256 of `bytes`, lowercase hex. */
+export function sha256HexOfBytes(bytes: Uint8Array): string {
+  return oneShot ? oneShot('sha256', bytes, 'hex') : createHash('sha256').update(bytes).digest('hex');
 }

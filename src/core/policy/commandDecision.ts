@@ -10,6 +10,7 @@ import { ruleText } from './globList';
 import { deniedReadRule, resolveInput, toResolvedPath } from './pathDecision';
 import type { PathContext } from './paths';
 import { secondOpinionDisagrees } from './secondOpinion';
+import { closestPattern, type AskBlocker, type AskWhy } from './explain';
 
 /**
  * `run_command`: restricted mode, cwd, deny rules (at any depth, behind
@@ -72,6 +73,40 @@ function verdicts(parsed: ParsedCommandLine, analysis: LineAnalysis | null, fina
   });
 }
 
+/**
+ * What stands between the line and `allow`, per simple command and for the
+ * line, in the order the guard weighs them; and the rule nearest to allowing it.
+ */
+function commandWhy(policy: CompiledPolicy, parsed: ParsedCommandLine, analysis: LineAnalysis | null, final: Decision, secrets: readonly string[]): AskWhy {
+  const blockers: AskBlocker[] = [];
+  let closest: string | null = null;
+  const allowRule = (source: string): string => ruleText({ setting: 'warden.commands.allow', pattern: source });
+  if (final.reason === 'unparsed-command') blockers.push({ kind: 'unparsed', subject: '', detail: 'the line did not parse cleanly' });
+  for (const a of analysis?.commands ?? []) {
+    const text = a.command.text;
+    if (a.destructive) blockers.push({ kind: 'destructive', subject: text, detail: a.destructive });
+    for (const c of a.constructs) blockers.push({ kind: 'construct', subject: text, detail: c });
+    for (const c of a.approvals) {
+      const off = c.endsWith('is not in warden.commands.allow');
+      blockers.push(off ? { kind: 'not-allowed', subject: a.command.argv?.join(' ') ?? text, detail: c } : { kind: 'outside-workspace', subject: text, detail: c });
+    }
+    if (closest === null) {
+      const near = a.rule ?? (a.command.argv ? closestPattern(policy.allow, a.command.argv) : null);
+      if (near) closest = allowRule(near.source);
+    }
+  }
+  for (const c of analysis?.constructs ?? []) blockers.push({ kind: 'construct', subject: '', detail: c });
+  for (const c of analysis?.approvals ?? []) blockers.push({ kind: 'outside-workspace', subject: '', detail: c });
+  for (const s of secrets) blockers.push({ kind: 'receives-secret', subject: s, detail: 'commands receiving secrets always ask' });
+  if (final.reason === 'parser-disagreement') blockers.push({ kind: 'parser-disagreement', subject: '', detail: final.message.replace(/^Needs approval: /, '') });
+  if (final.reason === 'no-sandbox') blockers.push({ kind: 'no-sandbox', subject: '', detail: 'no sandbox' });
+  // Destructive first, then constructs, then what is off the list: the order the guard applies them.
+  const order: Record<AskBlocker['kind'], number> = { unparsed: 0, destructive: 1, construct: 2, 'not-allowed': 3, 'outside-workspace': 4, 'receives-secret': 5, 'parser-disagreement': 6, 'no-sandbox': 7, protected: 8, 'not-auto-approved': 9, delete: 10, 'reads-ask': 11 };
+  blockers.sort((x, y) => order[x.kind] - order[y.kind]);
+  if (blockers.length === 0) blockers.push({ kind: 'construct', subject: '', detail: final.message });
+  return { closest, blockers };
+}
+
 export function decideCommand(folders: CommandDeps, input: Extract<DecisionRequest, { kind: 'command' }>): GuardResult {
   let deps = folders;
   const secrets = input.secrets ?? [];
@@ -107,12 +142,18 @@ export function decideCommand(folders: CommandDeps, input: Extract<DecisionReque
       parsed,
     );
   }
-  if (parsed.parseError) return none(decision('ask', 'unparsed-command', null, 'The command did not parse cleanly; a person must read it.'), cwd, parsed);
+  if (parsed.parseError) {
+    const d = decision('ask', 'unparsed-command', null, 'The command did not parse cleanly; a person must read it.');
+    return { ...none(d, cwd, parsed), why: commandWhy(deps.policy, parsed, null, d, secrets) };
+  }
 
   const analysis = analyseLine(memo, parsed, cwdRes.absolute);
   const constructs = [...analysis.constructs, ...analysis.commands.flatMap((c) => c.constructs)];
   const approvals = [...analysis.approvals, ...analysis.commands.flatMap((c) => c.approvals)];
-  const verdict = (d: Decision): GuardResult => none(d, cwd, parsed, analysis);
+  const verdict = (d: Decision): GuardResult => {
+    const r = none(d, cwd, parsed, analysis);
+    return d.decision === 'ask' ? { ...r, why: commandWhy(deps.policy, parsed, analysis, d, secrets) } : r;
+  };
   const destructive = [...new Set(analysis.commands.map((c) => c.destructive).filter((x): x is string => x !== null))];
   if (destructive.length) {
     return verdict(decision('ask', 'destructive-operation', null, `A person approves this every time: ${destructive.join('; ')}.`));

@@ -55,6 +55,22 @@ export class GlobList {
     return null;
   }
 
+  /**
+   * Whether any rule matches `rel` or `rel + child` (a name inside it), in one
+   * pass over the list: what a scan asks of each entry it meets.
+   */
+  matchesOrContains(rel: string, child: string): boolean {
+    if (rel === '') return false;
+    const probe = this.nocase ? rel.toLowerCase() : rel;
+    const inner = rel + child;
+    for (const c of this.compiled) {
+      // A literal holds no `/`, so one that `inner` has and `rel` lacks must lie inside `child`.
+      if (c.literal !== '' && !probe.includes(c.literal) && !child.includes(c.literal)) continue;
+      if (c.re.test(rel) || c.re.test(inner)) return true;
+    }
+    return false;
+  }
+
   get size(): number {
     return this.compiled.length;
   }

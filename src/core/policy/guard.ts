@@ -1,6 +1,7 @@
 import type { Decision } from './decision';
 import type { ProposedCall } from '../tools/schemas';
 import type { SecondOpinion } from '../shell/syntax';
+import type { AskWhy } from './explain';
 
 /**
  * The guard's contract with the rest of Warden. `createGuard` (in
@@ -115,6 +116,8 @@ export type DecisionRequest =
 
 export interface GuardResult extends Decision {
   readonly details: GuardDetails;
+  /** For `ask`: the closest rule and what stands between the call and `allow` (./explain.ts). */
+  readonly why?: AskWhy;
 }
 
 export interface SettingsProblem {

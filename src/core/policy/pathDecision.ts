@@ -3,6 +3,7 @@ import { decision, type Decision } from './decision';
 import type { GuardResult, ReadFilter, ResolvedPath } from './guard';
 import { ruleText, type GlobRule } from './globList';
 import { resolvePath, type PathContext, type Resolution } from './paths';
+import { closestGlob, type AskBlocker } from './explain';
 import { addressOf } from './workspace';
 
 /** Path decisions for the read, write and delete tools. */
@@ -40,8 +41,9 @@ export function toResolvedPath(policy: CompiledPolicy, res: Resolution): Resolve
   return { absolute: res.absolute, relative: res.relative, root: res.root, exists: res.exists, protected: prot };
 }
 
-function result(d: Decision, target: ResolvedPath | null): GuardResult {
-  return { ...d, details: target ? { kind: 'path', target } : { kind: 'none' } };
+function result(d: Decision, target: ResolvedPath | null, blocker?: AskBlocker, closest: string | null = null): GuardResult {
+  const r: GuardResult = { ...d, details: target ? { kind: 'path', target } : { kind: 'none' } };
+  return blocker ? { ...r, why: { closest, blockers: [blocker] } } : r;
 }
 
 /** The policy a resolved path is decided by: its folder's, or outside every folder the strictest. */
@@ -81,7 +83,7 @@ export function decideRead(deps: PathDeps, input: string): GuardResult {
   const { target, early, policy } = screen(deps, input);
   if (early) return result(early, target);
   if (policy.settings['warden.approval.reads'] === 'ask') {
-    return result(decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'), target);
+    return result(decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'), target, { kind: 'reads-ask', subject: target?.relative ?? input, detail: 'reads ask first' }, 'warden.approval.reads: ask');
   }
   return result(decision('allow', 'read-allowed', null, `Reading ${target?.relative || '.'} inside the workspace.`), target);
 }
@@ -98,13 +100,16 @@ export function decideWrite(deps: PathDeps, input: string, kind: 'write' | 'dele
     return result(decision('deny', 'not-writable', null, `${res.relative || '.'} is not matched by warden.paths.write.`), target);
   }
   const prot = policy.protectedPaths.first(res.relative);
-  if (prot) return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target);
+  if (prot) {
+    return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target, { kind: 'protected', subject: res.relative, detail: ruleText(prot) });
+  }
   if (kind === 'delete') {
-    return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target);
+    return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target, { kind: 'delete', subject: res.relative, detail: 'deletes always ask' });
   }
   const auto = policy.autoApprove.first(res.relative);
   if (auto) return result(decision('allow', 'auto-approved', ruleText(auto), `${res.relative} matches ${ruleText(auto)}.`), target);
-  return result(decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`), target);
+  const near = closestGlob(policy.settings['warden.paths.autoApprove'].map((pattern) => ({ setting: 'warden.paths.autoApprove', pattern })), res.relative);
+  return result(decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`), target, { kind: 'not-auto-approved', subject: res.relative, detail: `writable by ${ruleText(writable)}` }, near ? ruleText(near) : null);
 }
 
 /** For list_files/search_text results: inside the workspace and outside denyRead. */
@@ -124,7 +129,7 @@ export function readFilter(deps: PathDeps): ReadFilter {
   const perRoot = new Map(
     deps.ctx.roots.map((r) => {
       const list = (deps.policyFor ? deps.policyFor(r.path) : deps.policy).denyRead;
-      const denied = (rel: string): boolean => list.first(rel) !== null || list.first(rel + ANY_CHILD) !== null;
+      const denied = (rel: string): boolean => list.matchesOrContains(rel, ANY_CHILD);
       const folders = new Map<string, boolean>();
       const folderDenied = (dir: string): boolean => {
         let d = folders.get(dir);
@@ -135,7 +140,9 @@ export function readFilter(deps: PathDeps): ReadFilter {
         }
         return d;
       };
-      return [r.path, { denied, folderDenied }] as const;
+      // The folder met last, and its verdict: a scan meets a folder's entries one after another.
+      const last: { dir: string; denied: boolean } = { dir: '', denied: false };
+      return [r.path, { denied, folderDenied, last }] as const;
     }),
   );
   return {
@@ -144,14 +151,21 @@ export function readFilter(deps: PathDeps): ReadFilter {
     allows(root, relative, isLink) {
       const own = perRoot.get(root);
       if (own === undefined || relative === '') return false;
-      const { denied, folderDenied } = own;
+      const { denied, folderDenied, last } = own;
       // Links, and names beyond printable ASCII (NFC, hidden characters), also take the full resolution.
       const plain = PRINTABLE_ASCII.test(relative);
       if ((isLink || !plain) && !canRead(deps, `${root}/${relative}`)) return false;
       const rel = plain ? relative : relative.normalize('NFC');
       if (ODD_SEGMENT.test(rel)) return false;
       const up = rel.lastIndexOf('/');
-      return !(up > 0 && folderDenied(rel.slice(0, up))) && !denied(rel);
+      if (up > 0) {
+        if (up !== last.dir.length || !rel.startsWith(last.dir)) {
+          last.dir = rel.slice(0, up);
+          last.denied = folderDenied(last.dir);
+        }
+        if (last.denied) return false;
+      }
+      return !denied(rel);
     },
   };
 }

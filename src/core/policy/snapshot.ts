@@ -1,5 +1,5 @@
 import { createGuard, type GuardSettingsInput } from './createGuard';
-import type { Guard, GuardEnvironment } from './guard';
+import type { Guard, GuardEnvironment, GuardResult } from './guard';
 import { APPLICATION_SCOPED, narrow } from './narrowing';
 import { parseFlatSettings, type SettingKey, type Settings } from './settings';
 
@@ -31,11 +31,11 @@ export function policySnapshot(levels: GuardSettingsInput, env: GuardEnvironment
 
 /**
  * The policy of one running task. Every tool call asks `guard` (and the tool
- * context reads `settings()`): the task's start snapshot narrowed by the
- * current one. So a setting made stricter while the task runs applies at the
- * next tool call, and invalid settings deny at once; a setting made looser
- * changes nothing for the running task (it keeps the narrower of the two) and
- * applies from the next task on.
+ * context reads `settings()`): the task's start snapshot, narrowed by every
+ * snapshot seen since. So a setting made stricter while the task runs
+ * applies at the next tool call, and invalid settings deny at once; a setting
+ * made looser (even back to what the task started with) changes nothing for
+ * the running task and applies from the next task on.
  */
 export interface TaskPolicy {
   readonly start: PolicySnapshot;
@@ -50,34 +50,76 @@ function narrowable(s: Settings): Partial<Settings> {
   return out;
 }
 
+const SEVERITY = { allow: 0, ask: 1, deny: 2 } as const;
+
+/** The most restrictive of the results (the first of equals, so the start snapshot's details are kept). */
+function strictest(results: readonly GuardResult[]): GuardResult {
+  return results.reduce((a, b) => (SEVERITY[b.decision] > SEVERITY[a.decision] ? b : a));
+}
+
+/**
+ * One guard over several snapshots' guards: a call is decided by each and
+ * takes the most restrictive result, so each snapshot keeps its own
+ * per-folder policy.
+ */
+function allOf(guards: readonly Guard[]): Guard {
+  const [first] = guards;
+  if (first === undefined) throw new Error('allOf needs at least one guard');
+  if (guards.length === 1) return first;
+  return {
+    problems: first.problems,
+    ignoredWorkspaceValues: first.ignoredWorkspaceValues,
+    decide: (call) => strictest(guards.map((g) => g.decide(call))),
+    decideRequest: (request) => strictest(guards.map((g) => g.decideRequest(request))),
+    canRead: (absPath) => guards.every((g) => g.canRead(absPath)),
+    decideChange: (absolute, kind) => strictest(guards.map((g) => g.decideChange(absolute, kind))),
+    readFilter: () => {
+      const filters = guards.map((g) => g.readFilter());
+      return { globs: [...new Set(filters.flatMap((f) => f.globs))], allows: (root, relative, isLink) => filters.every((f) => f.allows(root, relative, isLink)) };
+    },
+    secretsGrantedTo: (line) => guards.map((g) => g.secretsGrantedTo(line)).reduce((a, b) => a.filter((n) => b.includes(n))),
+  };
+}
+
 export function taskPolicy(start: PolicySnapshot, current: () => PolicySnapshot): TaskPolicy {
   let seen = start;
-  let derived: { guard: Guard; settings: Settings } = { guard: start.guard, settings: start.settings };
-  const now = (): { guard: Guard; settings: Settings } => {
+  // What the task may do only ever narrows: every valid snapshot seen keeps deciding, and the strictest answer wins.
+  const chain: Guard[] = [start.guard];
+  let settings = start.settings;
+  let derived: Guard = start.guard;
+  const now = (): Guard => {
     const cur = current();
     if (cur === seen) return derived;
     seen = cur;
     if (start.guard.problems.length > 0 || cur.guard.problems.length > 0) {
-      // Invalid settings at either end: the failing guard denies every call.
-      derived = { guard: start.guard.problems.length > 0 ? start.guard : cur.guard, settings: start.settings };
+      // Invalid settings at either end: the failing guard denies every call while they stay invalid.
+      derived = start.guard.problems.length > 0 ? start.guard : cur.guard;
     } else {
-      const levels = { user: start.settings, workspace: narrowable(cur.settings) };
-      derived = { guard: createGuard(levels, start.env), settings: narrow(start.settings, levels.workspace).effective };
+      chain.push(cur.guard);
+      settings = narrow(settings, narrowable(cur.settings)).effective;
+      derived = allOf(chain);
     }
     return derived;
   };
   const guard: Guard = {
     get problems() {
-      return now().guard.problems;
+      return now().problems;
     },
     // What the task started with: a later snapshot's looser values are not news.
     ignoredWorkspaceValues: start.guard.ignoredWorkspaceValues,
-    decide: (call) => now().guard.decide(call),
-    decideRequest: (request) => now().guard.decideRequest(request),
-    canRead: (absPath) => now().guard.canRead(absPath),
-    decideChange: (absolute, kind) => now().guard.decideChange(absolute, kind),
-    readFilter: () => now().guard.readFilter(),
-    secretsGrantedTo: (line) => now().guard.secretsGrantedTo(line),
+    decide: (call) => now().decide(call),
+    decideRequest: (request) => now().decideRequest(request),
+    canRead: (absPath) => now().canRead(absPath),
+    decideChange: (absolute, kind) => now().decideChange(absolute, kind),
+    readFilter: () => now().readFilter(),
+    secretsGrantedTo: (line) => now().secretsGrantedTo(line),
   };
-  return { start, guard, settings: () => now().settings };
+  return {
+    start,
+    guard,
+    settings: () => {
+      now();
+      return settings;
+    },
+  };
 }

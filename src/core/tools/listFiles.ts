@@ -8,20 +8,54 @@ const depthOf = (p: string): number => {
   return d;
 };
 
-/** Shallow entries first (the shape of the tree survives the cap), then by path. */
-function byDepthThenPath(entries: readonly string[]): string[] {
-  return entries
-    .map((e) => ({ e, d: depthOf(e.endsWith('/') ? e.slice(0, -1) : e) }))
-    .sort((a, b) => a.d - b.d || (a.e < b.e ? -1 : a.e > b.e ? 1 : 0))
-    .map((x) => x.e);
+const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The entries a capped listing shows: shallow entries first (the shape of
+ * the tree survives the cap), then by path, until `cap` entries or
+ * `maxChars` characters; the rest are returned unsorted. Only the depths
+ * that are shown are sorted.
+ */
+function shallowFirst(entries: readonly string[], cap: number, maxChars: number): { shown: string[]; rest: string[] } {
+  const byDepth: string[][] = [];
+  for (const e of entries) {
+    const d = depthOf(e.endsWith('/') ? e.slice(0, -1) : e);
+    (byDepth[d] ??= []).push(e);
+  }
+  const shown: string[] = [];
+  const rest: string[] = [];
+  let chars = 0;
+  let full = false;
+  for (const bucket of byDepth) {
+    if (bucket === undefined) continue;
+    if (full) {
+      for (const e of bucket) rest.push(e);
+      continue;
+    }
+    bucket.sort(byPath);
+    for (const e of bucket) {
+      if (!full && (shown.length >= cap || chars + e.length + 1 > maxChars)) full = true;
+      if (full) rest.push(e);
+      else {
+        shown.push(e);
+        chars += e.length + 1;
+      }
+    }
+  }
+  return { shown, rest };
 }
 
 /** Every folder between `base` and each file (workspace-relative, without the trailing `/`). */
 function foldersOf(files: readonly string[], base: string): string[] {
   const seen = new Set<string>();
   const floor = base === '' ? 0 : base.length + 1;
+  let last = '';
   for (const f of files) {
-    for (let i = f.lastIndexOf('/'); i >= floor; i = f.lastIndexOf('/', i - 1)) {
+    const up = f.lastIndexOf('/');
+    // Files of one folder come one after another: the folders above the last one's are already in.
+    if (up === last.length && up >= floor && f.startsWith(last)) continue;
+    if (up >= floor) last = f.slice(0, up);
+    for (let i = up; i >= floor; i = f.lastIndexOf('/', i - 1)) {
       const dir = f.slice(0, i);
       if (seen.has(dir)) break;
       seen.add(dir);
@@ -61,17 +95,10 @@ export const listFilesTool = defineBuiltin({
     if (facts.signal.aborted) return { text: 'Listing cancelled.', isError: true, status: 'cancelled' };
     if (!result.ok) return fail(`The listing failed, so nothing is reported: ${result.error}`);
     const folders = input.glob === undefined ? foldersOf(files, target.relative) : [];
-    const entries = byDepthThenPath([...folders.map((d) => `${d}/`), ...files]);
-    const cap = ctx.limits.maxListEntries;
-    const shown: string[] = [];
-    let chars = 0;
-    for (const e of entries) {
-      if (shown.length >= cap || chars + e.length + 1 > ctx.limits.maxListChars) break;
-      shown.push(e);
-      chars += e.length + 1;
-    }
+    const entries = [...folders.map((d) => `${d}/`), ...files];
+    const { shown, rest } = shallowFirst(entries, ctx.limits.maxListEntries, ctx.limits.maxListChars);
     const left = new LeftOut(target.relative);
-    for (const e of entries.slice(shown.length)) if (!e.endsWith('/')) left.add(e, 1);
+    for (const e of rest) if (!e.endsWith('/')) left.add(e, 1);
     const what = `${count(files.length)} files${input.glob === undefined ? ` in ${count(folders.length)} folders` : ` matching ${JSON.stringify(input.glob)}`}`;
     const notes = [`[${what}; ${shown.length === entries.length ? 'all shown' : `the first ${count(shown.length)} entries shown`}]`];
     if (shown.length < entries.length) {

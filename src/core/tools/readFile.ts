@@ -53,14 +53,43 @@ function safeEdges(redactor: Redactor, w: Window): Window | null {
   return out;
 }
 
+const linesOf = (text: string): string[] => (text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n'));
+
+/**
+ * The window's lines as far as they can be shown, redacted: each line cut
+ * EDGE_MARGIN_BYTES past MAX_LINE_CHARS and no line kept once the character
+ * budget plus the margin is used up, so a 300 KB window of one minified line
+ * is not redacted whole to show 4,000 characters of it. A secret crossing a
+ * cut is still whole in what is redacted unless it is longer than the margin
+ * (as at the window's edges). When redaction changes the number of lines (a
+ * value spanning lines), the whole window is redacted instead.
+ */
+function redactedLines(redactor: Redactor, text: string): { lines: string[]; cut: number[] } {
+  if (text === '') return { lines: [], cut: [] };
+  const raw = linesOf(text);
+  const keep = MAX_LINE_CHARS + EDGE_MARGIN_BYTES;
+  const kept: string[] = [];
+  const cut: number[] = [];
+  let chars = 0;
+  for (const line of raw) {
+    if (chars > MAX_WINDOW_CHARS + EDGE_MARGIN_BYTES) break;
+    kept.push(line.length > keep ? line.slice(0, keep) : line);
+    cut.push(Math.max(0, line.length - keep));
+    chars += Math.min(line.length, keep) + 1;
+  }
+  const lines = redactor.redact(kept.join('\n')).split('\n');
+  if (lines.length === kept.length) return { lines, cut };
+  const whole = linesOf(redactor.redact(text));
+  return { lines: whole, cut: whole.map(() => 0) };
+}
+
 /** Numbered lines (from 1, as an editor counts), within the window's character budget. */
-function numbered(text: string, first: number): { body: string; shown: number } {
-  if (text === '') return { body: '', shown: 0 };
-  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+function numbered(lines: readonly string[], cut: readonly number[], first: number): { body: string; shown: number } {
   const out: string[] = [];
   let chars = 0;
   for (const [i, raw] of lines.entries()) {
-    const line = raw.length > MAX_LINE_CHARS ? `${raw.slice(0, MAX_LINE_CHARS)} [… ${raw.length - MAX_LINE_CHARS} more characters on this line]` : raw;
+    const more = raw.length - MAX_LINE_CHARS + (cut[i] ?? 0);
+    const line = more > 0 ? `${raw.slice(0, MAX_LINE_CHARS)} [… ${more} more characters on this line]` : raw;
     const row = `${first + i + 1}\t${line}`;
     if (out.length > 0 && chars + row.length + 1 > MAX_WINDOW_CHARS) break;
     out.push(row);
@@ -93,7 +122,8 @@ export const readFileTool = defineBuiltin({
     const edges = safeEdges(ctx.redactor, { before: read.before, text: read.text, after: read.after, first: read.first });
     if (edges === null) return fail(`A secret value seems to span an edge of lines ${from + 1}-${to} of ${target.relative}; read a range that starts or ends elsewhere.`);
     // Redacted before numbering and cutting: a value spanning lines, or a cut line, would hide it from the pipeline's redaction.
-    const { body, shown } = numbered(ctx.redactor.redact(edges.text), edges.first);
+    const { lines, cut } = redactedLines(ctx.redactor, edges.text);
+    const { body, shown } = numbered(lines, cut, edges.first);
     const last = edges.first + shown;
     const where = shown === 0 ? `no lines (the file has ${count(read.lines)})` : `lines ${edges.first + 1}-${last}`;
     const next = last < read.lines ? `; next: offset ${last}` : '; end of file';

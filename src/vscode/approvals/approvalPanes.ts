@@ -5,6 +5,8 @@ import { confirmByModal } from './confirmations';
 import { DiffPane } from './diffPane';
 import { NO_TASK, type ApprovalTask, type PendingApproval, type PendingApprovals } from './pendingApprovals';
 import { PreviewPanel } from './previewPanel';
+import { offerAlwaysAllow } from './alwaysAllow';
+import type { RuleWriter } from '../../core/policy/suggestRules';
 
 export interface ApprovalPanesDeps {
   readonly pending: PendingApprovals;
@@ -13,6 +15,8 @@ export interface ApprovalPanesDeps {
   /** Also show the request elsewhere (the chat card). */
   readonly notify: (req: ApprovalRequest) => void;
   readonly log: (message: string) => void;
+  /** Where "Always allow…" writes a rule (user settings). */
+  readonly rules?: RuleWriter;
   /** The modal for deletes, fetches and reads (replaceable in tests). */
   readonly confirm?: (req: ApprovalRequest) => Promise<ApprovalAnswer>;
 }
@@ -78,6 +82,25 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
       return;
     }
     if (await this.deps.diff.chooseHunks(id)) this.deps.pending.answer(id, { kind: 'approve' });
+  }
+
+  /**
+   * "Always allow…" for a waiting call (the one named, else the proposal in
+   * the active diff editor, else the oldest): the person picks and confirms
+   * a rule, it is written to user settings, and the call is approved.
+   */
+  async alwaysAllow(callId?: string): Promise<void> {
+    const id = callId ?? this.deps.diff.activeCallId() ?? this.deps.pending.oldest()?.request.callId;
+    const p = this.deps.pending.list().find((x) => x.request.callId === id);
+    if (!p || !this.deps.rules) {
+      void vscode.window.showInformationMessage('Warden: no proposal is waiting.');
+      return;
+    }
+    try {
+      if (await offerAlwaysAllow(p.request, this.deps.rules)) this.deps.pending.answer(p.request.callId, { kind: 'approve' });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Warden: the rule was not written: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private answerTarget(answer: ApprovalAnswer): void {

@@ -45,6 +45,8 @@ export function toCommandProposal(req: ApprovalRequest): CommandProposal | null 
       ? { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) }
       : { allowed: false, description: 'Not offered: the command holds hidden characters.' },
     editable: req.editable === 'command',
+    ...(req.why ? { why: clip(req.why, 4000) } : {}),
+    alwaysAllow: req.suggestions !== undefined && 'rules' in req.suggestions && hiddenSummary(p.command) === null,
   };
 }
 

@@ -13,13 +13,13 @@ export function proposalTitle(req: ApprovalRequest, plan: WritePlan): string {
   const via = asked !== null && asked !== target && asked !== plan.target.absolute ? ` (asked: ${asked})` : '';
   const mark = plan.target.protected ? '⚠ PROTECTED ' : '';
   const side = plan.oldContent === null ? 'new file' : 'current ↔ proposed';
-  return `${mark}Warden proposal: ${target}${via} — ${side}`;
+  return `${mark}Warden proposal: ${target}${via} — ${side}${req.why ? ` · ${req.why}` : ''}`;
 }
 
 /** The text of a modal confirmation, or null when the plan is not one a modal answers. Pure. */
 export function confirmationText(req: ApprovalRequest): { message: string; detail: string; action: string } | null {
   const p = req.plan;
-  const why = `${req.decision.message}${req.decision.rule ? ` (rule: ${req.decision.rule})` : ''}`;
+  const why = `${req.why ? `${req.why}. ` : ''}${req.decision.message}${req.decision.rule ? ` (rule: ${req.decision.rule})` : ''}`;
   switch (p.kind) {
     case 'write':
       if (p.newContent !== null) return null;

@@ -30,6 +30,10 @@ export const commandProposalSchema = z.strictObject({
   timeoutMs: z.number().int().min(0),
   sessionGrant: z.strictObject({ allowed: z.boolean(), description: text(4_000) }),
   editable: z.boolean(),
+  /** The one line saying why it asks, shown before the details. */
+  why: text(4_000).optional(),
+  /** "Always allow…" is offered (some rule would let calls like this run unasked). */
+  alwaysAllow: z.boolean().optional(),
 });
 export type CommandProposal = z.infer<typeof commandProposalSchema>;
 
@@ -50,6 +54,8 @@ export const previewViewMessageSchema = z.discriminatedUnion('type', [
   /** Run what the field holds (the host compares it with the proposal to tell an edit). */
   z.strictObject({ type: z.literal('run'), callId, command: z.string().min(1).max(20_000) }),
   z.strictObject({ type: z.literal('run-for-session'), callId }),
+  /** "Always allow…": the host offers the suggested rules, confirms one and writes it to user settings, then runs the call. */
+  z.strictObject({ type: z.literal('always-allow'), callId }),
   z.strictObject({ type: z.literal('reject'), callId, feedback: z.string().max(10_000).optional() }),
   z.strictObject({ type: z.literal('stop'), callId }),
   /** Asks the guard (on the extension side) about the edited text; changes nothing. */

@@ -12,6 +12,8 @@ export interface PreviewDeps {
   readonly extensionUri: vscode.Uri;
   /** Answers a pending call (PendingApprovals.answer). */
   answer(callId: string, answer: ApprovalAnswer): boolean;
+  /** "Always allow…" for the call on show (the approval panes offer the rules and answer it). */
+  alwaysAllow(callId: string): void;
   /** Stops the running task (the chat's stop). */
   stop(): void;
   /** The guard's decision for a call (the person's edit, checked as they type); decides nothing for the call itself. */
@@ -155,6 +157,9 @@ export class PreviewPanel implements vscode.Disposable {
     switch (m.type) {
       case 'run':
         this.settle(p, commandAnswer(p.command, m.command, p.editable));
+        break;
+      case 'always-allow':
+        this.deps.alwaysAllow(p.callId);
         break;
       case 'run-for-session':
         this.settle(p, p.sessionGrant.allowed ? { kind: 'approve-for-session' } : { kind: 'approve' });

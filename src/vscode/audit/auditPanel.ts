@@ -110,9 +110,11 @@ export class AuditPanel extends Disposable {
     },
     view: async ({ version, filter, start, count, selected }) => {
       await this.loaded;
+      const t = performance.now();
       this.list.setFilter(filter);
       const selectedAt = selected === null ? null : this.list.positionOf(selected);
-      this.post({ type: 'page', version, start, total: this.list.total, matched: this.list.matched, rows: this.list.window(start, count), selectedAt });
+      const rows = this.list.window(start, count);
+      this.post({ type: 'page', version, start, total: this.list.total, matched: this.list.matched, rows, selectedAt, hostMs: performance.now() - t });
     },
     select: ({ seq }) => {
       const r = this.list.record(seq);

@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../../core/audit/event';
-import { compileFilter, type FilterFields } from '../../core/audit/filter';
+import { compileFilter, searchNeedle, type FilterFields } from '../../core/audit/filter';
 import { recordOf } from '../../core/audit/records';
 import type { AuditRow, PanelFilter } from './messages';
 import { recordFilterFields, toRow } from './rows';
@@ -10,7 +10,9 @@ import { recordFilterFields, toRow } from './rows';
  * when selected). The filtered view is a list of positions, newest first;
  * the webview asks for the rows it has in view and nothing else crosses.
  * A search that only adds to the text it refines (typing) filters the
- * previous matches rather than every event. Imports nothing from `vscode`.
+ * previous matches rather than every event, and one typed further at its end
+ * looks in each from where the shorter text was first found (no earlier
+ * place can hold the longer one). Imports nothing from `vscode`.
  */
 interface Entry {
   readonly row: AuditRow;
@@ -19,15 +21,18 @@ interface Entry {
 }
 
 const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b.tool && a.decision === b.decision && a.approver === b.approver;
-const needle = (f: PanelFilter): string => f.text?.trim().toLowerCase() ?? '';
 
 export class EventList {
   private readonly entries: Entry[] = [];
   private readonly bySeq = new Map<number, number>();
   /** Indices into `entries` that match, oldest first (the newest is last). */
   private view: number[] = [];
+  /** For each position of `view`, where the search text first occurs in that entry's haystack (0 without a search). */
+  private at: number[] = [];
   private filter: PanelFilter = {};
-  private match = compileFilter({});
+  private needle = '';
+  /** The filter without its search text, which setFilter and add look for themselves. */
+  private fieldsMatch = compileFilter({});
   private readonly toolNames = new Set<string>();
 
   get total(): number {
@@ -49,27 +54,51 @@ export class EventList {
     this.bySeq.set(r.event.seq, this.entries.length);
     this.entries.push(entry);
     if (r.event.tool !== null) this.toolNames.add(entry.row.tool ?? r.event.tool);
-    const matches = this.match(entry.fields);
-    if (matches) this.view.push(this.entries.length - 1);
-    return { added: true, matches };
+    const at = this.fieldsMatch(entry.fields) ? this.find(entry, 0) : -1;
+    if (at >= 0) {
+      this.view.push(this.entries.length - 1);
+      this.at.push(at);
+    }
+    return { added: true, matches: at >= 0 };
+  }
+
+  /** Where the search text first occurs in an entry's haystack at or after `from`; 0 without a search, -1 when absent. */
+  private find(e: Entry, from: number): number {
+    return this.needle === '' ? 0 : e.fields.haystack.indexOf(this.needle, from);
   }
 
   /** Applies a filter; false when it is the one already applied. */
   setFilter(filter: PanelFilter): boolean {
     const before = this.filter;
     if (JSON.stringify(before) === JSON.stringify(filter)) return false;
-    const match = compileFilter(filter);
-    const refines = sameExceptText(before, filter) && needle(filter).includes(needle(before));
-    const from = refines ? this.view : null;
-    const out: number[] = [];
-    if (from) {
-      for (const i of from) if (match((this.entries[i] as Entry).fields)) out.push(i);
+    const text = searchNeedle(filter.text);
+    const refines = sameExceptText(before, filter) && text.includes(this.needle);
+    const further = refines && text.startsWith(this.needle);
+    const fieldsMatch = refines ? this.fieldsMatch : compileFilter({ ...filter, text: undefined });
+    const view: number[] = [];
+    const at: number[] = [];
+    this.needle = text;
+    if (refines) {
+      for (let k = 0; k < this.view.length; k++) {
+        const i = this.view[k] as number;
+        const p = this.find(this.entries[i] as Entry, further ? (this.at[k] as number) : 0);
+        if (p < 0) continue;
+        view.push(i);
+        at.push(p);
+      }
     } else {
-      for (let i = 0; i < this.entries.length; i++) if (match((this.entries[i] as Entry).fields)) out.push(i);
+      for (let i = 0; i < this.entries.length; i++) {
+        const e = this.entries[i] as Entry;
+        const p = fieldsMatch(e.fields) ? this.find(e, 0) : -1;
+        if (p < 0) continue;
+        view.push(i);
+        at.push(p);
+      }
     }
     this.filter = filter;
-    this.match = match;
-    this.view = out;
+    this.fieldsMatch = fieldsMatch;
+    this.view = view;
+    this.at = at;
     return true;
   }
 

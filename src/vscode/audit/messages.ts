@@ -65,9 +65,19 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   /**
    * The rows at positions [start, start + rows.length) of the filtered list
    * (newest first), for the view request `version`; `matched` of `total`
-   * events pass the filter; `selectedAt` is where the selected event now is.
+   * events pass the filter; `selectedAt` is where the selected event now is;
+   * `hostMs` is how long the host took to filter and cut the page.
    */
-  z.object({ type: z.literal('page'), version: count, start: count, total: count, matched: count, rows: z.array(auditRowSchema).max(MAX_PAGE_ROWS), selectedAt: count.nullable() }),
+  z.object({
+    type: z.literal('page'),
+    version: count,
+    start: count,
+    total: count,
+    matched: count,
+    rows: z.array(auditRowSchema).max(MAX_PAGE_ROWS),
+    selectedAt: count.nullable(),
+    hostMs: z.number().min(0),
+  }),
   /** New events arrived: the counts, and the tools seen; the view asks again for what it shows. */
   z.object({ type: z.literal('grew'), total: count, matched: count, added: count, tools: z.array(z.string()) }),
   z.object({ type: z.literal('detail'), detail: auditDetailSchema }),

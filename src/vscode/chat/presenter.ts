@@ -44,7 +44,7 @@ export class ChatPresenter {
 
   /** A call now waits for a person: the card shows what would happen, with Approve / Reject. */
   approvalRequested(req: ApprovalRequest): void {
-    this.updateCard(req.callId, { status: 'awaiting-approval', outcome: planText(req) });
+    this.updateCard(req.callId, { status: 'awaiting-approval', outcome: planText(req), why: req.why ?? null });
   }
 
   onEvent(e: AgentEvent): void {

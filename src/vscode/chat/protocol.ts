@@ -21,6 +21,8 @@ export const toolCardSchema = z.object({
   /** pending: waiting for the guard or a person; then what happened. */
   status: z.enum(['pending', 'awaiting-approval', 'running', 'done', 'denied', 'rejected', 'failed', 'cancelled']),
   outcome: z.string().nullable(),
+  /** While it asks (and after): the one line saying why (policy/explain.ts). */
+  why: z.string().nullable().optional(),
 });
 export type ToolCard = z.infer<typeof toolCardSchema>;
 
@@ -44,6 +46,8 @@ export const viewStateSchema = z.object({
   policyProblems: z.array(z.string()),
   /** Workspace values ignored because they would widen the user's policy. */
   ignoredWorkspaceValues: z.array(z.string()),
+  /** Rule lint (policy/ruleLint.ts): allow rules that grant more than they seem to. Warnings only. */
+  ruleWarnings: z.array(z.string()).default([]),
   /** Token totals of the task: uncached input, cache reads and cache writes (prompt caching). */
   meter: z.object({ turns: z.number(), maxTurns: z.number(), costUsd: z.number().nullable(), maxCostUsd: z.number(), inputTokens: z.number().default(0), cacheReadTokens: z.number().default(0), cacheWriteTokens: z.number().default(0) }),
 });

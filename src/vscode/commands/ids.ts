@@ -13,6 +13,8 @@ export const COMMAND_IDS = [
   'warden.acceptProposal',
   'warden.rejectProposal',
   'warden.chooseProposalHunks',
+  'warden.alwaysAllow',
+  'warden.showPolicyReport',
   'warden.showSessionGrants',
   'warden.showAuditLog',
   'warden.verifyAuditLog',

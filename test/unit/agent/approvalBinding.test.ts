@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ApprovalAnswer, ApprovalRequest } from '../../../src/core/agent/approver';
+import { bindingDrift } from '../../../src/core/agent/approvalBinding';
 import { handleToolCall } from '../../../src/core/agent/pipeline';
 import { UnsandboxedRunner } from '../../../src/node/sandbox/unsandboxedRunner';
 import { harness, makeWorkspace, type Harness } from './harness';
@@ -155,4 +156,13 @@ describe('approvals bound to what runs', () => {
     assert.equal(h.asked.length, 1);
     await runner.dispose();
   });
+});
+
+describe('binding drift and a rule added while the call waited', () => {
+  const rows: Array<[string, Record<string, string>, Record<string, string>, string[]]> = [
+    ['no drift when the decision became allow (the person just added a covering rule)', { decision: 'ask needs-approval', target: '/w/a' }, { decision: 'allow auto-approved', target: '/w/a' }, []],
+    ['drift when the decision became stricter', { decision: 'ask needs-approval', target: '/w/a' }, { decision: 'ask protected-path', target: '/w/a' }, ["the guard's decision"]],
+    ['drift when the target moved, whatever the decision', { decision: 'ask needs-approval', target: '/w/a' }, { decision: 'allow auto-approved', target: '/w/b' }, ['the file it resolves to']],
+  ];
+  for (const [name, approved, now, drift] of rows) it(name, () => assert.deepEqual(bindingDrift(approved, now), drift));
 });

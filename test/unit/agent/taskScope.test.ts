@@ -193,6 +193,25 @@ describe('task policy: a settings change during a task', () => {
     });
   }
 
+  it('in a multi-root workspace each folder keeps its own policy after a change during the task', async () => {
+    const app = makeWorkspace({});
+    const lib = makeWorkspace({});
+    const env = { roots: [app, lib], folderNames: ['app', 'lib'], home: homedir(), probe: createPathProbe(), shell: await shellParser(), sandboxAvailable: () => true, trusted: () => true };
+    const user = { 'warden.paths.autoApprove': ['**/*.txt'] };
+    const folders = [{}, { 'warden.paths.autoApprove': [] }];
+    const start = policySnapshot({ user, folders }, env);
+    let current = start;
+    const policy = taskPolicy(start, () => current);
+    const write = (path: string) => policy.guard.decide({ tool: 'write_file', input: { path, content: 'x' } }).decision;
+    assert.deepEqual([write('app:a.txt'), write('lib:a.txt')], ['allow', 'ask']);
+    // An unrelated change, then a stricter one in app only.
+    current = policySnapshot({ user: { ...user, 'warden.commands.timeoutSeconds': 30 }, folders }, env);
+    assert.deepEqual([write('app:a.txt'), write('lib:a.txt')], ['allow', 'ask']);
+    current = policySnapshot({ user, folders: [{ 'warden.paths.denyRead': ['a.txt'] }, folders[1]] }, env);
+    assert.deepEqual([write('app:a.txt'), write('lib:a.txt')], ['deny', 'ask']);
+    assert.equal(policy.settings()['warden.commands.timeoutSeconds'], 30);
+  });
+
   it('the tool context reads a lowered command timeout at the next call', async () => {
     const root = makeWorkspace({});
     const start = await snapshotOf(root, { 'warden.commands.timeoutSeconds': 60 });
@@ -202,7 +221,7 @@ describe('task policy: a settings change during a task', () => {
     current = await snapshotOf(root, { 'warden.commands.timeoutSeconds': 5 });
     assert.equal(policy.settings()['warden.commands.timeoutSeconds'], 5);
     current = await snapshotOf(root, { 'warden.commands.timeoutSeconds': 600 });
-    assert.equal(policy.settings()['warden.commands.timeoutSeconds'], 60, 'a raised timeout waits for the next task');
+    assert.equal(policy.settings()['warden.commands.timeoutSeconds'], 5, 'a raised timeout waits for the next task');
   });
 });
 

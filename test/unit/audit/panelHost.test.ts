@@ -21,7 +21,7 @@ describe('audit panel: rows and details sent to the webview', () => {
     const row = toRow(hostile);
     assert.equal(row.seq, 1);
     assert.ok(!row.summary.includes('\u202e') && !row.summary.includes('\u001b'));
-    assert.ok(hostMessageSchema.safeParse({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [row], selectedAt: null }).success);
+    assert.ok(hostMessageSchema.safeParse({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [row], selectedAt: null, hostMs: 0.4 }).success);
   });
   it('a detail carries the patch, the edited patch, the rule and what the reason code means', () => {
     const d = toDetail(write);
@@ -125,6 +125,20 @@ describe('audit panel: the host keeps, filters and pages the events', () => {
       assert.deepEqual(list.select(filter).map((r) => r.event.seq).reverse(), expected);
     });
   }
+  it('finds text typed further even where the shorter text first occurs elsewhere in the event', () => {
+    const l = new EventList();
+    const s2 = new ChainSealer(null, (t) => t, steppingClock());
+    for (const command of ['zq-1 then zq-12', 'zq-1 only', 'zq-12 first']) l.add(s2.seal(toolEvent({ input: { command } })));
+    const matched = (text: string): number[] => {
+      l.setFilter({ text });
+      return seqs(l, 0, 10);
+    };
+    assert.deepEqual(matched('zq-1'), [2, 1, 0]);
+    assert.deepEqual(matched('zq-12'), [2, 0]);
+    assert.deepEqual(matched('zq-12 f'), [2]);
+    assert.deepEqual(matched('zq-1'), [2, 1, 0]);
+    assert.deepEqual(matched('q-12'), [2, 0]);
+  });
   it('knows where an event is in the filtered list, and when the filter hides it', () => {
     const l = fresh();
     l.setFilter({ decision: 'deny' });

@@ -47,10 +47,12 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
   const host = async (raw: unknown): Promise<void> => {
     const m = viewMessageSchema.parse(raw);
     if (m.type !== 'view') return;
+    const t = performance.now();
     list.setFilter(m.filter);
     const rows = list.window(m.start, m.count);
     rowsSent = Math.max(rowsSent, rows.length);
-    const reply: HostMessage = { type: 'page', version: m.version, start: m.start, total: list.total, matched: list.matched, rows, selectedAt: m.selected === null ? null : list.positionOf(m.selected) };
+    const selectedAt = m.selected === null ? null : list.positionOf(m.selected);
+    const reply: HostMessage = { type: 'page', version: m.version, start: m.start, total: list.total, matched: list.matched, rows, selectedAt, hostMs: performance.now() - t };
     await send(hostMessageSchema.parse(reply));
   };
 
@@ -153,7 +155,7 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
   it('ignores a message that is not valid', async () => {
     const before = await statusText();
     await send({ type: 'init', file: 1, rows: 'all' });
-    await send({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [{ seq: -5 }], selectedAt: null });
+    await send({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [{ seq: -5 }], selectedAt: null, hostMs: 0 });
     assert.equal(await statusText(), before);
   });
 

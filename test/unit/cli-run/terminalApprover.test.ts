@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { ApprovalRequest } from '../../../src/core/agent/approver';
+import { fileRuleWriter } from '../../../src/cli/fileRuleWriter';
 import { lineSource, terminalApprover } from '../../../src/cli/terminalApprover';
 
 const target = { absolute: '/ws/a.txt', relative: 'a.txt', root: '/ws', exists: true, protected: false };
@@ -71,5 +75,73 @@ describe('the terminal approver', () => {
     assert.match(shown, /sandbox: NONE — runs with your full access/);
     assert.match(shown, /network: none/);
     assert.match(shown, /secrets: NPM_TOKEN/);
+  });
+});
+
+describe('terminal approver: always allow', () => {
+  const suggested: ApprovalRequest = {
+    ...writeReq,
+    why: 'Asks: src/a.txt is not in warden.paths.autoApprove',
+    suggestions: { rules: [
+      { setting: 'warden.paths.autoApprove', entries: ['src/a.txt'], label: 'writes to src/a.txt only', narrowest: true },
+      { setting: 'warden.paths.autoApprove', entries: ['src/**'], label: 'writes anywhere under src/', narrowest: false },
+    ] },
+  };
+  async function askWith(req: ApprovalRequest, input: string, file: string | null) {
+    const stdin = new PassThrough();
+    const out = new PassThrough();
+    let shown = '';
+    out.on('data', (d: Buffer) => (shown += d.toString()));
+    stdin.end(input);
+    const lines = lineSource(stdin);
+    const answer = await terminalApprover(lines, out, file ? fileRuleWriter(file) : null).request(req, new AbortController().signal);
+    lines.close();
+    return { answer, shown };
+  }
+  const settingsFile = (content: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-rules-'));
+    writeFileSync(join(dir, 'user.json'), content);
+    return join(dir, 'user.json');
+  };
+
+  it('shows the why-line first, then writes the chosen rule only after y, keeping the other keys', async () => {
+    const file = settingsFile('{"warden.model": "claude-sonnet-5-5"}\n');
+    const { answer, shown } = await askWith(suggested, 'w\n2\ny\n', file);
+    assert.deepEqual(answer, { kind: 'approve' });
+    assert.match(shown, /── approval needed: write_file — needs-approval \(warden\.paths\.write: \*\*\)\nAsks: src\/a\.txt is not in warden\.paths\.autoApprove\n/);
+    assert.match(shown, / {2}1\) warden\.paths\.autoApprove \+= "src\/a\.txt" {3}\(writes to src\/a\.txt only, narrowest\)/);
+    assert.match(shown, /will write to user settings file .*:\n {2}"warden\.paths\.autoApprove": \["src\/\*\*"\]\nwrite it\? \[y\/N\]/);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'warden.model': 'claude-sonnet-5-5', 'warden.paths.autoApprove': ['src/**'] });
+  });
+
+  it('writes nothing when the person declines, and asks again', async () => {
+    const file = settingsFile('{}\n');
+    const { answer, shown } = await askWith(suggested, 'w\n1\nn\nr\n', file);
+    assert.equal(answer.kind, 'reject');
+    assert.match(shown, /not written/);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {});
+  });
+
+  it('starts a setting the file lacks from its default list', async () => {
+    const file = settingsFile('{}\n');
+    const req: ApprovalRequest = { ...cmdReq, suggestions: { rules: [{ setting: 'warden.commands.allow', entries: ['npm test'], label: "exactly 'npm test'", narrowest: true }] } };
+    await askWith(req, 'w\n1\ny\n', file);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'warden.commands.allow': ['git status', 'git diff *', 'git log *', 'ls *', 'pwd', 'npm test'] });
+  });
+
+  it('refuses to rewrite a settings file with comments, and says so', async () => {
+    const file = settingsFile('{\n  // mine\n  "warden.model": "claude-sonnet-5-5"\n}\n');
+    const { answer, shown } = await askWith(suggested, 'w\n1\ny\nr\n', file);
+    assert.equal(answer.kind, 'reject');
+    assert.match(shown, /could not write the rule: settings file .* holds comments/);
+    assert.match(readFileSync(file, 'utf8'), /\/\/ mine/);
+  });
+
+  it('offers nothing without a settings file, or when no rule would help', async () => {
+    assert.match((await askWith(suggested, 'w\nr\n', null)).shown, /no rule offered: no --settings file/);
+    const none: ApprovalRequest = { ...writeReq, suggestions: { none: 'a rule would not stop this asking: destructive (rm -rf x)' } };
+    const r = await askWith(none, 'w\nr\n', settingsFile('{}'));
+    assert.doesNotMatch(r.shown, /\[w\] always allow/);
+    assert.match(r.shown, /no rule offered: a rule would not stop this asking/);
   });
 });

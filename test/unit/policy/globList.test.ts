@@ -46,6 +46,18 @@ describe('compiled glob lists', () => {
     );
   });
 
+  for (const nocase of [false, true]) {
+    it(`answers for an entry and a name inside it in one pass, as first() does for each (nocase: ${nocase})`, () => {
+      fc.assert(
+        fc.property(fc.array(glob, { minLength: 1, maxLength: 6 }), relPath, fc.constantFrom('/\u0001', '/x', '/.env'), (patterns, rel, child) => {
+          const list = new GlobList(patterns.map((pattern) => ({ setting: 's', pattern })), nocase);
+          assert.equal(list.matchesOrContains(rel, child), list.first(rel) !== null || list.first(rel + child) !== null);
+        }),
+        { numRuns: 500 },
+      );
+    });
+  }
+
   it('matches a folder itself for dir/**', () => {
     assert.equal(new GlobList([{ setting: 's', pattern: '**/secrets/**' }], false).first('a/secrets')?.pattern, '**/secrets/**');
   });

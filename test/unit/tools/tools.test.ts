@@ -71,6 +71,26 @@ describe('read_file', () => {
       assert.doesNotMatch(r.content, /sk-live|0123456789|abcdef|SECRET/);
     });
   }
+  it('cuts a minified line to what it shows, redacted, counting the characters left on it', async () => {
+    const line = `${'m'.repeat(1000)}${secret}${'n'.repeat(300_000)}${secret}`;
+    const root = makeWorkspace({ 'min.js': `${line}\nsecond\n` });
+    const h = await harness({ root, secrets: { KEY: secret } });
+    const r = await handleToolCall({ id: 'toolu_1', name: 'read_file', input: { path: 'min.js', offset: 0 }, inputError: null }, h, new AbortController().signal);
+    assert.equal(r.isError, false, r.content);
+    assert.doesNotMatch(r.content, /sk-live|SECRET/);
+    const first = r.content.split('\n').find((l) => l.startsWith('1\t')) ?? '';
+    const more = Number(/\[… (\d+) more characters on this line\]$/.exec(first)?.[1]);
+    // What is left is counted on the redacted line: the original length less the 4,000 shown, less what redaction shortened.
+    assert.ok(more > 290_000 && more < line.length - 4000, `${more} more characters`);
+  });
+  it('windows a file too large to read in one call the same way, line count included', async () => {
+    const lines = Array.from({ length: 700_000 }, (_, i) => `row ${i} ${'q'.repeat(20)}`);
+    const root = makeWorkspace({ 'huge.log': lines.join('\n') + '\n' });
+    const size = Buffer.byteLength(lines.join('\n') + '\n');
+    assert.ok(size > 16 * 1024 * 1024);
+    const { outcome } = await call(root, 'read_file', { path: 'huge.log', offset: 654_321, limit: 2 });
+    assert.equal(outcome.text, `[huge.log: ${size.toLocaleString('en-US')} bytes, 700,000 lines; lines 654322-654323 shown; next: offset 654323]\n654322\t${lines[654_321]}\n654323\t${lines[654_322]}`);
+  });
   it('refuses a binary file with a clear message', async () => {
     const root = makeWorkspace();
     writeFileSync(join(root, 'img.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]));
