@@ -13,7 +13,8 @@ import type { CommandRunner } from '../src/core/exec/runner';
 import { createGuard } from '../src/core/policy/createGuard';
 import type { Guard, GuardResult } from '../src/core/policy/guard';
 import { createRedactor } from '../src/core/secrets/createRedactor';
-import { TOOL_NAMES, type ProposedCall } from '../src/core/tools/schemas';
+import { createToolRegistry } from '../src/core/tools/registry';
+import type { ProposedCall } from '../src/core/tools/schemas';
 import { DEFAULT_TOOL_LIMITS } from '../src/core/tools/tool';
 import { createPathProbe } from '../src/node/pathProbe';
 import { loadShellParser, wasmDirFromNodeModules } from '../src/node/shellParser';
@@ -67,7 +68,7 @@ async function measure(guard: Guard, root: string): Promise<void> {
     audit: { append: () => Promise.resolve() },
     redactor,
     tools: { fs: createWorkspaceFs(), fetcher: null, runner: instantRunner, guard: g, redactor, roots: [root], limits: DEFAULT_TOOL_LIMITS, allowedHosts: [], secretValues: () => Promise.resolve({}) },
-    enabledTools: new Set(TOOL_NAMES),
+    registry: createToolRegistry(),
     events: () => undefined,
     identity: { sessionId: 'bench', workspace: root, user: 'bench', model: null },
     maxResultChars: 100_000,

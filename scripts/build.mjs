@@ -44,7 +44,28 @@ const mvdanApart = {
   },
 };
 
+/**
+ * The MCP client (@modelcontextprotocol/sdk with its validator) is loaded
+ * only when a task starts MCP servers: src/node/mcp/servers.ts imports
+ * ./mcpSdk dynamically, and that module is a bundle of its own,
+ * dist/mcp-sdk.js.
+ */
+const mcpApart = {
+  name: 'mcp-sdk-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/mcpSdk$/ }, () => ({ path: './mcp-sdk.js', external: true }));
+  },
+};
+
 const builds = [
+  {
+    ...common,
+    entryPoints: { 'mcp-sdk': 'src/node/mcp/mcpSdk.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   {
     ...common,
     entryPoints: { 'mvdan-sh': 'node_modules/mvdan-sh/index.js' },
@@ -69,7 +90,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [sdkApart, mvdanApart],
+    plugins: [sdkApart, mvdanApart, mcpApart],
   },
   {
     ...common,
@@ -78,7 +99,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sdkApart, mvdanApart],
+    plugins: [sdkApart, mvdanApart, mcpApart],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

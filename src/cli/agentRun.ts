@@ -24,10 +24,12 @@ import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
 import { lineSource, terminalApprover } from './terminalApprover';
+import { mcpSecretNames, openMcpForRun } from '../node/mcp/forTask';
 import { fileRuleWriter } from './fileRuleWriter';
 
 const USAGE = `usage: warden run --workspace DIR [--workspace-settings ws.json] [--workspace DIR2 [--workspace-settings ws2.json] …]
-                  [--settings user.json] [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+                  [--settings user.json] [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID]
+                  [--mcp-pins FILE] "task"
 Each --workspace-settings narrows the policy of the --workspace before it.
 The audit log's anchor (its last seq and hash) is kept in A, by default FILE.anchor;
 WARDEN_AUDIT_KEY (64 hex digits) seals it with an HMAC.
@@ -41,6 +43,7 @@ const flagsSchema = z.strictObject({
   approve: z.enum(['ask', 'deny']).default('ask'),
   'max-turns': z.coerce.number().int().min(1).max(500).optional(),
   model: z.string().min(1).max(200).optional(),
+  'mcp-pins': z.string().min(1).optional(),
   task: z.string().min(1, 'the task is empty'),
 });
 type Flags = z.infer<typeof flagsSchema>;
@@ -175,7 +178,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored workspace value ${i.key}: ${i.why}\n`);
 
   const apiKey = run.env[API_KEY_SECRET] ?? '';
-  const secretNames = Object.keys(settings['warden.secrets']);
+  const secretNames = [...new Set([...Object.keys(settings['warden.secrets']), ...mcpSecretNames(settings)])];
   const secretValues = Object.fromEntries(secretNames.flatMap((n) => (run.env[n] ? [[n, run.env[n]]] : [])));
   const liveSecrets = new LiveSecrets();
 
@@ -215,6 +218,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
 
   const events = eventPrinter(io.stdout);
   const checkpoints = await openTaskCheckpoints({ stateDir, root: scope.roots[0] ?? '', settings, guard, taskId: identity.sessionId, events, audit, identity, redactor });
+  const mcp = await openMcpForRun({ settings, roots: workspace.roots, guard, env: run.env, pinsFile: flags['mcp-pins'], audit: (note) => audit.append(sessionEvent(identity, note, redactor)), log: (line) => io.stderr.write(`warden run: ${redactor.redact(line)}\n`) });
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
   const approver: Approver = lines ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings) : null) : denyingApprover;
   const controller = new AbortController();
@@ -230,6 +234,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
           approver,
           events,
           secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
+          extraTools: mcp.tools,
         }),
         ...(checkpoints ? { checkpoints: checkpoints.checkpoints } : {}),
       },
@@ -241,6 +246,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     return EXIT[outcome.status];
   } finally {
     lines?.close();
+    await mcp.close();
     await selection.runner.dispose();
     scope.close();
     await audit.close?.();

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { runCheck } from './check';
 import { runAudit } from './audit';
 import { runAgentCommand } from './agentRun';
+import { runMcpCommand } from './mcpCommand';
 import { runPolicy } from './policyReport';
 import { runCheckpoints } from './checkpoints';
 
@@ -17,6 +18,7 @@ commands:
   check   dry-run the guard over JSON Lines tool calls on stdin
   run     run the agent headless on a task
   audit   verify, show or export an audit log
+  mcp     list MCP servers, approve one a workspace proposes
   policy  report what the agent can do in a workspace (policy report)
   checkpoints  list, diff or restore the checkpoints warden run took
   help    show this text
@@ -42,6 +44,8 @@ function dispatch(argv: readonly string[], io: CliIo): number | Promise<number> 
       return runAgentCommand(argv.slice(1), io);
     case 'audit':
       return runAudit(argv.slice(1), io);
+    case 'mcp':
+      return runMcpCommand(argv.slice(1), io);
     case 'policy':
       return runPolicy(argv.slice(1), io);
     case 'checkpoints':

@@ -58,6 +58,15 @@ export function describePlan(plan: ToolPlan): string {
     }
     case 'fetch':
       return `${plan.summary}\n  host: ${plan.host}`;
+    case 'mcp':
+      return [
+        plan.summary,
+        `  server: ${plan.server} (${plan.where})`,
+        `  tool: ${plan.serverTool}${plan.annotations.readOnlyHint ? '  (declared read-only)' : ''}${plan.annotations.destructiveHint ? '  (declared DESTRUCTIVE)' : ''}`,
+        `  description: ${plan.description}`,
+        `  secrets: ${plan.secrets.length ? plan.secrets.join(', ') : 'none'}`,
+        `  arguments:\n${plan.arguments.replace(/^/gm, '    ')}`,
+      ].join('\n');
     case 'invalid':
       return plan.error;
   }

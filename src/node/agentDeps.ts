@@ -12,8 +12,8 @@ import type { StepCheckpoints } from '../core/checkpoints/recorder';
 import type { Guard } from '../core/policy/guard';
 import type { Settings } from '../core/policy/settings';
 import type { Redactor } from '../core/secrets/redactor';
-import { toolDefinitions } from '../core/tools/registry';
-import { TOOL_NAMES } from '../core/tools/schemas';
+import { createToolRegistry } from '../core/tools/registry';
+import type { ToolEntry } from '../core/tools/tool';
 import { DEFAULT_TOOL_LIMITS } from '../core/tools/tool';
 import type { Effort } from './anthropic/anthropicClient';
 import { createHttpFetcher } from './fs/httpFetcher';
@@ -43,14 +43,17 @@ export interface AgentWiring {
   readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
   /** Checkpoints around the steps that can change the workspace (src/node/checkpoints/taskCheckpoints.ts). */
   readonly checkpoints?: StepCheckpoints;
+  /** Tools beyond the built-ins (those of the running MCP servers), offered after them. */
+  readonly extraTools?: readonly ToolEntry[];
 }
 
 export function buildAgentDeps(w: AgentWiring): AgentDeps {
+  const registry = createToolRegistry(w.extraTools ?? []);
   const timeoutMs = (): number => w.settings()['warden.commands.timeoutSeconds'] * 1000;
   return {
     model: w.model,
     system: systemPrompt(w.roots, w.folderNames ?? []),
-    toolDefinitions: toolDefinitions(),
+    toolDefinitions: registry.definitions(),
     guard: w.guard,
     approver: w.approver,
     grants: w.grants,
@@ -81,7 +84,7 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
         return w.settings()['warden.secrets'];
       },
     },
-    enabledTools: new Set(TOOL_NAMES),
+    registry,
     events: w.events,
     identity: w.identity,
     maxResultChars: MAX_RESULT_CHARS,

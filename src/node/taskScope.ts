@@ -14,6 +14,7 @@ import { taskPolicy, type PolicySnapshot } from '../core/policy/snapshot';
 import { createRedactor } from '../core/secrets/createRedactor';
 import type { LiveSecrets } from '../core/secrets/liveSecrets';
 import type { Redactor } from '../core/secrets/redactor';
+import type { ToolEntry } from '../core/tools/tool';
 import { buildAgentDeps, modelSettings } from './agentDeps';
 import { createAnthropicClient } from './anthropic/anthropicClient';
 import { sandboxConfigFor } from './fs/sandboxPaths';
@@ -71,7 +72,14 @@ export interface TaskScope {
   /** Registers per-step work; the returned function removes it. */
   onStep(hook: StepHook): () => void;
   /** The agent's dependencies for this task. */
-  agentDeps(w: { readonly audit: AuditSink; readonly approver: Approver; readonly events: AgentEvents; readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>> }): AgentDeps;
+  agentDeps(w: {
+    readonly audit: AuditSink;
+    readonly approver: Approver;
+    readonly events: AgentEvents;
+    readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+    /** Tools of the task's running MCP servers, offered after the built-ins. */
+    readonly extraTools?: readonly ToolEntry[];
+  }): AgentDeps;
   /** Ends the scope: its values leave the shared redaction set. Call after the task's last audit event. */
   close(): void;
 }
@@ -144,6 +152,7 @@ export async function createTaskScope(input: TaskScopeInput): Promise<TaskScope>
         },
         identity,
         secretValues: w.secretValues,
+        ...(w.extraTools ? { extraTools: w.extraTools } : {}),
       }),
     close: release,
   };

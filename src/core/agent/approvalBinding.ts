@@ -1,7 +1,7 @@
 import { sha256Hex } from '../audit/hash';
 import type { GuardResult } from '../policy/guard';
 import type { ToolContext, ToolPlan } from '../tools/tool';
-import type { ValidCall } from '../tools/schemas';
+import type { ValidCall } from '../tools/tool';
 
 /**
  * What a person approved, reduced to the facts that decide what will happen:
@@ -33,6 +33,14 @@ export function approvalBinding(call: ValidCall, decided: GuardResult, plan: Too
       out.content = h(plan.newContent);
     }
   } else if (d.kind === 'url') out.url = d.url;
+  else if (d.kind === 'mcp') {
+    out.server = d.server;
+    if (plan.kind === 'mcp') {
+      out.arguments = h(plan.arguments);
+      out.where = plan.where;
+      out.description = h(plan.description);
+    }
+  }
   return out;
 }
 
@@ -48,6 +56,10 @@ const LABELS: Readonly<Record<string, string>> = {
   onDisk: 'the file on disk',
   content: 'the content to write',
   url: 'the URL',
+  server: 'the MCP server',
+  arguments: 'the arguments',
+  where: 'where the server runs',
+  description: "the tool's description",
 };
 
 /**

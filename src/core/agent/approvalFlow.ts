@@ -2,7 +2,7 @@ import type { ApprovalAnswer } from './approver';
 import type { Exit, PipelineDeps } from './pipeline';
 import type { AuditEventInput } from '../audit/event';
 import type { GuardResult } from '../policy/guard';
-import type { ValidCall } from '../tools/schemas';
+import type { ValidCall } from '../tools/tool';
 
 type Stop = { readonly kind: 'stop'; readonly exit: Omit<Exit, 'decision' | 'reason' | 'rule'> & Partial<Pick<Exit, 'decision' | 'reason' | 'rule'>> };
 type Go = {
@@ -21,15 +21,8 @@ function stop(text: string, answer: AuditEventInput['answer'], status: 'rejected
 
 /** The call the person's edit describes, or why the edit cannot apply. */
 function editedCall(answer: Extract<ApprovalAnswer, { kind: 'approve-edited' }>, call: ValidCall): ValidCall | string {
-  if (call.tool === 'run_command') {
-    if (answer.command === undefined || answer.content !== undefined) return 'an edit of a command must carry the edited command only';
-    return { tool: 'run_command', input: { ...call.input, command: answer.command } };
-  }
-  if (call.tool === 'write_file' || call.tool === 'edit_file') {
-    if (answer.content === undefined || answer.command !== undefined) return 'an edit of a file change must carry the edited content only';
-    return { tool: 'write_file', input: { path: call.input.path, content: answer.content } };
-  }
-  return `${call.tool} calls cannot be edited`;
+  const editing = call.entry.editing;
+  return editing ? editing.apply(call.input, answer) : `${call.tool} calls cannot be edited`;
 }
 
 /**
@@ -66,7 +59,7 @@ export function resolveAnswer(
       if (typeof edited === 'string') return stop(`Warden did not run the call: the approval's edit was not usable (${edited}).`, 'approved-edited', 'error', edits);
       let again: GuardResult;
       try {
-        again = deps.guard.decide(edited);
+        again = deps.guard.decideRequest(edited.entry.request(edited.input));
       } catch (err) {
         return stop(`Warden did not run the edited call: the guard failed (${err instanceof Error ? err.message : String(err)}).`, 'approved-edited', 'denied', edits);
       }
@@ -76,10 +69,7 @@ export function resolveAnswer(
         // The audit names the rule that denied the edited call.
         return { ...s, exit: { ...s.exit, decision: 'deny', reason: again.reason, rule: again.rule } };
       }
-      const what =
-        edited.tool === 'run_command'
-          ? `The person edited the command before approving it; this ran instead: ${edited.input.command}`
-          : `The person edited the change before approving it; the file now holds their version (${edited.tool === 'write_file' ? edited.input.content.length : 0} characters), not yours. Read it before further edits.`;
+      const what = edited.entry.edited?.(edited.input).note ?? 'The person edited the call before approving it.';
       return { kind: 'run', call: edited, decided: again, note: what, answer: 'approved-edited', edits };
     }
   }

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import type { Decision } from '../policy/decision';
-import type { ToolName } from '../tools/schemas';
 import type { ToolPlan } from '../tools/tool';
 import type { Suggestions } from '../policy/suggestRules';
 
@@ -11,7 +10,7 @@ import type { Suggestions } from '../policy/suggestRules';
  */
 export interface ApprovalRequest {
   readonly callId: string;
-  readonly tool: ToolName;
+  readonly tool: string;
   readonly input: unknown;
   readonly decision: Decision;
   readonly plan: ToolPlan;

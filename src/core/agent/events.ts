@@ -27,7 +27,7 @@ export type AgentEvent =
   | { readonly type: 'thinking_redacted' }
   /** The turn is tried again after a transient failure: what streamed of the failed attempt is void. */
   | { readonly type: 'model_retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string; readonly kind?: ModelErrorKind }
-  | { readonly type: 'tool_proposed'; readonly callId: string; readonly tool: string; readonly input: unknown }
+  | { readonly type: 'tool_proposed'; readonly callId: string; readonly tool: string; readonly input: unknown; /** One line from the tool's entry, sanitised. */ readonly summary?: string }
   | { readonly type: 'tool_decided'; readonly callId: string; readonly tool: string; readonly decision: Verdict; readonly reason: string; readonly rule: string | null; readonly message: string }
   | {
       readonly type: 'tool_answered';

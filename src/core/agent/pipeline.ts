@@ -1,17 +1,15 @@
-import * as z from 'zod';
 import { approvalAnswerSchema, type ApprovalAnswer, type Approver } from './approver';
 import { approvalBinding, bindingDrift } from './approvalBinding';
 import { sessionEvent, toolCallEvent, type AuditIdentity, type ToolCallAudit } from './auditRecord';
 import { neutralise } from '../text/neutralise';
-import { grantShape, type SessionGrants } from './sessionGrants';
+import type { SessionGrants } from './sessionGrants';
 import { sanitise, sanitiseValue, toolResultText } from './untrusted';
 import type { AgentEvents } from './events';
 import type { AuditSink } from '../audit/event';
 import type { Guard, GuardResult } from '../policy/guard';
 import type { Redactor } from '../secrets/redactor';
-import { toolModule } from '../tools/registry';
-import { isToolName, type ToolName, type ValidCall } from '../tools/schemas';
-import type { ToolContext, ToolOutcome, ToolPlan } from '../tools/tool';
+import type { ToolRegistry } from '../tools/registry';
+import type { ToolContext, ToolOutcome, ToolPlan, ValidCall } from '../tools/tool';
 import { resolveAnswer } from './approvalFlow';
 import { whyLine } from '../policy/explain';
 import { suggestRules, type Suggestions } from '../policy/suggestRules';
@@ -25,8 +23,8 @@ export interface PipelineDeps {
   readonly audit: AuditSink;
   readonly redactor: Redactor;
   readonly tools: ToolContext;
-  /** Tools offered to the model; any other name is denied as unknown. */
-  readonly enabledTools: ReadonlySet<ToolName>;
+  /** Tools offered to the model (built-in and MCP); any other name is denied as unknown. */
+  readonly registry: ToolRegistry;
   readonly events: AgentEvents;
   readonly identity: AuditIdentity;
   /** Characters of one tool result the model sees (after redaction and neutralisation). */
@@ -77,21 +75,19 @@ function denied(decided: Pick<GuardResult, 'decision' | 'reason' | 'rule' | 'mes
 
 /** Steps 1–3 of the pipeline: known tool, valid input, guard decision. Never throws; fails closed. */
 export function decideCall(req: ToolCallRequest, deps: PipelineDeps): { call: ValidCall; decided: GuardResult } | { exit: Exit } {
-  if (!isToolName(req.name) || !deps.enabledTools.has(req.name)) {
+  const tool = deps.registry.get(req.name);
+  if (!tool) {
     return { exit: denied({ decision: 'deny', reason: 'unknown-tool', rule: null, message: `There is no tool named ${JSON.stringify(req.name)} here.` }) };
   }
   if (req.inputError !== null) {
     return { exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: `The input was not valid JSON (${req.inputError}).` }) };
   }
-  const tool = toolModule(req.name);
-  const parsed = tool.schema.safeParse(req.input);
-  if (!parsed.success) {
-    return { exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: `The input does not fit ${req.name}'s schema: ${z.prettifyError(parsed.error)}` }) };
-  }
-  const call = { tool: req.name, input: parsed.data } as ValidCall;
+  const parsed = tool.parse(req.input);
+  if (!parsed.ok) return { exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: parsed.error }) };
+  const call: ValidCall = { tool: tool.name, input: parsed.input, entry: tool };
   let decided: GuardResult;
   try {
-    decided = deps.guard.decide(call);
+    decided = deps.guard.decideRequest(tool.request(call.input));
   } catch (err) {
     return { exit: denied({ decision: 'deny', reason: 'policy-invalid', rule: null, message: `The guard failed (${err instanceof Error ? err.message : String(err)}); failing closed.` }) };
   }
@@ -106,8 +102,7 @@ async function runTool(call: ValidCall, decided: GuardResult, plan: ToolPlan, ap
     if (safe) deps.events({ type: 'tool_output', callId: req.id, stream, chunk: neutralise(safe) });
   };
   try {
-    const tool = toolModule(call.tool);
-    return await tool.run(call.input, decided, deps.tools, { signal, approvedByPerson, onOutput }, plan);
+    return await call.entry.run(call.input, decided, deps.tools, { signal, approvedByPerson, onOutput }, plan);
   } catch (err) {
     if (signal.aborted) return { text: 'Cancelled while running; a write either happened whole or not at all.', isError: true, status: 'cancelled' };
     return { text: `The tool failed: ${err instanceof Error ? err.message : String(err)}`, isError: true, status: 'error' };
@@ -148,7 +143,7 @@ async function askPerson(
           decision: { decision: decided.decision, reason: decided.reason, rule: decided.rule, message: sanitise(`${changed}${decided.message}`, deps.redactor) },
           plan: sanitiseValue(plan, deps.redactor) as ToolPlan,
           sessionGrant: 'key' in shape ? { allowed: true, description: shape.description } : { allowed: false, description: shape.refused },
-          editable: call.tool === 'run_command' ? 'command' : call.tool === 'write_file' || call.tool === 'edit_file' ? 'content' : null,
+          editable: call.entry.editing?.kind ?? null,
           why: sanitise(`${changed}${whyLine(decided.why, decided.message)}`, deps.redactor),
           // A call that changed after approval gets no rule from it either.
           suggestions: drift.length ? { none: 'it changed after it was first approved' } : shownSuggestions(suggestRules(decided), deps.redactor),
@@ -203,8 +198,8 @@ async function unchanged(call: ValidCall, decided: GuardResult, plan: ToolPlan, 
   let again: GuardResult;
   let planNow: ToolPlan;
   try {
-    again = deps.guard.decide(call);
-    planNow = await toolModule(call.tool).plan(call.input, again, deps.tools);
+    again = deps.guard.decideRequest(call.entry.request(call.input));
+    planNow = await call.entry.plan(call.input, again, deps.tools);
   } catch (err) {
     const message = `could not check the call again (${err instanceof Error ? err.message : String(err)})`;
     return { drift: [message], decided, plan: { kind: 'invalid', tool: call.tool, error: message } };
@@ -215,9 +210,7 @@ async function unchanged(call: ValidCall, decided: GuardResult, plan: ToolPlan, 
 
 /** What runs of a call the person edited, for the card: the command, or how long their content is. */
 function editedSummary(call: ValidCall): { command: string } | { chars: number } | undefined {
-  if (call.tool === 'run_command') return { command: call.input.command };
-  if (call.tool === 'write_file') return { chars: call.input.content.length };
-  return undefined;
+  return call.entry.edited?.(call.input).summary;
 }
 
 /** One line naming what a step changes, for the checkpoint's record. */
@@ -230,10 +223,9 @@ function stepSummary(plan: ToolPlan): string {
 /** Steps 4–6: plan, approval, run. Returns the exit to audit. */
 async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: GuardResult, deps: PipelineDeps, signal: AbortSignal): Promise<Exit> {
   const base = { decision: decided.decision, reason: decided.reason, rule: decided.rule } as const;
-  const tool = toolModule(call.tool);
   let plan: ToolPlan;
   try {
-    plan = await tool.plan(call.input, decided, deps.tools);
+    plan = await call.entry.plan(call.input, decided, deps.tools);
   } catch (err) {
     plan = { kind: 'invalid', tool: call.tool, error: `Could not prepare the call: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -243,7 +235,7 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
   let run: { call: ValidCall; decided: GuardResult; plan: ToolPlan; approvedByPerson: boolean; note: string } = { call, decided, plan, approvedByPerson: false, note: '' };
   let person: Pick<Exit, 'approver' | 'answer' | 'edits'> = { approver: 'rule', answer: null };
   if (decided.decision === 'ask') {
-    const shape = grantShape(call, decided);
+    const shape = call.entry.grant(call.input, decided);
     if ('key' in shape && deps.grants.has(shape.key)) {
       deps.events({ type: 'tool_answered', callId: req.id, answer: 'session-grant', note: `approved for this session: ${shape.description}` });
       run = { ...run, approvedByPerson: true };
@@ -283,7 +275,8 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
 
 /** The whole pipeline for one tool_use block: decide, approve, run, sanitise, audit (once, at every exit). */
 export async function handleToolCall(req: ToolCallRequest, deps: PipelineDeps, signal: AbortSignal): Promise<ToolCallResult> {
-  deps.events({ type: 'tool_proposed', callId: req.id, tool: neutralise(req.name), input: sanitiseValue(req.input, deps.redactor) });
+  const shown = sanitiseValue(req.input, deps.redactor);
+  deps.events({ type: 'tool_proposed', callId: req.id, tool: neutralise(req.name), input: shown, summary: sanitise(deps.registry.summary(req.name, shown), deps.redactor) });
   const first = decideCall(req, deps);
   let exit: Exit;
   if ('exit' in first) {

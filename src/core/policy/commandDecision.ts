@@ -1,12 +1,11 @@
 import { parseCommandLine } from '../shell/walk';
 import type { ParsedCommandLine } from '../shell/syntax';
-import type { ToolInput } from '../tools/schemas';
 import { analyseLine, type LineAnalysis } from './commandAllow';
 import { scanForDeny } from './commandDeny';
 import type { CompiledPolicy } from './compile';
 import { patternMatches } from './commandPattern';
 import { decision, type Decision } from './decision';
-import type { GuardResult, PathProbe, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
+import type { DecisionRequest, GuardResult, PathProbe, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
 import { ruleText } from './globList';
 import { deniedReadRule, resolveInput, toResolvedPath } from './pathDecision';
 import type { PathContext } from './paths';
@@ -108,7 +107,7 @@ function commandWhy(policy: CompiledPolicy, parsed: ParsedCommandLine, analysis:
   return { closest, blockers };
 }
 
-export function decideCommand(folders: CommandDeps, input: ToolInput<'run_command'>): GuardResult {
+export function decideCommand(folders: CommandDeps, input: Extract<DecisionRequest, { kind: 'command' }>): GuardResult {
   let deps = folders;
   const secrets = input.secrets ?? [];
   const none = (d: Decision, cwd: ResolvedPath | null = null, parsed: ParsedCommandLine | null = null, analysis: LineAnalysis | null = null): GuardResult => ({

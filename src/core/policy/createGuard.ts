@@ -1,10 +1,12 @@
 import { parseCommandLine } from '../shell/walk';
-import { isToolName, toolInputSchemas, type ValidCall } from '../tools/schemas';
+import { isMcpToolName } from '../mcp/names';
+import { builtinTool } from '../tools/registry';
 import { decideCommand, grantedSecrets } from './commandDecision';
 import { compilePolicy } from './compile';
 import { decision } from './decision';
-import type { Guard, GuardEnvironment, GuardResult, IgnoredWorkspaceValue, SettingsProblem } from './guard';
+import type { DecisionRequest, Guard, GuardEnvironment, GuardResult, IgnoredWorkspaceValue, SettingsProblem } from './guard';
 import { decideUrl } from './hostDecision';
+import { compileMcpRules, decideMcp } from './mcpDecision';
 import { narrow } from './narrowing';
 import { canRead, decideRead, decideWrite, readFilter, type PathDeps } from './pathDecision';
 import type { PathContext, Root } from './paths';
@@ -58,6 +60,7 @@ function failClosed(problems: readonly SettingsProblem[]): Guard {
     problems,
     ignoredWorkspaceValues: [],
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
+    decideRequest: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     canRead: () => false,
     decideChange: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     readFilter: () => ({ globs: [], allows: () => false }),
@@ -87,22 +90,21 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
   const paths: PathDeps = { policy, policyFor: per.policyFor, ctx, trusted: env.trusted };
   const commands = { policy, policyFor: per.policyFor, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted };
 
-  function decideValid(call: ValidCall): GuardResult {
-    switch (call.tool) {
-      case 'read_file':
-        return decideRead(paths, call.input.path);
-      case 'list_files':
-      case 'search_text':
-        return decideRead(paths, call.input.path ?? '.');
-      case 'write_file':
-      case 'edit_file':
-        return decideWrite(paths, call.input.path, 'write');
-      case 'delete_file':
-        return decideWrite(paths, call.input.path, 'delete');
-      case 'run_command':
-        return decideCommand(commands, call.input);
-      case 'fetch_url':
-        return decideUrl(policy, call.input.url);
+  const mcp = compileMcpRules(effective);
+
+  /** One pure decision per kind of request; which applies is the tool entry's to say. */
+  function decideRequest(req: DecisionRequest): GuardResult {
+    switch (req.kind) {
+      case 'read':
+        return decideRead(paths, req.path);
+      case 'write':
+        return decideWrite(paths, req.path, req.op);
+      case 'command':
+        return decideCommand(commands, req);
+      case 'url':
+        return decideUrl(policy, req.url);
+      case 'mcp':
+        return decideMcp(mcp, req, env.trusted());
     }
   }
 
@@ -110,16 +112,16 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
     problems: [],
     ignoredWorkspaceValues: ignored,
     decide(call): GuardResult {
-      if (typeof call?.tool !== 'string' || !isToolName(call.tool)) {
-        return { ...decision('deny', 'unknown-tool', null, `Unknown tool '${String(call?.tool)}'.`), details: { kind: 'none' } };
-      }
-      const parsed = toolInputSchemas[call.tool].safeParse(call.input);
-      if (!parsed.success) {
-        const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-        return { ...decision('deny', 'invalid-input', null, `Invalid input for ${call.tool}: ${detail}`), details: { kind: 'none' } };
-      }
-      return decideValid({ tool: call.tool, input: parsed.data } as ValidCall);
+      const name = typeof call?.tool === 'string' ? call.tool : null;
+      // An MCP tool is decided from the settings alone here: its server's schema and annotations are not known.
+      if (name !== null && isMcpToolName(name)) return decideRequest({ kind: 'mcp', name });
+      const entry = name === null ? undefined : builtinTool(name);
+      if (!entry) return { ...decision('deny', 'unknown-tool', null, `Unknown tool '${String(call?.tool)}'.`), details: { kind: 'none' } };
+      const parsed = entry.parse(call.input);
+      if (!parsed.ok) return { ...decision('deny', 'invalid-input', null, `Invalid input for ${entry.name}: ${parsed.error}`), details: { kind: 'none' } };
+      return decideRequest(entry.request(parsed.input));
     },
+    decideRequest,
     canRead: (absPath) => canRead(paths, absPath),
     decideChange: (absolute, kind) =>
       absolute.startsWith('/') ? decideWrite(paths, absolute, kind) : { ...decision('deny', 'invalid-input', null, `A change at '${absolute}' is not an absolute path.`), details: { kind: 'none' } },

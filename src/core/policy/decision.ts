@@ -28,6 +28,10 @@ export const REASON_CODES = {
   'secret-not-allowed': 'A secret was requested that warden.secrets does not grant to this command.',
   'secret-use': 'The command receives secrets: a person must approve it.',
   'restricted-mode': 'The workspace is not trusted: nothing is written and no command runs.',
+  'mcp-tool-denied': 'The MCP tool matches warden.mcp.tools.deny.',
+  'mcp-tool-allowed': 'The MCP tool matches warden.mcp.tools.allow, and its server does not declare it destructive.',
+  'mcp-tool-ask': 'The MCP tool matches warden.mcp.tools.ask, or no MCP rule names it (the default is ask).',
+  'mcp-destructive-hint': 'The MCP tool would be allowed, but its server declares it destructive (destructiveHint): a person approves it.',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -92,7 +92,27 @@ export type GuardDetails =
   | { readonly kind: 'path'; readonly target: ResolvedPath }
   | { readonly kind: 'command'; readonly commands: readonly SimpleCommandVerdict[]; readonly cwd: ResolvedPath | null; readonly secrets: readonly string[] }
   | { readonly kind: 'url'; readonly url: string; readonly host: string }
+  | { readonly kind: 'mcp'; readonly server: string; readonly tool: string }
   | { readonly kind: 'none' };
+
+/**
+ * Which of the guard's pure decisions applies to a call, as a tool's
+ * registry entry states it from its validated input: a path read, a path
+ * write or delete, a command line, a URL, or an MCP tool rule. The guard
+ * never needs to know a tool's name to decide it.
+ */
+export type DecisionRequest =
+  | { readonly kind: 'read'; readonly path: string }
+  | { readonly kind: 'write'; readonly path: string; readonly op: 'write' | 'delete' }
+  | { readonly kind: 'command'; readonly command: string; readonly cwd?: string | undefined; readonly secrets?: readonly string[] | undefined }
+  | { readonly kind: 'url'; readonly url: string }
+  | {
+      readonly kind: 'mcp';
+      /** The full name, `mcp__<server>__<tool>`. */
+      readonly name: string;
+      /** What the server declares; only ever makes a decision stricter. Absent when unknown (warden check). */
+      readonly annotations?: { readonly readOnlyHint?: boolean | undefined; readonly destructiveHint?: boolean | undefined } | undefined;
+    };
 
 export interface GuardResult extends Decision {
   readonly details: GuardDetails;
@@ -130,7 +150,10 @@ export interface Guard {
   /** Empty when the settings are valid; otherwise every call is denied with `policy-invalid`. */
   readonly problems: readonly SettingsProblem[];
   readonly ignoredWorkspaceValues: readonly IgnoredWorkspaceValue[];
+  /** Validates a proposed call by its tool's schema, then decides it (the CLI's `check`, edited calls). */
   decide(call: ProposedCall): GuardResult;
+  /** Decides a call whose input was validated already, by the decision its registry entry names. */
+  decideRequest(request: DecisionRequest): GuardResult;
   /** For list_files and search_text: whether an entry may be shown (inside the workspace, not denyRead). */
   canRead(absPath: string): boolean;
   /** The denyRead filter at walk speed, for entries a scan of a workspace folder meets (see ReadFilter). */

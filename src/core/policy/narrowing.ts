@@ -2,6 +2,7 @@ import { minimatch } from 'minimatch';
 import { parseCommandPattern, patternCovers, type CommandPattern } from './commandPattern';
 import type { IgnoredWorkspaceValue } from './guard';
 import { hostEntryCovers, parseHostEntry, type HostEntry } from './hostEntry';
+import { parseToolPattern } from '../mcp/names';
 import { defaultSettings, type SecretRule, type SettingKey, type Settings } from './settings';
 
 /**
@@ -64,6 +65,12 @@ const asPattern = (s: string): CommandPattern | null => {
   const p = parseCommandPattern(s);
   return typeof p === 'string' ? null : p;
 };
+const asToolPattern = (s: string): string | null => (typeof parseToolPattern(s) === 'string' ? null : s);
+/** A user tool pattern covers a workspace one when it matches it read as a literal name (a `*` in it only by a `*`). */
+const toolPatternCovers = (u: string, w: string): boolean => {
+  const re = parseToolPattern(u);
+  return typeof re !== 'string' && re.test(w);
+};
 const asHost = (s: string): HostEntry | null => parseHostEntry(s);
 const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
 
@@ -87,15 +94,16 @@ function narrowSecrets(
   return out;
 }
 
-/** Settings only user settings may hold (a workspace value is ignored): where the key goes, and how the person's own undo history works (a repository may not turn it off or narrow it). */
+/** Settings only user settings may hold (a workspace value is ignored): where the key goes, which MCP servers start, and how the person's own undo history works (a repository may not turn it off or narrow it). */
 export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
   'warden.model', 'warden.anthropic.baseUrl',
+  'warden.mcp.servers', 'warden.mcp.workspaceServers',
   'warden.checkpoints.enabled', 'warden.checkpoints.exclude', 'warden.checkpoints.includeIgnored',
   'warden.checkpoints.keepTasks', 'warden.checkpoints.maxStoreMiB', 'warden.checkpoints.snapshotTimeoutSeconds',
 ]);
 const MINIMUM: ReadonlySet<SettingKey> = new Set(['warden.commands.timeoutSeconds', 'warden.limits.maxTurns', 'warden.limits.maxCostUsd']);
 const INTERSECT_GLOBS: ReadonlySet<SettingKey> = new Set(['warden.paths.write', 'warden.paths.autoApprove']);
-const UNION: ReadonlySet<SettingKey> = new Set(['warden.paths.denyRead', 'warden.paths.protected', 'warden.commands.deny']);
+const UNION: ReadonlySet<SettingKey> = new Set(['warden.paths.denyRead', 'warden.paths.protected', 'warden.commands.deny', 'warden.mcp.tools.ask', 'warden.mcp.tools.deny']);
 
 export function narrow(user: Partial<Settings>, workspace: Partial<Settings>): Narrowed {
   const eff: Record<string, unknown> = { ...defaultSettings(), ...user };
@@ -116,6 +124,8 @@ export function narrow(user: Partial<Settings>, workspace: Partial<Settings>): N
       eff[key] = union(base[key] as string[], value as string[]);
     } else if (key === 'warden.commands.allow') {
       eff[key] = narrowList(key, base[key], value as string[], asPattern, patternCovers, ignored);
+    } else if (key === 'warden.mcp.tools.allow') {
+      eff[key] = narrowList(key, base[key], value as string[], asToolPattern, toolPatternCovers, ignored);
     } else if (key === 'warden.network.allowedHosts') {
       eff[key] = narrowList(key, base[key], value as string[], asHost, hostEntryCovers, ignored);
     } else if (key === 'warden.secrets') {

@@ -3,6 +3,8 @@ import * as z from 'zod';
 import { secretNameSchema } from '../secrets/secretName';
 import { parseCommandPattern } from './commandPattern';
 import { parseHostEntry } from './hostEntry';
+import { serversSettingSchema } from '../mcp/config';
+import { toolPatternSchema } from '../mcp/names';
 import type { SettingsProblem } from './guard';
 
 /**
@@ -69,6 +71,13 @@ export const SETTING_SCHEMAS = {
   'warden.checkpoints.keepTasks': z.number().int().min(1).max(10_000).default(50),
   'warden.checkpoints.maxStoreMiB': z.number().int().min(16).max(1_000_000).default(2048),
   'warden.checkpoints.snapshotTimeoutSeconds': z.number().min(1).max(600).default(20),
+  /** MCP servers that start without asking; user settings only (src/core/mcp/config.ts). */
+  'warden.mcp.servers': serversSettingSchema.default({}),
+  /** Whether a workspace's .vscode/mcp.json / .mcp.json servers are listed for approval ('propose') or ignored ('off'). User settings only. */
+  'warden.mcp.workspaceServers': z.enum(['propose', 'off']).default('propose'),
+  'warden.mcp.tools.allow': z.array(toolPatternSchema).max(1000).default([]),
+  'warden.mcp.tools.ask': z.array(toolPatternSchema).max(1000).default([]),
+  'warden.mcp.tools.deny': z.array(toolPatternSchema).max(1000).default([]),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;

@@ -70,6 +70,7 @@ function allOf(guards: readonly Guard[]): Guard {
     problems: first.problems,
     ignoredWorkspaceValues: first.ignoredWorkspaceValues,
     decide: (call) => strictest(guards.map((g) => g.decide(call))),
+    decideRequest: (request) => strictest(guards.map((g) => g.decideRequest(request))),
     canRead: (absPath) => guards.every((g) => g.canRead(absPath)),
     decideChange: (absolute, kind) => strictest(guards.map((g) => g.decideChange(absolute, kind))),
     readFilter: () => {
@@ -107,6 +108,7 @@ export function taskPolicy(start: PolicySnapshot, current: () => PolicySnapshot)
     // What the task started with: a later snapshot's looser values are not news.
     ignoredWorkspaceValues: start.guard.ignoredWorkspaceValues,
     decide: (call) => now().decide(call),
+    decideRequest: (request) => now().decideRequest(request),
     canRead: (absPath) => now().canRead(absPath),
     decideChange: (absolute, kind) => now().decideChange(absolute, kind),
     readFilter: () => now().readFilter(),

@@ -1,12 +1,11 @@
+import { defineBuiltin, str } from './builtin';
 import { unifiedDiff } from './diffText';
-import { toolInputSchemas } from './schemas';
 import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
 import { CHANGED, changedSincePlan, currentText } from './writeFile';
 
-export const deleteFileTool: ToolModule<'delete_file'> = {
+export const deleteFileTool: ToolModule<'delete_file'> = defineBuiltin({
   name: 'delete_file',
   description: 'Delete one file in the workspace (never a folder). Always asks a person first.',
-  schema: toolInputSchemas.delete_file,
   risk: 'destructive',
   async plan(_input, decided, ctx) {
     const target = resolvedTarget(decided);
@@ -29,4 +28,8 @@ export const deleteFileTool: ToolModule<'delete_file'> = {
     await ctx.fs.delete(target.absolute);
     return ok(`Deleted ${target.relative}.`);
   },
-};
+  request: (input) => ({ kind: 'write', path: input.path, op: 'delete' }),
+  grant: () => ({ refused: 'Deletes always ask.' }),
+  summary: (i) => `delete ${str(i, 'path')}`,
+  editing: null,
+});

@@ -1,7 +1,8 @@
+import { defineBuiltin, writeGrant, str } from './builtin';
 import { unifiedDiff } from './diffText';
-import { toolInputSchemas, type ToolInput } from './schemas';
+import type { ToolInput } from './schemas';
 import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
-import { CHANGED, changedSincePlan, currentText } from './writeFile';
+import { CHANGED, changedSincePlan, currentText, editedContent } from './writeFile';
 
 /** Counts non-overlapping occurrences (stops at 2: only "none", "one" or "several" matter). */
 function occurrences(text: string, needle: string): number {
@@ -24,10 +25,9 @@ export function applyEdit(text: string | null, input: ToolInput<'edit_file'>, re
   return { text: text.slice(0, at) + input.new_text + text.slice(at + input.old_text.length) };
 }
 
-export const editFileTool: ToolModule<'edit_file'> = {
+export const editFileTool: ToolModule<'edit_file'> = defineBuiltin({
   name: 'edit_file',
   description: 'Replace exactly one occurrence of old_text with new_text in a text file. Fails, changing nothing, if old_text occurs zero or several times.',
-  schema: toolInputSchemas.edit_file,
   risk: 'write',
   async plan(input, decided, ctx) {
     const target = resolvedTarget(decided);
@@ -57,4 +57,8 @@ export const editFileTool: ToolModule<'edit_file'> = {
     await ctx.fs.writeAtomic(target.absolute, edited.text, facts.signal);
     return ok(`Edited ${target.relative}.`, { diff: unifiedDiff(target.relative, cur.text, edited.text), bytes: edited.text.length });
   },
-};
+  request: (input) => ({ kind: 'write', path: input.path, op: 'write' }),
+  grant: (_input, decided) => writeGrant(decided),
+  summary: (i) => `edit ${str(i, 'path')}`,
+  editing: { kind: 'content', apply: (input, answer) => editedContent(input.path, answer) },
+});

@@ -1,12 +1,11 @@
-import { toolInputSchemas } from './schemas';
-import { fail, ok, type ToolModule } from './tool';
+import { defineBuiltin, str } from './builtin';
+import { fail, ok } from './tool';
 
 const TEXTUAL = /^(text\/|application\/(json|xml|xhtml\+xml|javascript|ld\+json|x-yaml|yaml|toml))|\+json|\+xml/i;
 
-export const fetchUrlTool: ToolModule<'fetch_url'> = {
+export const fetchUrlTool = defineBuiltin({
   name: 'fetch_url',
   description: 'Fetch a text resource over https (or http) from an allowed host. Redirects are followed only to allowed hosts. Binary content is refused; size and time are capped.',
-  schema: toolInputSchemas.fetch_url,
   risk: 'network',
   plan(_input, decided) {
     if (decided.details.kind !== 'url') return Promise.resolve({ kind: 'invalid', tool: 'fetch_url', error: 'Warden refused: the guard gave no checked URL.' });
@@ -38,4 +37,8 @@ export const fetchUrlTool: ToolModule<'fetch_url'> = {
     const text = `HTTP ${res.status} ${res.url}\ncontent-type: ${res.contentType || 'unknown'}\n\n${res.body}${note}`;
     return res.status >= 400 ? fail(text, { bytes: res.bytes }) : ok(text, { bytes: res.bytes });
   },
-};
+  request: (input) => ({ kind: 'url', url: input.url }),
+  grant: (_input, decided) => (decided.details.kind === 'url' ? { key: `fetch_url\u0000${decided.details.url}`, description: `fetching exactly ${decided.details.url}` } : { refused: 'No checked URL.' }),
+  summary: (i) => `fetch ${str(i, 'url')}`,
+  editing: null,
+});

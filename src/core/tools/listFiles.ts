@@ -1,5 +1,5 @@
-import { toolInputSchemas } from './schemas';
-import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
+import { defineBuiltin, readGrant, str } from './builtin';
+import { NO_TARGET, fail, ok, resolvedTarget } from './tool';
 import { LeftOut, count, coverageNote, globFilter, repoScope, scanNotes } from './walkHelpers';
 
 const depthOf = (p: string): number => {
@@ -64,11 +64,10 @@ function foldersOf(files: readonly string[], base: string): string[] {
   return [...seen];
 }
 
-export const listFilesTool: ToolModule<'list_files'> = {
+export const listFilesTool = defineBuiltin({
   name: 'list_files',
   description:
     'List the files under a workspace folder (the root when path is absent), recursively, shallow entries first; folders end with "/" (without a glob). Optional glob (minimatch, relative to the folder) applied before the cap. Files ignored by .gitignore/.ignore and node_modules are left out unless include_ignored is true; .git, links and files Warden may not read are never listed. A note first counts everything and says what the cap left out.',
-  schema: toolInputSchemas.list_files,
   risk: 'read',
   plan(_input, decided) {
     const target = resolvedTarget(decided);
@@ -108,4 +107,8 @@ export const listFilesTool: ToolModule<'list_files'> = {
     notes.push(...scanNotes(result), coverageNote(input.include_ignored));
     return ok([...notes, ...(shown.length === 0 ? ['(no entries)'] : shown)].join('\n'));
   },
-};
+  request: (input) => ({ kind: 'read', path: input.path ?? '.' }),
+  grant: (_input, decided) => readGrant('list_files', decided),
+  summary: (i) => `list ${str(i, 'path') || '.'}${str(i, 'glob') ? ` (${str(i, 'glob')})` : ''}`,
+  editing: null,
+});

@@ -1,6 +1,6 @@
+import { defineBuiltin, readGrant, str } from './builtin';
 import type { Redactor } from '../secrets/redactor';
-import { toolInputSchemas } from './schemas';
-import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
+import { NO_TARGET, fail, ok, resolvedTarget } from './tool';
 import { count } from './walkHelpers';
 
 /** Lines in a window when no limit is given. */
@@ -98,11 +98,10 @@ function numbered(lines: readonly string[], cut: readonly number[], first: numbe
   return { body: out.join('\n'), shown: out.length };
 }
 
-export const readFileTool: ToolModule<'read_file'> = {
+export const readFileTool = defineBuiltin({
   name: 'read_file',
   description:
     'Read a UTF-8 text file in the workspace. A file that fits (up to 2000 lines) comes back whole, as is. Otherwise, or with offset (first line, from 0) and limit (number of lines), a window of numbered lines (numbered from 1) after a note with the file\'s size, line count and the offset to read next. Binary files are refused.',
-  schema: toolInputSchemas.read_file,
   risk: 'read',
   plan(_input, decided) {
     const target = resolvedTarget(decided);
@@ -130,4 +129,8 @@ export const readFileTool: ToolModule<'read_file'> = {
     const next = last < read.lines ? `; next: offset ${last}` : '; end of file';
     return ok(`[${target.relative}: ${count(read.size)} bytes, ${count(read.lines)} lines; ${where} shown${next}]\n${body}`, { bytes: read.size });
   },
-};
+  request: (input) => ({ kind: 'read', path: input.path }),
+  grant: (_input, decided) => readGrant('read_file', decided),
+  summary: (i) => `read ${str(i, 'path')}`,
+  editing: null,
+});

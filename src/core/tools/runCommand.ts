@@ -1,11 +1,27 @@
+import { defineBuiltin, str } from './builtin';
 import { effectiveTimeoutMs } from '../exec/limits';
 import { planSecretEnv } from '../secrets/secretEnv';
-import { toolInputSchemas, type ToolInput } from './schemas';
-import { fail, type ToolContext, type ToolModule, type ToolOutcome } from './tool';
+import type { ToolInput } from './schemas';
+import { fail, type GrantShape, type ToolContext, type ToolModule, type ToolOutcome, type ValidCall } from './tool';
 import { decideChanges, describeChanges } from '../exec/changePolicy';
 import type { RunResult } from '../exec/runner';
 import type { GuardResult } from '../policy/guard';
 import { hostEntryCovers, parseHostEntry } from '../policy/hostEntry';
+
+/**
+ * Exactly this command line in this cwd may be granted for the session;
+ * commands receiving secrets and destructive commands always ask.
+ */
+function commandGrant(input: ToolInput<'run_command'>, decided: GuardResult): GrantShape {
+  const d = decided.details;
+  if (d.kind !== 'command') return { refused: 'No parsed command.' };
+  if ((input.secrets ?? []).length > 0 || d.secrets.length > 0) return { refused: 'Commands receiving secrets always ask.' };
+  if (decided.reason === 'destructive-operation' || d.commands.some((c) => c.destructive !== null)) {
+    return { refused: 'Commands that delete, rewrite history or publish always ask.' };
+  }
+  const cwd = d.cwd?.absolute ?? '';
+  return { key: `run_command\u0000${input.command}\u0000${cwd}`, description: `exactly the command ${JSON.stringify(input.command)}${d.cwd ? ` in ${d.cwd.relative || '.'}` : ''}` };
+}
 
 const NOT_COMMAND = 'Warden refused: the guard gave no parsed command for this call, so nothing was run.';
 
@@ -64,11 +80,10 @@ export function formatRunResult(r: RunResult, roots: readonly string[] = []): To
   };
 }
 
-export const runCommandTool: ToolModule<'run_command'> = {
+export const runCommandTool: ToolModule<'run_command'> = defineBuiltin({
   name: 'run_command',
   description:
     'Run a bash command line in the workspace (cwd relative to the root). Commands run in a sandbox with no network except allowed hosts. Read-only commands on the allow list run at once; anything else waits for a person. secrets names environment variables the command needs (only those the settings grant).',
-  schema: toolInputSchemas.run_command,
   risk: 'execute',
   plan(input, decided, ctx) {
     const cwd = cwdOf(decided, ctx);
@@ -122,4 +137,16 @@ export const runCommandTool: ToolModule<'run_command'> = {
     });
     return formatRunResult(result, ctx.roots);
   },
-};
+  request: (input) => ({ kind: 'command', command: input.command, cwd: input.cwd, secrets: input.secrets }),
+  grant: commandGrant,
+  summary: (i) => `run: ${str(i, 'command')}`,
+  editing: {
+    kind: 'command',
+    apply(input, answer): ValidCall | string {
+      if (answer.command === undefined || answer.content !== undefined) return 'an edit of a command must carry the edited command only';
+      const r = runCommandTool.parse({ ...input, command: answer.command });
+      return r.ok ? { tool: 'run_command', input: r.input, entry: runCommandTool } : r.error;
+    },
+  },
+  edited: (input) => ({ summary: { command: input.command }, note: `The person edited the command before approving it; this ran instead: ${input.command}` }),
+});

@@ -1,16 +1,15 @@
-import { toolInputSchemas } from './schemas';
-import { NO_TARGET, fail, ok, resolvedTarget, type ToolModule } from './tool';
+import { defineBuiltin, readGrant, str } from './builtin';
+import { NO_TARGET, fail, ok, resolvedTarget } from './tool';
 import { LeftOut, count, coverageNote, globFilter, repoScope, scanNotes } from './walkHelpers';
 
 const MAX_LINE_CHARS = 300;
 /** Files with matches counted past the cap before the scan stops (the note then says "at least"). */
 const MAX_COUNTED_FILES = 100_000;
 
-export const searchTextTool: ToolModule<'search_text'> = {
+export const searchTextTool = defineBuiltin({
   name: 'search_text',
   description:
     'Search text files under a workspace folder (or one file) for a literal string, or a regular expression (ripgrep syntax) when regex is true; case-sensitive. Returns path:line: text, after a note counting every match and saying what was left out. Files ignored by .gitignore/.ignore and node_modules are skipped unless include_ignored is true; binary files, links and files Warden may not read are never searched.',
-  schema: toolInputSchemas.search_text,
   risk: 'read',
   plan(input, decided) {
     const target = resolvedTarget(decided);
@@ -56,4 +55,8 @@ export const searchTextTool: ToolModule<'search_text'> = {
     notes.push(...scanNotes(result), coverageNote(input.include_ignored));
     return ok([...notes, ...(shown.length === 0 ? ['No matches.'] : shown)].join('\n'));
   },
-};
+  request: (input) => ({ kind: 'read', path: input.path ?? '.' }),
+  grant: (_input, decided) => readGrant('search_text', decided),
+  summary: (i) => `search "${str(i, 'query')}"${str(i, 'path') ? ` in ${str(i, 'path')}` : ''}`,
+  editing: null,
+});

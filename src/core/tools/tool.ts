@@ -1,9 +1,10 @@
 import type * as z from 'zod';
 import type { CommandRunner, SandboxKind } from '../exec/runner';
-import type { Guard, GuardResult, ResolvedPath, SimpleCommandVerdict } from '../policy/guard';
+import type { DecisionRequest, Guard, GuardResult, ResolvedPath, SimpleCommandVerdict } from '../policy/guard';
 import type { Redactor } from '../secrets/redactor';
 import type { Fetcher, WorkspaceFs } from './ports';
 import type { ToolClass, ToolInput, ToolName } from './schemas';
+import type { ApprovalAnswer } from '../agent/approver';
 
 /**
  * Caps the tools apply (documented in the README of src/core/tools via these names):
@@ -25,6 +26,8 @@ export interface ToolLimits {
   readonly defaultTimeoutMs: number;
   readonly maxTimeoutMs: number;
   readonly maxFetchBytes: number;
+  /** Characters of one MCP tool result kept before the pipeline's own cap (text blocks joined). */
+  readonly maxMcpResultChars: number;
   readonly fetchTimeoutMs: number;
 }
 
@@ -37,6 +40,7 @@ export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   defaultTimeoutMs: 120_000,
   maxTimeoutMs: 120_000,
   maxFetchBytes: 1024 * 1024,
+  maxMcpResultChars: 256 * 1024,
   fetchTimeoutMs: 20_000,
 };
 
@@ -68,10 +72,10 @@ export interface RunFacts {
 
 /** What the approval pane shows. Strings are raw here; the pipeline neutralises and redacts before a person sees them. */
 export type ToolPlan =
-  | { readonly kind: 'read'; readonly tool: ToolName; readonly target: ResolvedPath; readonly summary: string }
+  | { readonly kind: 'read'; readonly tool: string; readonly target: ResolvedPath; readonly summary: string }
   | {
       readonly kind: 'write';
-      readonly tool: ToolName;
+      readonly tool: string;
       readonly target: ResolvedPath;
       /** null when the file does not exist yet. */
       readonly oldContent: string | null;
@@ -93,8 +97,24 @@ export type ToolPlan =
       readonly summary: string;
     }
   | { readonly kind: 'fetch'; readonly tool: 'fetch_url'; readonly url: string; readonly host: string; readonly summary: string }
+  | {
+      /** A call to a tool of an MCP server: shown like a command (what runs, where, with which secrets). */
+      readonly kind: 'mcp';
+      readonly tool: string;
+      readonly server: string;
+      readonly serverTool: string;
+      /** The server's own description of the tool, neutralised. */
+      readonly description: string;
+      /** The arguments as pretty JSON. */
+      readonly arguments: string;
+      /** `sandbox (stdio)` or the URL an HTTP server is reached at. */
+      readonly where: string;
+      readonly secrets: readonly string[];
+      readonly annotations: { readonly readOnlyHint?: boolean | undefined; readonly destructiveHint?: boolean | undefined };
+      readonly summary: string;
+    }
   /** The plan could not be built (e.g. edit_file's old text is missing): the call fails without asking. */
-  | { readonly kind: 'invalid'; readonly tool: ToolName; readonly error: string };
+  | { readonly kind: 'invalid'; readonly tool: string; readonly error: string };
 
 export type ToolStatus = 'ok' | 'error' | 'cancelled' | 'timeout';
 
@@ -109,13 +129,55 @@ export interface ToolOutcome {
   readonly diff?: string;
 }
 
-export interface ToolModule<N extends ToolName = ToolName> {
-  readonly name: N;
+/** What one "approve for this session" answer covers, or why none may be given. */
+export type GrantShape = { readonly key: string; readonly description: string } | { readonly refused: string };
+
+/** A call whose input passed its tool's schema, with the registry entry that validated it. */
+export interface ValidCall<I = unknown> {
+  readonly tool: string;
+  readonly input: I;
+  readonly entry: ToolEntry<I>;
+}
+
+/** How a person may edit a call in the approval pane, and what the edit becomes. */
+export interface ToolEditing<I> {
+  readonly kind: 'content' | 'command';
+  /** The call the person's edit describes (validated by its entry), or why the edit cannot apply. */
+  apply(input: I, answer: Extract<ApprovalAnswer, { kind: 'approve-edited' }>): ValidCall | string;
+}
+
+/**
+ * One tool, as the registry holds it: everything the pipeline, the guard,
+ * the approval flow, session grants and the chat need to know about it, so
+ * that none of them asks which tool it is. Built-in tools and MCP tools are
+ * entries of the same shape.
+ */
+export interface ToolEntry<I = unknown> {
+  readonly name: string;
   readonly description: string;
+  /** JSON Schema of the input, as offered to the model. */
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+  /** Validates the model's input once; the pipeline never passes unvalidated input on. */
+  parse(input: unknown): { readonly ok: true; readonly input: I } | { readonly ok: false; readonly error: string };
+  readonly risk: ToolClass | 'mcp';
+  /** Which of the guard's decisions applies to this input. */
+  request(input: I): DecisionRequest;
+  plan(input: I, decided: GuardResult, ctx: ToolContext): Promise<ToolPlan>;
+  run(input: I, decided: GuardResult, ctx: ToolContext, facts: RunFacts, planned: ToolPlan | null): Promise<ToolOutcome>;
+  /** What a session grant for this call would cover. */
+  grant(input: I, decided: GuardResult): GrantShape;
+  /** One line saying what the call does, for cards and the CLI; `input` is loose (already sanitised, maybe invalid). */
+  summary(input: Readonly<Record<string, unknown>>): string;
+  /** What the person's edit made run, in one line for the card and one note for the model; only for editable tools. */
+  edited?(input: I): { readonly summary: { readonly command: string } | { readonly chars: number }; readonly note: string };
+  readonly editing: ToolEditing<I> | null;
+}
+
+/** A built-in tool: its input type comes from its zod schema. */
+export interface ToolModule<N extends ToolName = ToolName> extends ToolEntry<ToolInput<N>> {
+  readonly name: N;
   readonly schema: z.ZodType<ToolInput<N>>;
   readonly risk: ToolClass;
-  plan(input: ToolInput<N>, decided: GuardResult, ctx: ToolContext): Promise<ToolPlan>;
-  run(input: ToolInput<N>, decided: GuardResult, ctx: ToolContext, facts: RunFacts, planned: ToolPlan | null): Promise<ToolOutcome>;
 }
 
 export function ok(text: string, extra: Partial<ToolOutcome> = {}): ToolOutcome {

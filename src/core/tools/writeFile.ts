@@ -1,6 +1,7 @@
+import type { ApprovalAnswer } from '../agent/approver';
+import { defineBuiltin, writeGrant, str } from './builtin';
 import { unifiedDiff } from './diffText';
-import { toolInputSchemas } from './schemas';
-import { NO_TARGET, fail, ok, resolvedTarget, type ToolContext, type ToolModule, type ToolPlan } from './tool';
+import { NO_TARGET, fail, ok, resolvedTarget, type ToolContext, type ToolModule, type ToolPlan, type ValidCall } from './tool';
 import type { ResolvedPath } from '../policy/guard';
 
 /** Current text of a write target: null when absent; an error string when it cannot be replaced safely. */
@@ -27,10 +28,16 @@ export function changedSincePlan(planned: ToolPlan | null, now: string | null): 
 
 export const CHANGED = 'The file changed after the change was planned and approved; nothing was written. Read it again and retry.';
 
-export const writeFileTool: ToolModule<'write_file'> = {
+/** A person's edit of a file change: it becomes a write_file of their content to the same path. */
+export function editedContent(path: string, answer: Extract<ApprovalAnswer, { kind: 'approve-edited' }>): ValidCall | string {
+  if (answer.content === undefined || answer.command !== undefined) return 'an edit of a file change must carry the edited content only';
+  const r = writeFileTool.parse({ path, content: answer.content });
+  return r.ok ? { tool: 'write_file', input: r.input, entry: writeFileTool } : r.error;
+}
+
+export const writeFileTool: ToolModule<'write_file'> = defineBuiltin({
   name: 'write_file',
   description: 'Create or replace a whole text file in the workspace with the given content. The write is atomic.',
-  schema: toolInputSchemas.write_file,
   risk: 'write',
   async plan(input, decided, ctx) {
     const target = resolvedTarget(decided);
@@ -57,4 +64,12 @@ export const writeFileTool: ToolModule<'write_file'> = {
     const diff = unifiedDiff(target.relative, cur.text, input.content);
     return ok(`${cur.text === null ? 'Created' : 'Wrote'} ${target.relative} (${input.content.length} characters).`, { diff, bytes: input.content.length });
   },
-};
+  request: (input) => ({ kind: 'write', path: input.path, op: 'write' }),
+  grant: (_input, decided) => writeGrant(decided),
+  summary: (i) => `write ${str(i, 'path')} (${str(i, 'content').length} chars)`,
+  editing: { kind: 'content', apply: (input, answer) => editedContent(input.path, answer) },
+  edited: (input) => ({
+    summary: { chars: input.content.length },
+    note: `The person edited the change before approving it; the file now holds their version (${input.content.length} characters), not yours. Read it before further edits.`,
+  }),
+});

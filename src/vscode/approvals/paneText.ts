@@ -40,6 +40,21 @@ export function confirmationText(req: ApprovalRequest): { message: string; detai
         detail: [p.summary, p.target.absolute, `Why it asks: ${why}`].join('\n'),
         action: 'Allow',
       };
+    case 'mcp':
+      return {
+        message: `Let the agent call ${p.serverTool} on the MCP server ${p.server}?`,
+        detail: [
+          `Server: ${p.server} (${p.where})`,
+          `Tool: ${p.tool}${p.annotations.destructiveHint ? ' — the server declares it DESTRUCTIVE' : p.annotations.readOnlyHint ? ' — the server declares it read-only' : ''}`,
+          `The server's description (untrusted): ${p.description.slice(0, 500)}`,
+          `Secrets the server holds: ${p.secrets.length ? p.secrets.join(', ') : 'none'}`,
+          `Arguments:`,
+          p.arguments.slice(0, 2000),
+          `Why it asks: ${why}`,
+          hiddenSummary(p.arguments) ?? '',
+        ].filter(Boolean).join('\n'),
+        action: 'Call',
+      };
     case 'command':
     case 'invalid':
       return null;

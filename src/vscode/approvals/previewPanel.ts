@@ -39,6 +39,8 @@ export class PreviewPanel implements vscode.Disposable {
   private input: Record<string, unknown> = {};
   /** What the command field last held (told with each `check`), null until the person edits. */
   private field: string | null = null;
+  /** The tool of the call on show; an edited command is decided as a call of that same tool. */
+  private tool = '';
   /** Messages for the current call, replayed when the webview (re)loads. */
   private backlog: PreviewHostMessage[] = [];
 
@@ -54,6 +56,7 @@ export class PreviewPanel implements vscode.Disposable {
     this.proposal = proposal;
     this.ranInstead = null;
     this.field = null;
+    this.tool = req.tool;
     this.input = typeof req.input === 'object' && req.input !== null ? { ...(req.input as Record<string, unknown>) } : {};
     this.backlog = [];
     this.post({ type: 'show', proposal });
@@ -196,7 +199,7 @@ export class PreviewPanel implements vscode.Disposable {
   /** The guard's verdicts for the edited text, posted back for the call still on show. */
   private async check(p: CommandProposal, command: string): Promise<void> {
     try {
-      const result = await this.deps.decide({ tool: 'run_command', input: { ...this.input, command } });
+      const result = await this.deps.decide({ tool: this.tool, input: { ...this.input, command } });
       if (this.proposal?.callId !== p.callId) return;
       this.post({ type: 'checked', callId: p.callId, command, ...checkedCommands(result, p.hosts) });
     } catch (e) {

@@ -31,6 +31,8 @@ export function planText(req: ApprovalRequest): string {
       return `${why}\nURL: ${p.url}\nHost: ${p.host}`;
     case 'read':
       return `${why}\nRead: ${p.target.absolute}`;
+    case 'mcp':
+      return cut([why, `MCP tool: ${p.serverTool} on server ${p.server} (${p.where})`, `Description: ${p.description}`, `secrets: ${p.secrets.length ? p.secrets.join(', ') : 'none'}`, `Arguments:\n${p.arguments}`].join('\n'));
     case 'invalid':
       return p.error;
   }

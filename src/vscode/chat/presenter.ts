@@ -3,32 +3,12 @@ import type { ApprovalRequest } from '../../core/agent/approver';
 import type { ModelErrorKind } from '../../core/agent/model';
 import type { ChatItem, HostMessage, NoticeAction, ToolCard } from './protocol';
 import { planText } from './planText';
+import { summarizeBuiltin } from '../../core/tools/registry';
 import type { Transcript } from './transcript';
 
-/** One line saying what a call does, from its (already sanitised) input. */
+/** One line saying what a call does, from its (already sanitised) input: the tool entry's own summary. */
 export function summarizeCall(tool: string, input: unknown): string {
-  const o = (input ?? {}) as Record<string, unknown>;
-  const str = (k: string): string => (typeof o[k] === 'string' ? o[k] : '');
-  switch (tool) {
-    case 'read_file':
-      return `read ${str('path')}`;
-    case 'list_files':
-      return `list ${str('path') || '.'}${str('glob') ? ` (${str('glob')})` : ''}`;
-    case 'search_text':
-      return `search "${str('query')}"${str('path') ? ` in ${str('path')}` : ''}`;
-    case 'write_file':
-      return `write ${str('path')} (${str('content').length} chars)`;
-    case 'edit_file':
-      return `edit ${str('path')}`;
-    case 'delete_file':
-      return `delete ${str('path')}`;
-    case 'run_command':
-      return `run: ${str('command')}`;
-    case 'fetch_url':
-      return `fetch ${str('url')}`;
-    default:
-      return JSON.stringify(input).slice(0, 200);
-  }
+  return summarizeBuiltin(tool, input);
 }
 
 /** What failed, in a few words, by the kind of model error. */
@@ -121,7 +101,7 @@ export class ChatPresenter {
       case 'tool_proposed':
         this.endThinking();
         this.textId = null;
-        this.cards.set(e.callId, { id: e.callId, tool: e.tool, summary: summarizeCall(e.tool, e.input), decision: null, reason: null, rule: null, approver: null, status: 'pending', outcome: null });
+        this.cards.set(e.callId, { id: e.callId, tool: e.tool, summary: e.summary ?? summarizeCall(e.tool, e.input), decision: null, reason: null, rule: null, approver: null, status: 'pending', outcome: null });
         this.updateCard(e.callId, {});
         break;
       case 'tool_decided':

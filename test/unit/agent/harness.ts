@@ -11,7 +11,7 @@ import { createGuard } from '../../../src/core/policy/createGuard';
 import type { Guard, ShellParser } from '../../../src/core/policy/guard';
 import { createRedactor } from '../../../src/core/secrets/createRedactor';
 import type { Redactor } from '../../../src/core/secrets/redactor';
-import { TOOL_NAMES } from '../../../src/core/tools/schemas';
+import { createToolRegistry } from '../../../src/core/tools/registry';
 import { DEFAULT_TOOL_LIMITS, type ToolContext } from '../../../src/core/tools/tool';
 import { createPathProbe } from '../../../src/node/pathProbe';
 import { loadShellParser, wasmDirFromNodeModules } from '../../../src/node/shellParser';
@@ -104,7 +104,7 @@ export async function harness(opts: {
       secretValues: (names) => Promise.resolve(Object.fromEntries(names.filter((k) => k in secrets).map((k) => [k, secrets[k] as string]))),
       ...opts.tools,
     },
-    enabledTools: new Set(TOOL_NAMES),
+    registry: createToolRegistry(),
     events: (e) => seen.push(e),
     seen,
     identity: { sessionId: 's-test', workspace: opts.root, user: 'tester', model: 'claude-sonnet-4-6' },

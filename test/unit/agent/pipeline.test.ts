@@ -161,7 +161,7 @@ describe('pipeline: denials and output', () => {
   it('fails closed when the guard throws', async () => {
     const root = makeWorkspace({ 'a.txt': 'a' });
     const base = await harness({ root });
-    const h = { ...base, guard: { ...base.guard, decide: () => { throw new Error('boom'); } } };
+    const h = { ...base, guard: { ...base.guard, decideRequest: () => { throw new Error('boom'); } } };
     const r = await callOf(h, 'read_file', { path: 'a.txt' });
     assert.equal(r.isError, true);
     assert.match(r.content, /guard failed \(boom\); failing closed/);
@@ -170,7 +170,7 @@ describe('pipeline: denials and output', () => {
   it('denies a known tool that is not enabled', async () => {
     const root = makeWorkspace();
     const base = await harness({ root });
-    const h = { ...base, enabledTools: new Set(['read_file'] as const) };
+    const h = { ...base, registry: { ...base.registry, get: (n: string) => (n === 'read_file' ? base.registry.get(n) : undefined) } };
     const r = await callOf(h, 'run_command', { command: 'ls' });
     assert.match(r.content, /unknown-tool/);
   });

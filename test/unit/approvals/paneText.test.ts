@@ -7,7 +7,7 @@ import { confirmationText, proposalTitle, type WritePlan } from '../../../src/vs
 const target = (relative: string, prot = false) => ({ absolute: `/ws/${relative}`, relative, root: '/ws', exists: true, protected: prot });
 const ask = { decision: 'ask', reason: 'needs-approval', rule: 'warden.paths.protected: .vscode/**', message: 'Protected path.' } as const;
 const request = (input: unknown, plan: ToolPlan, tool = 'write_file'): ApprovalRequest =>
-  ({ callId: 'c1', tool, input, decision: ask, plan, sessionGrant: { allowed: false, description: 'no' }, editable: 'content' }) as ApprovalRequest;
+  ({ callId: 'c1', tool, input, decision: ask, plan, sessionGrant: { allowed: false, description: 'no' }, editable: 'content' });
 const write = (relative: string, prot = false, oldContent: string | null = 'a'): WritePlan => ({
   kind: 'write', tool: 'write_file', target: target(relative, prot), oldContent, newContent: 'b', diff: '', summary: '',
 });

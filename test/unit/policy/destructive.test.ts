@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { grantShape } from '../../../src/core/agent/sessionGrants';
+import { toolModule } from '../../../src/core/tools/registry';
 import type { Guard } from '../../../src/core/policy/guard';
 import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness';
 
@@ -94,7 +95,7 @@ describe('destructive operations', () => {
       assert.equal(`${r.decision} ${r.reason}`, 'ask destructive-operation', `${command}: ${r.message}`);
       assert.match(r.message, what);
       assert.ok(r.details.kind === 'command' && r.details.commands.some((c) => c.destructive !== null && what.test(c.destructive)));
-      const shape = grantShape({ tool: 'run_command', input: { command } }, r);
+      const shape = grantShape({ tool: 'run_command', input: { command }, entry: toolModule('run_command') }, r);
       assert.ok('refused' in shape, `${command} must never be granted for a session`);
     });
   }
