@@ -12,9 +12,8 @@ import { SessionGrants } from '../core/agent/sessionGrants';
 import type { AuditSink } from '../core/audit/event';
 import { redactingRunner } from '../core/exec/redactingRunner';
 import type { CommandRunner } from '../core/exec/runner';
-import { createGuard } from '../core/policy/createGuard';
-import { narrow } from '../core/policy/narrowing';
-import { parseFlatSettings, type Settings } from '../core/policy/settings';
+import { createGuard, effectiveSettings } from '../core/policy/createGuard';
+import type { Settings } from '../core/policy/settings';
 import { createRedactor } from '../core/secrets/createRedactor';
 import { API_KEY_SECRET } from '../core/secrets/store';
 import { agentOptions, buildAgentDeps, modelSettings } from '../node/agentDeps';
@@ -26,6 +25,8 @@ import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
 import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
+import { loadManagedPolicy } from '../node/managedPolicy';
+import { managedPolicyLines } from '../core/policy/managed';
 import type { CliIo } from './run';
 import { lineSource, terminalApprover } from './terminalApprover';
 
@@ -54,6 +55,8 @@ export interface RunEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Cancels the run (SIGINT in the real CLI). */
   readonly signal?: AbortSignal;
+  /** The managed policy folder (tests); default: the system's (src/node/managedPolicy.ts). */
+  readonly managedDir?: string;
 }
 
 function parseFlags(argv: readonly string[]): Flags | string {
@@ -171,7 +174,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   } catch {
     return fail(`the workspace ${flags.workspace} does not exist`);
   }
-  const levels: Record<'user' | 'workspace', unknown> = { user: {}, workspace: {} };
+  const levels: { user: unknown; workspace: unknown; managed: ReturnType<typeof loadManagedPolicy> } = { user: {}, workspace: {}, managed: loadManagedPolicy({ ...(run.managedDir !== undefined ? { dir: run.managedDir } : {}) }) };
   for (const [level, file] of [['user', flags.settings], ['workspace', flags['workspace-settings']]] as const) {
     if (file === undefined) continue;
     const r = readSettingsFile(file);
@@ -181,9 +184,9 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   let sandboxWorks = (): boolean => false;
   const guard = createGuard(levels, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
-  for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored workspace value ${i.key}: ${i.why}\n`);
-  const settings: Settings = narrow(parseFlatSettings(levels.user).values, parseFlatSettings(levels.workspace).values).effective;
-  const userBaseUrl = parseFlatSettings(levels.user).values['warden.anthropic.baseUrl'] ?? '';
+  for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored ${i.level} value ${i.key}: ${i.why}\n`);
+  if (guard.managed.inForce || guard.managed.refused.length) for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden run: ${l}\n`);
+  const { effective: settings, userBaseUrl } = effectiveSettings(levels) as { effective: Settings; userBaseUrl: string };
 
   const apiKey = run.env[API_KEY_SECRET] ?? '';
   const secretNames = Object.keys(settings['warden.secrets']);

@@ -7,6 +7,8 @@ import type { Guard } from '../core/policy/guard';
 import { createPathProbe } from '../node/pathProbe';
 import { detectSandbox } from '../node/sandboxProbe';
 import { readSettingsFile } from '../node/settingsFiles';
+import { loadManagedPolicy } from '../node/managedPolicy';
+import { managedPolicyLines } from '../core/policy/managed';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 
@@ -55,7 +57,7 @@ function answer(guard: Guard, line: string): string {
 }
 
 /** `warden check`: JSON Lines tool calls on stdin, one decision line each on stdout. */
-export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCheck(argv: readonly string[], io: CliIo, options: { managedDir?: string } = {}): Promise<number> {
   const flags = parseFlags(argv);
   if (typeof flags === 'string') {
     io.stderr.write(`warden check: ${flags}\n${USAGE}`);
@@ -74,7 +76,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   }
   const sandbox = flags.sandbox === undefined ? detectSandbox() : flags.sandbox === 'available';
   const guard = createGuard(
-    { user: values.user ?? {}, workspace: values.workspace ?? {} },
+    { user: values.user ?? {}, workspace: values.workspace ?? {}, managed: loadManagedPolicy(options.managedDir !== undefined ? { dir: options.managedDir } : {}) },
     {
       roots: [resolve(flags.workspace)],
       home: homedir(),
@@ -84,12 +86,13 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       trusted: () => true,
     },
   );
+  if (guard.managed.inForce || guard.managed.refused.length) for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden check: ${l}\n`);
   if (guard.problems.length) {
     for (const p of guard.problems) io.stderr.write(`warden check: invalid setting ${p.key}: ${p.message}\n`);
     return 2;
   }
   for (const ignored of guard.ignoredWorkspaceValues) {
-    io.stderr.write(`warden check: ignored workspace value ${ignored.key} = ${JSON.stringify(ignored.value)}: ${ignored.why}\n`);
+    io.stderr.write(`warden check: ignored ${ignored.level} value ${ignored.key} = ${JSON.stringify(ignored.value)}: ${ignored.why}\n`);
   }
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {

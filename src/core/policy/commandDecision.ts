@@ -23,6 +23,8 @@ export interface CommandDeps {
   readonly shell: ShellParser;
   readonly sandboxAvailable: () => boolean;
   readonly trusted: () => boolean;
+  /** A managed policy forbids running a command outside a sandbox: without one, every command is denied. */
+  readonly forbidUnsandboxed?: boolean;
 }
 
 function memoProbe(probe: PathProbe): PathProbe {
@@ -73,6 +75,9 @@ export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>
     details: { kind: 'command', commands: parsed ? verdicts(parsed, analysis, d) : [], cwd, secrets },
   });
   if (!deps.trusted()) return none(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): no command runs.'));
+  if (deps.forbidUnsandboxed === true && !deps.sandboxAvailable()) {
+    return none(decision('deny', 'managed-policy', 'warden.managed.forbidUnsandboxedRunner', 'The managed policy forbids running commands outside a sandbox, and no working sandbox is ready here: nothing runs, even with approval.'));
+  }
 
   const root = deps.ctx.roots[0]?.path ?? '/';
   const cwdRes = resolvePath(input.cwd ?? '.', root, deps.ctx);

@@ -5,10 +5,11 @@ import { compilePolicy } from './compile';
 import { decision } from './decision';
 import type { Guard, GuardEnvironment, GuardResult, SettingsProblem } from './guard';
 import { decideUrl } from './hostDecision';
-import { narrow } from './narrowing';
+import { describeManagedPolicy, parseManagedPolicy, type ManagedPolicyInput, type ManagedPolicyReport } from './managed';
+import { narrow, type Narrowed } from './narrowing';
 import { canRead, decideRead, decideWrite, readFilter, type PathDeps } from './pathDecision';
 import type { PathContext, Root } from './paths';
-import { parseFlatSettings } from './settings';
+import { defaultSettings, parseFlatSettings } from './settings';
 
 /** Settings as they come from VS Code (`inspect().globalValue` / `workspaceValue`) or the CLI's flat JSON files. */
 export interface GuardSettingsInput {
@@ -16,6 +17,37 @@ export interface GuardSettingsInput {
   readonly user: unknown;
   /** Workspace-level values, flat `warden.*` keys; they can only narrow. */
   readonly workspace?: unknown;
+  /** The managed policy (src/node/managedPolicy.ts loads it); user and workspace values can only narrow it. */
+  readonly managed?: ManagedPolicyInput;
+}
+
+export interface EffectiveSettings extends Narrowed {
+  /** Any invalid value at any level: then every call is denied. */
+  readonly problems: readonly SettingsProblem[];
+  readonly managed: ManagedPolicyReport;
+  /** The user-level API base URL (a workspace can never set it), after the managed policy. */
+  readonly userBaseUrl: string;
+}
+
+/**
+ * Every level validated and merged, the one way the extension and the CLI
+ * both compute it: managed policy, then user, then workspace settings.
+ */
+export function effectiveSettings(settings: GuardSettingsInput): EffectiveSettings {
+  const managed = parseManagedPolicy(settings.managed);
+  const user = parseFlatSettings(settings.user, 'user settings');
+  const workspace = parseFlatSettings(settings.workspace, 'workspace settings');
+  const problems = [...managed.problems, ...user.problems, ...workspace.problems];
+  const { effective, ignored } = narrow(user.values, workspace.values, managed.values);
+  const eff = problems.length ? defaultSettings() : effective;
+  if (!problems.length && eff['warden.managed.requireAuditExport'] && eff['warden.audit.export.otlp.endpoint'] === '' && eff['warden.audit.export.syslog.address'] === '') {
+    problems.push({
+      key: 'warden.managed.requireAuditExport',
+      message: 'the managed policy requires the audit export, but neither warden.audit.export.otlp.endpoint nor warden.audit.export.syslog.address is set',
+    });
+  }
+  const userBaseUrl = narrow(user.values, {}, managed.values).effective['warden.anthropic.baseUrl'];
+  return { effective: eff, ignored, problems, managed: describeManagedPolicy(settings.managed, eff), userBaseUrl };
 }
 
 function roots(env: GuardEnvironment): Root[] {
@@ -25,11 +57,12 @@ function roots(env: GuardEnvironment): Root[] {
   });
 }
 
-function failClosed(problems: readonly SettingsProblem[]): Guard {
+function failClosed(problems: readonly SettingsProblem[], managed: ManagedPolicyReport): Guard {
   const message = `Settings are invalid, so every call is denied: ${problems.map((p) => p.message).join('; ')}`;
   return {
     problems,
     ignoredWorkspaceValues: [],
+    managed,
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     canRead: () => false,
     readFilter: () => ({ globs: [], allows: () => false }),
@@ -43,18 +76,15 @@ function failClosed(problems: readonly SettingsProblem[]): Guard {
  * level into the user level, compiles every glob and pattern once.
  */
 export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment): Guard {
-  const user = parseFlatSettings(settings.user, 'user settings');
-  const workspace = parseFlatSettings(settings.workspace, 'workspace settings');
-  const problems = [...user.problems, ...workspace.problems];
-  if (problems.length) return failClosed(problems);
-  if (env.roots.length === 0) return failClosed([{ key: 'workspace', message: 'no workspace folder is open' }]);
+  const { effective, ignored, problems, managed } = effectiveSettings(settings);
+  if (problems.length) return failClosed(problems, managed);
+  if (env.roots.length === 0) return failClosed([{ key: 'workspace', message: 'no workspace folder is open' }], managed);
 
-  const { effective, ignored } = narrow(user.values, workspace.values);
   const rootList = roots(env);
   const policy = compilePolicy(effective, rootList.some((r) => r.fold));
   const ctx: PathContext = { roots: rootList, home: env.home, probe: env.probe };
   const paths: PathDeps = { policy, ctx, trusted: env.trusted };
-  const commands = { policy, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted };
+  const commands = { policy, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted, forbidUnsandboxed: effective['warden.managed.forbidUnsandboxedRunner'] };
 
   function decideValid(call: ValidCall): GuardResult {
     switch (call.tool) {
@@ -78,6 +108,7 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
   return {
     problems: [],
     ignoredWorkspaceValues: ignored,
+    managed,
     decide(call): GuardResult {
       if (typeof call?.tool !== 'string' || !isToolName(call.tool)) {
         return { ...decision('deny', 'unknown-tool', null, `Unknown tool '${String(call?.tool)}'.`), details: { kind: 'none' } };

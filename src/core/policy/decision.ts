@@ -28,6 +28,7 @@ export const REASON_CODES = {
   'secret-not-allowed': 'A secret was requested that warden.secrets does not grant to this command.',
   'secret-use': 'The command receives secrets: a person must approve it.',
   'restricted-mode': 'The workspace is not trusted: nothing is written and no command runs.',
+  'managed-policy': 'The managed policy an administrator set forbids it (warden.managed.*).',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof REASON_CODES;

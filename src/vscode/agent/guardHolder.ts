@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { realpathSync } from 'node:fs';
-import { createGuard } from '../../core/policy/createGuard';
+import { createGuard, effectiveSettings } from '../../core/policy/createGuard';
 import type { Guard, ShellParser } from '../../core/policy/guard';
-import { narrow } from '../../core/policy/narrowing';
-import { parseFlatSettings, SETTING_KEYS, type Settings } from '../../core/policy/settings';
+import { SETTING_KEYS, type Settings } from '../../core/policy/settings';
+import { loadManagedPolicy } from '../../node/managedPolicy';
 import { createPathProbe } from '../../node/pathProbe';
 import { loadShellParser } from '../../node/shellParser';
 import { readScopedSettings } from '../settings/readSettings';
@@ -53,7 +53,7 @@ export class GuardHolder {
     const shell = await this.parser;
     if (this.cached) return this.cached;
     const trusted = vscode.workspace.isTrusted;
-    const scoped = readScopedSettings(SETTING_KEYS, trusted);
+    const scoped = { ...readScopedSettings(SETTING_KEYS, trusted), managed: loadManagedPolicy() };
     const roots = workspaceRoots();
     const guard = createGuard(scoped, {
       roots,
@@ -63,9 +63,8 @@ export class GuardHolder {
       sandboxAvailable: this.sandboxAvailable,
       trusted: () => vscode.workspace.isTrusted,
     });
-    const user = parseFlatSettings(scoped.user).values;
-    const settings = narrow(user, parseFlatSettings(scoped.workspace).values).effective;
-    this.cached = { guard, settings, roots, userBaseUrl: user['warden.anthropic.baseUrl'] ?? '' };
+    const { effective: settings, userBaseUrl } = effectiveSettings(scoped);
+    this.cached = { guard, settings, roots, userBaseUrl };
     return this.cached;
   }
 }
