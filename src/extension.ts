@@ -28,6 +28,7 @@ import { secretCommands } from './vscode/commands/secretCommands';
 import { SecretStorageStore } from './vscode/secrets/secretStorageStore';
 import { onDidChangeWardenSettings } from './vscode/settings/readSettings';
 import { WardenStatusBar } from './vscode/statusBar';
+import { managedPolicyLines, type ManagedPolicyReport } from './core/policy/managed';
 
 /** Composition root: builds the adapters, wires them, and hands every registration to the context. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -72,12 +73,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
   // Invalid settings, as the guard last read them; refreshed when settings change.
   let settingsProblems: readonly string[] = [];
+  let managed: ManagedPolicyReport | undefined;
   const updateStatus = (): void =>
-    statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted, settingsProblems });
+    statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted, settingsProblems, managed });
   const refreshSettingsProblems = (): void => {
     void guards.current().then(
       (g) => {
         settingsProblems = g.guard.problems.map((p) => `${p.key}: ${p.message}`);
+        managed = g.guard.managed;
         updateStatus();
       },
       (e: unknown) => log.error(`reading settings failed: ${e instanceof Error ? e.message : String(e)}`),
@@ -122,7 +125,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         model: g.settings['warden.model'],
         apiKeySet: Boolean(await secrets.get(API_KEY_SECRET)),
         policyProblems: g.guard.problems.map((p) => `${p.key}: ${p.message}`),
-        ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
+        ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.filter((i) => i.level === 'workspace').map((i) => `${i.key}: ${i.why}`),
+        ignoredUserValues: g.guard.ignoredWorkspaceValues.filter((i) => i.level === 'user').map((i) => `${i.key}: ${i.why}`),
+        managedPolicy: g.guard.managed.inForce || g.guard.managed.refused.length ? managedPolicyLines(g.guard.managed) : [],
       };
     },
     onNewChat: () => approver.newChat(),
