@@ -44,7 +44,27 @@ const mvdanApart = {
   },
 };
 
+/**
+ * The OpenTelemetry SDK and OTLP exporter (the audit export) load only when
+ * an OTLP destination is set: a bundle of its own, dist/otlp-export.js,
+ * required by src/node/audit/otlpTarget.ts on its first send.
+ */
+const otlpApart = {
+  name: 'otlp-export-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/otlpBundle$/ }, () => ({ path: './otlp-export.js', external: true }));
+  },
+};
+
 const builds = [
+  {
+    ...common,
+    entryPoints: { 'otlp-export': 'src/node/audit/otlpBundle.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   {
     ...common,
     entryPoints: { 'mvdan-sh': 'node_modules/mvdan-sh/index.js' },
@@ -69,7 +89,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [sdkApart, mvdanApart],
+    plugins: [sdkApart, mvdanApart, otlpApart],
   },
   {
     ...common,
@@ -78,7 +98,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sdkApart, mvdanApart],
+    plugins: [sdkApart, mvdanApart, otlpApart],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

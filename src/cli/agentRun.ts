@@ -20,6 +20,7 @@ import { agentOptions, buildAgentDeps, modelSettings } from '../node/agentDeps';
 import { createAnthropicClient } from '../node/anthropic/anthropicClient';
 import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
+import { cliAuditExport } from './auditShip';
 import { sandboxConfigFor } from '../node/fs/sandboxPaths';
 import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
@@ -203,6 +204,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
       return 1;
     }
   } else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
+  const shipping = flags.audit ? await cliAuditExport(flags.audit, settings, run.env, io) : null;
 
   const selection = await selectRunner({ config: sandboxConfigFor([root], settings) });
   // A command runs unasked only in a sandbox that knows what to hide (fail closed while its view is incomplete).
@@ -245,5 +247,6 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     lines?.close();
     await selection.runner.dispose();
     await audit.close?.();
+    await shipping?.finish();
   }
 }
