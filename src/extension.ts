@@ -20,6 +20,7 @@ import { PendingApprovals } from './vscode/approvals/pendingApprovals';
 import { PreviewPanel } from './vscode/approvals/previewPanel';
 import { ProposalFs } from './vscode/approvals/proposalFs';
 import { auditLogFile, registerAuditViews } from './vscode/audit/register';
+import { registerAuditExport } from './vscode/audit/exportRegistration';
 import { ChatController } from './vscode/chat/chatController';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { CHAT_VIEW_ID } from './vscode/commands/ids';
@@ -71,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   context.subscriptions.push({ dispose: () => void sandbox.dispose() });
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
+  context.subscriptions.push(registerAuditExport({ file: auditFile, settings: async () => (await guards.current()).settings, secrets, env: process.env, version: (context.extension.packageJSON as { version?: string }).version ?? '0', log: (m) => log.warn(m) }));
   // Invalid settings, as the guard last read them; refreshed when settings change.
   let settingsProblems: readonly string[] = [];
   let managed: ManagedPolicyReport | undefined;
