@@ -141,7 +141,7 @@ function narrowInto(base: Settings, lower: Partial<Settings>, lv: Level, ignored
     const key = k as SettingKey;
     if (value === undefined) continue;
     if (isManagedOnly(key)) {
-      drop(key, value, 'set only by a managed policy (/etc/warden/managed-settings.json)');
+      narrowManagedKey(eff, base, key, value, drop);
     } else if (APPLICATION_SCOPED.has(key)) {
       if (lv.level === 'workspace') drop(key, value, 'user settings only: a workspace cannot set it');
       else drop(key, value, 'fixed by the managed policy');
@@ -167,6 +167,29 @@ function narrowInto(base: Settings, lower: Partial<Settings>, lv: Level, ignored
     }
   }
   return eff as Settings;
+}
+
+/**
+ * `warden.managed.*` below the managed policy: a lower level may only make
+ * them stricter (a `forbid…`/`require…` switched on, fewer endpoints); the
+ * organisation id, once set above, cannot change.
+ */
+function narrowManagedKey(eff: Record<string, unknown>, base: Settings, key: SettingKey, value: unknown, drop: (key: string, value: unknown, why: string) => void): void {
+  const above = base[key];
+  if (JSON.stringify(above) === JSON.stringify(value)) return;
+  if (typeof above === 'boolean') {
+    if (value === true) eff[key] = true;
+    else drop(key, value, 'the managed policy switched it on; only a managed policy can switch it off');
+  } else if (Array.isArray(above)) {
+    const list = value as string[];
+    if (above.length === 0) eff[key] = list;
+    else {
+      const kept = list.filter((u) => above.some((a) => sameEndpoint(a as string, u)));
+      if (kept.length < list.length) drop(key, value, `the managed policy allows only ${above.join(', ')}`);
+      eff[key] = kept.length > 0 ? kept : above;
+    }
+  } else if (above === '') eff[key] = value;
+  else drop(key, value, 'set by the managed policy');
 }
 
 /** Managed-only rules that bind the effective settings whatever the levels below said. */

@@ -161,8 +161,11 @@ describe('user and workspace settings can only narrow the managed policy', () =>
     ['forbidAutoReads binds even with no lower value', { 'warden.managed.forbidAutoReads': true }, {}, {}, 'warden.approval.reads', 'ask', []],
     ['a user base URL off the allowed endpoints is replaced by the first allowed', { 'warden.managed.allowedModelEndpoints': ['https://llm.corp.example'] }, { 'warden.anthropic.baseUrl': 'https://evil.example' }, {}, 'warden.anthropic.baseUrl', 'https://llm.corp.example', ['user:warden.anthropic.baseUrl']],
     ['a user base URL on the allowed endpoints is kept', { 'warden.managed.allowedModelEndpoints': ['https://a.example', 'https://b.example/'] }, { 'warden.anthropic.baseUrl': 'https://b.example' }, {}, 'warden.anthropic.baseUrl', 'https://b.example', []],
-    ["a user's managed-only key is ignored", {}, { 'warden.managed.forbidAutoReads': false, 'warden.managed.organizationId': 'mine' }, {}, 'warden.managed.organizationId', '', ['user:warden.managed.forbidAutoReads', 'user:warden.managed.organizationId']],
-    ["a managed-only key cannot be switched off by a user", { 'warden.managed.forbidUnsandboxedRunner': true }, { 'warden.managed.forbidUnsandboxedRunner': false }, {}, 'warden.managed.forbidUnsandboxedRunner', true, ['user:warden.managed.forbidUnsandboxedRunner']],
+    ['a user may only tighten a managed-only key: switching one on is kept', {}, { 'warden.managed.forbidAutoReads': true }, {}, 'warden.approval.reads', 'ask', []],
+    ['a user cannot change the organisation id the managed policy sets', { 'warden.managed.organizationId': 'acme' }, { 'warden.managed.organizationId': 'mine' }, {}, 'warden.managed.organizationId', 'acme', ['user:warden.managed.organizationId']],
+    ['a user cannot add an endpoint to the managed list', { 'warden.managed.allowedModelEndpoints': ['https://a.example'] }, { 'warden.managed.allowedModelEndpoints': ['https://a.example', 'https://evil.example'] }, {}, 'warden.managed.allowedModelEndpoints', ['https://a.example'], ['user:warden.managed.allowedModelEndpoints']],
+    ['narrowing effective settings again keeps the managed rules (a folder or a running task)', {}, {}, {}, 'warden.managed.forbidUnsandboxedRunner', false, []],
+    ['a managed-only key cannot be switched off by a user', { 'warden.managed.forbidUnsandboxedRunner': true }, { 'warden.managed.forbidUnsandboxedRunner': false }, {}, 'warden.managed.forbidUnsandboxedRunner', true, ['user:warden.managed.forbidUnsandboxedRunner']],
     ['a workspace cannot set an export endpoint', {}, {}, { 'warden.audit.export.syslog.address': 'evil.example:514' }, 'warden.audit.export.syslog.address', '', ['workspace:warden.audit.export.syslog.address']],
     ['a user cannot turn off a managed export', { 'warden.audit.export.syslog.address': 'siem.corp.example:6514' }, { 'warden.audit.export.syslog.address': '' }, {}, 'warden.audit.export.syslog.address', 'siem.corp.example:6514', ['user:warden.audit.export.syslog.address']],
     ['without a managed policy nothing changes for the user', {}, { 'warden.commands.allow': ['npm test'], 'warden.approval.reads': 'auto' }, {}, 'warden.commands.allow', ['npm test'], []],
@@ -175,6 +178,16 @@ describe('user and workspace settings can only narrow the managed policy', () =>
       for (const i of ignored) assert.ok(i.why.length > 10, i.why);
     });
   }
+});
+
+describe('narrowing the effective settings once more (a folder, a running task)', () => {
+  it('keeps every managed rule and reports nothing', () => {
+    const managed = values({ 'warden.managed.organizationId': 'acme', 'warden.managed.forbidUnsandboxedRunner': true, 'warden.managed.allowedModelEndpoints': ['https://a.example'], 'warden.commands.allow': ['npm test'] });
+    const first = narrow({}, {}, managed).effective;
+    const again = narrow(first, values({ 'warden.commands.allow': ['npm test'] }));
+    assert.deepEqual(again.ignored, []);
+    for (const k of ['warden.managed.organizationId', 'warden.managed.forbidUnsandboxedRunner', 'warden.managed.allowedModelEndpoints', 'warden.commands.allow'] as const) assert.deepEqual(again.effective[k], first[k], k);
+  });
 });
 
 describe('requireAuditExport', () => {
