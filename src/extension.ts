@@ -1,17 +1,15 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { SessionGrants } from './core/agent/sessionGrants';
-import { createRedactor } from './core/secrets/createRedactor';
-import type { Redactor } from './core/secrets/redactor';
+import { LiveSecrets } from './core/secrets/liveSecrets';
 import { API_KEY_SECRET } from './core/secrets/store';
 import { openJsonlAuditWriter } from './node/audit/jsonlWriter';
 import { auditKey, globalStateAnchorStore } from './vscode/audit/anchorStore';
 import { sandboxConfigFor } from './node/fs/sandboxPaths';
 import { GuardHolder } from './vscode/agent/guardHolder';
 import { SandboxHolder } from './vscode/agent/sandboxHolder';
-import { redactorFromStore, runTask } from './vscode/agent/taskRunner';
-import { neutralise } from './core/text/neutralise';
+import { runTask } from './vscode/agent/taskRunner';
+import { workspaceIdentity } from './node/taskScope';
 import { ApprovalPanes } from './vscode/approvals/approvalPanes';
 import { currentTextReader } from './vscode/approvals/currentText';
 import { DiffPane } from './vscode/approvals/diffPane';
@@ -37,22 +35,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(log);
   const secrets = new SecretStorageStore(context.secrets, (m) => log.warn(m));
 
-  // One redactor for every surface; rebuilt when secrets change and at each task.
-  let redactor: Redactor = createRedactor([]);
-  const refreshRedactor = async (): Promise<void> => {
-    redactor = await redactorFromStore(secrets);
-  };
-  // Not awaited: nothing secret is written before the first task, and every
-  // task builds its own redactor from the store before it starts.
-  void refreshRedactor().catch((e: unknown) => log.error(`reading secrets for redaction failed: ${e instanceof Error ? e.message : String(e)}`));
+  // Each task redacts with its own scope's redactor; the audit log, which
+  // every task of the window writes to, redacts with the union of the live ones.
+  const liveSecrets = new LiveSecrets();
 
   const auditFile = auditLogFile(context);
   // The anchor (last seq and hash) lives in global state, sealed with a key kept in SecretStorage.
   const anchor = { store: globalStateAnchorStore(context.globalState, auditFile), key: await auditKey(context.secrets) };
   const writer = await openJsonlAuditWriter({
     file: auditFile,
-    redact: (t) => redactor.redact(t),
-    identity: { sessionId: 'extension', workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', user: userInfo().username },
+    redact: (t) => liveSecrets.redact(t),
+    identity: { sessionId: 'extension', workspace: workspaceIdentity((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)), user: userInfo().username },
     anchor,
   });
   context.subscriptions.push({ dispose: () => void writer.close() });
@@ -60,7 +53,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const statusBar = new WardenStatusBar();
   const approvals = new PendingApprovals();
-  const grants = new SessionGrants();
   const sandbox = new SandboxHolder(
     (state, notes) => {
       log.info(`sandbox: ${state}${notes.length ? ` (${notes.join('; ')})` : ''}`);
@@ -93,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const proposalFs = new ProposalFs();
   const approver = new ApprovalPanes({
     pending: approvals,
-    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader((t) => neutralise(redactor.redact(t))), log: (m) => log.warn(m) }),
+    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader(), log: (m) => log.warn(m) }),
     preview: new PreviewPanel({
       extensionUri: context.extensionUri,
       answer: (id, a) => approvals.answer(id, a),
@@ -108,9 +100,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const chat: ChatController = new ChatController({
     storage: context.workspaceState,
     approvals,
-    runTask: (text, history, events, signal) =>
+    runTask: (task, text, history, events, signal) =>
       runTask(
-        { guards, sandbox, audit: audit.sink, secrets, approver, grants, useRedactor: (r) => (redactor = r), env: process.env },
+        { guards, sandbox, audit: audit.sink, secrets, approver, liveSecrets, env: process.env },
+        task,
         text,
         history,
         (e) => {
@@ -142,8 +135,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const view = new ChatViewProvider(context.extensionUri, chat.handlers, (m) => log.warn(m));
   chat.attach((m) => view.post(m));
 
+  // A changed secret reaches the next task's scope (a running task keeps the values it started with).
   const onSecretsChanged = (): void => {
-    void refreshRedactor().then(() => chat.pushState());
+    void chat.pushState();
   };
   const secretsUi = secretCommands(secrets, onSecretsChanged);
 
@@ -170,7 +164,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'warden.acceptProposal': () => approver.accept(),
       'warden.rejectProposal': () => approver.reject(),
       'warden.chooseProposalHunks': () => approver.chooseHunks(),
-      'warden.showSessionGrants': sessionGrantsCommand(grants),
+      'warden.showSessionGrants': sessionGrantsCommand({ list: () => chat.grants.list(), revoke: (key) => chat.grants.revoke(key) }),
       'warden.showAuditLog': audit.commands['warden.showAuditLog'],
       'warden.verifyAuditLog': audit.commands['warden.verifyAuditLog'],
     }),
@@ -182,8 +176,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   setTimeout(() => {
     void (async () => {
       const g = await guards.current();
-      if (g.roots.length === 0) return;
-      await sandbox.runnerFor(sandboxConfigFor(g.roots, g.settings));
+      if (g.env.roots.length === 0) return;
+      await sandbox.runnerFor(sandboxConfigFor(g.env.roots, g.settings));
     })().catch((e: unknown) => log.error(`sandbox selection failed: ${e instanceof Error ? e.message : String(e)}`));
   }, 0);
 }

@@ -1,47 +1,40 @@
-import { randomUUID } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import * as z from 'zod';
 import { runAgent } from '../core/agent/agentLoop';
 import { denyingApprover, type Approver } from '../core/agent/approver';
-import { sessionEvent, type AuditIdentity } from '../core/agent/auditRecord';
+import { sessionEvent } from '../core/agent/auditRecord';
 import type { AgentEvent, AgentStatus } from '../core/agent/events';
 import { SessionGrants } from '../core/agent/sessionGrants';
 import type { AuditSink } from '../core/audit/event';
-import { redactingRunner } from '../core/exec/redactingRunner';
-import type { CommandRunner } from '../core/exec/runner';
-import { createGuard, effectiveSettings } from '../core/policy/createGuard';
-import type { Settings } from '../core/policy/settings';
-import { createRedactor } from '../core/secrets/createRedactor';
 import { API_KEY_SECRET } from '../core/secrets/store';
-import { agentOptions, buildAgentDeps, modelSettings } from '../node/agentDeps';
-import { createAnthropicClient } from '../node/anthropic/anthropicClient';
+import { agentOptions } from '../node/agentDeps';
+import { createTaskScope } from '../node/taskScope';
+import { policySnapshot } from '../core/policy/snapshot';
+import { LiveSecrets } from '../core/secrets/liveSecrets';
 import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
 import { cliAuditExport } from './auditShip';
-import { sandboxConfigFor } from '../node/fs/sandboxPaths';
 import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
-import { readSettingsFile } from '../node/settingsFiles';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import { loadManagedPolicy } from '../node/managedPolicy';
 import { managedPolicyLines } from '../core/policy/managed';
 import type { CliIo } from './run';
+import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
 import { lineSource, terminalApprover } from './terminalApprover';
 
-const USAGE = `usage: warden run --workspace DIR [--settings user.json] [--workspace-settings ws.json]
-                  [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+const USAGE = `usage: warden run --workspace DIR [--workspace-settings ws.json] [--workspace DIR2 [--workspace-settings ws2.json] …]
+                  [--settings user.json] [--audit FILE [--anchor A]] [--approve ask|deny] [--max-turns N] [--model ID] "task"
+Each --workspace-settings narrows the policy of the --workspace before it.
 The audit log's anchor (its last seq and hash) is kept in A, by default FILE.anchor;
 WARDEN_AUDIT_KEY (64 hex digits) seals it with an HMAC.
 exit: 0 the model finished, 1 error, 3 a limit stopped it (2: bad usage)
 `;
 
 const flagsSchema = z.strictObject({
-  workspace: z.string().min(1),
   settings: z.string().min(1).optional(),
-  'workspace-settings': z.string().min(1).optional(),
   audit: z.string().min(1).optional(),
   anchor: z.string().min(1).optional(),
   approve: z.enum(['ask', 'deny']).default('ask'),
@@ -163,42 +156,34 @@ const EXIT: Record<AgentStatus, number> = { done: 0, limit: 3, error: 1, cancell
 
 /** `warden run`: the agent headless. Returns the exit code. */
 export async function runAgentCommand(argv: readonly string[], io: CliIo, run: RunEnvironment = { env: process.env, signal: sigintSignal() }): Promise<number> {
-  const flags = parseFlags(argv);
-  if (typeof flags === 'string') {
-    io.stderr.write(`warden run: ${flags}\n${USAGE}`);
+  const taken = takeWorkspaceFlags(argv);
+  const flags = typeof taken === 'string' ? taken : parseFlags(taken.rest);
+  const usage = typeof taken === 'string' ? taken : typeof flags === 'string' ? flags : null;
+  if (usage !== null || typeof taken === 'string' || typeof flags === 'string') {
+    io.stderr.write(`warden run: ${usage ?? ''}\n${USAGE}`);
     return 2;
   }
   const fail = (msg: string) => (io.stderr.write(`warden run: ${msg}\n`), 1);
-  let root: string;
-  try {
-    root = realpathSync(flags.workspace);
-  } catch {
-    return fail(`the workspace ${flags.workspace} does not exist`);
-  }
-  const levels: { user: unknown; workspace: unknown; managed: ReturnType<typeof loadManagedPolicy> } = { user: {}, workspace: {}, managed: loadManagedPolicy({ ...(run.managedDir !== undefined ? { dir: run.managedDir } : {}) }) };
-  for (const [level, file] of [['user', flags.settings], ['workspace', flags['workspace-settings']]] as const) {
-    if (file === undefined) continue;
-    const r = readSettingsFile(file);
-    if (!r.ok) return fail(r.message);
-    levels[level] = r.value;
-  }
+  const workspace = loadWorkspaceFolders(taken.folders, flags.settings);
+  if (typeof workspace === 'string') return fail(workspace);
+  const levels = { ...workspace.levels, managed: loadManagedPolicy(run.managedDir !== undefined ? { dir: run.managedDir } : {}) };
   let sandboxWorks = (): boolean => false;
-  const guard = createGuard(levels, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
+  const snapshot = policySnapshot(levels, { roots: workspace.roots, home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
+  const { guard, settings } = snapshot;
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored ${i.level} value ${i.key}: ${i.why}\n`);
   if (guard.managed.inForce || guard.managed.refused.length) for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden run: ${l}\n`);
-  const { effective: settings, userBaseUrl } = effectiveSettings(levels) as { effective: Settings; userBaseUrl: string };
 
   const apiKey = run.env[API_KEY_SECRET] ?? '';
   const secretNames = Object.keys(settings['warden.secrets']);
   const secretValues = Object.fromEntries(secretNames.flatMap((n) => (run.env[n] ? [[n, run.env[n]]] : [])));
-  const redactor = createRedactor([...Object.values(secretValues), ...(apiKey ? [apiKey] : [])]);
+  const liveSecrets = new LiveSecrets();
 
   let audit: AuditSink & { close?: () => Promise<void> } = { append: () => Promise.resolve() };
   if (flags.audit) {
     try {
       const key = auditKeyFromEnv(run.env);
-      audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => redactor.redact(t), anchor: { store: fileAnchorStore(flags.anchor ?? `${flags.audit}.anchor`), key } });
+      audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => liveSecrets.redact(t), anchor: { store: fileAnchorStore(flags.anchor ?? `${flags.audit}.anchor`), key } });
     } catch (e) {
       io.stderr.write(`warden run: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;
@@ -206,14 +191,25 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   } else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
   const shipping = flags.audit ? await cliAuditExport(flags.audit, settings, run.env, io) : null;
 
-  const selection = await selectRunner({ config: sandboxConfigFor([root], settings) });
+  // The settings files are read once: the run's policy is its start snapshot.
+  const scope = await createTaskScope({
+    policy: () => snapshot,
+    secretValues: Object.values(secretValues),
+    apiKey,
+    grants: new SessionGrants(),
+    liveSecrets,
+    sandbox: (config) => selectRunner({ config }),
+    envBaseUrl: run.env.ANTHROPIC_BASE_URL,
+    ...(flags.model !== undefined ? { modelOverride: flags.model } : {}),
+    keyHint: 'cli',
+    user: userInfo().username,
+  });
+  const selection = scope.sandbox;
+  const { identity, redactor } = scope;
   // A command runs unasked only in a sandbox that knows what to hide (fail closed while its view is incomplete).
   sandboxWorks = () => selection.kind !== 'none' && selection.runner.viewState?.().complete !== false;
   const view = selection.runner.viewState?.();
   if (view !== undefined && !view.complete) io.stderr.write(`warden run: commands need approval: ${view.why ?? 'the sandbox does not yet know what to hide'}\n`);
-  const runner: CommandRunner = redactingRunner(selection.runner, () => redactor);
-  const model = createAnthropicClient({ apiKey, baseUrl: run.env.ANTHROPIC_BASE_URL || userBaseUrl, ...modelSettings(settings, flags.model), keyHint: 'cli' });
-  const identity: AuditIdentity = { sessionId: randomUUID(), workspace: root, user: userInfo().username, model: model.model };
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
@@ -225,18 +221,10 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     await audit.append(sessionEvent(identity, `warden run started (approve: ${flags.approve})`, redactor));
     const outcome = await runAgent(
       agentOptions(settings, flags.task, controller.signal, flags['max-turns'] !== undefined ? { maxTurns: flags['max-turns'] } : {}),
-      buildAgentDeps({
-        roots: [root],
-        guard,
-        settings,
-        runner,
+      scope.agentDeps({
         audit,
-        redactor,
-        model,
         approver,
-        grants: new SessionGrants(),
         events: eventPrinter(io.stdout),
-        identity,
         secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
       }),
     );
@@ -246,6 +234,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   } finally {
     lines?.close();
     await selection.runner.dispose();
+    scope.close();
     await audit.close?.();
     await shipping?.finish();
   }

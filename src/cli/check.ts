@@ -1,23 +1,24 @@
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as z from 'zod';
-import { createGuard } from '../core/policy/createGuard';
+import { policySnapshot } from '../core/policy/snapshot';
 import type { Guard } from '../core/policy/guard';
 import { createPathProbe } from '../node/pathProbe';
 import { detectSandbox } from '../node/sandboxProbe';
-import { readSettingsFile } from '../node/settingsFiles';
 import { loadManagedPolicy } from '../node/managedPolicy';
 import { managedPolicyLines } from '../core/policy/managed';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
+import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
 
-const USAGE = 'usage: warden check --workspace DIR [--settings user.json] [--workspace-settings ws.json] [--sandbox available|unavailable]\n';
+const USAGE = `usage: warden check --workspace DIR [--workspace-settings ws.json] [--workspace DIR2 [--workspace-settings ws2.json] …]
+                    [--settings user.json] [--sandbox available|unavailable]
+Each --workspace-settings narrows the policy of the --workspace before it.
+`;
 
 const flagsSchema = z.strictObject({
-  workspace: z.string().min(1),
   settings: z.string().min(1).optional(),
-  'workspace-settings': z.string().min(1).optional(),
   sandbox: z.enum(['available', 'unavailable']).optional(),
 });
 type Flags = z.infer<typeof flagsSchema>;
@@ -58,27 +59,23 @@ function answer(guard: Guard, line: string): string {
 
 /** `warden check`: JSON Lines tool calls on stdin, one decision line each on stdout. */
 export async function runCheck(argv: readonly string[], io: CliIo, options: { managedDir?: string } = {}): Promise<number> {
-  const flags = parseFlags(argv);
-  if (typeof flags === 'string') {
-    io.stderr.write(`warden check: ${flags}\n${USAGE}`);
+  const taken = takeWorkspaceFlags(argv);
+  const flags = typeof taken === 'string' ? taken : parseFlags(taken.rest);
+  const usage = typeof taken === 'string' ? taken : typeof flags === 'string' ? flags : null;
+  if (usage !== null || typeof taken === 'string' || typeof flags === 'string') {
+    io.stderr.write(`warden check: ${usage ?? ''}\n${USAGE}`);
     return 2;
   }
-  const files = { user: flags.settings, workspace: flags['workspace-settings'] };
-  const values: Record<string, unknown> = {};
-  for (const [level, path] of Object.entries(files)) {
-    if (path === undefined) continue;
-    const r = readSettingsFile(path);
-    if (!r.ok) {
-      io.stderr.write(`warden check: ${r.message}\n`);
-      return 2;
-    }
-    values[level] = r.value;
+  const workspace = loadWorkspaceFolders(taken.folders, flags.settings);
+  if (typeof workspace === 'string') {
+    io.stderr.write(`warden check: ${workspace}\n`);
+    return 2;
   }
   const sandbox = flags.sandbox === undefined ? detectSandbox() : flags.sandbox === 'available';
-  const guard = createGuard(
-    { user: values.user ?? {}, workspace: values.workspace ?? {}, managed: loadManagedPolicy(options.managedDir !== undefined ? { dir: options.managedDir } : {}) },
+  const { guard } = policySnapshot(
+    { ...workspace.levels, managed: loadManagedPolicy(options.managedDir !== undefined ? { dir: options.managedDir } : {}) },
     {
-      roots: [resolve(flags.workspace)],
+      roots: workspace.roots,
       home: homedir(),
       probe: createPathProbe(),
       shell: await loadShellParser(wasmDir()),

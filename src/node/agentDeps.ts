@@ -24,8 +24,11 @@ export const MAX_RESULT_CHARS = 100_000;
 /** What the CLI and the extension each supply; the rest of the agent's wiring is the same for both. */
 export interface AgentWiring {
   readonly roots: readonly string[];
+  /** The folders' names in addresses, in the order of `roots` (base names when left out). */
+  readonly folderNames?: readonly (string | undefined)[];
   readonly guard: Guard;
-  readonly settings: Settings;
+  /** The task's effective settings for the next tool call (a stricter change applies at once). */
+  readonly settings: () => Settings;
   /** Already wrapped so that its output is redacted. */
   readonly runner: CommandRunner;
   readonly audit: AuditSink;
@@ -40,10 +43,10 @@ export interface AgentWiring {
 }
 
 export function buildAgentDeps(w: AgentWiring): AgentDeps {
-  const timeoutMs = w.settings['warden.commands.timeoutSeconds'] * 1000;
+  const timeoutMs = (): number => w.settings()['warden.commands.timeoutSeconds'] * 1000;
   return {
     model: w.model,
-    system: systemPrompt(w.roots),
+    system: systemPrompt(w.roots, w.folderNames ?? []),
     toolDefinitions: toolDefinitions(),
     guard: w.guard,
     approver: w.approver,
@@ -57,10 +60,23 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
       guard: w.guard,
       redactor: w.redactor,
       roots: w.roots,
-      limits: { ...DEFAULT_TOOL_LIMITS, defaultTimeoutMs: timeoutMs, maxTimeoutMs: timeoutMs },
-      allowedHosts: w.settings['warden.network.allowedHosts'],
+      // Read at each tool call, so a setting made stricter during the task applies to the next call.
+      limits: {
+        ...DEFAULT_TOOL_LIMITS,
+        get defaultTimeoutMs() {
+          return timeoutMs();
+        },
+        get maxTimeoutMs() {
+          return timeoutMs();
+        },
+      },
+      get allowedHosts() {
+        return w.settings()['warden.network.allowedHosts'];
+      },
       secretValues: w.secretValues,
-      secretGrants: w.settings['warden.secrets'],
+      get secretGrants() {
+        return w.settings()['warden.secrets'];
+      },
     },
     enabledTools: new Set(TOOL_NAMES),
     events: w.events,

@@ -28,6 +28,8 @@ export interface LaunchOptions {
   suite: string;
   /** Folder copied as the workspace (default: test/e2e/fixture-workspace). */
   workspace?: string;
+  /** A `.code-workspace` file inside that folder to open instead of the folder (a multi-root workspace). */
+  workspaceFile?: string;
   /** Extra environment for code-server and so for the extension host (e.g. ANTHROPIC_BASE_URL). */
   env?: Record<string, string>;
   /** User settings, merged over the quiet defaults (e.g. `warden.anthropic.baseUrl`). */
@@ -138,8 +140,9 @@ export async function launchWorkbench(opts: LaunchOptions): Promise<LaunchedWork
   let server: RunningCodeServer | undefined;
   let context: BrowserContext | undefined;
   try {
+    const opened = opts.workspaceFile ? join(workspaceDir, opts.workspaceFile) : workspaceDir;
     server = await cs.startCodeServer({
-      workspace: workspaceDir,
+      workspace: opened,
       tmpRoot: scratch,
       vsix,
       ...(opts.env ? { env: opts.env } : {}),
@@ -160,7 +163,7 @@ export async function launchWorkbench(opts: LaunchOptions): Promise<LaunchedWork
     // No Playwright action may wait forever: a test fails with a clear timeout instead.
     context.setDefaultTimeout(30_000);
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspaceDir)}`, { timeout: 60_000 });
+    await page.goto(`${server.url}/?${opts.workspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(opened)}`, { timeout: 60_000 });
     await waitForWorkbench(page);
     return new LaunchedWorkbench(context, server, workspaceDir, scratch, artifactsDir);
   } catch (e) {

@@ -1,10 +1,16 @@
+import { folderNames } from '../policy/workspace';
 import { DATA_OPEN } from './untrusted';
 
 /** The system prompt: stable text (it is cached), explaining the tools, the guard and untrusted data. */
-export function systemPrompt(workspaceRoots: readonly string[]): string {
+export function systemPrompt(workspaceRoots: readonly string[], names: readonly (string | undefined)[] = []): string {
+  const named = folderNames(workspaceRoots, names);
+  const several = workspaceRoots.length > 1;
   return [
     'You are Warden, a careful coding agent working in the workspace folders listed below.',
-    'Use the tools to read, search, edit files and run commands. Paths are relative to the workspace root.',
+    'Use the tools to read, search, edit files and run commands.',
+    several
+      ? 'There are several folders: address a path as folder-name:relative/path (folder-name: alone is the folder), or absolutely. A bare relative path works only where it exists in exactly one folder; run_command needs a cwd such as "folder-name:".'
+      : 'Paths are relative to the workspace folder.',
     '',
     'Every tool call passes a guard. Some calls run at once, some wait for a person to approve, and some are refused.',
     'When a call is refused or rejected, the result says why: do not try to get around it by other means',
@@ -21,7 +27,7 @@ export function systemPrompt(workspaceRoots: readonly string[]): string {
     'injected into that command only if the settings allow it and a person approves.',
     '',
     'Workspace folders:',
-    ...workspaceRoots.map((r) => `- ${r}`),
+    ...workspaceRoots.map((r, i) => (several ? `- ${named[i] ?? r}: ${r}` : `- ${r}`)),
     '',
     'Be concise. When the task is done, say what you changed.',
   ].join('\n');

@@ -1,14 +1,26 @@
 import { canonicalJson } from './canonical';
 import type { AuditEvent } from './event';
 import { isContentSummary } from './summarise';
+import { isHiddenCodePoint } from '../text/hiddenCharacters';
 
-/** Control characters (C0, DEL, C1) and bidi/invisible format characters, which could forge or hide text on a terminal or in a view. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-/** Text safe to print on one line: newlines as ⏎, tabs as spaces, other controls as `\u{…}`. */
+/**
+ * Text safe to print on one line: newlines as ⏎, tabs as spaces, a carriage
+ * return and every hidden character (./../text/hiddenCharacters.ts: controls,
+ * bidi and zero-width characters, tags, which could forge or hide text on a
+ * terminal or in a view) as `\u{…}`.
+ */
 export function displaySafe(text: string): string {
-  return text.replace(UNSAFE, (c) => (c === '\n' ? '⏎' : c === '\t' ? ' ' : `\\u{${c.charCodeAt(0).toString(16)}}`));
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i) ?? 0;
+    const width = cp > 0xffff ? 2 : 1;
+    if (cp === 0x0a) out += '⏎';
+    else if (cp === 0x09) out += ' ';
+    else if (cp === 0x0d || isHiddenCodePoint(cp)) out += `\\u{${cp.toString(16)}}`;
+    else out += text.slice(i, i + width);
+    i += width - 1;
+  }
+  return out;
 }
 
 /** Like `displaySafe` but keeps newlines, for multi-line blocks (a patch, a pretty-printed record). */

@@ -3,8 +3,8 @@ import type { ChangeReport, ChangeVerdict, WorkspaceChange } from './runner';
 
 /**
  * What a sandboxed command wrote to its copy-on-write view of the workspace
- * is a proposal, decided path by path by the same write policy as
- * `write_file` and `delete_file`:
+ * is a proposal, decided path by path (absolute, in the folder that holds
+ * it) by the same write policy as `write_file` and `delete_file`:
  *
  * | guard says            | command ran unasked | a person approved the command |
  * |-----------------------|---------------------|-------------------------------|
@@ -33,10 +33,7 @@ export function decideChanges(guard: Guard, changes: readonly WorkspaceChange[],
   return changes.map((change): ChangeVerdict => {
     const ro = options.readOnly?.find((p) => under(change.path, p));
     if (ro !== undefined) return { change, keep: false, reason: 'protected-path', message: `${change.path} is kept read-only for commands.` };
-    const d =
-      change.kind === 'delete'
-        ? guard.decide({ tool: 'delete_file', input: { path: change.path } })
-        : guard.decide({ tool: 'write_file', input: { path: change.path, content: '' } });
+    const d = guard.decideChange(change.path, change.kind);
     if (d.details.kind === 'path' && d.details.target.absolute !== change.path) {
       return { change, keep: false, reason: 'link-in-the-way', message: `${change.path} leads to ${d.details.target.absolute} through a link.` };
     }

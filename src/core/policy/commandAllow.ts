@@ -6,7 +6,7 @@ import { dangerousArgument } from './dangerousArgs';
 import { destructiveOperation } from './destructive';
 import { expandGlob } from './globExpansion';
 import { builtinArgumentProblem } from '../shell/builtins';
-import { deniedReadRule } from './pathDecision';
+import { deniedReadRule, policyAt } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
 import { programName, wrapperOf } from './wrappers';
 import { trailingStarProblem } from './abilities';
@@ -18,7 +18,10 @@ import { trailingStarProblem } from './abilities';
  * list or arguments outside the workspace give `needs-approval`.
  */
 export interface AllowDeps {
+  /** The policy of the folder the command runs in: its allow and deny lists. */
   readonly policy: CompiledPolicy;
+  /** Each folder's own policy, for a path argument in that folder (./pathDecision.ts policyAt). */
+  readonly policyFor?: (root: string) => CompiledPolicy;
   readonly ctx: PathContext;
 }
 
@@ -56,7 +59,7 @@ function globRisk(deps: AllowDeps, w: ShellWord, cwd: string): string | null {
     if (name.startsWith('-')) return `glob '${v}' may expand to '${name}', which the program would read as an option`;
     const res = resolvePath(path, cwd, deps.ctx, { followDangling: false, literalBackslash: true });
     if (res.kind !== 'inside') return `glob '${v}' may expand to '${path}' outside the workspace`;
-    const rule = deniedReadRule(deps.policy, res);
+    const rule = deniedReadRule(policyAt(deps, res), res);
     if (rule) return `glob '${v}' may expand to '${res.relative}', which matches ${rule.pattern}`;
   }
   return null;
@@ -112,8 +115,8 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string): Comma
 function outputTargetOk(deps: AllowDeps, value: string, cwd: string): boolean {
   if (SINKS.has(value)) return true;
   const res = resolvePath(value, cwd, deps.ctx, { literalBackslash: true });
-  if (res.kind !== 'inside' || deniedReadRule(deps.policy, res)) return false;
-  const p = deps.policy;
+  const p = policyAt(deps, res);
+  if (res.kind !== 'inside' || deniedReadRule(p, res)) return false;
   return p.write.first(res.relative) !== null && p.autoApprove.first(res.relative) !== null && p.protectedPaths.first(res.relative) === null;
 }
 

@@ -8,8 +8,8 @@ import { patternMatches } from './commandPattern';
 import { decision, type Decision } from './decision';
 import type { GuardResult, PathProbe, ResolvedPath, ShellParser, SimpleCommandVerdict } from './guard';
 import { ruleText } from './globList';
-import { deniedReadRule, toResolvedPath } from './pathDecision';
-import { resolvePath, type PathContext } from './paths';
+import { deniedReadRule, resolveInput, toResolvedPath } from './pathDecision';
+import type { PathContext } from './paths';
 import { secondOpinionDisagrees } from './secondOpinion';
 
 /**
@@ -18,7 +18,14 @@ import { secondOpinionDisagrees } from './secondOpinion';
  * Precedence is documented in README.md.
  */
 export interface CommandDeps {
+  /** Outside every folder: the strictest of the folders' policies. */
   readonly policy: CompiledPolicy;
+  /**
+   * Each folder's own policy: a command is decided by its cwd folder's
+   * allow, deny and secret rules; each path argument by the policy of the
+   * folder that holds it.
+   */
+  readonly policyFor?: (root: string) => CompiledPolicy;
   readonly ctx: PathContext;
   readonly shell: ShellParser;
   readonly sandboxAvailable: () => boolean;
@@ -68,7 +75,8 @@ function verdicts(parsed: ParsedCommandLine, analysis: LineAnalysis | null, fina
   });
 }
 
-export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>): GuardResult {
+export function decideCommand(folders: CommandDeps, input: ToolInput<'run_command'>): GuardResult {
+  let deps = folders;
   const secrets = input.secrets ?? [];
   const none = (d: Decision, cwd: ResolvedPath | null = null, parsed: ParsedCommandLine | null = null, analysis: LineAnalysis | null = null): GuardResult => ({
     ...d,
@@ -79,8 +87,11 @@ export function decideCommand(deps: CommandDeps, input: ToolInput<'run_command'>
     return none(decision('deny', 'managed-policy', 'warden.managed.forbidUnsandboxedRunner', 'The managed policy forbids running commands outside a sandbox, and no working sandbox is ready here: nothing runs, even with approval.'));
   }
 
-  const root = deps.ctx.roots[0]?.path ?? '/';
-  const cwdRes = resolvePath(input.cwd ?? '.', root, deps.ctx);
+  // No cwd: the only folder; in a multi-root workspace the model names one (see ./workspace.ts).
+  const cwdRes = input.cwd === undefined && deps.ctx.roots.length > 1
+    ? ({ kind: 'invalid', message: `name the folder to run in: ${deps.ctx.roots.map((r) => `"cwd": "${r.name ?? r.path}:"`).join(' or ')}` } as const)
+    : resolveInput(deps.ctx, input.cwd ?? '.');
+  if (cwdRes.kind === 'inside' && folders.policyFor) deps = { ...folders, policy: folders.policyFor(cwdRes.root) };
   const cwd = toResolvedPath(deps.policy, cwdRes);
   if (cwdRes.kind === 'invalid') return none(decision('deny', 'invalid-input', null, `cwd: ${cwdRes.message}.`));
   if (cwdRes.kind === 'outside') return none(decision('deny', 'outside-workspace', null, `The cwd ${cwdRes.absolute} is outside every workspace folder.`), cwd);

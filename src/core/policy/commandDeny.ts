@@ -5,7 +5,7 @@ import { patternMatches, type CommandPattern } from './commandPattern';
 import { decision, type Decision } from './decision';
 import type { ShellParser } from './guard';
 import { ruleText } from './globList';
-import { deniedReadRule } from './pathDecision';
+import { deniedReadRule, policyAt } from './pathDecision';
 import { resolvePath, type PathContext } from './paths';
 import { programName, unwrap } from './wrappers';
 
@@ -17,7 +17,10 @@ import { programName, unwrap } from './wrappers';
  * turns a decision into `deny`.
  */
 export interface DenyDeps {
+  /** The policy of the folder the command runs in: its allow and deny lists. */
   readonly policy: CompiledPolicy;
+  /** Each folder's own policy, for a path argument in that folder (./pathDecision.ts policyAt). */
+  readonly policyFor?: (root: string) => CompiledPolicy;
   readonly ctx: PathContext;
   readonly shell: ShellParser;
 }
@@ -84,7 +87,7 @@ export function pathCandidates(word: string): string[] {
 function deniedArgument(deps: DenyDeps, word: string, cwd: string): Decision | null {
   for (const cand of pathCandidates(word)) {
     const res = resolvePath(cand, cwd, deps.ctx, { followDangling: false });
-    const rule = deniedReadRule(deps.policy, res);
+    const rule = deniedReadRule(policyAt(deps, res), res);
     if (rule) return decision('deny', 'denied-read', ruleText(rule), `The argument '${word}' resolves to a path that matches ${ruleText(rule)}.`);
   }
   return null;

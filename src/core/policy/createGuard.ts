@@ -3,13 +3,14 @@ import { isToolName, toolInputSchemas, type ValidCall } from '../tools/schemas';
 import { decideCommand, grantedSecrets } from './commandDecision';
 import { compilePolicy } from './compile';
 import { decision } from './decision';
-import type { Guard, GuardEnvironment, GuardResult, SettingsProblem } from './guard';
+import type { Guard, GuardEnvironment, GuardResult, IgnoredWorkspaceValue, SettingsProblem } from './guard';
 import { decideUrl } from './hostDecision';
 import { describeManagedPolicy, parseManagedPolicy, type ManagedPolicyInput, type ManagedPolicyReport } from './managed';
 import { narrow, type Narrowed } from './narrowing';
 import { canRead, decideRead, decideWrite, readFilter, type PathDeps } from './pathDecision';
 import type { PathContext, Root } from './paths';
-import { defaultSettings, parseFlatSettings } from './settings';
+import { defaultSettings, parseFlatSettings, type Settings } from './settings';
+import { folderNames } from './workspace';
 
 /** Settings as they come from VS Code (`inspect().globalValue` / `workspaceValue`) or the CLI's flat JSON files. */
 export interface GuardSettingsInput {
@@ -17,7 +18,13 @@ export interface GuardSettingsInput {
   readonly user: unknown;
   /** Workspace-level values, flat `warden.*` keys; they can only narrow. */
   readonly workspace?: unknown;
-  /** The managed policy (src/node/managedPolicy.ts loads it); user and workspace values can only narrow it. */
+  /**
+   * Each folder's own values (its `.vscode/settings.json`, or `--workspace-settings`
+   * after its `--workspace`), in the order of `GuardEnvironment.roots`; they
+   * narrow the user and workspace levels for paths in that folder only.
+   */
+  readonly folders?: readonly unknown[];
+  /** The managed policy (src/node/managedPolicy.ts loads it); user, workspace and folder values can only narrow it. */
   readonly managed?: ManagedPolicyInput;
 }
 
@@ -51,10 +58,30 @@ export function effectiveSettings(settings: GuardSettingsInput): EffectiveSettin
 }
 
 function roots(env: GuardEnvironment): Root[] {
-  return env.roots.map((r) => {
+  const names = folderNames(env.roots, env.folderNames);
+  return env.roots.map((r, i) => {
     const path = (env.probe.realpath(r) ?? r).normalize('NFC').replace(/(.)\/+$/, '$1');
-    return { path, fold: env.probe.isCaseInsensitive(path) };
+    return { path, fold: env.probe.isCaseInsensitive(path), name: names[i] ?? path };
   });
+}
+
+/**
+ * One compiled policy per folder (user, narrowed by workspace, narrowed by the
+ * folder) and the strictest of them all, for what no folder holds (paths
+ * outside every folder).
+ */
+function folderPolicies(effective: Settings, folderValues: readonly Partial<Settings>[], rootList: readonly Root[], ignored: IgnoredWorkspaceValue[]) {
+  const nocase = rootList.some((r) => r.fold);
+  const own = rootList.map((r, i) => {
+    const n = narrow(effective, folderValues[i] ?? {});
+    for (const x of n.ignored) ignored.push({ ...x, key: `${r.name ?? r.path}: ${x.key}` });
+    return n.effective;
+  });
+  const strictest = own.reduce((acc, f) => narrow(acc, f).effective, effective);
+  const base = compilePolicy(strictest, nocase);
+  // One folder: its policy is the base one, compiled once.
+  const paths = new Map(rootList.map((r, i) => [r.path, rootList.length === 1 ? base : compilePolicy(own[i] ?? strictest, nocase)]));
+  return { base, policyFor: (root: string) => paths.get(root) ?? base };
 }
 
 function failClosed(problems: readonly SettingsProblem[], managed: ManagedPolicyReport): Guard {
@@ -65,6 +92,7 @@ function failClosed(problems: readonly SettingsProblem[], managed: ManagedPolicy
     managed,
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     canRead: () => false,
+    decideChange: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     readFilter: () => ({ globs: [], allows: () => false }),
     secretsGrantedTo: () => [],
   };
@@ -76,15 +104,19 @@ function failClosed(problems: readonly SettingsProblem[], managed: ManagedPolicy
  * level into the user level, compiles every glob and pattern once.
  */
 export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment): Guard {
-  const { effective, ignored, problems, managed } = effectiveSettings(settings);
+  const { effective, ignored: levelIgnored, problems: levelProblems, managed } = effectiveSettings(settings);
+  const folders = (settings.folders ?? []).map((f, i) => parseFlatSettings(f, `folder settings of ${env.roots[i] ?? `folder ${i + 1}`}`));
+  const problems = [...levelProblems, ...folders.flatMap((f) => f.problems)];
   if (problems.length) return failClosed(problems, managed);
   if (env.roots.length === 0) return failClosed([{ key: 'workspace', message: 'no workspace folder is open' }], managed);
 
+  const ignored = [...levelIgnored];
   const rootList = roots(env);
-  const policy = compilePolicy(effective, rootList.some((r) => r.fold));
+  const per = folderPolicies(effective, folders.map((f) => f.values), rootList, ignored);
+  const policy = per.base;
   const ctx: PathContext = { roots: rootList, home: env.home, probe: env.probe };
-  const paths: PathDeps = { policy, ctx, trusted: env.trusted };
-  const commands = { policy, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted, forbidUnsandboxed: effective['warden.managed.forbidUnsandboxedRunner'] };
+  const paths: PathDeps = { policy, policyFor: per.policyFor, ctx, trusted: env.trusted };
+  const commands = { policy, policyFor: per.policyFor, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted, forbidUnsandboxed: effective['warden.managed.forbidUnsandboxedRunner'] };
 
   function decideValid(call: ValidCall): GuardResult {
     switch (call.tool) {
@@ -121,6 +153,8 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
       return decideValid({ tool: call.tool, input: parsed.data } as ValidCall);
     },
     canRead: (absPath) => canRead(paths, absPath),
+    decideChange: (absolute, kind) =>
+      absolute.startsWith('/') ? decideWrite(paths, absolute, kind) : { ...decision('deny', 'invalid-input', null, `A change at '${absolute}' is not an absolute path.`), details: { kind: 'none' } },
     readFilter: () => readFilter(paths),
     secretsGrantedTo: (commandLine) => grantedSecrets(policy, parseCommandLine(env.shell, commandLine)),
   };

@@ -55,6 +55,8 @@ export interface ShellParser {
 export interface GuardEnvironment {
   /** Workspace folders, absolute. */
   readonly roots: readonly string[];
+  /** The folders' names for `name:relative/path` addresses, in the order of `roots`; base names when left out (./workspace.ts). */
+  readonly folderNames?: readonly (string | undefined)[];
   /** Home folder, for `~` in paths and command arguments. */
   readonly home: string;
   readonly probe: PathProbe;
@@ -136,6 +138,12 @@ export interface Guard {
   canRead(absPath: string): boolean;
   /** The denyRead filter at walk speed, for entries a scan of a workspace folder meets (see ReadFilter). */
   readFilter(): ReadFilter;
+  /**
+   * The write policy for a change a sandboxed command made at an absolute
+   * path (decided by the folder that holds it, as a write or delete there
+   * would be), for what a command's copy-on-write view may keep.
+   */
+  decideChange(absolute: string, kind: 'write' | 'delete'): GuardResult;
   /** Secret names `warden.secrets` grants to this command line (every simple command must match a pattern). */
   secretsGrantedTo(commandLine: string): readonly string[];
 }

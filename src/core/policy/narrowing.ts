@@ -103,7 +103,7 @@ const WORKSPACE: Level = { level: 'workspace', above: "the user's", aboveSetting
 const USER: Level = { level: 'user', above: "the managed policy's", aboveSettings: 'the managed policy and user settings', a: 'user settings' };
 
 /** User or managed settings only: a workspace can never set them (a repository must not redirect the key or the record). */
-const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
+export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
   'warden.model',
   'warden.thinking.effort',
   'warden.anthropic.baseUrl',
@@ -184,7 +184,7 @@ function narrowManagedKey(eff: Record<string, unknown>, base: Settings, key: Set
     const list = value as string[];
     if (above.length === 0) eff[key] = list;
     else {
-      const kept = list.filter((u) => above.some((a) => sameEndpoint(a as string, u)));
+      const kept = list.filter((u) => above.some((a) => sameEndpoint(a, u)));
       if (kept.length < list.length) drop(key, value, `the managed policy allows only ${above.join(', ')}`);
       eff[key] = kept.length > 0 ? kept : above;
     }

@@ -3,10 +3,14 @@ import { decision, type Decision } from './decision';
 import type { GuardResult, ReadFilter, ResolvedPath } from './guard';
 import { ruleText, type GlobRule } from './globList';
 import { resolvePath, type PathContext, type Resolution } from './paths';
+import { addressOf } from './workspace';
 
 /** Path decisions for the read, write and delete tools. */
 export interface PathDeps {
+  /** For paths outside every folder: the strictest of the folders' policies. */
   readonly policy: CompiledPolicy;
+  /** The policy of the folder at this root (user settings narrowed by the workspace's and the folder's own). */
+  readonly policyFor?: (root: string) => CompiledPolicy;
   readonly ctx: PathContext;
   readonly trusted: () => boolean;
 }
@@ -40,30 +44,43 @@ function result(d: Decision, target: ResolvedPath | null): GuardResult {
   return { ...d, details: target ? { kind: 'path', target } : { kind: 'none' } };
 }
 
+/** The policy a resolved path is decided by: its folder's, or outside every folder the strictest. */
+export function policyAt(deps: Pick<PathDeps, 'policy' | 'policyFor'>, res: Resolution): CompiledPolicy {
+  return res.kind === 'inside' && deps.policyFor ? deps.policyFor(res.root) : deps.policy;
+}
+
+/** A tool path or cwd as the person or the model wrote it, addressed in the workspace (./workspace.ts) and resolved. */
+export function resolveInput(ctx: PathContext, input: string): Resolution {
+  const address = addressOf(input, ctx.roots, ctx.probe);
+  if (!address.ok) return { kind: 'invalid', message: address.message };
+  return resolvePath(address.path, address.base, ctx);
+}
+
 /** Shared first steps: invalid, outside, denyRead. */
-function screen(deps: PathDeps, input: string): { res: Resolution; target: ResolvedPath | null; early: Decision | null } {
-  const root = deps.ctx.roots[0]?.path ?? '/';
-  const res = resolvePath(input, root, deps.ctx);
-  const target = toResolvedPath(deps.policy, res);
-  if (res.kind === 'invalid') return { res, target, early: decision('deny', 'invalid-input', null, `Path '${input}': ${res.message}.`) };
-  const denied = deniedReadRule(deps.policy, res);
+function screen(deps: PathDeps, input: string): { res: Resolution; target: ResolvedPath | null; early: Decision | null; policy: CompiledPolicy } {
+  const res = resolveInput(deps.ctx, input);
+  const policy = policyAt(deps, res);
+  const target = toResolvedPath(policy, res);
+  if (res.kind === 'invalid') return { res, target, policy, early: decision('deny', 'invalid-input', null, `Path '${input}': ${res.message}.`) };
+  const denied = deniedReadRule(policy, res);
   if (res.kind === 'outside') {
     return {
       res,
       target,
+      policy,
       early: denied
         ? decision('deny', 'denied-read', ruleText(denied), `${res.absolute} is outside the workspace and matches ${denied.pattern}.`)
         : decision('deny', 'outside-workspace', null, `${res.absolute} is outside every workspace folder.`),
     };
   }
-  if (denied) return { res, target, early: decision('deny', 'denied-read', ruleText(denied), `${res.relative} matches ${ruleText(denied)}.`) };
-  return { res, target, early: null };
+  if (denied) return { res, target, policy, early: decision('deny', 'denied-read', ruleText(denied), `${res.relative} matches ${ruleText(denied)}.`) };
+  return { res, target, policy, early: null };
 }
 
 export function decideRead(deps: PathDeps, input: string): GuardResult {
-  const { target, early } = screen(deps, input);
+  const { target, early, policy } = screen(deps, input);
   if (early) return result(early, target);
-  if (deps.policy.settings['warden.approval.reads'] === 'ask') {
+  if (policy.settings['warden.approval.reads'] === 'ask') {
     return result(decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'), target);
   }
   return result(decision('allow', 'read-allowed', null, `Reading ${target?.relative || '.'} inside the workspace.`), target);
@@ -73,28 +90,27 @@ export function decideWrite(deps: PathDeps, input: string, kind: 'write' | 'dele
   if (!deps.trusted()) {
     return result(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): nothing is written.'), null);
   }
-  const { res, target, early } = screen(deps, input);
+  const { res, target, early, policy } = screen(deps, input);
   if (early) return result(early, target);
   if (res.kind !== 'inside') return result(decision('deny', 'outside-workspace', null, 'Outside the workspace.'), target);
-  const writable = deps.policy.write.first(res.relative);
+  const writable = policy.write.first(res.relative);
   if (!writable) {
     return result(decision('deny', 'not-writable', null, `${res.relative || '.'} is not matched by warden.paths.write.`), target);
   }
-  const prot = deps.policy.protectedPaths.first(res.relative);
+  const prot = policy.protectedPaths.first(res.relative);
   if (prot) return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target);
   if (kind === 'delete') {
     return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target);
   }
-  const auto = deps.policy.autoApprove.first(res.relative);
+  const auto = policy.autoApprove.first(res.relative);
   if (auto) return result(decision('allow', 'auto-approved', ruleText(auto), `${res.relative} matches ${ruleText(auto)}.`), target);
   return result(decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`), target);
 }
 
 /** For list_files/search_text results: inside the workspace and outside denyRead. */
 export function canRead(deps: PathDeps, absPath: string): boolean {
-  const root = deps.ctx.roots[0]?.path ?? '/';
-  const res = resolvePath(absPath, root, deps.ctx);
-  return res.kind === 'inside' && deniedReadRule(deps.policy, res) === null;
+  const res = resolvePath(absPath, '/', deps.ctx);
+  return res.kind === 'inside' && deniedReadRule(policyAt(deps, res), res) === null;
 }
 
 /**
@@ -104,23 +120,31 @@ export function canRead(deps: PathDeps, absPath: string): boolean {
  * only where one is met. Build one per scan: it remembers folders.
  */
 export function readFilter(deps: PathDeps): ReadFilter {
-  const roots = new Set(deps.ctx.roots.map((r) => r.path));
-  const denied = (rel: string): boolean => deps.policy.denyRead.first(rel) !== null || deps.policy.denyRead.first(rel + ANY_CHILD) !== null;
-  /** Folders already decided (a scan meets each one once per entry below it). */
-  const folders = new Map<string, boolean>();
-  const folderDenied = (dir: string): boolean => {
-    let d = folders.get(dir);
-    if (d === undefined) {
-      const up = dir.lastIndexOf('/');
-      d = (up > 0 && folderDenied(dir.slice(0, up))) || denied(dir);
-      if (folders.size < 100_000) folders.set(dir, d);
-    }
-    return d;
-  };
+  /** Per folder: its denyRead list and the folders below it already decided (a scan meets each once per entry below it). */
+  const perRoot = new Map(
+    deps.ctx.roots.map((r) => {
+      const list = (deps.policyFor ? deps.policyFor(r.path) : deps.policy).denyRead;
+      const denied = (rel: string): boolean => list.first(rel) !== null || list.first(rel + ANY_CHILD) !== null;
+      const folders = new Map<string, boolean>();
+      const folderDenied = (dir: string): boolean => {
+        let d = folders.get(dir);
+        if (d === undefined) {
+          const up = dir.lastIndexOf('/');
+          d = (up > 0 && folderDenied(dir.slice(0, up))) || denied(dir);
+          if (folders.size < 100_000) folders.set(dir, d);
+        }
+        return d;
+      };
+      return [r.path, { denied, folderDenied }] as const;
+    }),
+  );
   return {
+    // The strictest list: a scanner may leave out up front what any folder denies; each entry is then decided by its own folder.
     globs: deps.policy.settings['warden.paths.denyRead'],
     allows(root, relative, isLink) {
-      if (!roots.has(root) || relative === '') return false;
+      const own = perRoot.get(root);
+      if (own === undefined || relative === '') return false;
+      const { denied, folderDenied } = own;
       // Links, and names beyond printable ASCII (NFC, hidden characters), also take the full resolution.
       const plain = PRINTABLE_ASCII.test(relative);
       if ((isLink || !plain) && !canRead(deps, `${root}/${relative}`)) return false;

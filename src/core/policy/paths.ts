@@ -14,6 +14,8 @@ export interface Root {
   readonly path: string;
   /** The file system holding it folds case. */
   readonly fold: boolean;
+  /** The folder's name in addresses (`name:relative/path`, ./workspace.ts); its base name when left out. */
+  readonly name?: string;
 }
 
 export type Resolution =

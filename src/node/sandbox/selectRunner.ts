@@ -36,12 +36,20 @@ export async function smokeTest(runner: CommandRunner, cwd: string): Promise<str
  */
 export async function selectRunner(options: SandboxRuntimeRunnerOptions): Promise<RunnerSelection> {
   const notes: string[] = [];
-  const cwd = options.config.writableRoots[0];
-  if (cwd === undefined) throw new Error('selectRunner: at least one workspace folder is needed');
+  const folders = options.config.writableRoots;
+  if (folders.length === 0) throw new Error('selectRunner: at least one workspace folder is needed');
+  /** The smoke test in every workspace folder: a runner must work wherever a command may run. */
+  const smokeAll = async (runner: CommandRunner): Promise<string | null> => {
+    for (const cwd of folders) {
+      const failed = await smokeTest(runner, cwd);
+      if (failed !== null) return folders.length > 1 ? `${failed} (in ${cwd})` : failed;
+    }
+    return null;
+  };
 
   const asrt = await SandboxRuntimeRunner.start(options);
   if (asrt instanceof SandboxRuntimeRunner) {
-    const failed = await smokeTest(asrt, cwd);
+    const failed = await smokeAll(asrt);
     if (failed === null) return done(asrt, notes);
     notes.push(`sandbox-runtime: ${failed}`);
     await asrt.dispose();
@@ -49,7 +57,7 @@ export async function selectRunner(options: SandboxRuntimeRunnerOptions): Promis
 
   const bwrap = BubblewrapRunner.create(options);
   if (bwrap instanceof BubblewrapRunner) {
-    const failed = await smokeTest(bwrap, cwd);
+    const failed = await smokeAll(bwrap);
     if (failed === null) return done(bwrap, notes);
     notes.push(`bubblewrap: ${failed}`);
     await bwrap.dispose();

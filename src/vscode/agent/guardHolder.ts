@@ -1,28 +1,20 @@
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { realpathSync } from 'node:fs';
-import { createGuard, effectiveSettings } from '../../core/policy/createGuard';
-import type { Guard, ShellParser } from '../../core/policy/guard';
-import { SETTING_KEYS, type Settings } from '../../core/policy/settings';
+import type { ShellParser } from '../../core/policy/guard';
+import { SETTING_KEYS } from '../../core/policy/settings';
+import { policySnapshot, type PolicySnapshot } from '../../core/policy/snapshot';
 import { loadManagedPolicy } from '../../node/managedPolicy';
 import { createPathProbe } from '../../node/pathProbe';
 import { loadShellParser } from '../../node/shellParser';
 import { readScopedSettings } from '../settings/readSettings';
 
-export interface GuardState {
-  readonly guard: Guard;
-  readonly settings: Settings;
-  readonly roots: readonly string[];
-  /** The user-level API base URL: a workspace can never set it. */
-  readonly userBaseUrl: string;
-}
-
-/** Workspace folders as real paths (a folder that cannot be resolved is left out). */
-export function workspaceRoots(): string[] {
+/** Workspace folders as real paths, with their names and URIs (a folder that cannot be resolved is left out). */
+export function workspaceFolders(): { path: string; name: string; uri: vscode.Uri }[] {
   return (vscode.workspace.workspaceFolders ?? []).flatMap((f) => {
     if (f.uri.scheme !== 'file') return [];
     try {
-      return [realpathSync(f.uri.fsPath)];
+      return [{ path: realpathSync(f.uri.fsPath), name: f.name, uri: f.uri }];
     } catch {
       return [];
     }
@@ -30,13 +22,16 @@ export function workspaceRoots(): string[] {
 }
 
 /**
- * Builds the guard from the current settings and trust, once per change: the
- * next tool call sees a changed setting without a reload. The bash grammar
- * loads on first use, not at activation.
+ * The window's current settings snapshot (guard and effective settings),
+ * derived once per change of settings, trust or folders. A running task asks
+ * `now()` at every tool call (see TaskPolicy); the view, the status bar and
+ * the command preview ask `current()`. The bash grammar loads on first use,
+ * not at activation.
  */
 export class GuardHolder {
   private parser: Promise<ShellParser> | undefined;
-  private cached: GuardState | undefined;
+  private shell: ShellParser | undefined;
+  private cached: PolicySnapshot | undefined;
 
   constructor(
     private readonly wasmDir: string,
@@ -47,24 +42,28 @@ export class GuardHolder {
     this.cached = undefined;
   }
 
-  async current(): Promise<GuardState> {
+  async current(): Promise<PolicySnapshot> {
     if (this.cached) return this.cached;
     this.parser ??= loadShellParser(this.wasmDir);
-    const shell = await this.parser;
+    this.shell = await this.parser;
+    return this.now();
+  }
+
+  /** The snapshot now, synchronously; only after `current()` resolved once (the grammar is loaded). */
+  now(): PolicySnapshot {
     if (this.cached) return this.cached;
+    if (!this.shell) throw new Error('the shell grammar is not loaded yet');
     const trusted = vscode.workspace.isTrusted;
-    const scoped = { ...readScopedSettings(SETTING_KEYS, trusted), managed: loadManagedPolicy() };
-    const roots = workspaceRoots();
-    const guard = createGuard(scoped, {
-      roots,
+    const folders = workspaceFolders();
+    this.cached = policySnapshot({ ...readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri)), managed: loadManagedPolicy() }, {
+      roots: folders.map((f) => f.path),
+      folderNames: folders.map((f) => f.name),
       home: homedir(),
       probe: createPathProbe(),
-      shell,
+      shell: this.shell,
       sandboxAvailable: this.sandboxAvailable,
       trusted: () => vscode.workspace.isTrusted,
     });
-    const { effective: settings, userBaseUrl } = effectiveSettings(scoped);
-    this.cached = { guard, settings, roots, userBaseUrl };
     return this.cached;
   }
 }

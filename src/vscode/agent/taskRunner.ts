@@ -1,90 +1,98 @@
 import { userInfo } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { runAgent, type AgentRun } from '../../core/agent/agentLoop';
-import type { Approver } from '../../core/agent/approver';
 import { sessionEvent } from '../../core/agent/auditRecord';
 import type { AgentEvents } from '../../core/agent/events';
 import type { ModelMessage } from '../../core/agent/model';
 import type { SessionGrants } from '../../core/agent/sessionGrants';
 import type { AuditSink } from '../../core/audit/event';
-import { redactingRunner } from '../../core/exec/redactingRunner';
-import { createRedactor } from '../../core/secrets/createRedactor';
-import type { Redactor } from '../../core/secrets/redactor';
+import type { LiveSecrets } from '../../core/secrets/liveSecrets';
 import { API_KEY_SECRET, type SecretStore } from '../../core/secrets/store';
-import { agentOptions, buildAgentDeps, modelSettings } from '../../node/agentDeps';
-import { createAnthropicClient } from '../../node/anthropic/anthropicClient';
-import { sandboxConfigFor } from '../../node/fs/sandboxPaths';
+import { agentOptions } from '../../node/agentDeps';
+import { createTaskScope } from '../../node/taskScope';
+import type { ApprovalPanes } from '../approvals/approvalPanes';
 import type { GuardHolder } from './guardHolder';
 import type { SandboxHolder } from './sandboxHolder';
 
+/** The window's services every task uses; nothing here belongs to one task. */
 export interface TaskServices {
   readonly guards: GuardHolder;
   readonly sandbox: SandboxHolder;
   readonly audit: AuditSink;
   readonly secrets: SecretStore;
-  readonly approver: Approver;
-  readonly grants: SessionGrants;
-  /** Called with the redactor built for this task, so every other surface uses the same one. */
-  readonly useRedactor: (r: Redactor) => void;
+  readonly approver: Pick<ApprovalPanes, 'forTask'>;
+  /** The audit log's redaction set: every live task's secret values. */
+  readonly liveSecrets: LiveSecrets;
   /** Extension host environment, for ANTHROPIC_BASE_URL only. */
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** What the chat hands each task: its key and its chat's grants. */
+export interface TaskOfChat {
+  readonly id: string;
+  readonly grants: SessionGrants;
 }
 
 export type TaskStart =
   | { readonly ok: true; readonly run: AgentRun }
   | { readonly ok: false; readonly message: string; readonly action: 'setApiKey' | 'openSettings' | null };
 
-/** Every stored secret value (and the API key), for the redactor. Values never leave this function but in it. */
-export async function redactorFromStore(store: SecretStore): Promise<Redactor> {
+/** Every stored secret value (and the API key), for redaction. Values never leave this function but in it. */
+export async function storedSecretValues(store: SecretStore): Promise<string[]> {
   const names = await store.list();
   const values = await Promise.all(names.map((n) => store.get(n)));
-  return createRedactor(values.filter((v): v is string => typeof v === 'string' && v.length > 0));
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
 
-/** Runs one chat message as an agent task behind the guard. */
-export async function runTask(s: TaskServices, text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal): Promise<TaskStart> {
+/** Runs one chat message as an agent task behind the guard, in a scope of its own. */
+export async function runTask(s: TaskServices, task: TaskOfChat, text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal): Promise<TaskStart> {
   const g = await s.guards.current();
-  if (g.roots.length === 0) return { ok: false, message: 'Open a folder first: Warden works inside a workspace folder.', action: null };
+  if (g.env.roots.length === 0) return { ok: false, message: 'Open a folder first: Warden works inside a workspace folder.', action: null };
   const apiKey = await s.secrets.get(API_KEY_SECRET);
   if (!apiKey) return { ok: false, message: 'No API key is set. Run "Warden: Set API Key" (for a local endpoint any non-empty key works).', action: 'setApiKey' };
-  const redactor = await redactorFromStore(s.secrets);
-  s.useRedactor(redactor);
 
-  const selection = await s.sandbox.runnerFor(sandboxConfigFor(g.roots, g.settings));
-  const model = createAnthropicClient({ apiKey, baseUrl: g.userBaseUrl || s.env.ANTHROPIC_BASE_URL || '', ...modelSettings(g.settings), keyHint: 'vscode' });
-  const identity = { sessionId: randomUUID(), workspace: g.roots[0] ?? '', user: userInfo().username, model: model.model };
-  const secretNames = new Set(Object.keys(g.settings['warden.secrets']));
-  await s.audit.append(sessionEvent(identity, `chat task started; sandbox: ${selection.state}`, redactor));
-  // Fail closed, and say why: while the sandbox cannot tell what to hide, every command asks.
-  const incomplete = s.sandbox.incompleteView;
-  if (incomplete !== null) {
-    const message = `Commands need your approval in this task: ${incomplete}.`;
-    events({ type: 'warning', message });
-    await s.audit.append(sessionEvent(identity, message, redactor, 'sandbox'));
-  }
-  const deps = buildAgentDeps({
-    roots: g.roots,
-    guard: g.guard,
-    settings: g.settings,
-    runner: redactingRunner(selection.runner, () => redactor),
-    audit: s.audit,
-    redactor,
-    model,
-    approver: s.approver,
-    grants: s.grants,
-    events,
-    identity,
-    secretValues: async (names) => {
-      const out: Record<string, string> = {};
-      for (const n of names) {
-        if (!secretNames.has(n)) continue;
-        const v = await s.secrets.get(n);
-        if (v) out[n] = v;
-      }
-      return out;
-    },
+  const known = await storedSecretValues(s.secrets);
+  const scope = await createTaskScope({
+    id: task.id,
+    policy: () => s.guards.now(),
+    secretValues: known,
+    apiKey,
+    grants: task.grants,
+    liveSecrets: s.liveSecrets,
+    sandbox: (config) => s.sandbox.runnerFor(config),
+    envBaseUrl: s.env.ANTHROPIC_BASE_URL,
+    keyHint: 'vscode',
+    user: userInfo().username,
   });
-  const run = await runAgent(agentOptions(g.settings, text, signal, { history }), deps);
-  await s.audit.append(sessionEvent(identity, `chat task ended: ${run.status}: ${run.message}`, redactor));
-  return { ok: true, run };
+  const { identity, redactor } = scope;
+  try {
+    await s.audit.append(sessionEvent(identity, `chat task started; sandbox: ${scope.sandbox.state}`, redactor));
+    // Fail closed, and say why: while the sandbox cannot tell what to hide, every command asks.
+    const incomplete = s.sandbox.incompleteView;
+    if (incomplete !== null) {
+      const message = `Commands need your approval in this task: ${incomplete}.`;
+      events({ type: 'warning', message });
+      await s.audit.append(sessionEvent(identity, message, redactor, 'sandbox'));
+    }
+    const deps = scope.agentDeps({
+      audit: s.audit,
+      approver: s.approver.forTask({ id: scope.id, redact: (t) => redactor.redact(t) }),
+      events,
+      secretValues: async (names) => {
+        const granted = new Set(Object.keys(scope.settings()['warden.secrets']));
+        const out: Record<string, string> = {};
+        for (const n of names) {
+          if (!granted.has(n)) continue;
+          const v = await s.secrets.get(n);
+          // A value stored after the task started is not in its redactor: it waits for the next task.
+          if (v && known.includes(v)) out[n] = v;
+        }
+        return out;
+      },
+    });
+    const run = await runAgent(agentOptions(scope.settings(), text, signal, { history }), deps);
+    await s.audit.append(sessionEvent(identity, `chat task ended: ${run.status}: ${run.message}`, redactor));
+    return { ok: true, run };
+  } finally {
+    scope.close();
+  }
 }

@@ -3,7 +3,7 @@ import type { ApprovalAnswer, ApprovalRequest, Approver } from '../../core/agent
 import type { AgentEvent } from '../../core/agent/events';
 import { confirmByModal } from './confirmations';
 import { DiffPane } from './diffPane';
-import type { PendingApproval, PendingApprovals } from './pendingApprovals';
+import { NO_TASK, type ApprovalTask, type PendingApproval, type PendingApprovals } from './pendingApprovals';
 import { PreviewPanel } from './previewPanel';
 
 export interface ApprovalPanesDeps {
@@ -36,9 +36,19 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
   }
 
   request(req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> {
-    const answer = this.deps.pending.request(req, signal);
-    this.deps.notify(req);
-    return answer;
+    return this.forTask(NO_TASK).request(req, signal);
+  }
+
+  /** The `Approver` one task calls: its requests are keyed by the task and shown with its redactor. */
+  forTask(task: ApprovalTask): Approver {
+    const pending = this.deps.pending.forTask(task);
+    return {
+      request: (req, signal) => {
+        const answer = pending.request(req, signal);
+        this.deps.notify(req);
+        return answer;
+      },
+    };
   }
 
   /** Forward every agent event here (command output, answers, results for the preview). */
@@ -102,11 +112,11 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
     const req = oldest.request;
     this.onShow = req.callId;
     try {
-      if (DiffPane.handles(req)) await this.deps.diff.show(req);
+      if (DiffPane.handles(req)) await this.deps.diff.show(req, oldest.task.redact);
       else if (PreviewPanel.handles(req)) this.deps.preview.show(req);
       else {
         const answer = await (this.deps.confirm ?? confirmByModal)(req);
-        this.deps.pending.answer(req.callId, answer);
+        this.deps.pending.answer(req.callId, answer, oldest.task.id);
       }
     } catch (e) {
       this.deps.log(`approval pane for ${req.tool} failed: ${e instanceof Error ? e.message : String(e)}; the chat card still answers it`);

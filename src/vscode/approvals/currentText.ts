@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
  * content: null when it does not exist; `display` applies what the pipeline
  * applied to the plan (redaction, hidden characters made visible).
  */
-export function currentTextReader(display: (raw: string) => string): (absolute: string) => Promise<string | null> {
-  return async (absolute) => {
+export function currentTextReader(): (absolute: string, display: (raw: string) => string) => Promise<string | null> {
+  return async (absolute, display) => {
     try {
       const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(absolute));
       return display(new TextDecoder().decode(bytes));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
+import { neutralise } from '../../core/text/neutralise';
 import { contentFromHunks, hunkLabel, proposalHunks } from './hunks';
 import { proposalTitle, type WritePlan } from './paneText';
 import { CURRENT_SCHEME, PROPOSAL_SCHEME, ProposalFs } from './proposalFs';
@@ -7,10 +8,11 @@ import { CURRENT_SCHEME, PROPOSAL_SCHEME, ProposalFs } from './proposalFs';
 export interface DiffPaneDeps {
   readonly fs: ProposalFs;
   /**
-   * The target's text on disk now, shown as the pipeline shows text to a
-   * person (redacted, hidden characters made visible); null when missing.
+   * The target's text on disk now, shown through `display` as the pipeline
+   * shows text to a person (the requesting task's redaction, hidden
+   * characters made visible); null when missing.
    */
-  readCurrent(absolute: string): Promise<string | null>;
+  readCurrent(absolute: string, display: (raw: string) => string): Promise<string | null>;
   readonly log: (message: string) => void;
 }
 
@@ -19,6 +21,7 @@ interface Shown {
   readonly plan: WritePlan;
   readonly current: vscode.Uri;
   readonly proposed: vscode.Uri;
+  readonly redact: (text: string) => string;
 }
 
 /**
@@ -40,7 +43,8 @@ export class DiffPane {
     return this.shown.has(callId);
   }
 
-  async show(req: ApprovalRequest): Promise<void> {
+  /** `redact` is the requesting task's redactor, for the file as it is when the person accepts. */
+  async show(req: ApprovalRequest, redact: (text: string) => string): Promise<void> {
     const plan = req.plan;
     if (plan.kind !== 'write' || plan.newContent === null) return;
     const rel = plan.target.relative || plan.target.absolute;
@@ -48,7 +52,7 @@ export class DiffPane {
     const proposed = ProposalFs.uri(PROPOSAL_SCHEME, req.callId, rel);
     this.deps.fs.set(current, plan.oldContent ?? '');
     this.deps.fs.set(proposed, plan.newContent);
-    this.shown.set(req.callId, { req, plan, current, proposed });
+    this.shown.set(req.callId, { req, plan, current, proposed, redact });
     await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false, preserveFocus: true });
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
     if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
@@ -84,7 +88,7 @@ export class DiffPane {
   async acceptAnswer(callId: string): Promise<ApprovalAnswer | null> {
     const s = this.shown.get(callId);
     if (!s) return { kind: 'approve' };
-    const now = await this.deps.readCurrent(s.plan.target.absolute).catch((e: unknown) => {
+    const now = await this.deps.readCurrent(s.plan.target.absolute, (t) => neutralise(s.redact(t))).catch((e: unknown) => {
       this.deps.log(`proposal: cannot read ${s.plan.target.absolute}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     });

@@ -1,9 +1,11 @@
-import { neutralise, visibleMarker } from '../../core/text/neutralise';
+import { isHiddenCodePoint } from '../../core/text/hiddenCharacters';
+import { visibleMarker } from '../../core/text/neutralise';
 
 /**
  * Finds hidden characters in text a person must read: raw ones, and the
  * `<U+XXXX>` markers `neutralise()` left where the pipeline already made them
- * visible. Pure (no `vscode`), shared by the command preview webview.
+ * visible. What is hidden is defined once, in core/text/hiddenCharacters.ts.
+ * Pure (no `vscode`), shared by the command preview webview.
  */
 export type HiddenClass = 'zero-width' | 'bidi control' | 'tag character' | 'control character' | 'invisible';
 
@@ -16,11 +18,6 @@ export interface HiddenFlag {
 
 export type Segment = { readonly text: string; readonly hidden: false } | { readonly text: string; readonly hidden: true; readonly flag: HiddenFlag };
 
-/** Whether `neutralise` hides this code point. */
-function isHiddenCodePoint(cp: number): boolean {
-  if (cp > 0x10ffff) return false;
-  return neutralise(String.fromCodePoint(cp)) !== String.fromCodePoint(cp) || (cp >= 0xd800 && cp <= 0xdfff);
-}
 
 export function classify(cp: number): HiddenClass {
   if ((cp >= 0x200b && cp <= 0x200d) || cp === 0xfeff || cp === 0x2060 || cp === 0x180e) return 'zero-width';

@@ -10,7 +10,8 @@ import type { ViewMessageHandlers } from './chatViewProvider';
 import { ChatPresenter } from './presenter';
 import type { HostMessage, ViewState } from './protocol';
 import { Transcript, type TranscriptStorage } from './transcript';
-import type { TaskStart } from '../agent/taskRunner';
+import type { TaskOfChat, TaskStart } from '../agent/taskRunner';
+import { SessionGrants } from '../../core/agent/sessionGrants';
 
 const HISTORY_KEY = 'warden.chat.messages.v1';
 /** The model that wrote the stored history: thinking blocks are bound to it. */
@@ -19,8 +20,8 @@ const HISTORY_MODEL_KEY = 'warden.chat.messagesModel.v1';
 export interface ChatEnvironment {
   readonly storage: TranscriptStorage;
   readonly approvals: PendingApprovals;
-  /** Runs one task; resolves when it ends. */
-  readonly runTask: (text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal) => Promise<TaskStart>;
+  /** Runs one task of this chat (its key, the chat's grants); resolves when it ends. */
+  readonly runTask: (task: TaskOfChat, text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal) => Promise<TaskStart>;
   /** The non-chat parts of the view state (trust, sandbox, model, key, settings problems). */
   readonly baseState: () => Promise<Omit<ViewState, 'busy' | 'meter'>>;
   /** Told whether a task is running whenever the view's state is pushed (the title bar's Stop shows only then). */
@@ -32,13 +33,20 @@ export interface ChatEnvironment {
 
 /**
  * The chat's host side: one handler per view message, one task at a time,
- * the transcript and the model history per workspace.
+ * the transcript and the model history per workspace. The chat owns what
+ * its tasks share: session grants (a new chat starts with none) and the
+ * transcript; each task gets a key of its own, so its approvals are its own.
+ * A task of a chat the person left (New Chat while it winds down) no longer
+ * writes to the view, the transcript or the saved history.
  */
 export class ChatController extends Disposable {
   private readonly transcript: Transcript;
   private readonly presenter: ChatPresenter;
   private post: (m: HostMessage) => void = () => undefined;
-  private running: AbortController | undefined;
+  private running: { controller: AbortController; task: TaskOfChat } | undefined;
+  /** The tasks of the chat on show; New Chat replaces the set. */
+  private chatTasks = new Set<string>();
+  #grants = new SessionGrants();
   private meter = { turns: 0, costUsd: 0 as number | null, cacheRead: 0, cacheWrite: 0, input: 0 };
 
   constructor(private readonly env: ChatEnvironment) {
@@ -54,6 +62,11 @@ export class ChatController extends Disposable {
 
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /** The session grants of the chat on show. */
+  get grants(): SessionGrants {
+    return this.#grants;
   }
 
   /** An approval the agent now waits for: the card shows what would happen. */
@@ -86,17 +99,22 @@ export class ChatController extends Disposable {
       await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
     },
     approval: (m) => {
-      this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject' });
+      const task = this.running?.task.id;
+      if (task !== undefined) this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject' }, task);
     },
   };
 
   stop(): void {
-    this.running?.abort();
+    this.running?.controller.abort();
   }
 
   async newChat(): Promise<void> {
     this.stop();
-    this.env.approvals.rejectAll('The person started a new chat.');
+    this.env.approvals.rejectAll('The person started a new chat.', this.chatTasks);
+    // What belonged to the last chat ends with it; its task, if still winding down, writes nowhere here.
+    this.chatTasks = new Set();
+    this.#grants = new SessionGrants();
+    this.running = undefined;
     this.env.onNewChat?.();
     this.transcript.clear();
     await this.transcript.save();
@@ -123,18 +141,24 @@ export class ChatController extends Disposable {
       return;
     }
     const controller = new AbortController();
-    this.running = controller;
+    const task: TaskOfChat = { id: randomUUID(), grants: this.#grants };
+    const tasks = this.chatTasks;
+    tasks.add(task.id);
+    this.running = { controller, task };
+    const current = (): boolean => this.chatTasks === tasks;
     this.meter = { turns: 0, costUsd: 0, cacheRead: 0, cacheWrite: 0, input: 0 };
     this.presenter.user(text);
     await this.pushState();
     const model = (await this.env.baseState()).model;
     const history = loadHistory(this.env.storage.get(HISTORY_KEY), this.env.storage.get(HISTORY_MODEL_KEY), model);
     const events = (e: AgentEvent): void => {
+      if (!current()) return;
       this.presenter.onEvent(e);
       if (e.type === 'usage') this.onUsage(e.turn, e.costUsd, e.total);
     };
     try {
-      const result = await this.env.runTask(text, history, events, controller.signal);
+      const result = await this.env.runTask(task, text, history, events, controller.signal);
+      if (!current()) return;
       if (!result.ok) this.presenter.notice('warning', result.message, result.action);
       else {
         this.meter = { ...this.meter, turns: result.run.turns, costUsd: result.run.costUsd };
@@ -143,11 +167,14 @@ export class ChatController extends Disposable {
         await this.env.storage.update(HISTORY_MODEL_KEY, model);
       }
     } catch (e) {
-      this.presenter.notice('error', `Warden failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (current()) this.presenter.notice('error', `Warden failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
-      this.running = undefined;
-      await this.transcript.save();
-      await this.pushState();
+      tasks.delete(task.id);
+      if (current()) {
+        this.running = undefined;
+        await this.transcript.save();
+        await this.pushState();
+      }
     }
   }
 

@@ -5,28 +5,51 @@ export type FlatSettings = Record<string, unknown>;
 
 export interface ScopedSettings {
   readonly user: FlatSettings;
-  /** Workspace and folder values; empty in Restricted Mode, where they are not read at all. */
+  /** Workspace values (a folder's `.vscode/settings.json`, or a `.code-workspace` file's settings); empty in Restricted Mode. */
   readonly workspace: FlatSettings;
+  /**
+   * In a multi-root workspace, each folder's own values (its
+   * `.vscode/settings.json`), in the order of `folders`; they narrow the
+   * policy of that folder's paths. Empty in Restricted Mode and with one folder
+   * (whose values are the workspace's).
+   */
+  readonly folders: readonly FlatSettings[];
+}
+
+/** The slice of the `vscode.workspace` API the settings are read through (a fake in unit tests). */
+export interface SettingsSource {
+  readonly workspaceFile: unknown;
+  getConfiguration(section?: string, scope?: vscode.Uri): Pick<vscode.WorkspaceConfiguration, 'inspect'>;
 }
 
 /**
- * Reads every `warden.*` key at user level and at workspace level separately,
- * so the guard can let the workspace only narrow what the user allows.
+ * Reads every `warden.*` key at user level, workspace level and, for each
+ * folder of a multi-root workspace, folder level (`getConfiguration` with the
+ * folder's URI: the security settings are resource-scoped), so the guard can
+ * let the workspace and each folder only narrow what the user allows.
  * Defaults are left out: the core's schema supplies them.
  */
-export function readScopedSettings(keys: readonly string[], trusted: boolean): ScopedSettings {
-  const config = vscode.workspace.getConfiguration();
+export function readScopedSettings(keys: readonly string[], trusted: boolean, folders: readonly vscode.Uri[], source: SettingsSource = vscode.workspace): ScopedSettings {
+  const config = source.getConfiguration();
   const user: FlatSettings = {};
   const workspace: FlatSettings = {};
+  const multi = source.workspaceFile !== undefined && folders.length > 0;
+  const perFolder: FlatSettings[] = trusted && multi ? folders.map(() => ({})) : [];
+  const folderConfigs = perFolder.length ? folders.map((f) => source.getConfiguration(undefined, f)) : [];
   for (const key of keys) {
     const seen = config.inspect(key);
     if (!seen) continue;
     if (seen.globalValue !== undefined) user[key] = seen.globalValue;
     if (!trusted) continue;
-    const ws = seen.workspaceFolderValue ?? seen.workspaceValue;
+    const ws = multi ? seen.workspaceValue : (seen.workspaceFolderValue ?? seen.workspaceValue);
     if (ws !== undefined) workspace[key] = ws;
+    folderConfigs.forEach((c, i) => {
+      const v = c.inspect(key)?.workspaceFolderValue;
+      const own = perFolder[i];
+      if (v !== undefined && own) own[key] = v;
+    });
   }
-  return { user, workspace };
+  return { user, workspace, folders: perFolder };
 }
 
 /** Fires when any `warden.*` setting or the workspace trust changes. */

@@ -7,6 +7,8 @@ import { parseCommandLine } from '../../../src/core/shell/walk';
 import { isHiddenCodePoint } from '../../../src/core/text/hiddenCharacters';
 import { neutralise } from '../../../src/core/text/neutralise';
 import { createPathProbe } from '../../../src/node/pathProbe';
+import { displaySafe } from '../../../src/core/audit/format';
+import { hiddenFlags } from '../../../src/vscode/approvals/hiddenFlags';
 import { shellParser } from '../policy/harness';
 
 /**
@@ -46,6 +48,25 @@ describe('hidden characters: one definition, used everywhere', () => {
       }),
       { numRuns: 3000, seed: 5 },
     );
+  });
+
+  it('the audit display escapes, and the command preview flags, exactly the characters neutralise marks', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0x10ffff }).filter((cp) => (cp < 0xd800 || cp > 0xdfff) && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d), (cp) => {
+        const ch = String.fromCodePoint(cp);
+        const marked = neutralise(`a${ch}b`) !== `a${ch}b`;
+        assert.equal(displaySafe(`a${ch}b`) !== `a${ch}b`, marked, `audit display, U+${cp.toString(16)}`);
+        assert.equal(hiddenFlags(`a${ch}b`).length === 1, marked, `preview flags, U+${cp.toString(16)}`);
+        // The preview also recognises the marker neutralise left in its place.
+        if (marked) assert.deepEqual(hiddenFlags(neutralise(ch)).map((f) => f.codePoint), [cp]);
+      }),
+      { numRuns: 5000, seed: 7 },
+    );
+    for (const cp of RANGES.flatMap(([a, b]) => [a, b])) {
+      const ch = String.fromCodePoint(cp);
+      assert.equal(displaySafe(ch), `\\u{${cp.toString(16)}}`, `audit display of U+${cp.toString(16)}`);
+      assert.equal(hiddenFlags(ch).length, 1, `preview flag of U+${cp.toString(16)}`);
+    }
   });
 
   it('flags tag characters, which the shell walk and the path check once let through', () => {
