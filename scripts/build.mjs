@@ -57,10 +57,22 @@ const mcpApart = {
   },
 };
 
+/**
+ * The OpenTelemetry SDK and OTLP exporter (the audit export) load only when
+ * an OTLP destination is set: a bundle of its own, dist/otlp-export.js,
+ * required by src/node/audit/otlpTarget.ts on its first send.
+ */
+const otlpApart = {
+  name: 'otlp-export-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/otlpBundle$/ }, () => ({ path: './otlp-export.js', external: true }));
+  },
+};
+
 const builds = [
   {
     ...common,
-    entryPoints: { 'mcp-sdk': 'src/node/mcp/mcpSdk.ts' },
+    entryPoints: { 'mcp-sdk': 'src/node/mcp/mcpSdk.ts', 'otlp-export': 'src/node/audit/otlpBundle.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -90,7 +102,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [sdkApart, mvdanApart, mcpApart],
+    plugins: [sdkApart, mvdanApart, mcpApart, otlpApart],
   },
   {
     ...common,
@@ -99,7 +111,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [sdkApart, mvdanApart, mcpApart],
+    plugins: [sdkApart, mvdanApart, mcpApart, otlpApart],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

@@ -321,7 +321,17 @@ export async function startCodeServer(opts) {
     ...cliArgs(dirs),
     resolve(opts.workspace),
   ];
-  const child = spawn(process.execPath, args, {
+  // A managed policy for this server only: its own mount namespace shows the
+  // given folder at /etc/warden (root only; the host's /etc/warden, created
+  // empty if missing, is left as it was).
+  let command = process.execPath;
+  let argv = args;
+  if (opts.managedPolicyDir) {
+    mkdirSync('/etc/warden', { recursive: true, mode: 0o755 });
+    command = 'unshare';
+    argv = ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount --bind "$0" /etc/warden && exec "$@"', resolve(opts.managedPolicyDir), process.execPath, ...args];
+  }
+  const child = spawn(command, argv, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...dirs.xdg, ...(opts.env ?? {}) },

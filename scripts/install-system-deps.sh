@@ -4,8 +4,9 @@
 #   curl                        - the sandbox network tests
 #   strace                      - the differential test of what bash really runs
 #   chromium, libkrb5-dev       - the end-to-end tests in a real VS Code (code-server)
+#   rsyslog                     - the syslog receiver of the audit export tests (started by the tests, never as a service)
 set -euo pipefail
-want=(bubblewrap socat ripgrep curl strace chromium libkrb5-dev)
+want=(bubblewrap socat ripgrep curl strace chromium libkrb5-dev rsyslog)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

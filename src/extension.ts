@@ -21,6 +21,7 @@ import { ReportPage } from './vscode/policy/reportPage';
 import { lintRules, warningLine } from './core/policy/ruleLint';
 import { ProposalFs } from './vscode/approvals/proposalFs';
 import { auditLogFile, registerAuditViews } from './vscode/audit/register';
+import { registerAuditExport } from './vscode/audit/exportRegistration';
 import { ChatController } from './vscode/chat/chatController';
 import { ChatViewProvider } from './vscode/chat/chatViewProvider';
 import { CHAT_VIEW_ID } from './vscode/commands/ids';
@@ -30,6 +31,7 @@ import { SecretStorageStore } from './vscode/secrets/secretStorageStore';
 import { onDidChangeWardenSettings } from './vscode/settings/readSettings';
 import { WardenStatusBar } from './vscode/statusBar';
 import { CheckpointActions } from './vscode/checkpoints/checkpointActions';
+import { managedPolicyLines, type ManagedPolicyReport } from './core/policy/managed';
 
 /** Composition root: builds the adapters, wires them, and hands every registration to the context. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -66,14 +68,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   context.subscriptions.push({ dispose: () => void sandbox.dispose() });
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
+  context.subscriptions.push(registerAuditExport({ file: auditFile, settings: async () => (await guards.current()).settings, secrets, env: process.env, version: (context.extension.packageJSON as { version?: string }).version ?? '0', log: (m) => log.warn(m) }));
   // Invalid settings, as the guard last read them; refreshed when settings change.
   let settingsProblems: readonly string[] = [];
+  let managed: ManagedPolicyReport | undefined;
   const updateStatus = (): void =>
-    statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted, settingsProblems });
+    statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted, settingsProblems, managed });
   const refreshSettingsProblems = (): void => {
     void guards.current().then(
       (g) => {
         settingsProblems = g.guard.problems.map((p) => `${p.key}: ${p.message}`);
+        managed = g.guard.managed;
         updateStatus();
       },
       (e: unknown) => log.error(`reading settings failed: ${e instanceof Error ? e.message : String(e)}`),
@@ -125,7 +130,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         model: g.settings['warden.model'],
         apiKeySet: Boolean(await secrets.get(API_KEY_SECRET)),
         policyProblems: g.guard.problems.map((p) => `${p.key}: ${p.message}`),
-        ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.map((i) => `${i.key}: ${i.why}`),
+        ignoredWorkspaceValues: g.guard.ignoredWorkspaceValues.filter((i) => i.level === 'workspace').map((i) => `${i.key}: ${i.why}`),
+        ignoredUserValues: g.guard.ignoredWorkspaceValues.filter((i) => i.level === 'user').map((i) => `${i.key}: ${i.why}`),
+        managedPolicy: g.guard.managed.inForce || g.guard.managed.refused.length ? managedPolicyLines(g.guard.managed) : [],
         ruleWarnings: g.guard.problems.length ? [] : lintRules(g.settings).map(warningLine),
       };
     },

@@ -251,6 +251,12 @@ function renderState(state: ViewState): void {
     banners.append(b);
   }
   for (const p of state.policyProblems) banners.append(el('div', 'banner error', `Settings invalid, every call is denied: ${p}`));
+  if (state.managedPolicy.length > 0) {
+    const b = el('div', 'banner info managed-policy', '');
+    for (const line of state.managedPolicy) b.append(el('div', '', line));
+    banners.append(b);
+  }
+  for (const w of state.ignoredUserValues) banners.append(el('div', 'banner warning ignored-setting', `User setting ignored (managed policy): ${w}`));
   for (const w of state.ignoredWorkspaceValues) banners.append(el('div', 'banner warning ignored-setting', `Workspace setting ignored: ${w}`));
   for (const w of state.ruleWarnings) banners.append(el('div', 'banner warning rule-warning', `Rule grants more than it says: ${w}`));
 }

@@ -15,12 +15,15 @@ import { policySnapshot } from '../core/policy/snapshot';
 import { LiveSecrets } from '../core/secrets/liveSecrets';
 import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { openJsonlAuditWriter } from '../node/audit/jsonlWriter';
+import { cliAuditExport } from './auditShip';
 import { createPathProbe } from '../node/pathProbe';
 import { selectRunner } from '../node/sandbox/selectRunner';
 import { cliStateDir } from '../node/checkpoints/stateDir';
 import { openTaskCheckpoints } from '../node/checkpoints/taskCheckpoints';
 import { shortId } from '../core/checkpoints/model';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
+import { loadManagedPolicy } from '../node/managedPolicy';
+import { managedPolicyLines } from '../core/policy/managed';
 import type { CliIo } from './run';
 import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
 import { lineSource, terminalApprover } from './terminalApprover';
@@ -53,6 +56,8 @@ export interface RunEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Cancels the run (SIGINT in the real CLI). */
   readonly signal?: AbortSignal;
+  /** The managed policy folder (tests); default: the system's (src/node/managedPolicy.ts). */
+  readonly managedDir?: string;
 }
 
 function parseFlags(argv: readonly string[]): Flags | string {
@@ -171,11 +176,13 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   const fail = (msg: string) => (io.stderr.write(`warden run: ${msg}\n`), 1);
   const workspace = loadWorkspaceFolders(taken.folders, flags.settings);
   if (typeof workspace === 'string') return fail(workspace);
+  const levels = { ...workspace.levels, managed: loadManagedPolicy(run.managedDir !== undefined ? { dir: run.managedDir } : {}) };
   let sandboxWorks = (): boolean => false;
-  const snapshot = policySnapshot(workspace.levels, { roots: workspace.roots, home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
+  const snapshot = policySnapshot(levels, { roots: workspace.roots, home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
   const { guard, settings } = snapshot;
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
-  for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored workspace value ${i.key}: ${i.why}\n`);
+  for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored ${i.level} value ${i.key}: ${i.why}\n`);
+  if (guard.managed.inForce || guard.managed.refused.length) for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden run: ${l}\n`);
 
   const apiKey = run.env[API_KEY_SECRET] ?? '';
   const secretNames = [...new Set([...Object.keys(settings['warden.secrets']), ...mcpSecretNames(settings)])];
@@ -192,6 +199,7 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
       return 1;
     }
   } else io.stderr.write('warden run: no --audit file given: tool calls are not recorded\n');
+  const shipping = flags.audit ? await cliAuditExport(flags.audit, settings, run.env, io) : null;
 
   // The checkpoint store (under the state folder) is hidden from every command, like the audit log.
   const stateDir = cliStateDir(run.env);
@@ -250,5 +258,6 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     await selection.runner.dispose();
     scope.close();
     await audit.close?.();
+    await shipping?.finish();
   }
 }

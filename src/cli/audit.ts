@@ -10,10 +10,11 @@ import { verifyChain, type VerifyResult } from '../core/audit/verify';
 import { checkAgainstAnchor } from '../core/audit/anchor';
 import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { feedFiles } from '../node/audit/files';
+import { ExportedStreamFeed } from '../core/audit/exportedStream';
 import type { CliIo } from './run';
 
 export const AUDIT_USAGE = `usage:
-  warden audit verify FILE… [--partial] [--anchor A]
+  warden audit verify FILE… [--partial] [--anchor A] [--exported]
       Verifies the hash chain. Several files are one rotated chain, oldest
       first (audit.1.jsonl audit.2.jsonl … audit.jsonl). --partial accepts a
       first file that continues an earlier one not given. The anchor (the
@@ -21,6 +22,9 @@ export const AUDIT_USAGE = `usage:
       LASTFILE.anchor when it exists: lines cut from the end then fail,
       with how many are gone. WARDEN_AUDIT_KEY (64 hex digits) checks the
       anchor's seal: a log rewritten without the key fails.
+      --exported: FILE is a stream the export delivered (a collector's or
+      syslog server's file of audit lines): a line repeated byte for byte
+      (delivered twice) is skipped; a gap is damage, named like any other.
       Exit 0: "ok: N events". Exit 1: the file, line and kind of damage.
   warden audit show FILE… [--tool T] [--decision allow|ask|deny|none]
       [--approver rule|person] [--since ISO] [--search TEXT]
@@ -85,16 +89,26 @@ function batchedWriter(io: CliIo): { write(text: string): void; drain(): Promise
 }
 
 async function verify(args: readonly string[], io: CliIo, env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { partial: { type: 'boolean' }, anchor: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { partial: { type: 'boolean' }, anchor: { type: 'string' }, exported: { type: 'boolean' } } });
   const files = readable(parse(filesSchema, positionals));
   const anchorPath = values.anchor ?? `${files.at(-1) ?? ''}.anchor`;
   const key = auditKeyFromEnv(env);
   if (values.anchor !== undefined) readable([values.anchor]);
   const anchor = values.anchor !== undefined || existsSync(anchorPath) ? await fileAnchorStore(anchorPath).load() : null;
-  const r = await verifyChain((feed) => feedFiles(files, feed), { partial: values.partial === true, ...(anchor ? { anchor: { seq: anchor.seq, hash: anchor.hash } } : {}) });
+  let duplicates = 0;
+  const r = await verifyChain(
+    (feed) => {
+      if (values.exported !== true) return feedFiles(files, feed);
+      const dedupe = new ExportedStreamFeed(feed);
+      return feedFiles(files, dedupe).then(() => void (duplicates = Math.max(duplicates, dedupe.duplicates)));
+    },
+    { partial: values.partial === true, ...(anchor ? { anchor: { seq: anchor.seq, hash: anchor.hash } } : {}) },
+  );
   const checked = checkAgainstAnchor(r, anchor, key);
   if (r.ok && checked.ok) {
-    io.stdout.write(`ok: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}${anchor ? `; ${checked.note}` : ''}\n`);
+    const seqs = r.tip ? `, seq ${r.tip.seq - r.count + 1}..${r.tip.seq}` : '';
+    const dup = values.exported === true ? `${seqs}; ${duplicates} repeated line(s) skipped` : '';
+    io.stdout.write(`ok: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}${dup}${anchor ? `; ${checked.note}` : ''}\n`);
     return 0;
   }
   if (!r.ok) io.stdout.write(`${r.name}:${r.line}: ${r.damage}: ${r.message}\n${r.count} events verified before it\n`);

@@ -9,6 +9,8 @@ import { policySnapshot } from '../core/policy/snapshot';
 import type { Guard } from '../core/policy/guard';
 import { createPathProbe } from '../node/pathProbe';
 import { detectSandbox } from '../node/sandboxProbe';
+import { loadManagedPolicy } from '../node/managedPolicy';
+import { managedPolicyLines } from '../core/policy/managed';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
@@ -59,7 +61,7 @@ function answer(guard: Guard, line: string): string {
 }
 
 /** `warden check`: JSON Lines tool calls on stdin, one decision line each on stdout. */
-export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCheck(argv: readonly string[], io: CliIo, options: { managedDir?: string } = {}): Promise<number> {
   const taken = takeWorkspaceFlags(argv);
   const flags = typeof taken === 'string' ? taken : parseFlags(taken.rest);
   const usage = typeof taken === 'string' ? taken : typeof flags === 'string' ? flags : null;
@@ -74,7 +76,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   }
   const sandbox = flags.sandbox === undefined ? detectSandbox() : flags.sandbox === 'available';
   const { guard } = policySnapshot(
-    workspace.levels,
+    { ...workspace.levels, managed: loadManagedPolicy(options.managedDir !== undefined ? { dir: options.managedDir } : {}) },
     {
       roots: workspace.roots,
       home: homedir(),
@@ -84,6 +86,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       trusted: () => true,
     },
   );
+  if (guard.managed.inForce || guard.managed.refused.length) for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden check: ${l}\n`);
   if (guard.problems.length) {
     for (const p of guard.problems) io.stderr.write(`warden check: invalid setting ${p.key}: ${p.message}\n`);
     return 2;
@@ -91,7 +94,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   // Rule lint of the user's rules (a workspace can only narrow them): warnings only; the settings stay in force.
   for (const warning of lintRules(narrow(parseFlatSettings(workspace.levels.user).values, {}).effective)) io.stderr.write(`warden check: rule warning ${warningLine(warning)} (source: ${warning.source})\n`);
   for (const ignored of guard.ignoredWorkspaceValues) {
-    io.stderr.write(`warden check: ignored workspace value ${ignored.key} = ${JSON.stringify(ignored.value)}: ${ignored.why}\n`);
+    io.stderr.write(`warden check: ignored ${ignored.level} value ${ignored.key} = ${JSON.stringify(ignored.value)}: ${ignored.why}\n`);
   }
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) {

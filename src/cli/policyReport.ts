@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { folderPolicy, policyReport, reportMarkdown, reportText } from '../core/policy/report';
 import { detectSandbox } from '../node/sandboxProbe';
 import { readSettingsFile } from '../node/settingsFiles';
+import { loadManagedPolicy } from '../node/managedPolicy';
 import type { CliIo } from './run';
 
 const USAGE = 'usage: warden policy report --workspace DIR [--settings user.json] [--workspace-settings ws.json] [--sandbox available|unavailable] [--format text|md|json]\n';
@@ -59,7 +60,7 @@ export function runPolicy(argv: readonly string[], io: CliIo): number {
     levels[level] = r.value;
   }
   const available = flags.sandbox === undefined ? detectSandbox() : flags.sandbox === 'available';
-  const report = policyReport(folderPolicy(folder, levels.user, levels.workspace, { available, state: available ? 'sandboxed' : 'none' }));
+  const report = policyReport(folderPolicy(folder, levels.user, levels.workspace, { available, state: available ? 'sandboxed' : 'none' }, undefined, loadManagedPolicy()));
   io.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'md' ? reportMarkdown(report) : reportText(report));
   return report.valid ? 0 : 1;
 }

@@ -36,6 +36,11 @@ export function readSettingsFile(path: string): SettingsFileResult {
   } catch (err) {
     return { ok: false, message: `cannot read settings file ${path}: ${err instanceof Error ? err.message : String(err)}` };
   }
+  return parseJsoncObject(text, path);
+}
+
+/** Parses settings.json-shaped text (comments and trailing commas allowed) that must hold one object. */
+export function parseJsoncObject(text: string, path: string): SettingsFileResult {
   try {
     const value: unknown = JSON.parse(stripJsonc(text));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -29,6 +29,8 @@ export interface StartCodeServerOptions {
   vsix?: string;
   /** Parent folder for the temp dirs (default: the OS temp dir). */
   tmpRoot?: string;
+  /** A folder shown to this server alone at /etc/warden (its own mount namespace; root only). */
+  managedPolicyDir?: string;
   readyTimeoutMs?: number;
   onOutput?: (chunk: string) => void;
 }

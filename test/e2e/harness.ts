@@ -38,6 +38,8 @@ export interface LaunchOptions {
   trust?: boolean;
   /** Viewport of the page. */
   viewport?: { width: number; height: number };
+  /** A folder the server sees at /etc/warden: the managed policy (root only). */
+  managedPolicyDir?: string;
 }
 
 /**
@@ -146,6 +148,7 @@ export async function launchWorkbench(opts: LaunchOptions): Promise<LaunchedWork
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.settings ? { settings: opts.settings } : {}),
       ...(opts.trust !== undefined ? { trust: opts.trust } : {}),
+      ...(opts.managedPolicyDir !== undefined ? { managedPolicyDir: opts.managedPolicyDir } : {}),
     });
     if (server.pid !== undefined) remember(server.pid);
     const profile = join(scratch, 'chromium-profile');

@@ -41,6 +41,10 @@ export const auditEventInputSchema = z.object({
   outcome: auditOutcomeSchema.nullable(),
   /** Free text for session/sandbox/settings events. */
   note: z.string().optional(),
+  /** The machine that wrote the event (its host name); stamped by the writer. */
+  machine: z.string().max(255).optional(),
+  /** The organisation id a managed policy sets (`warden.managed.organizationId`); stamped by the writer. */
+  org: z.string().max(200).optional(),
 });
 
 export type AuditEventInput = z.infer<typeof auditEventInputSchema>;

@@ -141,6 +141,8 @@ export interface SandboxConfig {
   readonly readOnlyPaths: readonly string[];
   /** Hosts commands may reach (`host`, `*.domain`, `host:port`); empty means no network. */
   readonly allowedHosts: readonly string[];
+  /** A managed policy forbids running anything without a sandbox, even with a person's approval. */
+  readonly forbidUnsandboxed?: boolean;
 }
 
 /** Whether the runner's view of the workspace (what it hides) is complete right now. */

@@ -30,6 +30,8 @@ export interface CommandDeps {
   readonly shell: ShellParser;
   readonly sandboxAvailable: () => boolean;
   readonly trusted: () => boolean;
+  /** A managed policy forbids running a command outside a sandbox: without one, every command is denied. */
+  readonly forbidUnsandboxed?: boolean;
 }
 
 function memoProbe(probe: PathProbe): PathProbe {
@@ -115,6 +117,9 @@ export function decideCommand(folders: CommandDeps, input: Extract<DecisionReque
     details: { kind: 'command', commands: parsed ? verdicts(parsed, analysis, d) : [], cwd, secrets },
   });
   if (!deps.trusted()) return none(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): no command runs.'));
+  if (deps.forbidUnsandboxed === true && !deps.sandboxAvailable()) {
+    return none(decision('deny', 'managed-policy', 'warden.managed.forbidUnsandboxedRunner', 'The managed policy forbids running commands outside a sandbox, and no working sandbox is ready here: nothing runs, even with approval.'));
+  }
 
   // No cwd: the only folder; in a multi-root workspace the model names one (see ./workspace.ts).
   const cwdRes = input.cwd === undefined && deps.ctx.roots.length > 1

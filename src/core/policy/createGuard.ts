@@ -7,10 +7,11 @@ import { decision } from './decision';
 import type { DecisionRequest, Guard, GuardEnvironment, GuardResult, IgnoredWorkspaceValue, SettingsProblem } from './guard';
 import { decideUrl } from './hostDecision';
 import { compileMcpRules, decideMcp } from './mcpDecision';
-import { narrow } from './narrowing';
+import { describeManagedPolicy, parseManagedPolicy, type ManagedPolicyInput, type ManagedPolicyReport } from './managed';
+import { narrow, type Narrowed } from './narrowing';
 import { canRead, decideRead, decideWrite, readFilter, type PathDeps } from './pathDecision';
 import type { PathContext, Root } from './paths';
-import { parseFlatSettings, type Settings } from './settings';
+import { defaultSettings, parseFlatSettings, type Settings } from './settings';
 import { folderNames } from './workspace';
 
 /** Settings as they come from VS Code (`inspect().globalValue` / `workspaceValue`) or the CLI's flat JSON files. */
@@ -25,6 +26,37 @@ export interface GuardSettingsInput {
    * narrow the user and workspace levels for paths in that folder only.
    */
   readonly folders?: readonly unknown[];
+  /** The managed policy (src/node/managedPolicy.ts loads it); user, workspace and folder values can only narrow it. */
+  readonly managed?: ManagedPolicyInput;
+}
+
+export interface EffectiveSettings extends Narrowed {
+  /** Any invalid value at any level: then every call is denied. */
+  readonly problems: readonly SettingsProblem[];
+  readonly managed: ManagedPolicyReport;
+  /** The user-level API base URL (a workspace can never set it), after the managed policy. */
+  readonly userBaseUrl: string;
+}
+
+/**
+ * Every level validated and merged, the one way the extension and the CLI
+ * both compute it: managed policy, then user, then workspace settings.
+ */
+export function effectiveSettings(settings: GuardSettingsInput): EffectiveSettings {
+  const managed = parseManagedPolicy(settings.managed);
+  const user = parseFlatSettings(settings.user, 'user settings');
+  const workspace = parseFlatSettings(settings.workspace, 'workspace settings');
+  const problems = [...managed.problems, ...user.problems, ...workspace.problems];
+  const { effective, ignored } = narrow(user.values, workspace.values, managed.values);
+  const eff = problems.length ? defaultSettings() : effective;
+  if (!problems.length && eff['warden.managed.requireAuditExport'] && eff['warden.audit.export.otlp.endpoint'] === '' && eff['warden.audit.export.syslog.address'] === '') {
+    problems.push({
+      key: 'warden.managed.requireAuditExport',
+      message: 'the managed policy requires the audit export, but neither warden.audit.export.otlp.endpoint nor warden.audit.export.syslog.address is set',
+    });
+  }
+  const userBaseUrl = narrow(user.values, {}, managed.values).effective['warden.anthropic.baseUrl'];
+  return { effective: eff, ignored, problems, managed: describeManagedPolicy(settings.managed, eff), userBaseUrl };
 }
 
 function roots(env: GuardEnvironment): Root[] {
@@ -54,11 +86,12 @@ function folderPolicies(effective: Settings, folderValues: readonly Partial<Sett
   return { base, policyFor: (root: string) => paths.get(root) ?? base };
 }
 
-function failClosed(problems: readonly SettingsProblem[]): Guard {
+function failClosed(problems: readonly SettingsProblem[], managed: ManagedPolicyReport): Guard {
   const message = `Settings are invalid, so every call is denied: ${problems.map((p) => p.message).join('; ')}`;
   return {
     problems,
     ignoredWorkspaceValues: [],
+    managed,
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     decideRequest: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
     canRead: () => false,
@@ -74,21 +107,19 @@ function failClosed(problems: readonly SettingsProblem[]): Guard {
  * level into the user level, compiles every glob and pattern once.
  */
 export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment): Guard {
-  const user = parseFlatSettings(settings.user, 'user settings');
-  const workspace = parseFlatSettings(settings.workspace, 'workspace settings');
+  const { effective, ignored: levelIgnored, problems: levelProblems, managed } = effectiveSettings(settings);
   const folders = (settings.folders ?? []).map((f, i) => parseFlatSettings(f, `folder settings of ${env.roots[i] ?? `folder ${i + 1}`}`));
-  const problems = [...user.problems, ...workspace.problems, ...folders.flatMap((f) => f.problems)];
-  if (problems.length) return failClosed(problems);
-  if (env.roots.length === 0) return failClosed([{ key: 'workspace', message: 'no workspace folder is open' }]);
+  const problems = [...levelProblems, ...folders.flatMap((f) => f.problems)];
+  if (problems.length) return failClosed(problems, managed);
+  if (env.roots.length === 0) return failClosed([{ key: 'workspace', message: 'no workspace folder is open' }], managed);
 
-  const { effective, ignored: wsIgnored } = narrow(user.values, workspace.values);
-  const ignored = [...wsIgnored];
+  const ignored = [...levelIgnored];
   const rootList = roots(env);
   const per = folderPolicies(effective, folders.map((f) => f.values), rootList, ignored);
   const policy = per.base;
   const ctx: PathContext = { roots: rootList, home: env.home, probe: env.probe };
   const paths: PathDeps = { policy, policyFor: per.policyFor, ctx, trusted: env.trusted };
-  const commands = { policy, policyFor: per.policyFor, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted };
+  const commands = { policy, policyFor: per.policyFor, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted, forbidUnsandboxed: effective['warden.managed.forbidUnsandboxedRunner'] };
 
   const mcp = compileMcpRules(effective);
 
@@ -111,6 +142,7 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
   return {
     problems: [],
     ignoredWorkspaceValues: ignored,
+    managed,
     decide(call): GuardResult {
       const name = typeof call?.tool === 'string' ? call.tool : null;
       // An MCP tool is decided from the settings alone here: its server's schema and annotations are not known.

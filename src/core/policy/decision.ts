@@ -32,6 +32,7 @@ export const REASON_CODES = {
   'mcp-tool-allowed': 'The MCP tool matches warden.mcp.tools.allow, and its server does not declare it destructive.',
   'mcp-tool-ask': 'The MCP tool matches warden.mcp.tools.ask, or no MCP rule names it (the default is ask).',
   'mcp-destructive-hint': 'The MCP tool would be allowed, but its server declares it destructive (destructiveHint): a person approves it.',
+  'managed-policy': 'The managed policy an administrator set forbids it (warden.managed.*).',
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof REASON_CODES;

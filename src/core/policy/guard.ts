@@ -2,6 +2,7 @@ import type { Decision } from './decision';
 import type { ProposedCall } from '../tools/schemas';
 import type { SecondOpinion } from '../shell/syntax';
 import type { AskWhy } from './explain';
+import type { ManagedPolicyReport } from './managed';
 
 /**
  * The guard's contract with the rest of Warden. `createGuard` (in
@@ -126,11 +127,13 @@ export interface SettingsProblem {
   readonly message: string;
 }
 
-/** A workspace value that was dropped because it would have widened the user's policy. */
+/** A user or workspace value that was dropped because it would have widened the level above it. */
 export interface IgnoredWorkspaceValue {
   readonly key: string;
   readonly value: unknown;
   readonly why: string;
+  /** `user`: it tried to widen the managed policy; `workspace`: the user's settings. */
+  readonly level: 'user' | 'workspace';
 }
 
 /**
@@ -149,8 +152,11 @@ export interface ReadFilter {
 export interface Guard {
   /** Empty when the settings are valid; otherwise every call is denied with `policy-invalid`. */
   readonly problems: readonly SettingsProblem[];
+  /** User and workspace values dropped because they would widen the level above (each names its level). */
   readonly ignoredWorkspaceValues: readonly IgnoredWorkspaceValue[];
   /** Validates a proposed call by its tool's schema, then decides it (the CLI's `check`, edited calls). */
+  /** Whether a managed policy is in force, from which files, and what it forbids. */
+  readonly managed: ManagedPolicyReport;
   decide(call: ProposedCall): GuardResult;
   /** Decides a call whose input was validated already, by the decision its registry entry names. */
   decideRequest(request: DecisionRequest): GuardResult;

@@ -5,6 +5,8 @@ import { parseCommandPattern } from './commandPattern';
 import { implicationsOf, type Implication } from './implications';
 import { lintRules, type RuleWarning } from './ruleLint';
 import type { IgnoredWorkspaceValue, SettingsProblem } from './guard';
+import { effectiveSettings } from './createGuard';
+import type { ManagedPolicyInput } from './managed';
 import { narrow } from './narrowing';
 import { defaultSettings, parseFlatSettings, type Settings } from './settings';
 
@@ -86,16 +88,16 @@ export interface PolicyReport {
  * validated (a problem makes the report say every call is denied), the
  * workspace level narrowed into the user level.
  */
-export function folderPolicy(folder: string, user: unknown, workspace: unknown, sandbox: { available: boolean; state: string }, folderLevel?: unknown): FolderPolicy {
-  const u = parseFlatSettings(user, 'user settings');
-  const w = parseFlatSettings(workspace, 'workspace settings');
+export function folderPolicy(folder: string, user: unknown, workspace: unknown, sandbox: { available: boolean; state: string }, folderLevel?: unknown, managed?: ManagedPolicyInput): FolderPolicy {
+  // The managed policy, then user, then workspace settings, merged the one way the guard merges them.
+  const levelled = effectiveSettings({ user, workspace, ...(managed ? { managed } : {}) });
   const f = parseFlatSettings(folderLevel, 'folder settings');
-  const problems = [...u.problems, ...w.problems, ...f.problems];
-  if (problems.length) return { folder, settings: defaultSettings(), problems, ignoredWorkspaceValues: [], sandbox };
+  const problems = [...levelled.problems, ...f.problems];
+  const section = levelled.managed.inForce || levelled.managed.refused.length ? { source: levelled.managed.sources.join(', ') || 'none in force', forbids: [...levelled.managed.forbids, ...levelled.managed.refused.map((r) => `nothing: ignored ${r}`)] } : null;
+  if (problems.length) return { folder, settings: defaultSettings(), problems, ignoredWorkspaceValues: [], sandbox, managed: section };
   // A folder of a multi-root workspace narrows what the workspace left (the guard does the same per folder).
-  const first = narrow(u.values, w.values);
-  const second = narrow(first.effective, f.values);
-  return { folder, settings: second.effective, problems: [], ignoredWorkspaceValues: [...first.ignored, ...second.ignored], sandbox };
+  const second = narrow(levelled.effective, f.values);
+  return { folder, settings: second.effective, problems: [], ignoredWorkspaceValues: [...levelled.ignored, ...second.ignored], sandbox, managed: section };
 }
 
 function admits(source: string): string {

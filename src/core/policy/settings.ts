@@ -38,16 +38,26 @@ const ignorePattern = z
   .max(1000)
   // eslint-disable-next-line no-control-regex -- a line break would make two patterns of one
   .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'a pattern may not hold control characters or line breaks');
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((s) => s === '' || /^https?:\/\/[^\s]+$/.test(s), 'must be empty or an http(s) URL');
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,200}$/, 'not an HTTP header name');
+
+/** `host:port` (IPv6 in brackets), or null. */
+export function parseHostPort(s: string): { host: string; port: number } | null {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(s);
+  if (!m) return null;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return null;
+  return { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port };
+}
 
 export const SETTING_SCHEMAS = {
   'warden.model': z.string().min(1).max(200).default('claude-sonnet-5-5'),
   'warden.thinking.effort': z.enum(['default', 'low', 'medium', 'high', 'xhigh', 'max']).default('default'),
   'warden.anthropic.contextWindow': z.number().int().min(0).max(10_000_000).default(0),
-  'warden.anthropic.baseUrl': z
-    .string()
-    .max(2000)
-    .refine((s) => s === '' || /^https?:\/\/[^\s]+$/.test(s), 'must be empty or an http(s) URL')
-    .default(''),
+  'warden.anthropic.baseUrl': httpUrl.default(''),
   'warden.paths.write': globs.default(['**']),
   'warden.paths.autoApprove': globs.default([]),
   'warden.paths.denyRead': globs.default([
@@ -78,6 +88,24 @@ export const SETTING_SCHEMAS = {
   'warden.mcp.tools.allow': z.array(toolPatternSchema).max(1000).default([]),
   'warden.mcp.tools.ask': z.array(toolPatternSchema).max(1000).default([]),
   'warden.mcp.tools.deny': z.array(toolPatternSchema).max(1000).default([]),
+  // Audit export (user or managed settings only: a repository can never redirect the record).
+  'warden.audit.export.otlp.endpoint': httpUrl.default(''),
+  'warden.audit.export.otlp.headers': z.record(headerName, z.string().max(8000)).default({}),
+  'warden.audit.export.otlp.caFile': z.string().max(4096).default(''),
+  'warden.audit.export.syslog.address': z
+    .string()
+    .max(300)
+    .refine((s) => s === '' || parseHostPort(s) !== null, 'must be empty or host:port')
+    .default(''),
+  'warden.audit.export.syslog.tls': z.boolean().default(false),
+  'warden.audit.export.syslog.caFile': z.string().max(4096).default(''),
+  // Managed-only keys (src/core/policy/managed.ts): read from the managed policy files alone.
+  'warden.managed.organizationId': z.string().max(200).default(''),
+  'warden.managed.forbidUnsandboxedRunner': z.boolean().default(false),
+  'warden.managed.forbidWorkspaceMcpServers': z.boolean().default(false),
+  'warden.managed.forbidAutoReads': z.boolean().default(false),
+  'warden.managed.allowedModelEndpoints': z.array(httpUrl.refine((s) => s !== '', 'an endpoint may not be empty')).max(100).default([]),
+  'warden.managed.requireAuditExport': z.boolean().default(false),
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;

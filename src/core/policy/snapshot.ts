@@ -1,4 +1,4 @@
-import { createGuard, type GuardSettingsInput } from './createGuard';
+import { createGuard, effectiveSettings, type GuardSettingsInput } from './createGuard';
 import type { Guard, GuardEnvironment, GuardResult } from './guard';
 import { APPLICATION_SCOPED, narrow } from './narrowing';
 import { parseFlatSettings, type SettingKey, type Settings } from './settings';
@@ -23,10 +23,11 @@ export interface PolicySnapshot {
 
 export function policySnapshot(levels: GuardSettingsInput, env: GuardEnvironment): PolicySnapshot {
   const guard = createGuard(levels, env);
-  const user = parseFlatSettings(levels.user).values;
-  // With several folders: the strictest of them, for what no one folder decides (the sandbox's view, timeouts, hosts).
-  const settings = (levels.folders ?? []).reduce<Settings>((acc, f) => narrow(acc, parseFlatSettings(f).values).effective, narrow(user, parseFlatSettings(levels.workspace).values).effective);
-  return { guard, settings, userBaseUrl: user['warden.anthropic.baseUrl'] ?? '', env };
+  // Managed policy, then user, then workspace (./createGuard.ts); with several folders, the strictest of
+  // them, for what no one folder decides (the sandbox's view, timeouts, hosts).
+  const levelled = effectiveSettings(levels);
+  const settings = (levels.folders ?? []).reduce<Settings>((acc, f) => narrow(acc, parseFlatSettings(f).values).effective, levelled.effective);
+  return { guard, settings, userBaseUrl: levelled.userBaseUrl, env };
 }
 
 /**
@@ -69,6 +70,8 @@ function allOf(guards: readonly Guard[]): Guard {
   return {
     problems: first.problems,
     ignoredWorkspaceValues: first.ignoredWorkspaceValues,
+    // The newest snapshot's account of the managed policy (its decisions are combined like the rest).
+    managed: guards[guards.length - 1]?.managed ?? first.managed,
     decide: (call) => strictest(guards.map((g) => g.decide(call))),
     decideRequest: (request) => strictest(guards.map((g) => g.decideRequest(request))),
     canRead: (absPath) => guards.every((g) => g.canRead(absPath)),
@@ -107,6 +110,7 @@ export function taskPolicy(start: PolicySnapshot, current: () => PolicySnapshot)
     },
     // What the task started with: a later snapshot's looser values are not news.
     ignoredWorkspaceValues: start.guard.ignoredWorkspaceValues,
+    managed: start.guard.managed,
     decide: (call) => now().decide(call),
     decideRequest: (request) => now().decideRequest(request),
     canRead: (absPath) => now().canRead(absPath),

@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_MODEL, modelInfo } from '../../core/agent/catalog';
 import { ModelError, type AssistantBlock, type ModelClient, type ModelRequest, type ModelStreamEvent, type ModelTurn, type StopDetails, type StopReason, type Usage } from '../../core/agent/model';
 import { classifyError, type Classified, type KeyHint } from './classify';
+import { sameEndpoint } from '../../core/policy/narrowing';
 import { toApiParams, type ThinkingParams } from './convert';
 
 export { DEFAULT_MODEL } from '../../core/agent/catalog';
@@ -32,6 +33,8 @@ export interface AnthropicClientOptions {
   readonly idleTimeoutMs?: number;
   /** `warden.thinking.effort`; null: the model's default. */
   readonly effort?: Effort | null;
+  /** `warden.managed.allowedModelEndpoints`: when not empty, a base URL off this list is never called. */
+  readonly allowedEndpoints?: readonly string[];
 }
 
 const STOP_REASONS = new Set<StopReason>(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn', 'model_context_window_exceeded']);
@@ -226,7 +229,12 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
     }
   }
 
-  let countable = true;
+  const allowed = options.allowedEndpoints ?? [];
+  // The key never goes to an endpoint the managed policy does not list, wherever the URL came from (setting or ANTHROPIC_BASE_URL).
+  const forbidden = allowed.length > 0 && !allowed.some((e) => sameEndpoint(e, baseUrl))
+    ? `The managed policy allows only these model endpoints: ${allowed.join(', ')}; ${baseUrl} is not one of them (check warden.anthropic.baseUrl and ANTHROPIC_BASE_URL).`
+    : null;
+  let countable = !forbidden;
   return {
     model,
     firstParty: baseUrl === DEFAULT_BASE_URL,
@@ -244,7 +252,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
       }
     },
     async describe(signal?: AbortSignal) {
-      if (!options.apiKey) return null;
+      if (!options.apiKey || forbidden) return null;
       const { client } = await load();
       try {
         const m = await client.models.retrieve(model, {}, { ...(signal ? { signal } : {}), timeout: 30_000 });
@@ -254,6 +262,7 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
       }
     },
     async stream(req: ModelRequest, onEvent: (e: ModelStreamEvent) => void): Promise<ModelTurn> {
+      if (forbidden) throw new ModelError('bad-request', forbidden);
       if (!options.apiKey) throw new ModelError('auth', `No API key is set. ${options.keyHint === 'vscode' ? 'Run "Warden: Set API Key".' : 'Set the ANTHROPIC_API_KEY environment variable.'}`);
       const { sdk, client } = await load();
       const maxAttempts = retries + 1;

@@ -8,6 +8,8 @@ import { noteEvent, type AuditEventInput, type AuditRecord, type ChainTip, type 
 import { rotatedFiles, rotatedName } from './files';
 import { recoverChain } from './recover';
 import { processAlive } from '../processAlive';
+import { effectiveSettings } from '../../core/policy/createGuard';
+import { loadManagedPolicy } from '../managedPolicy';
 
 /**
  * Durability, measured on this project's CI disk (bench/audit.bench.ts):
@@ -42,6 +44,22 @@ export interface JsonlAuditWriterOptions {
   readonly anchor?: { readonly store: AnchorStore; readonly key: Uint8Array | null };
   /** Longest wait for another writer's batch (default 10 s). */
   readonly lockWaitMs?: number;
+  /**
+   * Who writes, stamped on every event: this machine's name and the
+   * organisation id of the managed policy in force. Default: auditStamp().
+   */
+  readonly stamp?: AuditStamp;
+}
+
+export interface AuditStamp {
+  readonly machine: string;
+  readonly org: string | null;
+}
+
+/** This machine's host name and, under a managed policy that sets one, its organisation id (read through the one loader). */
+export function auditStamp(): AuditStamp {
+  const org = effectiveSettings({ user: {}, managed: loadManagedPolicy() }).effective['warden.managed.organizationId'];
+  return { machine: hostname(), org: org === '' ? null : org };
 }
 
 /** Thrown when the log's lock cannot be had: another live writer kept it past the wait. */
@@ -138,8 +156,12 @@ export class JsonlAuditWriter implements RecordingAuditSink {
   private locked = false;
   private linger: NodeJS.Timeout | null = null;
 
+  private readonly stamp: { machine: string; org?: string };
+
   private constructor(private readonly options: JsonlAuditWriterOptions) {
     this.sealer = new ChainSealer(null, options.redact, options.clock);
+    const s = options.stamp ?? auditStamp();
+    this.stamp = { machine: s.machine, ...(s.org !== null ? { org: s.org } : {}) };
   }
 
   /**
@@ -196,7 +218,7 @@ export class JsonlAuditWriter implements RecordingAuditSink {
     if (this.failed !== null) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('audit log is closed'));
     return new Promise<AuditRecord>((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event: { ...event, ...this.stamp }, resolve, reject });
       if (!this.draining) {
         this.draining = true;
         // Start on the next microtask, so appends made in the same turn share one write.

@@ -8,12 +8,16 @@ import type { Settings } from '../../core/policy/settings';
  * hosts. Protected paths need nothing here: a command writes only to its
  * copy of the workspace, and what it wrote is decided by the write policy.
  */
-export function sandboxConfigFor(roots: readonly string[], settings: Pick<Settings, 'warden.paths.denyRead' | 'warden.network.allowedHosts'>): SandboxConfig {
+export function sandboxConfigFor(
+  roots: readonly string[],
+  settings: Pick<Settings, 'warden.paths.denyRead' | 'warden.network.allowedHosts'> & Partial<Pick<Settings, 'warden.managed.forbidUnsandboxedRunner'>>,
+): SandboxConfig {
   return {
     writableRoots: [...roots],
     denyRead: [...settings['warden.paths.denyRead']],
     hiddenPaths: [],
     readOnlyPaths: [],
     allowedHosts: [...settings['warden.network.allowedHosts']],
+    ...(settings['warden.managed.forbidUnsandboxedRunner'] === true ? { forbidUnsandboxed: true } : {}),
   };
 }

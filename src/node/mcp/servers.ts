@@ -55,6 +55,11 @@ export function serverEntries(settings: Settings, roots: readonly string[], trus
   const entries: ServerEntry[] = Object.entries(settings['warden.mcp.servers']).map(([name, definition]) => ({ name, origin: 'user', definition, hash: definitionHash(definition) }));
   const problems: string[] = [];
   if (!trusted || settings['warden.mcp.workspaceServers'] !== 'propose') return { entries, problems };
+  if (settings['warden.managed.forbidWorkspaceMcpServers']) {
+    const proposed = roots.flatMap((root) => PROPOSAL_FILES.filter((file) => existsSync(join(root, file))));
+    if (proposed.length) problems.push(`${proposed.join(', ')}: the managed policy forbids MCP servers proposed by a workspace; they are ignored`);
+    return { entries, problems };
+  }
   for (const root of roots) {
     for (const file of PROPOSAL_FILES) {
       const path = join(root, file);

@@ -11,6 +11,7 @@ export const sandboxConfigSchema = z.strictObject({
   hiddenPaths: z.array(absolute),
   readOnlyPaths: z.array(absolute),
   allowedHosts: z.array(z.string().min(1).max(253).regex(/^[A-Za-z0-9*.:[\]_-]+$/, 'host, *.domain or host:port')),
+  forbidUnsandboxed: z.boolean().optional(),
 });
 
 /** Validates a sandbox config (fail closed: a bad one throws, naming the field). */

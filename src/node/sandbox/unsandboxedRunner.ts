@@ -6,6 +6,9 @@ import { runProcess } from './runProcess';
 import { checkRunRequest, insideRoots, parseSandboxConfig, type RunnerCommonOptions } from './runnerOptions';
 import { createTempArea, type TempArea } from './tempArea';
 
+/** Why nothing runs when no sandbox works and a managed policy forbids running without one. */
+export const MANAGED_FORBIDS_UNSANDBOXED = 'the managed policy forbids running commands without a sandbox, and no sandbox works here';
+
 /** What the UI shows beside an unsandboxed run. */
 export const FULL_ACCESS_WARNING = 'No sandbox: this command runs with your full access to this machine (files, network, credentials).';
 
@@ -35,6 +38,7 @@ export class UnsandboxedRunner implements CommandRunner {
       throw new RunnerRefusedError('no sandbox is available: a command runs unsandboxed only when a person approved this exact command');
     }
     if (this.disposed) throw new RunnerRefusedError('the unsandboxed runner was disposed');
+    if (this.config.forbidUnsandboxed === true) throw new RunnerRefusedError(MANAGED_FORBIDS_UNSANDBOXED);
     const problem = checkRunRequest(req);
     if (problem !== null) throw new RunnerRefusedError(problem);
     if (!insideRoots(req.cwd, this.config.writableRoots)) throw new RunnerRefusedError(`cwd ${req.cwd} is outside every workspace folder`);

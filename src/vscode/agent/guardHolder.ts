@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import type { ShellParser } from '../../core/policy/guard';
 import { SETTING_KEYS } from '../../core/policy/settings';
 import { policySnapshot, type PolicySnapshot } from '../../core/policy/snapshot';
+import { loadManagedPolicy } from '../../node/managedPolicy';
 import { createPathProbe } from '../../node/pathProbe';
 import { loadShellParser } from '../../node/shellParser';
 import { readScopedSettings } from '../settings/readSettings';
@@ -54,7 +55,7 @@ export class GuardHolder {
     if (!this.shell) throw new Error('the shell grammar is not loaded yet');
     const trusted = vscode.workspace.isTrusted;
     const folders = workspaceFolders();
-    this.cached = policySnapshot(readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri)), {
+    this.cached = policySnapshot({ ...readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri)), managed: loadManagedPolicy() }, {
       roots: folders.map((f) => f.path),
       folderNames: folders.map((f) => f.name),
       home: homedir(),

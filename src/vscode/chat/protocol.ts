@@ -63,6 +63,10 @@ export const viewStateSchema = z.object({
   ignoredWorkspaceValues: z.array(z.string()),
   /** Rule lint (policy/ruleLint.ts): allow rules that grant more than they seem to. Warnings only. */
   ruleWarnings: z.array(z.string()).default([]),
+  /** User values ignored because they would widen the managed policy. */
+  ignoredUserValues: z.array(z.string()).default([]),
+  /** What the managed policy in force forbids, one line each; empty when none is in force. */
+  managedPolicy: z.array(z.string()).default([]),
   /** Token totals of the task: uncached input, cache reads and cache writes (prompt caching). */
   meter: z.object({ turns: z.number(), maxTurns: z.number(), costUsd: z.number().nullable(), maxCostUsd: z.number(), inputTokens: z.number().default(0), cacheReadTokens: z.number().default(0), cacheWriteTokens: z.number().default(0) }),
 });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { folderPolicy, policyReport, reportMarkdown } from '../../core/policy/report';
 import { SETTING_KEYS } from '../../core/policy/settings';
 import { readScopedSettings } from '../settings/readSettings';
+import { loadManagedPolicy } from '../../node/managedPolicy';
 
 export const REPORT_SCHEME = 'warden-report';
 
@@ -29,9 +30,10 @@ export class ReportPage implements vscode.Disposable {
     const trusted = vscode.workspace.isTrusted;
     const folders = vscode.workspace.workspaceFolders ?? [];
     const scoped = readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri));
+    const managed = loadManagedPolicy();
     if (folders.length === 0) return '# What the agent can do now\n\nNo workspace folder is open: every call is denied.\n';
     const restricted = trusted ? '' : '> Restricted Mode: the agent may read and answer; nothing is written and no command runs.\n\n';
-    return restricted + folders.map((f, i) => reportMarkdown(policyReport(folderPolicy(f.uri.fsPath, scoped.user, scoped.workspace, this.sandbox(), scoped.folders[i])))).join('\n---\n\n');
+    return restricted + folders.map((f, i) => reportMarkdown(policyReport(folderPolicy(f.uri.fsPath, scoped.user, scoped.workspace, this.sandbox(), scoped.folders[i], managed)))).join('\n---\n\n');
   }
 
   async show(): Promise<void> {

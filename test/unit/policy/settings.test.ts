@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { ShellParser } from '../../../src/core/policy/guard';
 import { BUILTIN_PROTECTED } from '../../../src/core/policy/builtins';
+import { isManagedOnly } from '../../../src/core/policy/narrowing';
 import { defaultSettings, parseFlatSettings, SETTING_KEYS } from '../../../src/core/policy/settings';
 import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness';
 
@@ -13,13 +14,14 @@ const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import
 const contributed = manifest.contributes.configuration.properties;
 
 describe('settings schema', () => {
-  it('has exactly the keys package.json contributes', () => {
-    assert.deepEqual([...SETTING_KEYS].sort(), Object.keys(contributed).sort());
+  it('has exactly the keys package.json contributes, beside the managed-only ones it must not offer', () => {
+    assert.deepEqual(SETTING_KEYS.filter((k) => !isManagedOnly(k)).sort(), Object.keys(contributed).sort());
+    assert.ok(SETTING_KEYS.some(isManagedOnly));
   });
 
   it('has the same defaults as package.json', () => {
     const defaults = defaultSettings();
-    for (const key of SETTING_KEYS) assert.deepEqual(defaults[key], contributed[key]?.default, key);
+    for (const key of SETTING_KEYS.filter((k) => !isManagedOnly(k))) assert.deepEqual(defaults[key], contributed[key]?.default, key);
   });
 
   it('lists every built-in protected path the issue names, at any depth', () => {

@@ -48,7 +48,7 @@ function setup() {
       new Promise<TaskStart>((resolve) => {
         tasks.push({ task, events, signal, end: (run) => resolve({ ok: true, run: { status: 'done', message: 'ok', turns: 1, costUsd: 0, messages: [], ...run } as AgentRun }) });
       }),
-    baseState: () => Promise.resolve({ trusted: true, sandbox: 'sandboxed', model: 'claude-sonnet-5-5', apiKeySet: true, policyProblems: [], ignoredWorkspaceValues: [], ruleWarnings: [] }),
+    baseState: () => Promise.resolve({ trusted: true, sandbox: 'sandboxed', model: 'claude-sonnet-5-5', apiKeySet: true, policyProblems: [], ignoredWorkspaceValues: [], ruleWarnings: [], ignoredUserValues: [], managedPolicy: [] }),
     limits: () => Promise.resolve({ maxTurns: 30, maxCostUsd: 2 }),
   });
   chat.attach((m) => posted.push(m));
