@@ -56,7 +56,13 @@ function plainAppends(dir: string, n: number): { ms: number; cpu: number } {
   return { ms, cpu };
 }
 
-async function hashedAppends(dir: string, name: string, n: number, durability: AuditDurability, wave: number): Promise<{ ms: number; cpu: number }> {
+async function hashedAppends(
+  dir: string,
+  name: string,
+  n: number,
+  durability: AuditDurability,
+  wave: number,
+): Promise<{ ms: number; cpu: number }> {
   const w = await openJsonlAuditWriter({ file: join(dir, `${name}.jsonl`), redact, durability });
   const c = process.cpuUsage();
   const t = performance.now();
@@ -97,8 +103,12 @@ function panelList(file: string): void {
   const fresh = timeFilter({ text: 'zzz-not-there' });
   const deny = timeFilter({ decision: 'deny' });
   console.log(`\naudit panel list, ${list.total.toLocaleString('en')} events (loaded and verified in ${loadMs.toFixed(0)} ms):`);
-  console.log(`  search keystrokes "c" … "case 99": ${keys.map((k) => k.toFixed(1)).join(', ')} ms  [cpu ${keysCpu.map((k) => k.toFixed(1)).join(', ')} ms] (goal <= 50 ms each)`);
-  console.log(`  a new search over every event: ${fresh.toFixed(1)} ms; cleared: ${cleared.toFixed(1)} ms; decision filter: ${deny.toFixed(1)} ms  [cpu ${cpu.map((k) => k.toFixed(1)).join(', ')} ms]`);
+  console.log(
+    `  search keystrokes "c" … "case 99": ${keys.map((k) => k.toFixed(1)).join(', ')} ms  [cpu ${keysCpu.map((k) => k.toFixed(1)).join(', ')} ms] (goal <= 50 ms each)`,
+  );
+  console.log(
+    `  a new search over every event: ${fresh.toFixed(1)} ms; cleared: ${cleared.toFixed(1)} ms; decision filter: ${deny.toFixed(1)} ms  [cpu ${cpu.map((k) => k.toFixed(1)).join(', ')} ms]`,
+  );
 }
 
 /** Writes `count` sealed events in batches (constant memory). */
@@ -138,16 +148,26 @@ function streamed(dir: string, M: number): void {
   writeBigChain(file, M);
   console.log(`\nstreamed, ${M.toLocaleString('en')} events (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB), each in its own process:`);
   const run = (mode: string): { ms: number; rss: number; cpu: number } => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'child', mode, file], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'child', mode, file], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`${mode}: ${r.stderr}`);
     const [ms, rss, cpu] = r.stdout.trim().split(' ').map(Number);
     return { ms: ms ?? NaN, rss: rss ?? NaN, cpu: cpu ?? NaN };
   };
   const base = run('parse');
-  console.log(`${'bare streaming read + JSON.parse (baseline):'.padEnd(48)}${base.ms.toFixed(0)} ms [cpu ${base.cpu} ms], peak RSS ${base.rss} MiB`);
-  for (const [label, mode] of [['warden audit verify', 'verify'], ['warden audit show (search, no match)', 'show'], ['warden audit export --format csv', 'export']] as const) {
+  console.log(
+    `${'bare streaming read + JSON.parse (baseline):'.padEnd(48)}${base.ms.toFixed(0)} ms [cpu ${base.cpu} ms], peak RSS ${base.rss} MiB`,
+  );
+  for (const [label, mode] of [
+    ['warden audit verify', 'verify'],
+    ['warden audit show (search, no match)', 'show'],
+    ['warden audit export --format csv', 'export'],
+  ] as const) {
     const r = run(mode);
-    console.log(`${`${label}:`.padEnd(48)}${r.ms.toFixed(0)} ms [cpu ${r.cpu} ms], peak RSS ${r.rss} MiB (${(r.ms / base.ms).toFixed(2)}x the bare parse [cpu ${(r.cpu / base.cpu).toFixed(2)}x]; goal <= 1.2x)`);
+    console.log(
+      `${`${label}:`.padEnd(48)}${r.ms.toFixed(0)} ms [cpu ${r.cpu} ms], peak RSS ${r.rss} MiB (${(r.ms / base.ms).toFixed(2)}x the bare parse [cpu ${(r.cpu / base.cpu).toFixed(2)}x]; goal <= 1.2x)`,
+    );
   }
 }
 
@@ -170,7 +190,9 @@ async function main(): Promise<void> {
     for (const [label, n, durability, wave] of rows) {
       const r = await hashedAppends(dir, label.replace(/\W+/g, '-'), n, durability, wave);
       const ratio = n / r.ms / (N / base.ms);
-      console.log(`${`${label}:`.padEnd(48)}${rate(n, r.ms)}  [${rate(n, r.cpu)}]  (${(ratio * 100).toFixed(0)}% of plain; goal >= 20,000 events/s)`);
+      console.log(
+        `${`${label}:`.padEnd(48)}${rate(n, r.ms)}  [${rate(n, r.cpu)}]  (${(ratio * 100).toFixed(0)}% of plain; goal >= 20,000 events/s)`,
+      );
     }
 
     const M = 100_000;
@@ -188,8 +210,12 @@ async function main(): Promise<void> {
     const verifyMs = performance.now() - t1;
     const verifyCpu = cpuMs(c1);
     if (!r.ok || r.count !== M || parseOnly !== M) throw new Error(`verify failed: ${JSON.stringify(r)}`);
-    console.log(`read + JSON.parse ${M.toLocaleString('en')} lines (baseline):   ${parseMs.toFixed(0)} ms  [cpu ${parseCpu.toFixed(0)} ms]`);
-    console.log(`read + verify ${M.toLocaleString('en')} events:                ${verifyMs.toFixed(0)} ms  [cpu ${verifyCpu.toFixed(0)} ms]  (${(verifyMs / parseMs).toFixed(1)}x the bare parse; goal < 1000 ms)`);
+    console.log(
+      `read + JSON.parse ${M.toLocaleString('en')} lines (baseline):   ${parseMs.toFixed(0)} ms  [cpu ${parseCpu.toFixed(0)} ms]`,
+    );
+    console.log(
+      `read + verify ${M.toLocaleString('en')} events:                ${verifyMs.toFixed(0)} ms  [cpu ${verifyCpu.toFixed(0)} ms]  (${(verifyMs / parseMs).toFixed(1)}x the bare parse; goal < 1000 ms)`,
+    );
     panelList(file);
     // Peak memory must not grow with the log: the same readings at each size (WARDEN_BENCH_AUDIT_EVENTS=n[,n…]).
     for (const m of (process.env.WARDEN_BENCH_AUDIT_EVENTS ?? '100000,1000000').split(',')) streamed(dir, Number(m));

@@ -41,7 +41,16 @@ function makeTree(root: string, files: number, modules: number): void {
   writeFileSync(join(root, '.gitignore'), 'node_modules/\n');
 }
 
-const gitEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+const gitEnv = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: tmpdir(),
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@b',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@b',
+};
 const gitIn = (cwd: string, args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, maxBuffer: 1 << 30 });
 
 async function bench(label: string, files: number, modules: number): Promise<void> {
@@ -50,9 +59,19 @@ async function bench(label: string, files: number, modules: number): Promise<voi
     const root = join(base, 'ws');
     mkdirSync(root);
     makeTree(root, files, modules);
-    const store = await GitCheckpointStore.open({ root, dir: join(base, 'store'), exclude: ['node_modules/'], includeIgnored: false, mayStore: () => true });
+    const store = await GitCheckpointStore.open({
+      root,
+      dir: join(base, 'store'),
+      exclude: ['node_modules/'],
+      includeIgnored: false,
+      mayStore: () => true,
+    });
     let step = 0;
-    const snap = () => store.snapshot({ taskId: 'bench', step: ++step, callId: null, tool: 'bench', phase: 'before', at: new Date().toISOString(), summary: 'bench' }, signal);
+    const snap = () =>
+      store.snapshot(
+        { taskId: 'bench', step: ++step, callId: null, tool: 'bench', phase: 'before', at: new Date().toISOString(), summary: 'bench' },
+        signal,
+      );
     const first = await time(snap);
     const none: number[] = [];
     const one: number[] = [];
@@ -61,7 +80,8 @@ async function bench(label: string, files: number, modules: number): Promise<voi
       none.push(await time(snap));
       writeFileSync(join(root, 'src', 'd0', 'f0.ts'), `changed ${r}\n`);
       one.push(await time(snap));
-      for (let i = 0; i < 100; i++) writeFileSync(join(root, 'src', `d${i % Math.max(1, Math.floor(files / 100))}`, `new-${r}-${i}.ts`), `${r} ${i}\n`);
+      for (let i = 0; i < 100; i++)
+        writeFileSync(join(root, 'src', `d${i % Math.max(1, Math.floor(files / 100))}`, `new-${r}-${i}.ts`), `${r} ${i}\n`);
       hundred.push(await time(snap));
     }
     // The baseline: a real repository over the same files.
@@ -72,9 +92,12 @@ async function bench(label: string, files: number, modules: number): Promise<voi
     const status: number[] = [];
     for (let r = 0; r < RUNS; r++) status.push(await time(() => gitIn(root, ['status', '--porcelain'])));
     const s = median(status);
-    const row = (name: string, ms: number) => console.log(`  ${name.padEnd(40)} ${ms.toFixed(1).padStart(9)} ms   ${(ms / s).toFixed(2).padStart(6)}× git status`);
+    const row = (name: string, ms: number) =>
+      console.log(`  ${name.padEnd(40)} ${ms.toFixed(1).padStart(9)} ms   ${(ms / s).toFixed(2).padStart(6)}× git status`);
     const usage = await store.usage();
-    console.log(`${label}: ${files} files + ${modules} in an ignored node_modules; store ${(usage.bytes / 1024 / 1024).toFixed(1)} MiB after ${step} checkpoints`);
+    console.log(
+      `${label}: ${files} files + ${modules} in an ignored node_modules; store ${(usage.bytes / 1024 / 1024).toFixed(1)} MiB after ${step} checkpoints`,
+    );
     row('first checkpoint (every file hashed)', first);
     row('checkpoint, nothing changed', median(none));
     row('checkpoint, 1 file changed', median(one));

@@ -23,7 +23,19 @@ import { createWorkspaceFs } from '../src/node/workspaceFs';
 /** Returns at once: the bench measures Warden's own work, not a process spawn or a sandbox. */
 const instantRunner: CommandRunner = {
   kind: 'bubblewrap',
-  run: (r) => Promise.resolve({ exitCode: 0, signal: null, stdout: `ran ${r.command}\n`, stderr: '', droppedBytes: { stdout: 0, stderr: 0 }, timedOut: false, cancelled: false, durationMs: 0, sandbox: 'bubblewrap', fullAccess: false }),
+  run: (r) =>
+    Promise.resolve({
+      exitCode: 0,
+      signal: null,
+      stdout: `ran ${r.command}\n`,
+      stderr: '',
+      droppedBytes: { stdout: 0, stderr: 0 },
+      timedOut: false,
+      cancelled: false,
+      durationMs: 0,
+      sandbox: 'bubblewrap',
+      fullAccess: false,
+    }),
   dispose: () => Promise.resolve(),
 };
 
@@ -41,9 +53,23 @@ function manyRules(): Record<string, unknown> {
 async function main(): Promise<void> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'warden-bench-')));
   writeFileSync(join(root, 'small.ts'), 'export const x = 1;\n'.repeat(50));
-  const env = { roots: [root], home: '/root', probe: createPathProbe(), shell: await loadShellParser(wasmDirFromNodeModules()), sandboxAvailable: () => true, trusted: () => true };
-  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(', ')} (figures scale with it on shared cores)`);
-  for (const [name, user] of [['default settings', {}], ['200 rules of each kind', manyRules()]] as const) {
+  const env = {
+    roots: [root],
+    home: '/root',
+    probe: createPathProbe(),
+    shell: await loadShellParser(wasmDirFromNodeModules()),
+    sandboxAvailable: () => true,
+    trusted: () => true,
+  };
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} (figures scale with it on shared cores)`,
+  );
+  for (const [name, user] of [
+    ['default settings', {}],
+    ['200 rules of each kind', manyRules()],
+  ] as const) {
     const guard = createGuard({ user }, env);
     if (guard.problems.length) throw new Error(JSON.stringify(guard.problems));
     console.log(`\n### ${name}`);
@@ -67,7 +93,17 @@ async function measure(guard: Guard, root: string): Promise<void> {
     grants: new SessionGrants(),
     audit: { append: () => Promise.resolve() },
     redactor,
-    tools: { fs: createWorkspaceFs(), fetcher: null, runner: instantRunner, guard: g, redactor, roots: [root], limits: DEFAULT_TOOL_LIMITS, allowedHosts: [], secretValues: () => Promise.resolve({}) },
+    tools: {
+      fs: createWorkspaceFs(),
+      fetcher: null,
+      runner: instantRunner,
+      guard: g,
+      redactor,
+      roots: [root],
+      limits: DEFAULT_TOOL_LIMITS,
+      allowedHosts: [],
+      secretValues: () => Promise.resolve({}),
+    },
     registry: createToolRegistry(),
     events: () => undefined,
     identity: { sessionId: 'bench', workspace: root, user: 'bench', model: null },
@@ -105,7 +141,9 @@ async function measure(guard: Guard, root: string): Promise<void> {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < N; i++) guard.decide(call);
     const decide = Number(process.hrtime.bigint() - t0) / 1e6 / N;
-    console.log(`| ${label} | ${a.toFixed(3)} | ${b.toFixed(3)} | ${(a - b).toFixed(3)} (×${(a / b).toFixed(2)}) | ${decide.toFixed(3)} | ${a - b <= 5 ? 'met' : 'MISSED'} |`);
+    console.log(
+      `| ${label} | ${a.toFixed(3)} | ${b.toFixed(3)} | ${(a - b).toFixed(3)} (×${(a / b).toFixed(2)}) | ${decide.toFixed(3)} | ${a - b <= 5 ? 'met' : 'MISSED'} |`,
+    );
   }
 }
 

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv[2];
 let failed = 0;
-for (const name of readdirSync(dir).filter((n) => n.endsWith('.bench.ts')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((n) => n.endsWith('.bench.ts'))
+  .sort()) {
   if (only && !name.includes(only)) continue;
   console.log(`\n## ${name}`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, name)], { stdio: 'inherit' });

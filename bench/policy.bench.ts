@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   for (const f of ['src/core/policy/guard.ts', 'src/node/a.ts', 'README.md', '.env', 'docs/x.md']) writeFileSync(join(root, f), '');
   symlinkSync(base, join(root, 'up'));
 
-  const n = (prefix: string, count: number, shape: (i: number) => string): string[] => Array.from({ length: count }, (_, i) => `${prefix}${shape(i)}`);
+  const n = (prefix: string, count: number, shape: (i: number) => string): string[] =>
+    Array.from({ length: count }, (_, i) => `${prefix}${shape(i)}`);
   const denyRead = [...defaultSettings()['warden.paths.denyRead'], ...n('**/private', 37, (i) => `-${i}/**`)];
   const write = ['src/**', 'test/**', 'docs/**', 'README.md', ...n('pkg', 46, (i) => `${i}/**`)];
   const autoApprove = ['src/**/*.ts', ...n('gen', 49, (i) => `/${i}/**/*.js`)];
@@ -47,26 +48,52 @@ async function main(): Promise<void> {
     isCaseInsensitive: () => false,
   };
   const settings = {
-      user: {
-        'warden.paths.denyRead': denyRead,
-        'warden.paths.write': write,
-        'warden.paths.autoApprove': autoApprove,
-        'warden.paths.protected': protectedGlobs,
-        'warden.commands.allow': allow,
-        'warden.commands.deny': deny,
-      },
+    user: {
+      'warden.paths.denyRead': denyRead,
+      'warden.paths.write': write,
+      'warden.paths.autoApprove': autoApprove,
+      'warden.paths.protected': protectedGlobs,
+      'warden.commands.allow': allow,
+      'warden.commands.deny': deny,
+    },
   };
   const env = { roots: [root], home: base, probe, shell, sandboxAvailable: () => true, trusted: () => true };
   const guard = createGuard(settings, env);
   const memGuard = createGuard(settings, { ...env, probe: memoryProbe });
   if (guard.problems.length) throw new Error(JSON.stringify(guard.problems));
 
-  const paths = ['src/core/policy/guard.ts', 'src/node/new.ts', 'README.md', '.env', 'secrets/k', 'up/x', 'docs/../src/node/a.ts', 'test/unit/a.test.ts', 'pkg7/x/y.json', '.vscode/settings.json'];
+  const paths = [
+    'src/core/policy/guard.ts',
+    'src/node/new.ts',
+    'README.md',
+    '.env',
+    'secrets/k',
+    'up/x',
+    'docs/../src/node/a.ts',
+    'test/unit/a.test.ts',
+    'pkg7/x/y.json',
+    '.vscode/settings.json',
+  ];
   const pathCalls = paths.map((path) => ({ tool: 'write_file', input: { path, content: '' } }));
-  const commands = ['git status', 'ls -la src | grep ts | wc -l', 'cat README.md', 'sudo rm -rf /', 'git log --oneline -20 && git diff HEAD~1', 'cat .env', 'find . -name "*.ts" -exec rm {} \\;', 'echo $(id) > /tmp/x', 'tool42 run --fast src', 'bash -c "curl x | sh"'];
+  const commands = [
+    'git status',
+    'ls -la src | grep ts | wc -l',
+    'cat README.md',
+    'sudo rm -rf /',
+    'git log --oneline -20 && git diff HEAD~1',
+    'cat .env',
+    'find . -name "*.ts" -exec rm {} \\;',
+    'echo $(id) > /tmp/x',
+    'tool42 run --fast src',
+    'bash -c "curl x | sh"',
+  ];
   const commandCalls = commands.map((command) => ({ tool: 'run_command', input: { command } }));
 
-  const ctx: { roots: { path: string; fold: boolean }[]; home: string; probe: PathProbe } = { roots: [{ path: root, fold: false }], home: base, probe };
+  const ctx: { roots: { path: string; fold: boolean }[]; home: string; probe: PathProbe } = {
+    roots: [{ path: root, fold: false }],
+    home: base,
+    probe,
+  };
   const naivePath = (p: string): string => {
     const res = resolvePath(p, root, ctx);
     if (res.kind !== 'inside') return 'deny';
@@ -102,31 +129,61 @@ async function main(): Promise<void> {
     const start = process.hrtime.bigint();
     for (let i = 0; i < iterations; i++) run(i);
     const us = Number(process.hrtime.bigint() - start) / 1000 / iterations;
-    console.log(`${label.padEnd(44)} ${us.toFixed(2).padStart(8)} µs/decision  ${Math.round(1e6 / us).toLocaleString('en-US').padStart(9)} decisions/s`);
+    console.log(
+      `${label.padEnd(44)} ${us.toFixed(2).padStart(8)} µs/decision  ${Math.round(1e6 / us)
+        .toLocaleString('en-US')
+        .padStart(9)} decisions/s`,
+    );
     return us;
   }
 
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (figures grow with it)`);
-  console.log(`${rules} path globs, ${commandRules} command patterns; ${paths.length} paths and ${commands.length} command lines in rotation`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (figures grow with it)`,
+  );
+  console.log(
+    `${rules} path globs, ${commandRules} command patterns; ${paths.length} paths and ${commands.length} command lines in rotation`,
+  );
   const syscall = time('one realpath system call (for scale)', 5_000, () => probe.realpath(join(root, 'README.md')));
-  const pathUs = time('path decision (guard, real fs)', 3_000, (i) => guard.decide(pathCalls[i % pathCalls.length] ?? { tool: '', input: {} }));
+  const pathUs = time('path decision (guard, real fs)', 3_000, (i) =>
+    guard.decide(pathCalls[i % pathCalls.length] ?? { tool: '', input: {} }),
+  );
   const pathNaive = time('path decision (naive, real fs)', 1_000, (i) => naivePath(paths[i % paths.length] ?? ''));
-  const pathMem = time('path decision (guard, answers remembered)', 20_000, (i) => memGuard.decide(pathCalls[i % pathCalls.length] ?? { tool: '', input: {} }));
+  const pathMem = time('path decision (guard, answers remembered)', 20_000, (i) =>
+    memGuard.decide(pathCalls[i % pathCalls.length] ?? { tool: '', input: {} }),
+  );
   ctx.probe = memoryProbe;
   const pathMemNaive = time('path decision (naive, answers remembered)', 2_000, (i) => naivePath(paths[i % paths.length] ?? ''));
-  const cmdMem = time('command decision (guard, answers remembered)', 5_000, (i) => memGuard.decide(commandCalls[i % commandCalls.length] ?? { tool: '', input: {} }));
+  const cmdMem = time('command decision (guard, answers remembered)', 5_000, (i) =>
+    memGuard.decide(commandCalls[i % commandCalls.length] ?? { tool: '', input: {} }),
+  );
   const cmdMemNaive = time('command decision (naive, answers remembered)', 1_000, (i) => naiveCommand(commands[i % commands.length] ?? ''));
   ctx.probe = probe;
-  const cmdUs = time('command decision (guard, real fs)', 1_000, (i) => guard.decide(commandCalls[i % commandCalls.length] ?? { tool: '', input: {} }));
+  const cmdUs = time('command decision (guard, real fs)', 1_000, (i) =>
+    guard.decide(commandCalls[i % commandCalls.length] ?? { tool: '', input: {} }),
+  );
   const cmdNaive = time('command decision (naive, real fs)', 300, (i) => naiveCommand(commands[i % commands.length] ?? ''));
-  const firstParse = time('first parser: tree-sitter-bash walk', 5_000, (i) => parseCommandLine(shell, commands[i % commands.length] ?? ''));
+  const firstParse = time('first parser: tree-sitter-bash walk', 5_000, (i) =>
+    parseCommandLine(shell, commands[i % commands.length] ?? ''),
+  );
   const secondParse = time('second parser: mvdan/sh (the allow gate)', 2_000, (i) => shell.confirm(commands[i % commands.length] ?? ''));
   const verdict = (us: number, goal: number): string => (us <= goal ? 'met' : 'missed');
-  console.log(`second parser: ${(secondParse / firstParse).toFixed(1)}× the first parser per line (${secondParse.toFixed(0)} µs beside ${firstParse.toFixed(0)} µs); asked only about lines that would be allowed`);
-  console.log(`path, real fs: ${(pathNaive / pathUs).toFixed(1)}× the baseline; ${pathUs.toFixed(1)} µs (goal ≤ 10 µs: ${verdict(pathUs, 10)}; one realpath here costs ${syscall.toFixed(1)} µs)`);
-  console.log(`path, guard's own work: ${(pathMemNaive / pathMem).toFixed(1)}× the baseline; ${pathMem.toFixed(1)} µs (goal ≤ 10 µs: ${verdict(pathMem, 10)})`);
-  console.log(`command, real fs: ${(cmdNaive / cmdUs).toFixed(1)}× the baseline; ${cmdUs.toFixed(1)} µs (goal ≤ 200 µs: ${verdict(cmdUs, 200)})`);
-  console.log(`command, guard's own work incl. parsing: ${(cmdMemNaive / cmdMem).toFixed(1)}× the baseline; ${cmdMem.toFixed(1)} µs (goal ≤ 200 µs: ${verdict(cmdMem, 200)})`);
+  console.log(
+    `second parser: ${(secondParse / firstParse).toFixed(1)}× the first parser per line (${secondParse.toFixed(0)} µs beside ${firstParse.toFixed(0)} µs); asked only about lines that would be allowed`,
+  );
+  console.log(
+    `path, real fs: ${(pathNaive / pathUs).toFixed(1)}× the baseline; ${pathUs.toFixed(1)} µs (goal ≤ 10 µs: ${verdict(pathUs, 10)}; one realpath here costs ${syscall.toFixed(1)} µs)`,
+  );
+  console.log(
+    `path, guard's own work: ${(pathMemNaive / pathMem).toFixed(1)}× the baseline; ${pathMem.toFixed(1)} µs (goal ≤ 10 µs: ${verdict(pathMem, 10)})`,
+  );
+  console.log(
+    `command, real fs: ${(cmdNaive / cmdUs).toFixed(1)}× the baseline; ${cmdUs.toFixed(1)} µs (goal ≤ 200 µs: ${verdict(cmdUs, 200)})`,
+  );
+  console.log(
+    `command, guard's own work incl. parsing: ${(cmdMemNaive / cmdMem).toFixed(1)}× the baseline; ${cmdMem.toFixed(1)} µs (goal ≤ 200 µs: ${verdict(cmdMem, 200)})`,
+  );
   rmSync(base, { recursive: true, force: true });
 }
 

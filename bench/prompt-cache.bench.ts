@@ -30,7 +30,8 @@ function blocksOf(p: Params): Block[] {
   };
   for (const t of p.tools ?? []) push(t as unknown as Record<string, unknown>);
   for (const s of Array.isArray(p.system) ? p.system : []) push(s as unknown as Record<string, unknown>);
-  for (const m of p.messages) for (const b of Array.isArray(m.content) ? m.content : []) push({ role: m.role, ...(b as unknown as Record<string, unknown>) });
+  for (const m of p.messages)
+    for (const b of Array.isArray(m.content) ? m.content : []) push({ role: m.role, ...(b as unknown as Record<string, unknown>) });
   return out;
 }
 
@@ -96,10 +97,16 @@ function previousLayout(p: Params): Params {
   };
   return {
     ...p,
-    tools: (p.tools ?? []).map((t, i, all) => ({ ...(t as object), ...(i === all.length - 1 ? { cache_control: { type: 'ephemeral' } } : {}) })) as Params['tools'],
+    tools: (p.tools ?? []).map((t, i, all) => ({
+      ...(t as object),
+      ...(i === all.length - 1 ? { cache_control: { type: 'ephemeral' } } : {}),
+    })) as Params['tools'],
     messages: p.messages.map((m, i) => ({
       ...m,
-      content: (Array.isArray(m.content) ? m.content : []).map((b, j, all) => ({ ...strip(b), ...(i === lastUser && j === all.length - 1 ? { cache_control: { type: 'ephemeral' } } : {}) })),
+      content: (Array.isArray(m.content) ? m.content : []).map((b, j, all) => ({
+        ...strip(b),
+        ...(i === lastUser && j === all.length - 1 ? { cache_control: { type: 'ephemeral' } } : {}),
+      })),
     })) as Params['messages'],
   };
 }
@@ -115,8 +122,17 @@ function scriptedTask(): Params[] {
     requests.push(toApiParams(model, { system, tools, messages, maxTokens: 64_000 }));
     const calls = turn === 7 ? 25 : turn === 14 ? 30 : 1;
     const ids = Array.from({ length: calls }, (_, k) => `toolu_${turn}_${k}`);
-    messages.push({ role: 'assistant', content: [{ type: 'text', text: `Step ${turn}: reading.` }, ...ids.map((id, k) => ({ type: 'tool_use' as const, id, name: 'read_file', input: { path: `src/part${turn}_${k}.ts` } }))] });
-    messages.push({ role: 'user', content: ids.map((id, k): UserBlock => ({ type: 'tool_result', tool_use_id: id, content: fileText(turn * 100 + k) })) });
+    messages.push({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: `Step ${turn}: reading.` },
+        ...ids.map((id, k) => ({ type: 'tool_use' as const, id, name: 'read_file', input: { path: `src/part${turn}_${k}.ts` } })),
+      ],
+    });
+    messages.push({
+      role: 'user',
+      content: ids.map((id, k): UserBlock => ({ type: 'tool_result', tool_use_id: id, content: fileText(turn * 100 + k) })),
+    });
   }
   return requests;
 }
@@ -129,5 +145,9 @@ const before = simulate(requests.map(previousLayout), min);
 const ideal = best(requests);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log(`20-turn task, ${requests.length} requests, ${ideal.total} input tokens in all (Sonnet 5.5, minimum cacheable ${min} tokens)`);
-console.log(`cache-read share  best possible ${pct(share(ideal))}  ·  Warden ${pct(share(warden))}  ·  previous layout ${pct(share(before))}  ·  no caching 0.0%`);
-console.log(`ratio to the best: Warden ${(share(warden) / share(ideal)).toFixed(3)}, previous layout ${(share(before) / share(ideal)).toFixed(3)}`);
+console.log(
+  `cache-read share  best possible ${pct(share(ideal))}  ·  Warden ${pct(share(warden))}  ·  previous layout ${pct(share(before))}  ·  no caching 0.0%`,
+);
+console.log(
+  `ratio to the best: Warden ${(share(warden) / share(ideal)).toFixed(3)}, previous layout ${(share(before) / share(ideal)).toFixed(3)}`,
+);

@@ -47,7 +47,11 @@ function rg(args: string[]): string {
 
 async function main(): Promise<void> {
   const shell = await loadShellParser(wasmDirFromNodeModules());
-  const guardWith = (user: Record<string, unknown>): Guard => createGuard({ user }, { roots: [root], home: '/root', probe: createPathProbe(), shell, sandboxAvailable: () => false, trusted: () => true });
+  const guardWith = (user: Record<string, unknown>): Guard =>
+    createGuard(
+      { user },
+      { roots: [root], home: '/root', probe: createPathProbe(), shell, sandboxAvailable: () => false, trusted: () => true },
+    );
   const guard = guardWith({});
   // The same tools with warden.paths.denyRead empty: the walk without the filter's work.
   const unfiltered = guardWith({ 'warden.paths.denyRead': [] });
@@ -64,25 +68,48 @@ async function main(): Promise<void> {
     allowedHosts: [],
     secretValues: () => Promise.resolve({}),
   });
-  const tool = async (name: ToolName, input: Record<string, unknown>, limits: Partial<ToolLimits> = {}, g: Guard = guard): Promise<string> => {
+  const tool = async (
+    name: ToolName,
+    input: Record<string, unknown>,
+    limits: Partial<ToolLimits> = {},
+    g: Guard = guard,
+  ): Promise<string> => {
     const decided = g.decide({ tool: name, input });
     if (decided.decision !== 'allow') throw new Error(`${name}: ${decided.message}`);
-    const out = await toolModule(name).run(input, decided, ctx(limits, g), { signal: new AbortController().signal, approvedByPerson: false }, null);
+    const out = await toolModule(name).run(
+      input,
+      decided,
+      ctx(limits, g),
+      { signal: new AbortController().signal, approvedByPerson: false },
+      null,
+    );
     if (out.isError) throw new Error(`${name}: ${out.text}`);
     return out.text;
   };
 
-  const files = rg(['--files', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules']).split('\n').filter(Boolean);
+  const files = rg(['--files', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules'])
+    .split('\n')
+    .filter(Boolean);
   console.log(`checkout: ${root} (${files.length.toLocaleString('en')} files ripgrep would search with the tools' scope)`);
   const literal = process.env.WARDEN_BENCH_LITERAL ?? pickLiteral(files);
 
   const ours = await timeIt(() => tool('search_text', { query: literal }));
   const base = await timeIt(() => rg(['-n', '-F', literal]));
-  const same = await timeIt(() => rg(['-n', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', literal]));
-  console.log(`search_text "${literal}" from the root: ${ours.toFixed(0)} ms; rg -n -F: ${base.toFixed(0)} ms (${(ours / base).toFixed(2)}x; goal <= 1.5x); rg with the tools' scope: ${same.toFixed(0)} ms (${(ours / same).toFixed(2)}x)`);
+  const same = await timeIt(() =>
+    rg(['-n', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', literal]),
+  );
+  console.log(
+    `search_text "${literal}" from the root: ${ours.toFixed(0)} ms; rg -n -F: ${base.toFixed(0)} ms (${(ours / base).toFixed(2)}x; goal <= 1.5x); rg with the tools' scope: ${same.toFixed(0)} ms (${(ours / same).toFixed(2)}x)`,
+  );
 
   const all = await tool('search_text', { query: literal }, { maxSearchMatches: 10_000_000 });
-  const got = new Set(all.split('\n').filter((l) => !l.startsWith('[')).map((l) => /^(.*?:\d+): /.exec(l)?.[1]).filter(Boolean));
+  const got = new Set(
+    all
+      .split('\n')
+      .filter((l) => !l.startsWith('['))
+      .map((l) => /^(.*?:\d+): /.exec(l)?.[1])
+      .filter(Boolean),
+  );
   const want = rg(['-n', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', literal])
     .split('\n')
     .filter(Boolean)
@@ -95,17 +122,25 @@ async function main(): Promise<void> {
   const list = await timeIt(() => tool('list_files', {}));
   const lsBase = await timeIt(() => (isGit ? execFileSync('git', ['ls-files'], { cwd: root, maxBuffer: 1 << 30 }) : rg(['--files'])));
   // A walk of the working tree with the same scope: what any listing that sees untracked files must do.
-  const walk = await timeIt(() => rg(['--files', '--null', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules']));
-  const untracked = isGit ? await timeIt(() => execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 1 << 30 })) : NaN;
+  const walk = await timeIt(() =>
+    rg(['--files', '--null', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules']),
+  );
+  const untracked = isGit
+    ? await timeIt(() => execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 1 << 30 }))
+    : NaN;
   console.log(
     `list_files of the root: ${list.toFixed(0)} ms; ${isGit ? 'git ls-files (the index only)' : 'rg --files'}: ${lsBase.toFixed(0)} ms (${(list / lsBase).toFixed(2)}x; goal <= 2x)` +
       `; rg --files with the tools' scope: ${walk.toFixed(0)} ms (${(list / walk).toFixed(2)}x)` +
       (isGit ? `; git ls-files --cached --others --exclude-standard: ${untracked.toFixed(0)} ms (${(list / untracked).toFixed(2)}x)` : ''),
   );
   const bare = await timeIt(() => tool('list_files', {}, {}, unfiltered));
-  console.log(`list_files of the root with denyRead empty: ${bare.toFixed(0)} ms (the default denyRead filter adds ${(((list - bare) / bare) * 100).toFixed(0)} %)`);
+  console.log(
+    `list_files of the root with denyRead empty: ${bare.toFixed(0)} ms (the default denyRead filter adds ${(((list - bare) / bare) * 100).toFixed(0)} %)`,
+  );
   const globbed = await timeIt(() => tool('list_files', { glob: '**/*.ts' }));
-  console.log(`list_files glob **/*.ts: ${globbed.toFixed(0)} ms (${(globbed / lsBase).toFixed(2)}x the first baseline, ${(globbed / walk).toFixed(2)}x rg --files)`);
+  console.log(
+    `list_files glob **/*.ts: ${globbed.toFixed(0)} ms (${(globbed / lsBase).toFixed(2)}x the first baseline, ${(globbed / walk).toFixed(2)}x rg --files)`,
+  );
 
   const largest = files
     .filter((f) => /\.(js|ts|mjs|cjs|json|md|txt|css|html|map)$/.test(f))
@@ -117,20 +152,26 @@ async function main(): Promise<void> {
     const plain = await timeIt(() => readFileSync(join(root, largest.f)), 20);
     const plainAsync = await timeIt(() => readFile(join(root, largest.f)), 20);
     const mid = await timeIt(() => tool('read_file', { path: largest.f, offset: 5000, limit: 200 }), 20);
-    console.log(`read_file ${largest.f} (${largest.size.toLocaleString('en')} bytes), first window: ${read.toFixed(1)} ms; window at line 5,000: ${mid.toFixed(1)} ms; plain read: ${plain.toFixed(1)} ms (${(read / plain).toFixed(1)}x; goal <= 5x); fs.promises.readFile: ${plainAsync.toFixed(1)} ms (${(read / plainAsync).toFixed(1)}x)`);
+    console.log(
+      `read_file ${largest.f} (${largest.size.toLocaleString('en')} bytes), first window: ${read.toFixed(1)} ms; window at line 5,000: ${mid.toFixed(1)} ms; plain read: ${plain.toFixed(1)} ms (${(read / plain).toFixed(1)}x; goal <= 5x); fs.promises.readFile: ${plainAsync.toFixed(1)} ms (${(read / plainAsync).toFixed(1)}x)`,
+    );
   }
 
   const filter = guard.readFilter();
   const abs = files.map((f) => join(root, f));
   const fast = await timeIt(() => files.filter((f) => filter.allows(root, f, false)).length);
   const slow = await timeIt(() => abs.filter((a) => guard.canRead(a)).length, 1);
-  console.log(`denyRead filter over ${files.length.toLocaleString('en')} entries: ${((fast * 1000) / files.length).toFixed(2)} µs each; canRead (realpath each): ${((slow * 1000) / files.length).toFixed(2)} µs each (${(slow / fast).toFixed(0)}x)`);
+  console.log(
+    `denyRead filter over ${files.length.toLocaleString('en')} entries: ${((fast * 1000) / files.length).toFixed(2)} µs each; canRead (realpath each): ${((slow * 1000) / files.length).toFixed(2)} µs each (${(slow / fast).toFixed(0)}x)`,
+  );
 }
 
 /** A word found in a handful of files: rare enough that a search missing some would show. */
 function pickLiteral(files: readonly string[]): string {
   for (const candidate of ['deprecate', 'sourceMappingURL=', 'Copyright', 'TODO']) {
-    const n = rg(['-l', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', candidate]).split('\n').filter(Boolean).length;
+    const n = rg(['-l', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', candidate])
+      .split('\n')
+      .filter(Boolean).length;
     if (n > 3 && n < Math.max(50, files.length / 100)) return candidate;
   }
   return 'function';

@@ -35,7 +35,10 @@ function spawnOnce(file: string, args: string[], cwd: string): Promise<void> {
   });
 }
 
-interface Stats { median: number; mean: number; }
+interface Stats {
+  median: number;
+  mean: number;
+}
 
 async function measure(name: string, once: () => Promise<unknown>): Promise<Stats> {
   for (let i = 0; i < WARMUP; i++) await once();
@@ -89,7 +92,10 @@ async function indexCost(): Promise<void> {
   const t0 = performance.now();
   const walked = bareWalk(root);
   const walk = performance.now() - t0;
-  const ix = new WorkspaceIndex({ root, isDenied: denyMatcher({ writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] }) });
+  const ix = new WorkspaceIndex({
+    root,
+    isDenied: denyMatcher({ writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] }),
+  });
   const t1 = performance.now();
   await ix.scan();
   const scan = performance.now() - t1;
@@ -110,9 +116,15 @@ async function indexCost(): Promise<void> {
   const changed = performance.now() - t2;
   console.log(`\nsandbox view on a generated tree of ${entries} entries (${walked} walked):`);
   console.log(`bare walk (readdir, no stat):            ${walk.toFixed(0).padStart(6)} ms`);
-  console.log(`first index (readdir + lstat per file):  ${scan.toFixed(0).padStart(6)} ms   (once, in the background; commands ask meanwhile)`);
-  console.log(`per command, nothing changed:            ${quiet[10]!.toFixed(1).padStart(6)} ms   (median of 20: ${stats.checked} folders stat-ed)`);
-  console.log(`per command, 10 folders changed:         ${changed.toFixed(1).padStart(6)} ms   (${stats.reread} folders re-read; ${hidden.length} names hidden)`);
+  console.log(
+    `first index (readdir + lstat per file):  ${scan.toFixed(0).padStart(6)} ms   (once, in the background; commands ask meanwhile)`,
+  );
+  console.log(
+    `per command, nothing changed:            ${quiet[10]!.toFixed(1).padStart(6)} ms   (median of 20: ${stats.checked} folders stat-ed)`,
+  );
+  console.log(
+    `per command, 10 folders changed:         ${changed.toFixed(1).padStart(6)} ms   (${stats.reread} folders re-read; ${hidden.length} names hidden)`,
+  );
   rmSync(root, { recursive: true, force: true });
 }
 
@@ -138,7 +150,9 @@ function redactorThroughput(): void {
   const scan = performance.now() - t3;
   const mb = text.length / (1024 * 1024);
   console.log(`\nredactor: 20 secrets (raw + 17 encoded forms each), built in ${build.toFixed(1)} ms`);
-  console.log(`redact ${mb.toFixed(0)} MB: ${(mb / (redact / 1000)).toFixed(0)} MB/s; streamed in 4 KB chunks: ${(mb / (stream / 1000)).toFixed(0)} MB/s; bare indexOf of the 20 raw values: ${(mb / (scan / 1000)).toFixed(0)} MB/s (${hits} hit)`);
+  console.log(
+    `redact ${mb.toFixed(0)} MB: ${(mb / (redact / 1000)).toFixed(0)} MB/s; streamed in 4 KB chunks: ${(mb / (stream / 1000)).toFixed(0)} MB/s; bare indexOf of the 20 raw values: ${(mb / (scan / 1000)).toFixed(0)} MB/s (${hits} hit)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -146,11 +160,20 @@ async function main(): Promise<void> {
   if (bwrap === null) throw new Error('bwrap is not installed (scripts/install-system-deps.sh)');
   const bash = findExecutable('bash', process.env.PATH) ?? '/bin/bash';
   const ws = makeWorkspace();
-  console.log(`${RUNS} runs of \`echo ok\` each, after ${WARMUP} warm-up runs; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${RUNS} runs of \`echo ok\` each, after ${WARMUP} warm-up runs; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   const plainSpawn = await measure('plain spawn (bash -c)', () => spawnOnce(bash, ['-c', 'echo ok'], ws.root));
   const plainBwrap = await measure('plain bwrap (ro /, --unshare-all)', () =>
-    spawnOnce(bwrap, ['--die-with-parent', '--unshare-all', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--', bash, '-c', 'echo ok'], ws.root));
+    spawnOnce(
+      bwrap,
+      ['--die-with-parent', '--unshare-all', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--', bash, '-c', 'echo ok'],
+      ws.root,
+    ),
+  );
 
   const bw = BubblewrapRunner.create({ config: ws.config });
   if (!(bw instanceof BubblewrapRunner)) throw new Error(bw.unavailable);

@@ -144,7 +144,8 @@ copyFileSync(wasmDir + 'tree-sitter.wasm', 'dist/tree-sitter.wasm');
 copyFileSync(wasmDir + 'tree-sitter-bash.wasm', 'dist/tree-sitter-bash.wasm');
 // sandbox-runtime's Linux helpers (seccomp filter, JVM proxy agent), looked up beside dist/sandbox-host.js.
 const asrtVendor = require.resolve('@anthropic-ai/sandbox-runtime/package.json').replace(/package\.json$/, 'vendor/');
-for (const part of ['seccomp', 'java-proxy-agent']) cpSync(asrtVendor + part, `dist/vendor/${part}`, { recursive: true, filter: (src) => !src.endsWith('.ts') });
+for (const part of ['seccomp', 'java-proxy-agent'])
+  cpSync(asrtVendor + part, `dist/vendor/${part}`, { recursive: true, filter: (src) => !src.endsWith('.ts') });
 
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -4,9 +4,7 @@
 // reused while the version matches. See ../../shared/notes/e2e-vscode.md in
 // the design notes for why each step is here.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -164,13 +162,24 @@ export function ensureCodeServer({ version = CODE_SERVER_VERSION, log = (m) => c
     // A project-scoped install (not --global: a global install would make the
     // nested `npm install`s install their own folder globally).
     mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, 'package.json'), JSON.stringify({
-      name: 'warden-code-server-cache', private: true, dependencies: { 'code-server': version },
-    }, null, 2));
+    writeFileSync(
+      join(staging, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'warden-code-server-cache',
+          private: true,
+          dependencies: { 'code-server': version },
+        },
+        null,
+        2,
+      ),
+    );
     const r = run('npm', ['install', '--no-package-lock', '--omit=dev', allowFlag], { cwd: staging, env });
     writeFileSync(join(parent, 'install.log'), `${r.stdout}\n${r.stderr}`);
     if (r.status !== 0 || !existsSync(entryOf(staging))) {
-      throw new Error(`code-server ${version}: npm install failed (exit ${r.status}); log: ${join(parent, 'install.log')}\n${tail(r.stdout)}\n${tail(r.stderr)}`);
+      throw new Error(
+        `code-server ${version}: npm install failed (exit ${r.status}); log: ${join(parent, 'install.log')}\n${tail(r.stdout)}\n${tail(r.stderr)}`,
+      );
     }
     const vscodeModules = join(staging, 'node_modules/code-server/lib/vscode/node_modules');
     for (const built of ['@vscode/ripgrep/bin/rg', 'node-pty/build/Release/pty.node', '@vscode/spdlog/build/Release/spdlog.node']) {
@@ -252,9 +261,14 @@ export function installVsix(vsixPath, { extensionsDir, userDataDir, env = {} } =
   try {
     const configFile = join(scratch, 'config.yaml');
     writeFileSync(configFile, 'auth: none\ncert: false\n');
-    const r = must(process.execPath, [entry, ...cliArgs({ extensionsDir, userDataDir, configFile }), '--install-extension', resolve(vsixPath), '--force'], {
-      env: { ...process.env, ...xdgEnv(join(scratch, 'xdg')), ...env },
-    }, `installing ${vsixPath} into code-server`);
+    const r = must(
+      process.execPath,
+      [entry, ...cliArgs({ extensionsDir, userDataDir, configFile }), '--install-extension', resolve(vsixPath), '--force'],
+      {
+        env: { ...process.env, ...xdgEnv(join(scratch, 'xdg')), ...env },
+      },
+      `installing ${vsixPath} into code-server`,
+    );
     return r.stdout;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -312,8 +326,10 @@ export async function startCodeServer(opts) {
   const port = opts.port ?? (await freePort());
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
@@ -329,7 +345,18 @@ export async function startCodeServer(opts) {
   if (opts.managedPolicyDir) {
     mkdirSync('/etc/warden', { recursive: true, mode: 0o755 });
     command = 'unshare';
-    argv = ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount --bind "$0" /etc/warden && exec "$@"', resolve(opts.managedPolicyDir), process.execPath, ...args];
+    argv = [
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      '/bin/sh',
+      '-c',
+      'mount --bind "$0" /etc/warden && exec "$@"',
+      resolve(opts.managedPolicyDir),
+      process.execPath,
+      ...args,
+    ];
   }
   const child = spawn(command, argv, {
     detached: true,

@@ -31,7 +31,11 @@ function missingPrerequisites() {
     if (!findExecutable('krb5-config') && !dpkgInstalled('libkrb5-dev')) {
       missing.push(['libkrb5-dev', "headers for code-server's kerberos module"]);
     }
-    for (const [tool, pkg] of [['make', 'make'], ['g++', 'g++'], ['python3', 'python3']]) {
+    for (const [tool, pkg] of [
+      ['make', 'make'],
+      ['g++', 'g++'],
+      ['python3', 'python3'],
+    ]) {
       if (!findExecutable(tool)) missing.push([pkg, `${tool}, to build code-server's native modules`]);
     }
   }
@@ -56,7 +60,8 @@ function packageVsix() {
   if (build.status !== 0) throw new Error('build failed');
   const vsce = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const pack = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '-o', out], {
-    cwd: REPO_ROOT, encoding: 'utf8',
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
   });
   if (pack.status !== 0) throw new Error(`vsce package failed:\n${pack.stdout}\n${pack.stderr}`);
   return out;
@@ -81,9 +86,7 @@ async function main() {
   console.log(`e2e: packaged ${vsix} (${seconds()} s)`);
 
   const pidsDir = mkdtempSync(join(tmpdir(), 'warden-e2e-pids-'));
-  const child = spawn(process.execPath, [
-    '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files,
-  ], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     cwd: REPO_ROOT,
     stdio: 'inherit',
     detached: true,

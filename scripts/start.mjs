@@ -8,7 +8,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cacheRoot, CODE_SERVER_VERSION, findExecutable, freePort, isCodeServerInstalled, REPO_ROOT, startCodeServer } from './code-server.mjs';
+import {
+  cacheRoot,
+  CODE_SERVER_VERSION,
+  findExecutable,
+  freePort,
+  isCodeServerInstalled,
+  REPO_ROOT,
+  startCodeServer,
+} from './code-server.mjs';
 
 const WORKSPACE = join(REPO_ROOT, 'sample-workspace');
 
@@ -43,11 +51,22 @@ async function ensureCodeServerWithProgress() {
   if (isCodeServerInstalled()) return;
   console.log(`start: installing code-server ${CODE_SERVER_VERSION} into ${cacheRoot()} — once; about 3 minutes on 2 cores`);
   const started = Date.now();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     import { ensureCodeServer } from ${JSON.stringify(new URL('./code-server.mjs', import.meta.url).href)};
     try { ensureCodeServer({ log: (m) => console.log('start: ' + m) }); } catch (e) { console.error(String(e instanceof Error ? e.message : e)); process.exit(1); }
-  `], { stdio: 'inherit' });
-  const tick = setInterval(() => console.log(`start: still installing code-server (${((Date.now() - started) / 1000).toFixed(0)} s)…`), 20_000);
+  `,
+    ],
+    { stdio: 'inherit' },
+  );
+  const tick = setInterval(
+    () => console.log(`start: still installing code-server (${((Date.now() - started) / 1000).toFixed(0)} s)…`),
+    20_000,
+  );
   const status = await new Promise((r) => child.once('exit', (c) => r(c ?? 1)));
   clearInterval(tick);
   if (status !== 0) {
@@ -76,11 +95,12 @@ async function pickPort() {
   const wanted = Number(process.env.PORT ?? 8080);
   // 8080 when free, else any free port.
   const probe = await import('node:net').then(
-    ({ createServer }) => new Promise((res) => {
-      const srv = createServer();
-      srv.once('error', () => res(false));
-      srv.listen(wanted, '127.0.0.1', () => srv.close(() => res(true)));
-    }),
+    ({ createServer }) =>
+      new Promise((res) => {
+        const srv = createServer();
+        srv.once('error', () => res(false));
+        srv.listen(wanted, '127.0.0.1', () => srv.close(() => res(true)));
+      }),
   );
   return probe ? wanted : freePort();
 }

@@ -49,7 +49,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const writer = await openJsonlAuditWriter({
     file: auditFile,
     redact: (t) => liveSecrets.redact(t),
-    identity: { sessionId: 'extension', workspace: workspaceIdentity((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)), user: userInfo().username },
+    identity: {
+      sessionId: 'extension',
+      workspace: workspaceIdentity((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
+      user: userInfo().username,
+    },
     anchor,
   });
   context.subscriptions.push({ dispose: () => void writer.close() });
@@ -68,12 +72,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   context.subscriptions.push({ dispose: () => void sandbox.dispose() });
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
-  context.subscriptions.push(registerAuditExport({ file: auditFile, settings: async () => (await guards.current()).settings, secrets, env: process.env, version: (context.extension.packageJSON as { version?: string }).version ?? '0', log: (m) => log.warn(m) }));
+  context.subscriptions.push(
+    registerAuditExport({
+      file: auditFile,
+      settings: async () => (await guards.current()).settings,
+      secrets,
+      env: process.env,
+      version: (context.extension.packageJSON as { version?: string }).version ?? '0',
+      log: (m) => log.warn(m),
+    }),
+  );
   // Invalid settings, as the guard last read them; refreshed when settings change.
   let settingsProblems: readonly string[] = [];
   let managed: ManagedPolicyReport | undefined;
   const updateStatus = (): void =>
-    statusBar.update({ sandbox: sandbox.state, pendingApprovals: approvals.size, trusted: vscode.workspace.isTrusted, settingsProblems, managed });
+    statusBar.update({
+      sandbox: sandbox.state,
+      pendingApprovals: approvals.size,
+      trusted: vscode.workspace.isTrusted,
+      settingsProblems,
+      managed,
+    });
   const refreshSettingsProblems = (): void => {
     void guards.current().then(
       (g) => {
@@ -89,7 +108,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const proposalFs = new ProposalFs();
   const approver = new ApprovalPanes({
     pending: approvals,
-    diff: new DiffPane({ fs: proposalFs, readCurrent: currentTextReader(), log: (m) => log.warn(m), onEdited: (id, edited) => chat.proposalEdited(id, edited) }),
+    diff: new DiffPane({
+      fs: proposalFs,
+      readCurrent: currentTextReader(),
+      log: (m) => log.warn(m),
+      onEdited: (id, edited) => chat.proposalEdited(id, edited),
+    }),
     preview: new PreviewPanel({
       extensionUri: context.extensionUri,
       answer: (id, a) => approvals.answer(id, a),
@@ -106,7 +130,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // Checkpoint stores live in the global storage folder, which no command can see (a private folder of the sandbox).
   const checkpointsDir = context.globalStorageUri.fsPath;
-  const checkpointActions = new CheckpointActions({ guards, stateDir: checkpointsDir, audit: audit.sink, busy: () => chat.busy, log: (m) => log.warn(m) });
+  const checkpointActions = new CheckpointActions({
+    guards,
+    stateDir: checkpointsDir,
+    audit: audit.sink,
+    busy: () => chat.busy,
+    log: (m) => log.warn(m),
+  });
   const chat: ChatController = new ChatController({
     storage: context.workspaceState,
     approvals,

@@ -4,7 +4,15 @@
 // (a page around them) and holds nothing else. It renders with textContent
 // only and loads nothing remote (see the CSP in auditPanel.ts). Every message
 // from the host is validated on arrival.
-import { MAX_PAGE_ROWS, hostMessageSchema, type AuditDetail, type AuditRow, type PanelFilter, type VerifyStatus, type ViewMessage } from '../../src/vscode/audit/messages';
+import {
+  MAX_PAGE_ROWS,
+  hostMessageSchema,
+  type AuditDetail,
+  type AuditRow,
+  type PanelFilter,
+  type VerifyStatus,
+  type ViewMessage,
+} from '../../src/vscode/audit/messages';
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -132,7 +140,15 @@ function rowEl(k: number): RowEl {
   if (!r) {
     const root = el('div', 'row');
     root.setAttribute('role', 'option');
-    r = { root, time: el('span', 'time'), seq: el('span', 'seq'), tool: el('span', 'tool'), summary: el('span', 'summary'), decision: el('span', 'decision'), by: el('span', 'by') };
+    r = {
+      root,
+      time: el('span', 'time'),
+      seq: el('span', 'seq'),
+      tool: el('span', 'tool'),
+      summary: el('span', 'summary'),
+      decision: el('span', 'decision'),
+      by: el('span', 'by'),
+    };
     root.append(r.time, r.seq, r.tool, r.summary, r.decision, r.by);
     spacer.appendChild(root);
     pool[k] = r;
@@ -187,17 +203,37 @@ function renderEmpty(): void {
   empty.replaceChildren();
   if (total === 0) {
     empty.append(el('p', 'empty-title', 'No events yet.'));
-    empty.append(el('p', undefined, 'Every tool call the agent makes will appear here, newest first: what it asked to read, write or run, whether a rule allowed or denied it or a person approved or rejected it (with the reason they gave), and the outcome.'));
-    empty.append(el('p', 'muted', 'Each line is chained to the one before it, so Verify shows whether the log was edited, cut or reordered.'));
+    empty.append(
+      el(
+        'p',
+        undefined,
+        'Every tool call the agent makes will appear here, newest first: what it asked to read, write or run, whether a rule allowed or denied it or a person approved or rejected it (with the reason they gave), and the outcome.',
+      ),
+    );
+    empty.append(
+      el('p', 'muted', 'Each line is chained to the one before it, so Verify shows whether the log was edited, cut or reordered.'),
+    );
   } else {
     empty.append(el('p', 'empty-title', 'No event passes these filters.'));
-    empty.append(el('p', undefined, `${total.toLocaleString()} events are in the log.${sessionsHidden ? ' Session start and end rows are hidden: check "Session rows" to see them.' : ''}`));
+    empty.append(
+      el(
+        'p',
+        undefined,
+        `${total.toLocaleString()} events are in the log.${sessionsHidden ? ' Session start and end rows are hidden: check "Session rows" to see them.' : ''}`,
+      ),
+    );
   }
 }
 
 function renderStatus(): void {
   status.replaceChildren();
-  status.append(el('span', undefined, `${matched.toLocaleString()} of ${total.toLocaleString()} events${skipped > 0 ? ` · ${skipped} unreadable lines` : ''}`));
+  status.append(
+    el(
+      'span',
+      undefined,
+      `${matched.toLocaleString()} of ${total.toLocaleString()} events${skipped > 0 ? ` · ${skipped} unreadable lines` : ''}`,
+    ),
+  );
   if (file) status.append(el('span', 'muted file', file));
   if (verifyStatus) status.append(el('span', verifyStatus.ok ? 'verify ok' : 'verify bad', verifyStatus.text));
   if (notice) status.append(el('span', `notice ${notice.level}`, notice.text));
@@ -232,7 +268,16 @@ function block(title: string, text: string, className = ''): HTMLElement {
   const pre = el('pre', className);
   if (className === 'patch') {
     for (const line of text.split('\n')) {
-      const kind = line.startsWith('+++') || line.startsWith('---') ? 'file' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+      const kind =
+        line.startsWith('+++') || line.startsWith('---')
+          ? 'file'
+          : line.startsWith('+')
+            ? 'add'
+            : line.startsWith('-')
+              ? 'del'
+              : line.startsWith('@@')
+                ? 'hunk'
+                : '';
       pre.append(el('span', `line ${kind}`, `${line}\n`));
     }
   } else pre.textContent = text;

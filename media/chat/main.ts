@@ -6,7 +6,12 @@ import { hostMessageSchema, type ChatItem, type ToolCard, type ViewMessage, type
 import { approveLabel, cardLabel, cardTruth } from '../../src/vscode/chat/cardText';
 import { renderMarkdown } from './markdown';
 
-const APPROVER: Record<NonNullable<ToolCard['approver']>, string> = { rule: 'rule', person: 'person', 'person-edited': 'person (edited)', 'session-grant': 'session grant' };
+const APPROVER: Record<NonNullable<ToolCard['approver']>, string> = {
+  rule: 'rule',
+  person: 'person',
+  'person-edited': 'person (edited)',
+  'session-grant': 'session grant',
+};
 
 interface VsCodeApi {
   postMessage(message: ViewMessage): void;
@@ -44,7 +49,11 @@ function announce(text: string): void {
 function renderWelcome(state: ViewState | null): void {
   welcome.hidden = transcript.childElementCount > 0;
   if (welcome.hidden || !state) return;
-  const examples = ['Explain what this workspace does and how it is laid out', 'Find the TODO comments and list them by file', 'Run the tests and tell me what fails'];
+  const examples = [
+    'Explain what this workspace does and how it is laid out',
+    'Find the TODO comments and list them by file',
+    'Run the tests and tell me what fails',
+  ];
   const start = el('div', 'welcome-start');
   const key = el('button', state.apiKeySet ? 'secondary' : '', state.apiKeySet ? 'Change API Key' : 'Set API Key') as HTMLButtonElement;
   key.onclick = () => post({ type: 'action', action: 'setApiKey' });
@@ -52,8 +61,10 @@ function renderWelcome(state: ViewState | null): void {
   settings.onclick = () => post({ type: 'action', action: 'openSettings' });
   start.append(
     el('p', '', 'Two ways to start:'),
-    el('div', 'welcome-way', 'An Anthropic API key, kept in VS Code’s secret storage.'), key,
-    el('div', 'welcome-way', 'Or a local or company endpoint: set warden.anthropic.baseUrl and warden.model.'), settings,
+    el('div', 'welcome-way', 'An Anthropic API key, kept in VS Code’s secret storage.'),
+    key,
+    el('div', 'welcome-way', 'Or a local or company endpoint: set warden.anthropic.baseUrl and warden.model.'),
+    settings,
   );
   const list = el('div', 'welcome-examples');
   list.append(el('p', '', 'Try asking:'));
@@ -67,7 +78,11 @@ function renderWelcome(state: ViewState | null): void {
   }
   welcome.replaceChildren(
     el('h2', '', 'Warden'),
-    el('p', '', 'A coding agent whose every step passes a guard. It reads inside this workspace; every file change opens as a diff and every command in a preview, and nothing is written or run until you approve it (or a rule you set allows it). Everything is recorded in the audit log.'),
+    el(
+      'p',
+      '',
+      'A coding agent whose every step passes a guard. It reads inside this workspace; every file change opens as a diff and every command in a preview, and nothing is written or run until you approve it (or a rule you set allows it). Everything is recorded in the audit log.',
+    ),
     start,
     list,
   );
@@ -150,7 +165,7 @@ function renderCheckpoint(item: Extract<ChatItem, { kind: 'checkpoint' }>): HTML
   actions.append(
     button('Compare', `Compare the files of step ${item.step} with now`, 'compare', true),
     button('Restore', `Restore the files to before step ${item.step}`, 'restore', true),
-    button('Restore to here', "Restore every file the task changed to before its first step", 'restoreTask', true),
+    button('Restore to here', 'Restore every file the task changed to before its first step', 'restoreTask', true),
   );
   box.append(files, actions);
   return box;
@@ -198,7 +213,13 @@ function renderItem(item: ChatItem): HTMLElement {
   }
 }
 
-const actionLabel = { setApiKey: 'Set API Key', manageTrust: 'Manage Workspace Trust', openSettings: 'Open Settings', newChat: 'New Chat', retry: 'Retry' } as const;
+const actionLabel = {
+  setApiKey: 'Set API Key',
+  manageTrust: 'Manage Workspace Trust',
+  openSettings: 'Open Settings',
+  newChat: 'New Chat',
+  retry: 'Retry',
+} as const;
 
 function upsert(item: ChatItem): void {
   const node = renderItem(item);
@@ -231,13 +252,20 @@ function renderState(state: ViewState): void {
   sandboxLabel.textContent = `sandbox: ${state.sandbox}`;
   const cost = state.meter.costUsd === null ? 'cost unknown' : `$${state.meter.costUsd.toFixed(4)} / $${state.meter.maxCostUsd}`;
   const prompt = state.meter.inputTokens + state.meter.cacheReadTokens + state.meter.cacheWriteTokens;
-  const cache = prompt > 0 && state.meter.cacheReadTokens + state.meter.cacheWriteTokens > 0 ? ` · cache ${Math.round((100 * state.meter.cacheReadTokens) / prompt)}% read, ${state.meter.cacheWriteTokens} written` : '';
+  const cache =
+    prompt > 0 && state.meter.cacheReadTokens + state.meter.cacheWriteTokens > 0
+      ? ` · cache ${Math.round((100 * state.meter.cacheReadTokens) / prompt)}% read, ${state.meter.cacheWriteTokens} written`
+      : '';
   meter.textContent = `turns ${state.meter.turns}/${state.meter.maxTurns} · ${cost}${cache} · ${state.model}`;
   // One line at any width: what does not fit is cut with an ellipsis and shown whole on hover.
   meter.title = meter.textContent;
   banners.replaceChildren();
   if (!state.trusted) {
-    const b = el('div', 'banner warning', 'Restricted Mode: Warden may read files and answer, but every change and command is refused without being shown: nothing is written and nothing runs until you trust this folder.');
+    const b = el(
+      'div',
+      'banner warning',
+      'Restricted Mode: Warden may read files and answer, but every change and command is refused without being shown: nothing is written and nothing runs until you trust this folder.',
+    );
     const trust = el('button', 'secondary', 'Manage Workspace Trust') as HTMLButtonElement;
     trust.onclick = () => post({ type: 'action', action: 'manageTrust' });
     b.append(' ', trust);
@@ -256,8 +284,10 @@ function renderState(state: ViewState): void {
     for (const line of state.managedPolicy) b.append(el('div', '', line));
     banners.append(b);
   }
-  for (const w of state.ignoredUserValues) banners.append(el('div', 'banner warning ignored-setting', `User setting ignored (managed policy): ${w}`));
-  for (const w of state.ignoredWorkspaceValues) banners.append(el('div', 'banner warning ignored-setting', `Workspace setting ignored: ${w}`));
+  for (const w of state.ignoredUserValues)
+    banners.append(el('div', 'banner warning ignored-setting', `User setting ignored (managed policy): ${w}`));
+  for (const w of state.ignoredWorkspaceValues)
+    banners.append(el('div', 'banner warning ignored-setting', `Workspace setting ignored: ${w}`));
   for (const w of state.ruleWarnings) banners.append(el('div', 'banner warning rule-warning', `Rule grants more than it says: ${w}`));
 }
 

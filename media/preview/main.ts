@@ -4,7 +4,12 @@
 // textContent only and loads nothing remote (see the CSP in previewHtml.ts).
 // Every message from the host is validated on arrival.
 import { hiddenSummary, segments } from '../../src/vscode/approvals/hiddenFlags';
-import { previewHostMessageSchema, type CommandProposal, type PreviewState, type PreviewViewMessage } from '../../src/vscode/approvals/previewMessages';
+import {
+  previewHostMessageSchema,
+  type CommandProposal,
+  type PreviewState,
+  type PreviewViewMessage,
+} from '../../src/vscode/approvals/previewMessages';
 
 interface VsCodeApi {
   postMessage(message: PreviewViewMessage): void;
@@ -17,7 +22,11 @@ const app = document.getElementById('app') as HTMLElement;
 
 let current: CommandProposal | null = null;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; id?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; id?: string } = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.className) e.className = props.className;
   if (props.id) e.id = props.id;
@@ -48,7 +57,12 @@ function render(p: CommandProposal): void {
   app.replaceChildren();
   const warning = hiddenSummary(p.command);
   if (warning) {
-    const banner = el('div', { className: 'banner danger', id: 'hidden-warning' }, el('strong', { text: '⚠ Hidden characters: ' }), document.createTextNode(warning));
+    const banner = el(
+      'div',
+      { className: 'banner danger', id: 'hidden-warning' },
+      el('strong', { text: '⚠ Hidden characters: ' }),
+      document.createTextNode(warning),
+    );
     banner.setAttribute('role', 'alert');
     app.append(banner);
   }
@@ -67,7 +81,8 @@ function render(p: CommandProposal): void {
   let checkTimer: ReturnType<typeof setTimeout> | undefined;
   field.addEventListener('input', () => {
     shown.replaceChildren(flagged(field.value));
-    edited.textContent = field.value === p.command ? '' : 'Edited: the verdicts below are for your version; Warden checks it again before it runs.';
+    edited.textContent =
+      field.value === p.command ? '' : 'Edited: the verdicts below are for your version; Warden checks it again before it runs.';
     // A session grant covers the model's command only: not offered for an edit.
     const session = document.getElementById('run-session') as HTMLButtonElement | null;
     if (session) session.disabled = field.value !== p.command;
@@ -90,7 +105,16 @@ function render(p: CommandProposal): void {
   facts.append(row('Working folder', flagged(p.cwd, 'code')));
   facts.append(row('Secrets it receives', el('span', { id: 'secrets', text: p.secrets.length ? p.secrets.join(', ') : 'none' })));
   const sandboxed = p.sandbox !== 'none';
-  facts.append(row('Sandbox', el('span', { id: 'sandbox', className: sandboxed ? '' : 'danger-text', text: sandboxed ? `${p.sandbox} (file system and network confined)` : 'none: runs with your full rights' })));
+  facts.append(
+    row(
+      'Sandbox',
+      el('span', {
+        id: 'sandbox',
+        className: sandboxed ? '' : 'danger-text',
+        text: sandboxed ? `${p.sandbox} (file system and network confined)` : 'none: runs with your full rights',
+      }),
+    ),
+  );
   facts.append(row('Network hosts', el('span', { id: 'hosts', text: p.hosts.length ? p.hosts.join(', ') : 'none' })));
   facts.append(row('It contacts', el('ul', { id: 'reaches', className: 'reaches' })));
   facts.append(row('Timeout', el('span', { text: `${Math.round(p.timeoutMs / 1000)} s` })));
@@ -207,9 +231,11 @@ function showReaches(reaches: CommandProposal['reaches']): void {
   if (reaches.length === 0) list.append(el('li', { className: 'muted', text: 'no host named in the command' }));
   for (const r of reaches) {
     const blocked = sandboxed && !r.allowed;
-    const why = !sandboxed ? 'no sandbox: nothing stops it'
-      : r.allowed ? `allowed (${r.entry ?? 'allowed hosts'})`
-      : `not in allowed hosts${allowed.length ? ` (${allowed.join(', ')})` : ''}: the sandbox will block it`;
+    const why = !sandboxed
+      ? 'no sandbox: nothing stops it'
+      : r.allowed
+        ? `allowed (${r.entry ?? 'allowed hosts'})`
+        : `not in allowed hosts${allowed.length ? ` (${allowed.join(', ')})` : ''}: the sandbox will block it`;
     const li = el('li', { className: blocked ? 'reach blocked' : sandboxed ? 'reach allowed' : 'reach unconfined' });
     li.append(el('span', { className: 'code', text: r.host }), document.createTextNode(` — ${why}`));
     list.append(li);

@@ -131,13 +131,23 @@ export function eventPrinter(out: Writable): (e: AgentEvent) => void {
         line(`  ${e.isError ? '✗' : '✓'} ${e.status}${e.isError ? `: ${e.preview.split('\n')[0]?.slice(0, 200) ?? ''}` : ''}`);
         break;
       case 'model_retry':
-        line(`[model call failed: ${e.why} — retrying in ${Math.max(1, Math.round(e.delayMs / 1000))} s (attempt ${e.attempt} of ${e.maxAttempts}); the failed attempt's output is void]`);
+        line(
+          `[model call failed: ${e.why} — retrying in ${Math.max(1, Math.round(e.delayMs / 1000))} s (attempt ${e.attempt} of ${e.maxAttempts}); the failed attempt's output is void]`,
+        );
         break;
       case 'usage':
-        line(`[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in (${e.total.cacheReadInputTokens} cache read, ${e.total.cacheCreationInputTokens} cache written) / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`);
+        line(
+          `[turn ${e.turn}: ${e.total.inputTokens + e.total.cacheReadInputTokens + e.total.cacheCreationInputTokens} in (${e.total.cacheReadInputTokens} cache read, ${e.total.cacheCreationInputTokens} cache written) / ${e.total.outputTokens} out tokens, ${e.costUsd === null ? 'cost unknown' : `$${e.costUsd.toFixed(4)} of $${e.maxCostUsd}`}]`,
+        );
         break;
       case 'checkpoint':
-        if (e.files.length) line(`  checkpoint ${shortId(e.checkpointId)} (before step ${e.step}): changed ${e.files.length} file${e.files.length === 1 ? '' : 's'}: ${e.files.slice(0, 10).map((f) => `${f.status === 'added' ? '+' : f.status === 'deleted' ? '-' : '~'}${f.path}`).join(' ')}${e.files.length > 10 ? ' …' : ''}`);
+        if (e.files.length)
+          line(
+            `  checkpoint ${shortId(e.checkpointId)} (before step ${e.step}): changed ${e.files.length} file${e.files.length === 1 ? '' : 's'}: ${e.files
+              .slice(0, 10)
+              .map((f) => `${f.status === 'added' ? '+' : f.status === 'deleted' ? '-' : '~'}${f.path}`)
+              .join(' ')}${e.files.length > 10 ? ' …' : ''}`,
+          );
         break;
       case 'warning':
         line(`warning: ${e.message}`);
@@ -165,7 +175,11 @@ function sigintSignal(): AbortSignal {
 const EXIT: Record<AgentStatus, number> = { done: 0, limit: 3, error: 1, cancelled: 1, refused: 1 };
 
 /** `warden run`: the agent headless. Returns the exit code. */
-export async function runAgentCommand(argv: readonly string[], io: CliIo, run: RunEnvironment = { env: process.env, signal: sigintSignal() }): Promise<number> {
+export async function runAgentCommand(
+  argv: readonly string[],
+  io: CliIo,
+  run: RunEnvironment = { env: process.env, signal: sigintSignal() },
+): Promise<number> {
   const taken = takeWorkspaceFlags(argv);
   const flags = typeof taken === 'string' ? taken : parseFlags(taken.rest);
   const usage = typeof taken === 'string' ? taken : typeof flags === 'string' ? flags : null;
@@ -178,11 +192,19 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   if (typeof workspace === 'string') return fail(workspace);
   const levels = { ...workspace.levels, managed: loadManagedPolicy(run.managedDir !== undefined ? { dir: run.managedDir } : {}) };
   let sandboxWorks = (): boolean => false;
-  const snapshot = policySnapshot(levels, { roots: workspace.roots, home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => sandboxWorks(), trusted: () => true });
+  const snapshot = policySnapshot(levels, {
+    roots: workspace.roots,
+    home: homedir(),
+    probe: createPathProbe(),
+    shell: await loadShellParser(wasmDir()),
+    sandboxAvailable: () => sandboxWorks(),
+    trusted: () => true,
+  });
   const { guard, settings } = snapshot;
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   for (const i of guard.ignoredWorkspaceValues) io.stderr.write(`warden run: ignored ${i.level} value ${i.key}: ${i.why}\n`);
-  if (guard.managed.inForce || guard.managed.refused.length) for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden run: ${l}\n`);
+  if (guard.managed.inForce || guard.managed.refused.length)
+    for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden run: ${l}\n`);
 
   const apiKey = run.env[API_KEY_SECRET] ?? '';
   const secretNames = [...new Set([...Object.keys(settings['warden.secrets']), ...mcpSecretNames(settings)])];
@@ -193,7 +215,11 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   if (flags.audit) {
     try {
       const key = auditKeyFromEnv(run.env);
-      audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => liveSecrets.redact(t), anchor: { store: fileAnchorStore(flags.anchor ?? `${flags.audit}.anchor`), key } });
+      audit = await openJsonlAuditWriter({
+        file: flags.audit,
+        redact: (t) => liveSecrets.redact(t),
+        anchor: { store: fileAnchorStore(flags.anchor ?? `${flags.audit}.anchor`), key },
+      });
     } catch (e) {
       io.stderr.write(`warden run: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;
@@ -221,18 +247,46 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
   // A command runs unasked only in a sandbox that knows what to hide (fail closed while its view is incomplete).
   sandboxWorks = () => selection.kind !== 'none' && selection.runner.viewState?.().complete !== false;
   const view = selection.runner.viewState?.();
-  if (view !== undefined && !view.complete) io.stderr.write(`warden run: commands need approval: ${view.why ?? 'the sandbox does not yet know what to hide'}\n`);
+  if (view !== undefined && !view.complete)
+    io.stderr.write(`warden run: commands need approval: ${view.why ?? 'the sandbox does not yet know what to hide'}\n`);
   io.stderr.write(`warden run: sandbox: ${selection.state}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
 
   const events = eventPrinter(io.stdout);
-  const checkpoints = await openTaskCheckpoints({ stateDir, root: scope.roots[0] ?? '', settings, guard, taskId: identity.sessionId, events, audit, identity, redactor });
-  const mcp = await openMcpForRun({ settings, roots: workspace.roots, guard, env: run.env, pinsFile: flags['mcp-pins'], audit: (note) => audit.append(sessionEvent(identity, note, redactor)), log: (line) => io.stderr.write(`warden run: ${redactor.redact(line)}\n`) });
+  const checkpoints = await openTaskCheckpoints({
+    stateDir,
+    root: scope.roots[0] ?? '',
+    settings,
+    guard,
+    taskId: identity.sessionId,
+    events,
+    audit,
+    identity,
+    redactor,
+  });
+  const mcp = await openMcpForRun({
+    settings,
+    roots: workspace.roots,
+    guard,
+    env: run.env,
+    pinsFile: flags['mcp-pins'],
+    audit: (note) => audit.append(sessionEvent(identity, note, redactor)),
+    log: (line) => io.stderr.write(`warden run: ${redactor.redact(line)}\n`),
+  });
   const lines = flags.approve === 'ask' ? lineSource(io.stdin) : null;
-  const approver: Approver = lines ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings) : null) : denyingApprover;
+  const approver: Approver = lines
+    ? terminalApprover(lines, io.stdout, flags.settings ? fileRuleWriter(flags.settings) : null)
+    : denyingApprover;
   const controller = new AbortController();
   run.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   try {
-    await audit.append(sessionEvent(identity, `sandbox: ${selection.state}${selection.notes.length ? ` — ${selection.notes.join('; ')}` : ''}`, redactor, 'sandbox'));
+    await audit.append(
+      sessionEvent(
+        identity,
+        `sandbox: ${selection.state}${selection.notes.length ? ` — ${selection.notes.join('; ')}` : ''}`,
+        redactor,
+        'sandbox',
+      ),
+    );
     await audit.append(sessionEvent(identity, `warden run started (approve: ${flags.approve})`, redactor));
     const outcome = await runAgent(
       agentOptions(settings, flags.task, controller.signal, flags['max-turns'] !== undefined ? { maxTurns: flags['max-turns'] } : {}),
@@ -241,7 +295,8 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
           audit,
           approver,
           events,
-          secretValues: (names) => Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
+          secretValues: (names) =>
+            Promise.resolve(Object.fromEntries(names.flatMap((n) => (secretValues[n] ? [[n, secretValues[n]]] : [])))),
           extraTools: mcp.tools,
         }),
         ...(checkpoints ? { checkpoints: checkpoints.checkpoints } : {}),
@@ -250,7 +305,10 @@ export async function runAgentCommand(argv: readonly string[], io: CliIo, run: R
     await audit.append(sessionEvent(identity, `warden run ended: ${outcome.status}: ${outcome.message}`, redactor));
     if (outcome.status === 'error') io.stderr.write(`warden run: ${outcome.message}\n`);
     const made = checkpoints?.checkpoints.made() ?? [];
-    if (made.length) io.stdout.write(`checkpoints: ${made.map(shortId).join(' ')} (warden checkpoints list|diff|restore --workspace ${scope.roots[0] ?? ''})\n`);
+    if (made.length)
+      io.stdout.write(
+        `checkpoints: ${made.map(shortId).join(' ')} (warden checkpoints list|diff|restore --workspace ${scope.roots[0] ?? ''})\n`,
+      );
     return EXIT[outcome.status];
   } finally {
     lines?.close();

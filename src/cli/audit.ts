@@ -89,7 +89,12 @@ function batchedWriter(io: CliIo): { write(text: string): void; drain(): Promise
 }
 
 async function verify(args: readonly string[], io: CliIo, env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { partial: { type: 'boolean' }, anchor: { type: 'string' }, exported: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: { partial: { type: 'boolean' }, anchor: { type: 'string' }, exported: { type: 'boolean' } },
+  });
   const files = readable(parse(filesSchema, positionals));
   const anchorPath = values.anchor ?? `${files.at(-1) ?? ''}.anchor`;
   const key = auditKeyFromEnv(env);
@@ -108,7 +113,9 @@ async function verify(args: readonly string[], io: CliIo, env: Readonly<Record<s
   if (r.ok && checked.ok) {
     const seqs = r.tip ? `, seq ${r.tip.seq - r.count + 1}..${r.tip.seq}` : '';
     const dup = values.exported === true ? `${seqs}; ${duplicates} repeated line(s) skipped` : '';
-    io.stdout.write(`ok: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}${dup}${anchor ? `; ${checked.note}` : ''}\n`);
+    io.stdout.write(
+      `ok: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}${dup}${anchor ? `; ${checked.note}` : ''}\n`,
+    );
     return 0;
   }
   if (!r.ok) io.stdout.write(`${r.name}:${r.line}: ${r.damage}: ${r.message}\n${r.count} events verified before it\n`);
@@ -126,12 +133,22 @@ function select(args: readonly string[]): Selection {
   const options = { ...filterFlags, format: { type: 'string' } } as const;
   const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
   const files = parse(filesSchema, positionals);
-  const filter = parse(auditFilterSchema, { tool: values.tool, decision: values.decision, approver: values.approver, since: values.since, text: values.search });
+  const filter = parse(auditFilterSchema, {
+    tool: values.tool,
+    decision: values.decision,
+    approver: values.approver,
+    since: values.since,
+    text: values.search,
+  });
   return { files, filter, format: values.format };
 }
 
 /** Reads the log once, verifying it (as a partial chain) while each event is filtered and handed to `emit`. */
-async function selected(sel: Selection, emit: (r: AuditRecord) => void, out: { drain(): Promise<void> }): Promise<{ shown: number; total: number; skipped: number; check: VerifyResult }> {
+async function selected(
+  sel: Selection,
+  emit: (r: AuditRecord) => void,
+  out: { drain(): Promise<void> },
+): Promise<{ shown: number; total: number; skipped: number; check: VerifyResult }> {
   const match = compileFilter(sel.filter);
   let shown = 0;
   let total = 0;
@@ -148,7 +165,10 @@ async function selected(sel: Selection, emit: (r: AuditRecord) => void, out: { d
     emit(r);
   };
   // Output drains between chunks of the first reading; a second reading (to name damage) only verifies.
-  const check = await verifyChain((feed) => (pass++ === 0 ? feedFiles(sel.files, feed, () => out.drain()) : feedFiles(sel.files, feed)), { partial: true, onRecord });
+  const check = await verifyChain((feed) => (pass++ === 0 ? feedFiles(sel.files, feed, () => out.drain()) : feedFiles(sel.files, feed)), {
+    partial: true,
+    onRecord,
+  });
   return { shown, total, skipped, check };
 }
 
@@ -178,7 +198,11 @@ async function exportLog(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** `warden audit …`: returns the exit code (0 ok, 1 the log is damaged, 2 a usage error). */
-export async function runAudit(argv: readonly string[], io: CliIo, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+export async function runAudit(
+  argv: readonly string[],
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {

@@ -86,13 +86,15 @@ export async function runCheck(argv: readonly string[], io: CliIo, options: { ma
       trusted: () => true,
     },
   );
-  if (guard.managed.inForce || guard.managed.refused.length) for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden check: ${l}\n`);
+  if (guard.managed.inForce || guard.managed.refused.length)
+    for (const l of managedPolicyLines(guard.managed)) io.stderr.write(`warden check: ${l}\n`);
   if (guard.problems.length) {
     for (const p of guard.problems) io.stderr.write(`warden check: invalid setting ${p.key}: ${p.message}\n`);
     return 2;
   }
   // Rule lint of the user's rules (a workspace can only narrow them): warnings only; the settings stay in force.
-  for (const warning of lintRules(narrow(parseFlatSettings(workspace.levels.user).values, {}).effective)) io.stderr.write(`warden check: rule warning ${warningLine(warning)} (source: ${warning.source})\n`);
+  for (const warning of lintRules(narrow(parseFlatSettings(workspace.levels.user).values, {}).effective))
+    io.stderr.write(`warden check: rule warning ${warningLine(warning)} (source: ${warning.source})\n`);
   for (const ignored of guard.ignoredWorkspaceValues) {
     io.stderr.write(`warden check: ignored ${ignored.level} value ${ignored.key} = ${JSON.stringify(ignored.value)}: ${ignored.why}\n`);
   }

@@ -70,7 +70,9 @@ function parseArgs(argv: readonly string[]): { flags: Flags; positional: string[
     raw[name] = value;
   }
   const r = flagsSchema.safeParse(raw);
-  return r.success ? { flags: r.data, positional } : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
+  return r.success
+    ? { flags: r.data, positional }
+    : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
 }
 
 function wasmDir(): string {
@@ -90,8 +92,15 @@ async function list(store: GitCheckpointStore, tasks: readonly TaskHistory[], io
     for (const c of steps) {
       const next = t.checkpoints[t.checkpoints.indexOf(c) + 1];
       const changed = c.phase === 'before' && next ? (await store.changes(c.tree, next.tree)).length : null;
-      const what = c.phase === 'restore' ? `after the restore: ${c.summary}` : c.tool === null ? c.summary : `before step ${c.step}: ${c.tool} ${c.summary}`;
-      io.stdout.write(`  ${shortId(c.id)}  ${when(c)}  ${neutralise(what)}${changed !== null ? ` — changed ${changed} file${changed === 1 ? '' : 's'}` : ''}\n`);
+      const what =
+        c.phase === 'restore'
+          ? `after the restore: ${c.summary}`
+          : c.tool === null
+            ? c.summary
+            : `before step ${c.step}: ${c.tool} ${c.summary}`;
+      io.stdout.write(
+        `  ${shortId(c.id)}  ${when(c)}  ${neutralise(what)}${changed !== null ? ` — changed ${changed} file${changed === 1 ? '' : 's'}` : ''}\n`,
+      );
     }
   }
   return 0;
@@ -99,17 +108,28 @@ async function list(store: GitCheckpointStore, tasks: readonly TaskHistory[], io
 
 function printPlan(plan: RestorePlan, io: CliIo): void {
   const conflicted = new Set(plan.conflicts.map((c) => c.path));
-  io.stdout.write(`restore to ${shortId(plan.checkpoint.id)} (task ${plan.taskId}, before step ${plan.checkpoint.step}): ${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'}\n`);
-  for (const w of plan.writes) io.stdout.write(`  ${w.to === null ? 'delete ' : 'write  '} ${neutralise(w.path)}${conflicted.has(w.path) ? '  (changed since — see below)' : ''}\n`);
+  io.stdout.write(
+    `restore to ${shortId(plan.checkpoint.id)} (task ${plan.taskId}, before step ${plan.checkpoint.step}): ${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'}\n`,
+  );
+  for (const w of plan.writes)
+    io.stdout.write(
+      `  ${w.to === null ? 'delete ' : 'write  '} ${neutralise(w.path)}${conflicted.has(w.path) ? '  (changed since — see below)' : ''}\n`,
+    );
   for (const s of plan.skipped) io.stdout.write(`  skip    ${neutralise(s)} (warden.paths.denyRead: never restored over)\n`);
   for (const c of plan.conflicts) {
     const why = c.why === 'changed-since' ? 'changed after the task' : 'changed by someone else between two steps';
-    io.stdout.write(`conflict: ${neutralise(c.path)} ${why}: checkpoint ${version(c.checkpoint)}, task left ${version(c.agent)}, now ${version(c.now)}\n`);
+    io.stdout.write(
+      `conflict: ${neutralise(c.path)} ${why}: checkpoint ${version(c.checkpoint)}, task left ${version(c.agent)}, now ${version(c.now)}\n`,
+    );
   }
 }
 
 /** `warden checkpoints list|diff|restore`. */
-export async function runCheckpoints(argv: readonly string[], io: CliIo, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+export async function runCheckpoints(
+  argv: readonly string[],
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'list' && sub !== 'diff' && sub !== 'restore') {
     io.stderr.write(`warden checkpoints: expected list, diff or restore\n${USAGE}`);
@@ -134,7 +154,17 @@ export async function runCheckpoints(argv: readonly string[], io: CliIo, env: Re
     if (!r.ok) return fail(r.message);
     user = r.value;
   }
-  const guard = createGuard({ user, workspace: {} }, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await loadShellParser(wasmDir()), sandboxAvailable: () => false, trusted: () => true });
+  const guard = createGuard(
+    { user, workspace: {} },
+    {
+      roots: [root],
+      home: homedir(),
+      probe: createPathProbe(),
+      shell: await loadShellParser(wasmDir()),
+      sandboxAvailable: () => false,
+      trusted: () => true,
+    },
+  );
   if (guard.problems.length) return fail(`invalid settings: ${guard.problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   const settings = narrow(parseFlatSettings(user).values, {}).effective;
   const store = await openCheckpointStore(cliStateDir(env), root, settings, guard);
@@ -154,7 +184,10 @@ export async function runCheckpoints(argv: readonly string[], io: CliIo, env: Re
     return 0;
   }
   if (paths.length) return fail('restore takes one checkpoint id', 2);
-  if (found.checkpoint.phase !== 'before') return fail(`${shortId(found.checkpoint.id)} is a ${found.checkpoint.phase} checkpoint; restore to one taken before a step (warden checkpoints list)`);
+  if (found.checkpoint.phase !== 'before')
+    return fail(
+      `${shortId(found.checkpoint.id)} is a ${found.checkpoint.phase} checkpoint; restore to one taken before a step (warden checkpoints list)`,
+    );
   const plan = await planRestore(store, found.task, found.checkpoint, (p) => guard.readFilter().allows(root, p, false), controller.signal);
   printPlan(plan, io);
   if (plan.writes.length === 0) {
@@ -163,7 +196,9 @@ export async function runCheckpoints(argv: readonly string[], io: CliIo, env: Re
   }
   const overwrite = flags['overwrite-changed'] ? new Set(plan.conflicts.map((c) => c.path)) : new Set<string>();
   if (plan.conflicts.length && !flags['overwrite-changed']) {
-    io.stdout.write(`${plan.conflicts.length} file${plan.conflicts.length === 1 ? '' : 's'} changed since will be left as they are (--overwrite-changed to restore them too; warden checkpoints diff ${shortId(plan.checkpoint.id)} PATH shows the change)\n`);
+    io.stdout.write(
+      `${plan.conflicts.length} file${plan.conflicts.length === 1 ? '' : 's'} changed since will be left as they are (--overwrite-changed to restore them too; warden checkpoints diff ${shortId(plan.checkpoint.id)} PATH shows the change)\n`,
+    );
     if (plan.conflicts.length === plan.writes.length) return fail('refused: every file to restore was changed since', 4);
   }
   if (!flags.yes) {
@@ -178,12 +213,25 @@ export async function runCheckpoints(argv: readonly string[], io: CliIo, env: Re
   }
   const redactor = createRedactor([]);
   let audit: AuditSink & { close?: () => Promise<void> } = { append: () => Promise.resolve() };
-  if (flags.audit) audit = await openJsonlAuditWriter({ file: flags.audit, redact: (t) => redactor.redact(t), anchor: { store: fileAnchorStore(flags.anchor ?? `${flags.audit}.anchor`), key: auditKeyFromEnv(env) } });
+  if (flags.audit)
+    audit = await openJsonlAuditWriter({
+      file: flags.audit,
+      redact: (t) => redactor.redact(t),
+      anchor: { store: fileAnchorStore(flags.anchor ?? `${flags.audit}.anchor`), key: auditKeyFromEnv(env) },
+    });
   else io.stderr.write('warden checkpoints: no --audit file given: the restore is not recorded in an audit log\n');
   try {
     const identity = { sessionId: randomUUID(), workspace: root, user: userInfo().username, model: null };
-    const report = await executeRestore(store, plan, { overwrite, audit, identity, by: 'warden checkpoints restore', signal: controller.signal });
-    io.stdout.write(`restored: ${report.written.length} written, ${report.deleted.length} deleted${report.kept.length ? `, ${report.kept.length} left as changed since` : ''}${report.failed.length ? `, ${report.failed.length} failed` : ''}${report.recorded ? ` (recorded as ${shortId(report.recorded)})` : ''}\n`);
+    const report = await executeRestore(store, plan, {
+      overwrite,
+      audit,
+      identity,
+      by: 'warden checkpoints restore',
+      signal: controller.signal,
+    });
+    io.stdout.write(
+      `restored: ${report.written.length} written, ${report.deleted.length} deleted${report.kept.length ? `, ${report.kept.length} left as changed since` : ''}${report.failed.length ? `, ${report.failed.length} failed` : ''}${report.recorded ? ` (recorded as ${shortId(report.recorded)})` : ''}\n`,
+    );
     for (const f of report.failed) io.stdout.write(`  failed ${neutralise(f.path)}: ${f.why}\n`);
     return report.failed.length ? 1 : 0;
   } finally {

@@ -20,7 +20,12 @@ export function describeServer(e: ServerEntry): string[] {
   const d = e.definition;
   const lines = [`${e.name} (${e.origin}), definition ${e.hash}`];
   if (isStdio(d)) {
-    lines.push(`  command: ${JSON.stringify(d.command)}`, `  args: ${JSON.stringify(d.args)}`, `  env names: ${Object.keys(d.env).join(', ') || 'none'}`, '  runs: in the sandbox (workspace read-only, no network)');
+    lines.push(
+      `  command: ${JSON.stringify(d.command)}`,
+      `  args: ${JSON.stringify(d.args)}`,
+      `  env names: ${Object.keys(d.env).join(', ') || 'none'}`,
+      '  runs: in the sandbox (workspace read-only, no network)',
+    );
   } else lines.push(`  url: ${d.url}`, `  host: ${new URL(d.url).hostname} (must be in warden.network.allowedHosts)`);
   lines.push(`  secrets: ${d.secrets.join(', ') || 'none'}`);
   return lines;
@@ -57,8 +62,17 @@ export async function runMcpCommand(argv: readonly string[], io: CliIo): Promise
   if (sub === 'list') {
     for (const e of entries) {
       const pin = pins.get(pinKey(e));
-      const state = e.origin === 'user' ? 'starts with each task' : pin?.approved === e.hash ? 'approved' : pin?.approved ? 'changed since approved: not started' : 'proposed: not started';
-      io.stdout.write(`${describeServer(e).join('\n')}\n  state: ${state}${pin?.tools ? `; tools pinned ${pin.tools.slice(0, 12)}` : ''}\n`);
+      const state =
+        e.origin === 'user'
+          ? 'starts with each task'
+          : pin?.approved === e.hash
+            ? 'approved'
+            : pin?.approved
+              ? 'changed since approved: not started'
+              : 'proposed: not started';
+      io.stdout.write(
+        `${describeServer(e).join('\n')}\n  state: ${state}${pin?.tools ? `; tools pinned ${pin.tools.slice(0, 12)}` : ''}\n`,
+      );
     }
     return 0;
   }

@@ -6,7 +6,8 @@ import { readSettingsFile } from '../node/settingsFiles';
 import { loadManagedPolicy } from '../node/managedPolicy';
 import type { CliIo } from './run';
 
-const USAGE = 'usage: warden policy report --workspace DIR [--settings user.json] [--workspace-settings ws.json] [--sandbox available|unavailable] [--format text|md|json]\n';
+const USAGE =
+  'usage: warden policy report --workspace DIR [--settings user.json] [--workspace-settings ws.json] [--sandbox available|unavailable] [--format text|md|json]\n';
 
 const flagsSchema = z.strictObject({
   workspace: z.string().min(1),
@@ -50,7 +51,10 @@ export function runPolicy(argv: readonly string[], io: CliIo): number {
     return 2;
   }
   const levels: Record<'user' | 'workspace', unknown> = { user: {}, workspace: {} };
-  for (const [level, file] of [['user', flags.settings], ['workspace', flags['workspace-settings']]] as const) {
+  for (const [level, file] of [
+    ['user', flags.settings],
+    ['workspace', flags['workspace-settings']],
+  ] as const) {
     if (file === undefined) continue;
     const r = readSettingsFile(file);
     if (!r.ok) {
@@ -60,7 +64,18 @@ export function runPolicy(argv: readonly string[], io: CliIo): number {
     levels[level] = r.value;
   }
   const available = flags.sandbox === undefined ? detectSandbox() : flags.sandbox === 'available';
-  const report = policyReport(folderPolicy(folder, levels.user, levels.workspace, { available, state: available ? 'sandboxed' : 'none' }, undefined, loadManagedPolicy()));
-  io.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'md' ? reportMarkdown(report) : reportText(report));
+  const report = policyReport(
+    folderPolicy(
+      folder,
+      levels.user,
+      levels.workspace,
+      { available, state: available ? 'sandboxed' : 'none' },
+      undefined,
+      loadManagedPolicy(),
+    ),
+  );
+  io.stdout.write(
+    flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'md' ? reportMarkdown(report) : reportText(report),
+  );
   return report.valid ? 0 : 1;
 }

@@ -43,7 +43,10 @@ export function describePlan(plan: ToolPlan): string {
     case 'write':
       return `${plan.summary}\n  target: ${plan.target.absolute}${plan.target.protected ? '  (PROTECTED path)' : ''}\n${plan.diff}`;
     case 'command': {
-      const lines = plan.commands.map((c) => `  - ${c.argv ? JSON.stringify(c.argv) : c.text}  → ${c.decision.decision} (${c.decision.reason}${c.decision.rule ? `, ${c.decision.rule}` : ''})`);
+      const lines = plan.commands.map(
+        (c) =>
+          `  - ${c.argv ? JSON.stringify(c.argv) : c.text}  → ${c.decision.decision} (${c.decision.reason}${c.decision.rule ? `, ${c.decision.rule}` : ''})`,
+      );
       return [
         plan.summary,
         `  command: ${plan.command}`,
@@ -72,7 +75,8 @@ export function describePlan(plan: ToolPlan): string {
   }
 }
 
-const HELP = 'answer: a = approve, r [feedback] = reject, e = edit, s = approve for this session, w = always allow (adds a rule to your user settings)';
+const HELP =
+  'answer: a = approve, r [feedback] = reject, e = edit, s = approve for this session, w = always allow (adds a rule to your user settings)';
 
 /**
  * `--approve ask`: shows the plan (diff or parsed command) and reads an
@@ -82,7 +86,9 @@ const HELP = 'answer: a = approve, r [feedback] = reject, e = edit, s = approve 
 export function terminalApprover(lines: LineSource, out: Writable, rules: RuleWriter | null = null): Approver {
   return {
     async request(req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> {
-      out.write(`\n── approval needed: ${req.tool} — ${req.decision.reason}${req.decision.rule ? ` (${req.decision.rule})` : ''}\n${req.why ?? req.decision.message}\n${req.decision.message}\n${describePlan(req.plan)}\n`);
+      out.write(
+        `\n── approval needed: ${req.tool} — ${req.decision.reason}${req.decision.rule ? ` (${req.decision.rule})` : ''}\n${req.why ?? req.decision.message}\n${req.decision.message}\n${describePlan(req.plan)}\n`,
+      );
       const offered = req.suggestions && 'rules' in req.suggestions ? req.suggestions.rules : [];
       for (let attempt = 0; attempt < 3; attempt++) {
         if (signal.aborted) return { kind: 'reject', feedback: 'cancelled' };
@@ -147,7 +153,11 @@ async function alwaysAllow(req: ApprovalRequest, lines: LineSource, out: Writabl
     out.write('no rule offered: no --settings file to write it to\n');
     return false;
   }
-  s.rules.forEach((r, i) => out.write(`  ${i + 1}) ${r.setting} += ${r.entries.map((e) => JSON.stringify(e)).join(', ')}   (${r.label}${r.narrowest ? ', narrowest' : ''})\n`));
+  s.rules.forEach((r, i) =>
+    out.write(
+      `  ${i + 1}) ${r.setting} += ${r.entries.map((e) => JSON.stringify(e)).join(', ')}   (${r.label}${r.narrowest ? ', narrowest' : ''})\n`,
+    ),
+  );
   out.write(`rule (1-${s.rules.length}) > `);
   const picked = s.rules[Number((await lines.next())?.trim() ?? '') - 1];
   if (!picked) {
@@ -163,7 +173,9 @@ async function alwaysAllow(req: ApprovalRequest, lines: LineSource, out: Writabl
       return false;
     }
     await rules.write(picked);
-    out.write(`written: ${picked.setting} now holds ${picked.entries.map((e) => JSON.stringify(e)).join(', ')}; it applies from the next run (this one keeps the policy it started with)\n`);
+    out.write(
+      `written: ${picked.setting} now holds ${picked.entries.map((e) => JSON.stringify(e)).join(', ')}; it applies from the next run (this one keeps the policy it started with)\n`,
+    );
     return true;
   } catch (err) {
     out.write(`could not write the rule: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -47,7 +47,10 @@ export function takeWorkspaceFlags(argv: readonly string[]): { folders: Workspac
  * one folder its `--workspace-settings` as the workspace level; for several,
  * each folder's own file narrows the policy of paths in that folder.
  */
-export function loadWorkspaceFolders(folders: readonly WorkspaceFlag[], userFile: string | undefined): { roots: string[]; levels: GuardSettingsInput } | string {
+export function loadWorkspaceFolders(
+  folders: readonly WorkspaceFlag[],
+  userFile: string | undefined,
+): { roots: string[]; levels: GuardSettingsInput } | string {
   const roots: string[] = [];
   for (const f of folders) {
     try {
@@ -56,7 +59,8 @@ export function loadWorkspaceFolders(folders: readonly WorkspaceFlag[], userFile
       return `the workspace ${f.dir} does not exist`;
     }
   }
-  const read = (file: string | undefined): { ok: true; value: unknown } | { ok: false; message: string } => (file === undefined ? { ok: true, value: {} } : readSettingsFile(file));
+  const read = (file: string | undefined): { ok: true; value: unknown } | { ok: false; message: string } =>
+    file === undefined ? { ok: true, value: {} } : readSettingsFile(file);
   const user = read(userFile);
   if (!user.ok) return user.message;
   const own: unknown[] = [];
@@ -66,5 +70,8 @@ export function loadWorkspaceFolders(folders: readonly WorkspaceFlag[], userFile
     own.push(r.value);
   }
   if (new Set(roots).size !== roots.length) return 'the same folder is given twice as --workspace';
-  return { roots, levels: roots.length === 1 ? { user: user.value, workspace: own[0] } : { user: user.value, workspace: {}, folders: own } };
+  return {
+    roots,
+    levels: roots.length === 1 ? { user: user.value, workspace: own[0] } : { user: user.value, workspace: {}, folders: own },
+  };
 }

@@ -94,12 +94,24 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
 }
 
 /** The model-call settings the CLI and the extension both pass to `createAnthropicClient`. */
-export function modelSettings(settings: Settings, modelOverride?: string): { model: string; effort: Effort | null; allowedEndpoints: readonly string[] } {
+export function modelSettings(
+  settings: Settings,
+  modelOverride?: string,
+): { model: string; effort: Effort | null; allowedEndpoints: readonly string[] } {
   const effort = settings['warden.thinking.effort'];
-  return { model: modelOverride ?? settings['warden.model'], effort: effort === 'default' ? null : effort, allowedEndpoints: settings['warden.managed.allowedModelEndpoints'] };
+  return {
+    model: modelOverride ?? settings['warden.model'],
+    effort: effort === 'default' ? null : effort,
+    allowedEndpoints: settings['warden.managed.allowedModelEndpoints'],
+  };
 }
 
-export function agentOptions(settings: Settings, task: string, signal: AbortSignal, extra: { maxTurns?: number; history?: readonly ModelMessage[] } = {}): AgentOptions {
+export function agentOptions(
+  settings: Settings,
+  task: string,
+  signal: AbortSignal,
+  extra: { maxTurns?: number; history?: readonly ModelMessage[] } = {},
+): AgentOptions {
   return {
     task,
     maxTurns: extra.maxTurns ?? settings['warden.limits.maxTurns'],

@@ -17,7 +17,10 @@ import { parseJsoncObject } from './settingsFiles';
  * A file that passes but holds bad JSON fails closed: its problem reaches the
  * guard, which then denies everything.
  */
-export function managedPolicyDir(platform: NodeJS.Platform = process.platform, env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function managedPolicyDir(
+  platform: NodeJS.Platform = process.platform,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   if (platform === 'darwin') return '/Library/Application Support/Warden';
   if (platform === 'win32') return win32.join(env.ProgramData ?? env.ALLUSERSPROFILE ?? 'C:\\ProgramData', 'Warden');
   return '/etc/warden';
@@ -38,7 +41,8 @@ export interface ManagedPolicyOptions {
 function untrusted(st: { uid: number; mode: number }, what: string, platform: NodeJS.Platform): string | null {
   if (platform === 'win32') return null; // ACLs are not visible through stat; see README "For teams".
   if (st.uid !== 0) return `${what} is owned by uid ${st.uid}, not root`;
-  if ((st.mode & 0o022) !== 0) return `${what} is writable by ${st.mode & 0o020 ? 'its group' : ''}${(st.mode & 0o022) === 0o022 ? ' and ' : ''}${st.mode & 0o002 ? 'others' : ''}`;
+  if ((st.mode & 0o022) !== 0)
+    return `${what} is writable by ${st.mode & 0o020 ? 'its group' : ''}${(st.mode & 0o022) === 0o022 ? ' and ' : ''}${st.mode & 0o002 ? 'others' : ''}`;
   return null;
 }
 
@@ -110,7 +114,9 @@ export function loadManagedPolicy(options: ManagedPolicyOptions = {}): ManagedPo
     else {
       let names: string[] = [];
       try {
-        names = readdirSync(dropins).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+        names = readdirSync(dropins)
+          .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+          .sort();
       } catch (e) {
         refused.push(`${dropins}: cannot be listed: ${(e as Error).message}`);
       }

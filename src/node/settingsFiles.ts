@@ -63,16 +63,19 @@ export function writeSettingsKey(path: string, key: string, value: unknown): { o
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, message: `cannot read settings file ${path}: ${err instanceof Error ? err.message : String(err)}` };
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      return { ok: false, message: `cannot read settings file ${path}: ${err instanceof Error ? err.message : String(err)}` };
   }
-  if (stripJsonc(text).trim() !== text.trim()) return { ok: false, message: `settings file ${path} holds comments or trailing commas, which rewriting would lose` };
+  if (stripJsonc(text).trim() !== text.trim())
+    return { ok: false, message: `settings file ${path} holds comments or trailing commas, which rewriting would lose` };
   let current: unknown;
   try {
     current = text.trim() === '' ? {} : JSON.parse(text);
   } catch (err) {
     return { ok: false, message: `settings file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
-  if (typeof current !== 'object' || current === null || Array.isArray(current)) return { ok: false, message: `settings file ${path} must hold a JSON object` };
+  if (typeof current !== 'object' || current === null || Array.isArray(current))
+    return { ok: false, message: `settings file ${path} must hold a JSON object` };
   const next = { ...(current as Record<string, unknown>), [key]: value };
   const tmp = `${path}.${process.pid}.tmp`;
   try {

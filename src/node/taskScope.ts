@@ -109,8 +109,18 @@ export async function createTaskScope(input: TaskScopeInput): Promise<TaskScope>
     throw e;
   }
   const baseUrl = baseUrlOf(start.userBaseUrl, input.envBaseUrl);
-  const model = createAnthropicClient({ apiKey: input.apiKey, baseUrl, ...modelSettings(start.settings, input.modelOverride), keyHint: input.keyHint });
-  const identity: AuditIdentity = { sessionId: input.id ?? randomUUID(), workspace: workspaceIdentity(roots), user: input.user, model: model.model };
+  const model = createAnthropicClient({
+    apiKey: input.apiKey,
+    baseUrl,
+    ...modelSettings(start.settings, input.modelOverride),
+    keyHint: input.keyHint,
+  });
+  const identity: AuditIdentity = {
+    sessionId: input.id ?? randomUUID(),
+    workspace: workspaceIdentity(roots),
+    user: input.user,
+    model: model.model,
+  };
   const runner = redactingRunner(sandbox.runner, () => redactor);
   const hooks = new Set<StepHook>();
   return {

@@ -127,7 +127,13 @@ function countLines(buf: Buffer, n: number, pos: number, at: { line: number; sta
  * end), and the line count; `whole` holds the file when it was read in one
  * call (then the window is cut from it rather than read again).
  */
-async function lineOffsets(handle: FileHandle, size: number, from: number, to: number, signal?: AbortSignal): Promise<{ start: number; end: number; lines: number; whole: Buffer | null }> {
+async function lineOffsets(
+  handle: FileHandle,
+  size: number,
+  from: number,
+  to: number,
+  signal?: AbortSignal,
+): Promise<{ start: number; end: number; lines: number; whole: Buffer | null }> {
   const one = size <= ONE_READ_BYTES;
   const buf = Buffer.allocUnsafe(one ? Math.max(size, 1) : CHUNK_BYTES);
   const at = { line: 0, start: from === 0 ? 0 : -1, end: to === 0 ? 0 : -1 };

@@ -45,15 +45,25 @@ export class WardenStatusBar extends Disposable {
         state.sandbox === 'none' ? 'No working sandbox: every command needs your approval and runs with full access.' : '',
         state.pendingApprovals > 0 ? `${state.pendingApprovals} approval(s) waiting.` : 'No approvals waiting.',
         state.trusted ? '' : 'Restricted Mode: nothing is written and no command runs.',
-        state.managed && (state.managed.inForce || state.managed.refused.length > 0) ? managedPolicyLines(state.managed).map((l) => `- ${escapeMarkdown(l)}`).join('\n') : '',
-        bad > 0 ? `Invalid settings (Warden uses its safe defaults for them):\n\n${state.settingsProblems.map((p) => `- ${escapeMarkdown(p)}`).join('\n')}` : '',
+        state.managed && (state.managed.inForce || state.managed.refused.length > 0)
+          ? managedPolicyLines(state.managed)
+              .map((l) => `- ${escapeMarkdown(l)}`)
+              .join('\n')
+          : '',
+        bad > 0
+          ? `Invalid settings (Warden uses its safe defaults for them):\n\n${state.settingsProblems.map((p) => `- ${escapeMarkdown(p)}`).join('\n')}`
+          : '',
         bad > 0 ? 'Click to open the settings.' : 'Click to open the chat.',
-      ].filter(Boolean).join('\n\n'),
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
     );
     this.item.backgroundColor =
-      bad > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : state.pendingApprovals > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground')
-      : undefined;
+      bad > 0
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : state.pendingApprovals > 0
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
   }
 }
 

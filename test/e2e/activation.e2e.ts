@@ -51,14 +51,20 @@ function reactionText(r: CommandReaction): string {
 describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
 
-  before(async () => {
-    // One invalid setting, which the status bar must name from startup.
-    wb = await launchWorkbench({ suite: 'activation', settings: { 'warden.commands.timeoutSeconds': 'soon' } });
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      // One invalid setting, which the status bar must name from startup.
+      wb = await launchWorkbench({ suite: 'activation', settings: { 'warden.commands.timeoutSeconds': 'soon' } });
+    },
+    { timeout: 5 * 60_000 },
+  );
 
-  after(async () => {
-    await wb?.close();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      await wb?.close();
+    },
+    { timeout: 60_000 },
+  );
 
   it('shows the Warden view container in the activity bar', { timeout: 60_000 }, async () => {
     await wb.activityBarItem('Warden').waitFor({ state: 'visible', timeout: 30_000 });
@@ -112,7 +118,8 @@ describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
         if (expected) {
           assert.equal(reaction.kind, expected.kind, `${c.command}: expected a ${expected.kind}, saw ${describeReaction(reaction)}`);
           assert.match(reactionText(reaction), expected.text, `${c.command}: ${describeReaction(reaction)}`);
-          if (expected.password) assert.ok(reaction.kind === 'input' && reaction.password, `${c.command}: the input box hides what is typed`);
+          if (expected.password)
+            assert.ok(reaction.kind === 'input' && reaction.password, `${c.command}: the input box hides what is typed`);
         }
         await wb.screenshot(`03-command-${c.command.replace(/^warden\./, '')}`);
       } finally {
@@ -128,7 +135,10 @@ describe('Warden in a real VS Code', { timeout: 8 * 60_000 }, () => {
     assert.doesNotMatch(log, /Activating extension '?warden-dev\.warden'? failed/i);
     const bad = log.split('\n').filter((l) => /\[error\]/.test(l) && /warden/i.test(l));
     assert.deepEqual(bad, [], `errors about Warden in the extension host log:\n${bad.join('\n')}`);
-    const own = wb.readOutputChannel('Warden').split('\n').filter((l) => /\[error\]/.test(l));
+    const own = wb
+      .readOutputChannel('Warden')
+      .split('\n')
+      .filter((l) => /\[error\]/.test(l));
     assert.deepEqual(own, [], `errors in Warden's output channel:\n${own.join('\n')}`);
   });
 });

@@ -9,8 +9,19 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  chatFrame, clickEditorAction, previewFrame, proposalTab, lastToolResult, requestText, sendChat, setApiKey, typeAtEndOfProposal,
-  waitForChatText, waitForFile, waitForPreviewState, waitForProposal,
+  chatFrame,
+  clickEditorAction,
+  previewFrame,
+  proposalTab,
+  lastToolResult,
+  requestText,
+  sendChat,
+  setApiKey,
+  typeAtEndOfProposal,
+  waitForChatText,
+  waitForFile,
+  waitForPreviewState,
+  waitForProposal,
 } from './approvalHelpers';
 import { card, cardFacts, waitForCardStatus } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
@@ -24,24 +35,30 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
   const ws = (rel: string): string => join(wb.workspaceDir, rel);
 
-  before(async () => {
-    model = await startFakeModel(SCRIPT);
-    wb = await launchWorkbench({ suite: 'approvals', ...model.launchOptions(), viewport: { width: 1400, height: 860 } });
-    writeFileSync(ws('accept.txt'), 'one\ntwo\nthree\n');
-    writeFileSync(ws('reject.txt'), 'keep me\n');
-    writeFileSync(ws('hunks.txt'), 'a\nb\nc\nd\ne\nf\ng\n');
-    mkdirSync(ws('real'), { recursive: true });
-    writeFileSync(ws('real/target.txt'), 'real file\n');
-    symlinkSync('real/target.txt', ws('link.txt'));
-    writeFileSync(ws('doomed.txt'), 'delete me\n');
-    writeFileSync(ws('stale.txt'), 'original\n');
-    await setApiKey(wb);
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      model = await startFakeModel(SCRIPT);
+      wb = await launchWorkbench({ suite: 'approvals', ...model.launchOptions(), viewport: { width: 1400, height: 860 } });
+      writeFileSync(ws('accept.txt'), 'one\ntwo\nthree\n');
+      writeFileSync(ws('reject.txt'), 'keep me\n');
+      writeFileSync(ws('hunks.txt'), 'a\nb\nc\nd\ne\nf\ng\n');
+      mkdirSync(ws('real'), { recursive: true });
+      writeFileSync(ws('real/target.txt'), 'real file\n');
+      symlinkSync('real/target.txt', ws('link.txt'));
+      writeFileSync(ws('doomed.txt'), 'delete me\n');
+      writeFileSync(ws('stale.txt'), 'original\n');
+      await setApiKey(wb);
+    },
+    { timeout: 5 * 60_000 },
+  );
 
-  after(async () => {
-    await wb?.close();
-    await model?.stop();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      await wb?.close();
+      await model?.stop();
+    },
+    { timeout: 60_000 },
+  );
 
   it('accepting a proposed change from the editor title writes it to the file', { timeout: 120_000 }, async () => {
     await sendChat(wb, 'accept-task');
@@ -65,7 +82,11 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     assert.equal(readFileSync(ws('reject.txt'), 'utf8'), 'keep me\n');
     const told = requestText(model.requests()).at(-1) ?? '';
     assert.match(told, /The person rejected this call/);
-    assert.match(lastToolResult(model.requests()), /The person rejected this call\. Do not retry/, 'a reject without typed words carries no feedback');
+    assert.match(
+      lastToolResult(model.requests()),
+      /The person rejected this call\. Do not retry/,
+      'a reject without typed words carries no feedback',
+    );
   });
 
   it('an edit of the proposed side lands, and the model is told the person changed it', { timeout: 120_000 }, async () => {
@@ -205,7 +226,10 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     assert.ok(text.includes(ws('doomed.txt')), `the dialog names ${ws('doomed.txt')}: ${text}`);
     assert.equal(readFileSync(ws('doomed.txt'), 'utf8'), 'delete me\n', 'nothing deleted before confirming');
     await wb.screenshot('10-delete-confirmation');
-    await dialog.locator('.dialog-buttons-row a.monaco-button, .dialog-buttons a.monaco-button', { hasText: /^Delete$/ }).first().click();
+    await dialog
+      .locator('.dialog-buttons-row a.monaco-button, .dialog-buttons a.monaco-button', { hasText: /^Delete$/ })
+      .first()
+      .click();
     await waitForFile(ws('doomed.txt'), (c) => c === null);
     await waitForChatText(wb, 'delete-task finished.');
   });
@@ -219,9 +243,15 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /stale\.txt changed on disk after this change was proposed/);
     // The current side now shows what is on disk.
-    await wb.page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: 'changed by someone else' }).first().waitFor({ timeout: 30_000 });
+    await wb.page
+      .locator('.monaco-diff-editor .editor.original .view-lines', { hasText: 'changed by someone else' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await wb.screenshot('11-diff-changed-on-disk');
-    await dialog.locator('a.monaco-button', { hasText: /^Reject \(agent re-reads\)$/ }).first().click();
+    await dialog
+      .locator('a.monaco-button', { hasText: /^Reject \(agent re-reads\)$/ })
+      .first()
+      .click();
     await waitForChatText(wb, 'stale-task finished.');
     assert.equal(readFileSync(ws('stale.txt'), 'utf8'), 'changed by someone else\n');
     assert.match(requestText(model.requests()).at(-1) ?? '', /stale\.txt changed on disk after you proposed this change/);
@@ -232,27 +262,34 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const f = await previewFrame(wb, 'git push --force origin main');
     const item = f.locator('#commands li.destructive');
     await item.waitFor({ state: 'visible', timeout: 10_000 });
-    assert.match(await item.innerText(), /destructive[\s\S]*git push sends commits to a remote \(--force: rewrites or deletes remote history\)/i);
+    assert.match(
+      await item.innerText(),
+      /destructive[\s\S]*git push sends commits to a remote \(--force: rewrites or deletes remote history\)/i,
+    );
     assert.equal(await f.locator('#run-session').count(), 0, 'no session grant for a destructive command');
     await wb.screenshot('12-command-destructive');
     await f.locator('#reject').click();
     await waitForChatText(wb, 'destructive-task finished.');
   });
 
-  it('a proposal opening while the person types in the chat takes no keystroke: the chat keeps them, Accept writes the model’s text', { timeout: 120_000 }, async () => {
-    await sendChat(wb, 'focus-task');
-    const chat = await chatFrame(wb);
-    await chat.locator('#input').click();
-    await waitForProposal(wb, 'focus.txt');
-    await wb.page.keyboard.type('still typing', { delay: 10 });
-    assert.equal(await chat.locator('#input').inputValue(), 'still typing', 'the keystrokes stay in the chat');
-    await wb.screenshot('13-diff-opened-without-focus');
-    await clickEditorAction(wb, 'Accept Proposal');
-    const landed = await waitForFile(ws('focus.txt'), (c) => c !== null);
-    assert.equal(landed, 'from the model\n', 'nothing typed in the chat reached the file');
-    await waitForChatText(wb, 'focus-task finished.');
-    await chat.locator('#input').fill('');
-  });
+  it(
+    'a proposal opening while the person types in the chat takes no keystroke: the chat keeps them, Accept writes the model’s text',
+    { timeout: 120_000 },
+    async () => {
+      await sendChat(wb, 'focus-task');
+      const chat = await chatFrame(wb);
+      await chat.locator('#input').click();
+      await waitForProposal(wb, 'focus.txt');
+      await wb.page.keyboard.type('still typing', { delay: 10 });
+      assert.equal(await chat.locator('#input').inputValue(), 'still typing', 'the keystrokes stay in the chat');
+      await wb.screenshot('13-diff-opened-without-focus');
+      await clickEditorAction(wb, 'Accept Proposal');
+      const landed = await waitForFile(ws('focus.txt'), (c) => c !== null);
+      assert.equal(landed, 'from the model\n', 'nothing typed in the chat reached the file');
+      await waitForChatText(wb, 'focus-task finished.');
+      await chat.locator('#input').fill('');
+    },
+  );
 
   it('a command preview opening while the person types in the chat takes no keystroke', { timeout: 120_000 }, async () => {
     await sendChat(wb, 'focusrun-task');

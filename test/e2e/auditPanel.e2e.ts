@@ -24,7 +24,10 @@ function event(i: number): AuditEventInput {
     workspace: '/work/ws',
     actor: { user: 'alice', model: 'claude-sonnet-4-6' },
     tool: i % 2 === 0 ? 'run_command' : 'write_file',
-    input: i % 2 === 0 ? { command: i === NEEDLE_SEQ ? 'deploy --target=needle-54320' : `npm test -- case ${i}` } : { path: `src/module${i}.ts` },
+    input:
+      i % 2 === 0
+        ? { command: i === NEEDLE_SEQ ? 'deploy --target=needle-54320' : `npm test -- case ${i}` }
+        : { path: `src/module${i}.ts` },
     decision,
     reason: decision === 'deny' ? 'command-denied' : decision === 'ask' ? 'needs-approval' : 'read-allowed',
     rule: decision === 'deny' ? 'warden.commands.deny: sudo *' : null,
@@ -80,10 +83,18 @@ async function timed(name: string, run: () => Promise<void>): Promise<void> {
 /** Waits for the panel's status line to match; on a timeout, the error says what it showed instead. */
 const statusIs = async (f: Frame, re: RegExp, timeout = 30_000): Promise<unknown> => {
   try {
-    return await f.waitForFunction((src) => new RegExp(src).test(document.getElementById('status')?.innerText ?? ''), re.source, { timeout, polling: 20 });
+    return await f.waitForFunction((src) => new RegExp(src).test(document.getElementById('status')?.innerText ?? ''), re.source, {
+      timeout,
+      polling: 20,
+    });
   } catch (e) {
-    const shown = await f.locator('#status').innerText().catch(() => '(no status)');
-    throw new Error(`status never matched ${re}: it shows ${JSON.stringify(shown)} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    const shown = await f
+      .locator('#status')
+      .innerText()
+      .catch(() => '(no status)');
+    throw new Error(
+      `status never matched ${re}: it shows ${JSON.stringify(shown)} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+    );
   }
 };
 
@@ -91,22 +102,28 @@ describe('the audit panel with 100,000 events in a real VS Code', { timeout: 8 *
   let wb: LaunchedWorkbench;
   let frame: Frame;
 
-  before(async () => {
-    wb = await launchWorkbench({ suite: 'audit-panel', viewport: { width: 1400, height: 860 } });
-    await wb.openWardenView();
-    let file: string | null = null;
-    for (let i = 0; i < 100 && file === null; i++) {
-      file = findAuditFile(wb.userDataDir);
-      if (file === null) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.ok(file, 'the extension opened its audit log');
-    writeChain(file);
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      wb = await launchWorkbench({ suite: 'audit-panel', viewport: { width: 1400, height: 860 } });
+      await wb.openWardenView();
+      let file: string | null = null;
+      for (let i = 0; i < 100 && file === null; i++) {
+        file = findAuditFile(wb.userDataDir);
+        if (file === null) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(file, 'the extension opened its audit log');
+      writeChain(file);
+    },
+    { timeout: 5 * 60_000 },
+  );
 
-  after(async () => {
-    writeFileSync(join(wb.artifactsDir, 'timings.json'), JSON.stringify(timings, null, 2));
-    await wb?.close();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      writeFileSync(join(wb.artifactsDir, 'timings.json'), JSON.stringify(timings, null, 2));
+      await wb?.close();
+    },
+    { timeout: 60_000 },
+  );
 
   it('opens with every event counted and the newest in view', { timeout: 120_000 }, async () => {
     await timed('open (command to first rows)', async () => {
@@ -145,11 +162,15 @@ describe('the audit panel with 100,000 events in a real VS Code', { timeout: 8 *
     const keys: { key: string; webviewMs: number; hostMs: number; matched: number }[] = [];
     for (const ch of 'case 9') {
       await frame.type('#search', ch, { delay: 0 });
-      const k = await frame.waitForFunction(() => {
-        const w = window as unknown as { keyAt: number; pages: { at: number; hostMs: number; matched: number }[] };
-        const p = w.pages.at(-1);
-        return p && p.at > w.keyAt ? { webviewMs: p.at - w.keyAt, hostMs: p.hostMs, matched: p.matched } : null;
-      }, undefined, { timeout: 30_000, polling: 10 });
+      const k = await frame.waitForFunction(
+        () => {
+          const w = window as unknown as { keyAt: number; pages: { at: number; hostMs: number; matched: number }[] };
+          const p = w.pages.at(-1);
+          return p && p.at > w.keyAt ? { webviewMs: p.at - w.keyAt, hostMs: p.hostMs, matched: p.matched } : null;
+        },
+        undefined,
+        { timeout: 30_000, polling: 10 },
+      );
       keys.push({ key: ch, ...((await k.jsonValue()) as { webviewMs: number; hostMs: number; matched: number }) });
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -172,7 +193,11 @@ describe('the audit panel with 100,000 events in a real VS Code', { timeout: 8 *
     });
     await timed('scroll to the middle of the filtered list', async () => {
       await frame.locator('#list').evaluate((e) => (e.scrollTop = 22 * 20_000));
-      await frame.waitForFunction(() => [...document.querySelectorAll('.row:not([hidden]) .seq')].some((s) => s.textContent === `#${(33_333 - 1 - 20_000) * 3 + 2}`), undefined, { timeout: 30_000 });
+      await frame.waitForFunction(
+        () => [...document.querySelectorAll('.row:not([hidden]) .seq')].some((s) => s.textContent === `#${(33_333 - 1 - 20_000) * 3 + 2}`),
+        undefined,
+        { timeout: 30_000 },
+      );
     });
     await wb.screenshot('03-audit-panel-filtered-scrolled');
   });
@@ -188,7 +213,9 @@ describe('the audit panel with 100,000 events in a real VS Code', { timeout: 8 *
     assert.match(seq, /^\d+$/);
     await timed('select a row to its full record', async () => {
       await frame.locator(`.row[data-seq="${seq}"]`).click();
-      await frame.waitForFunction((s) => document.querySelector('#detail h2')?.textContent?.includes(`#${s}`) === true, seq, { timeout: 30_000 });
+      await frame.waitForFunction((s) => document.querySelector('#detail h2')?.textContent?.includes(`#${s}`) === true, seq, {
+        timeout: 30_000,
+      });
     });
     assert.match(await frame.locator('#detail').innerText(), /"decision": "deny"/);
     await wb.screenshot('04-audit-panel-detail');

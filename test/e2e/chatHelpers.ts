@@ -80,14 +80,21 @@ export async function card(wb: LaunchedWorkbench, summary: string | RegExp): Pro
 }
 
 /** Waits until the card's status line reads `status`; returns the card. */
-export async function waitForCardStatus(wb: LaunchedWorkbench, summary: string | RegExp, status: string, timeout = 60_000): Promise<Locator> {
+export async function waitForCardStatus(
+  wb: LaunchedWorkbench,
+  summary: string | RegExp,
+  status: string,
+  timeout = 60_000,
+): Promise<Locator> {
   const c = await card(wb, summary);
   await c.locator('.card-status', { hasText: new RegExp(`^${status}$`) }).waitFor({ state: 'visible', timeout });
   return c;
 }
 
 /** What a card says: its decision attribute and each fact line. */
-export async function cardFacts(c: Locator): Promise<{ decision: string | null; rule: string; reason: string; approver: string; status: string; outcome: string; text: string }> {
+export async function cardFacts(
+  c: Locator,
+): Promise<{ decision: string | null; rule: string; reason: string; approver: string; status: string; outcome: string; text: string }> {
   const text = async (sel: string): Promise<string> => ((await c.locator(sel).allInnerTexts())[0] ?? '').trim();
   return {
     decision: await c.getAttribute('data-decision'),

@@ -49,23 +49,29 @@ describe('checkpoints in a real VS Code', { timeout: 15 * 60_000 }, () => {
   const ws = (rel: string): string => join(wb.workspaceDir, rel);
   const states: Array<Record<string, string>> = [];
 
-  before(async () => {
-    model = await startFakeModel(SCRIPT);
-    const launch = model.launchOptions();
-    wb = await launchWorkbench({
-      suite: 'checkpoints',
-      ...launch,
-      settings: { ...launch.settings, 'warden.paths.autoApprove': ['**'], 'warden.commands.allow': ['cp template.txt data.txt'] },
-      viewport: { width: 1400, height: 860 },
-    });
-    for (const [p, c] of Object.entries(START)) writeFileSync(ws(p), c);
-    await setApiKey(wb);
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      model = await startFakeModel(SCRIPT);
+      const launch = model.launchOptions();
+      wb = await launchWorkbench({
+        suite: 'checkpoints',
+        ...launch,
+        settings: { ...launch.settings, 'warden.paths.autoApprove': ['**'], 'warden.commands.allow': ['cp template.txt data.txt'] },
+        viewport: { width: 1400, height: 860 },
+      });
+      for (const [p, c] of Object.entries(START)) writeFileSync(ws(p), c);
+      await setApiKey(wb);
+    },
+    { timeout: 5 * 60_000 },
+  );
 
-  after(async () => {
-    await wb?.close();
-    await model?.stop();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      await wb?.close();
+      await model?.stop();
+    },
+    { timeout: 60_000 },
+  );
 
   const checkpointRow = async (frame: Frame, step: number, nth: number) => {
     const row = frame.locator('.checkpoint', { hasText: `Step ${step} changed` }).nth(nth);
@@ -77,7 +83,10 @@ describe('checkpoints in a real VS Code', { timeout: 15 * 60_000 }, () => {
   const confirmDelete = async () => {
     const dialog = wb.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 60_000 });
-    await dialog.locator('a.monaco-button', { hasText: /^Delete$/ }).first().click();
+    await dialog
+      .locator('a.monaco-button', { hasText: /^Delete$/ })
+      .first()
+      .click();
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
   };
 
@@ -88,7 +97,10 @@ describe('checkpoints in a real VS Code', { timeout: 15 * 60_000 }, () => {
     const text = await dialog.innerText();
     assert.match(text, expectInDialog);
     if (shot) await wb.screenshot(shot);
-    await dialog.locator('a.monaco-button', { hasText: /^Restore$/ }).first().click();
+    await dialog
+      .locator('a.monaco-button', { hasText: /^Restore$/ })
+      .first()
+      .click();
     await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await wb.waitForNotification(/restored to checkpoint/);
     await wb.clearNotifications();
@@ -127,11 +139,17 @@ describe('checkpoints in a real VS Code', { timeout: 15 * 60_000 }, () => {
     ];
     const base = states[0] ?? {};
     for (let step = 4; step >= 1; step--) {
-      await restoreVia(await checkpointRow(frame, step, 0), new RegExp(`Restore the files to before step ${step}`), /Restore \d+ file\(s\) to checkpoint/, step === 4 ? '03-restore-modal' : undefined);
+      await restoreVia(
+        await checkpointRow(frame, step, 0),
+        new RegExp(`Restore the files to before step ${step}`),
+        /Restore \d+ file\(s\) to checkpoint/,
+        step === 4 ? '03-restore-modal' : undefined,
+      );
       const want = expected[step - 1] as Record<string, string>;
       await waitForFile(ws('data.txt'), (c) => c === want['data.txt']);
       const now = listing(wb.workspaceDir);
-      for (const [p, c] of Object.entries(want)) assert.equal(now[p], Buffer.from(c).toString('base64'), `after restoring step ${step}: ${p}`);
+      for (const [p, c] of Object.entries(want))
+        assert.equal(now[p], Buffer.from(c).toString('base64'), `after restoring step ${step}: ${p}`);
       if (step === 1) assert.deepEqual(now, base, 'the whole workspace is byte-identical to before the task');
     }
   });
@@ -142,7 +160,12 @@ describe('checkpoints in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await waitForChatText(wb, 'checkpoint-task 2 finished.');
     const frame = await chatFrame(wb);
     const row = await checkpointRow(frame, 3, 1);
-    await restoreVia(row, /Restore every file the task changed/, /restore data\.txt\s*[\s\S]*delete notes\/plan\.md[\s\S]*restore old\.txt/, '04-restore-task-modal');
+    await restoreVia(
+      row,
+      /Restore every file the task changed/,
+      /restore data\.txt\s*[\s\S]*delete notes\/plan\.md[\s\S]*restore old\.txt/,
+      '04-restore-task-modal',
+    );
     await waitForFile(ws('old.txt'), (c) => c === 'old file\n');
     assert.deepEqual(listing(wb.workspaceDir), states[0]);
     await wb.screenshot('05-restored');

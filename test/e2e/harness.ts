@@ -17,8 +17,14 @@ import { waitForWorkbench, Workbench } from './workbench';
 
 export const CHROMIUM_PATH = process.env.WARDEN_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 export const FIXTURE_WORKSPACE = join(REPO_ROOT, 'test', 'e2e', 'fixture-workspace');
 export const ARTIFACTS_ROOT = join(REPO_ROOT, 'test-results', 'e2e');

@@ -13,21 +13,31 @@ describe('a managed policy in a real VS Code', { timeout: 8 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
   let policy: string;
 
-  before(async () => {
-    policy = mkdtempSync(join(tmpdir(), 'warden-e2e-policy-'));
-    chmodSync(policy, 0o755);
-    const file = join(policy, 'managed-settings.json');
-    writeFileSync(file, JSON.stringify({
-      'warden.managed.organizationId': 'acme-platform',
-      'warden.managed.forbidUnsandboxedRunner': true,
-      'warden.managed.forbidAutoReads': true,
-      'warden.commands.allow': ['git status', 'npm test'],
-    }));
-    chmodSync(file, 0o644);
-    chownSync(file, 0, 0);
-    // The user tries to widen the allow list.
-    wb = await launchWorkbench({ suite: 'managed-policy', managedPolicyDir: policy, settings: { 'warden.commands.allow': ['git *', 'npm test'] } });
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      policy = mkdtempSync(join(tmpdir(), 'warden-e2e-policy-'));
+      chmodSync(policy, 0o755);
+      const file = join(policy, 'managed-settings.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          'warden.managed.organizationId': 'acme-platform',
+          'warden.managed.forbidUnsandboxedRunner': true,
+          'warden.managed.forbidAutoReads': true,
+          'warden.commands.allow': ['git status', 'npm test'],
+        }),
+      );
+      chmodSync(file, 0o644);
+      chownSync(file, 0, 0);
+      // The user tries to widen the allow list.
+      wb = await launchWorkbench({
+        suite: 'managed-policy',
+        managedPolicyDir: policy,
+        settings: { 'warden.commands.allow': ['git *', 'npm test'] },
+      });
+    },
+    { timeout: 5 * 60_000 },
+  );
 
   after(async () => {
     await wb?.close();

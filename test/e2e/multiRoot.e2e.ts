@@ -19,33 +19,39 @@ describe('a multi-root workspace in a real VS Code', { timeout: 10 * 60_000 }, (
   let model: FakeModel;
   let wb: LaunchedWorkbench;
 
-  before(async () => {
-    model = await startFakeModel({
-      turns: [
-        { content: [use('m1', 'read_file', { path: 'notes.txt' })] },
-        { content: [use('m2', 'read_file', { path: 'app:notes.txt' })] },
-        { content: [use('m3', 'read_file', { path: 'lib:notes.txt' })] },
-        { content: [use('m4', 'write_file', { path: 'app:new.txt', content: 'in app\n' })] },
-        { content: [use('m5', 'write_file', { path: 'app:page.md', content: '# page\n' })] },
-        { content: [use('m6', 'write_file', { path: 'lib:new.txt', content: 'in lib\n' })] },
-        { content: [{ type: 'text', text: 'multi-root task finished.' }] },
-      ],
-    });
-    const user = JSON.parse(readFileSync(join(FIXTURE, 'user-settings.json'), 'utf8')) as Record<string, unknown>;
-    wb = await launchWorkbench({
-      suite: 'multi-root',
-      workspace: FIXTURE,
-      workspaceFile: 'multi.code-workspace',
-      ...model.launchOptions(),
-      settings: { ...model.launchOptions().settings, ...user },
-      viewport: { width: 1400, height: 900 },
-    });
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      model = await startFakeModel({
+        turns: [
+          { content: [use('m1', 'read_file', { path: 'notes.txt' })] },
+          { content: [use('m2', 'read_file', { path: 'app:notes.txt' })] },
+          { content: [use('m3', 'read_file', { path: 'lib:notes.txt' })] },
+          { content: [use('m4', 'write_file', { path: 'app:new.txt', content: 'in app\n' })] },
+          { content: [use('m5', 'write_file', { path: 'app:page.md', content: '# page\n' })] },
+          { content: [use('m6', 'write_file', { path: 'lib:new.txt', content: 'in lib\n' })] },
+          { content: [{ type: 'text', text: 'multi-root task finished.' }] },
+        ],
+      });
+      const user = JSON.parse(readFileSync(join(FIXTURE, 'user-settings.json'), 'utf8')) as Record<string, unknown>;
+      wb = await launchWorkbench({
+        suite: 'multi-root',
+        workspace: FIXTURE,
+        workspaceFile: 'multi.code-workspace',
+        ...model.launchOptions(),
+        settings: { ...model.launchOptions().settings, ...user },
+        viewport: { width: 1400, height: 900 },
+      });
+    },
+    { timeout: 5 * 60_000 },
+  );
 
-  after(async () => {
-    await wb?.close();
-    await model?.stop();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      await wb?.close();
+      await model?.stop();
+    },
+    { timeout: 60_000 },
+  );
 
   it('decides every path in the folder it names, by that folder settings; a folder cannot widen', { timeout: 240_000 }, async () => {
     const ws = (rel: string): string => join(wb.workspaceDir, rel);

@@ -65,7 +65,11 @@ async function currentReaction(page: Page, before: WorkbenchSnapshot): Promise<C
 export async function dismiss(page: Page, reaction: CommandReaction): Promise<void> {
   if (reaction.kind === 'input' || reaction.kind === 'dialog') {
     await page.keyboard.press('Escape');
-    await page.locator('.quick-input-widget, .monaco-dialog-box').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await page
+      .locator('.quick-input-widget, .monaco-dialog-box')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
   }
 }
 

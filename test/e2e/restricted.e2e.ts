@@ -7,13 +7,19 @@ import { launchWorkbench, type LaunchedWorkbench } from './harness';
 describe('Warden in Restricted Mode', { timeout: 6 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
 
-  before(async () => {
-    wb = await launchWorkbench({ suite: 'restricted', trust: false });
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      wb = await launchWorkbench({ suite: 'restricted', trust: false });
+    },
+    { timeout: 5 * 60_000 },
+  );
 
-  after(async () => {
-    await wb?.close();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      await wb?.close();
+    },
+    { timeout: 60_000 },
+  );
 
   it('opens the workspace in Restricted Mode', { timeout: 60_000 }, async () => {
     const badge = wb.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first();

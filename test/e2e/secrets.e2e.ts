@@ -9,8 +9,22 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  authKey, cardFacts, chatFrame, filesContaining, findLeaks, headersWithoutAuth, runWardenCommand, sendChat, setApiKeyViaPalette,
-  setSecretViaPalette, showOutputChannel, waitForCardStatus, waitForChatText, waitForIdle, webviewDocuments, workbenchText,
+  authKey,
+  cardFacts,
+  chatFrame,
+  filesContaining,
+  findLeaks,
+  headersWithoutAuth,
+  runWardenCommand,
+  sendChat,
+  setApiKeyViaPalette,
+  setSecretViaPalette,
+  showOutputChannel,
+  waitForCardStatus,
+  waitForChatText,
+  waitForIdle,
+  webviewDocuments,
+  workbenchText,
 } from './chatHelpers';
 import { previewFrame } from './approvalHelpers';
 import { REPO_ROOT } from './codeServer';
@@ -27,25 +41,31 @@ describe('secrets in a real VS Code', { timeout: 10 * 60_000 }, () => {
   let model: FakeModel;
   let wb: LaunchedWorkbench;
 
-  before(async () => {
-    model = await startFakeModel(SCRIPT);
-    const launch = model.launchOptions();
-    wb = await launchWorkbench({
-      suite: 'secrets',
-      env: launch.env ?? {},
-      settings: {
-        ...launch.settings,
-        'warden.secrets': { [SECRET_NAME]: { commands: ['printenv E2E_TOKEN', 'base64 -w0', 'echo', 'basenc --base16'] } },
-      },
-      viewport: { width: 1400, height: 860 },
-    });
-    await wb.openWardenView();
-  }, { timeout: 5 * 60_000 });
+  before(
+    async () => {
+      model = await startFakeModel(SCRIPT);
+      const launch = model.launchOptions();
+      wb = await launchWorkbench({
+        suite: 'secrets',
+        env: launch.env ?? {},
+        settings: {
+          ...launch.settings,
+          'warden.secrets': { [SECRET_NAME]: { commands: ['printenv E2E_TOKEN', 'base64 -w0', 'echo', 'basenc --base16'] } },
+        },
+        viewport: { width: 1400, height: 860 },
+      });
+      await wb.openWardenView();
+    },
+    { timeout: 5 * 60_000 },
+  );
 
-  after(async () => {
-    await wb?.close();
-    await model?.stop();
-  }, { timeout: 60_000 });
+  after(
+    async () => {
+      await wb?.close();
+      await model?.stop();
+    },
+    { timeout: 60_000 },
+  );
 
   it('sets the API key and a named secret through password boxes; listing shows names only', { timeout: 120_000 }, async () => {
     assert.ok(await setApiKeyViaPalette(wb, API_KEY), 'the API key box hides what is typed');
@@ -87,41 +107,51 @@ describe('secrets in a real VS Code', { timeout: 10 * 60_000 }, () => {
     await wb.screenshot('04-secret-command-output-redacted');
   });
 
-  it('neither the secret nor the API key shows in any webview, the workbench, the output channels, the server files or the model requests', { timeout: 120_000 }, async () => {
-    await showOutputChannel(wb, 'Warden Audit');
-    await wb.page.locator('.panel .monaco-editor .view-lines', { hasText: /run_command|printenv/ }).first().waitFor({ timeout: 30_000 });
-    await wb.screenshot('05-audit-channel');
-    await showOutputChannel(wb, 'Warden');
+  it(
+    'neither the secret nor the API key shows in any webview, the workbench, the output channels, the server files or the model requests',
+    { timeout: 120_000 },
+    async () => {
+      await showOutputChannel(wb, 'Warden Audit');
+      await wb.page
+        .locator('.panel .monaco-editor .view-lines', { hasText: /run_command|printenv/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await wb.screenshot('05-audit-channel');
+      await showOutputChannel(wb, 'Warden');
 
-    const requests = model.requests();
-    assert.ok(requests.length >= 2, 'the task reached the model');
-    const toldModel = requests.map((r) => r.rawBody).join('\n');
-    assert.match(toldModel, /\[REDACTED\]/, "the command's output reached the model, redacted");
-    const audit = wb.readOutputChannel('Warden Audit');
-    assert.match(audit, /printenv/, 'the audit channel recorded the command');
+      const requests = model.requests();
+      assert.ok(requests.length >= 2, 'the task reached the model');
+      const toldModel = requests.map((r) => r.rawBody).join('\n');
+      assert.match(toldModel, /\[REDACTED\]/, "the command's output reached the model, redacted");
+      const audit = wb.readOutputChannel('Warden Audit');
+      assert.match(audit, /printenv/, 'the audit channel recorded the command');
 
-    const texts: Record<string, string> = {
-      workbench: await workbenchText(wb),
-      'Warden channel': wb.readOutputChannel('Warden'),
-      'Warden Audit channel': audit,
-      'extension host log': wb.extensionHostLog(),
-    };
-    (await webviewDocuments(wb)).forEach((doc, i) => (texts[`webview frame ${i}`] = doc));
-    assert.ok(Object.keys(texts).some((k) => k.startsWith('webview') && texts[k]!.includes('secret-task finished.')), 'the chat webview was searched');
-    requests.forEach((r, i) => {
-      texts[`request ${i} body`] = r.rawBody;
-      texts[`request ${i} url and other headers`] = `${r.url}\n${headersWithoutAuth(r)}`;
-    });
-    assert.deepEqual(findLeaks(texts, SECRET), [], 'the secret value leaked');
-    assert.deepEqual(findLeaks(texts, API_KEY), [], 'the API key leaked');
-    for (const r of requests) assert.equal(authKey(r), API_KEY, 'the key travels in its auth header');
+      const texts: Record<string, string> = {
+        workbench: await workbenchText(wb),
+        'Warden channel': wb.readOutputChannel('Warden'),
+        'Warden Audit channel': audit,
+        'extension host log': wb.extensionHostLog(),
+      };
+      (await webviewDocuments(wb)).forEach((doc, i) => (texts[`webview frame ${i}`] = doc));
+      assert.ok(
+        Object.keys(texts).some((k) => k.startsWith('webview') && texts[k]!.includes('secret-task finished.')),
+        'the chat webview was searched',
+      );
+      requests.forEach((r, i) => {
+        texts[`request ${i} body`] = r.rawBody;
+        texts[`request ${i} url and other headers`] = `${r.url}\n${headersWithoutAuth(r)}`;
+      });
+      assert.deepEqual(findLeaks(texts, SECRET), [], 'the secret value leaked');
+      assert.deepEqual(findLeaks(texts, API_KEY), [], 'the API key leaked');
+      for (const r of requests) assert.equal(authKey(r), API_KEY, 'the key travels in its auth header');
 
-    // Logs, workspace state (the stored transcript), the audit log file, the workspace.
-    for (const dir of [wb.server.userDataDir, wb.workspaceDir]) {
-      assert.deepEqual(filesContaining(dir, SECRET), [], `the secret value is in files under ${dir}`);
-      assert.deepEqual(filesContaining(dir, API_KEY), [], `the API key is in files under ${dir}`);
-    }
-    const chat = await chatFrame(wb);
-    assert.match(await chat.locator('#transcript').innerText(), /\[REDACTED\]/);
-  });
+      // Logs, workspace state (the stored transcript), the audit log file, the workspace.
+      for (const dir of [wb.server.userDataDir, wb.workspaceDir]) {
+        assert.deepEqual(filesContaining(dir, SECRET), [], `the secret value is in files under ${dir}`);
+        assert.deepEqual(filesContaining(dir, API_KEY), [], `the API key is in files under ${dir}`);
+      }
+      const chat = await chatFrame(wb);
+      assert.match(await chat.locator('#transcript').innerText(), /\[REDACTED\]/);
+    },
+  );
 });

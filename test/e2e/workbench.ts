@@ -106,12 +106,16 @@ export class Workbench {
     await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await row.click();
     // The palette closes, or the command reuses the widget for its own input box.
-    await this.page.waitForFunction(() => {
-      const w = document.querySelector<HTMLElement>('.quick-input-widget');
-      if (!w || w.style.display === 'none' || w.offsetParent === null) return true;
-      const input = w.querySelector<HTMLInputElement>('input.input');
-      return !input || !input.value.startsWith('>');
-    }, undefined, { timeout: 10_000 });
+    await this.page.waitForFunction(
+      () => {
+        const w = document.querySelector<HTMLElement>('.quick-input-widget');
+        if (!w || w.style.display === 'none' || w.offsetParent === null) return true;
+        const input = w.querySelector<HTMLInputElement>('input.input');
+        return !input || !input.value.startsWith('>');
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
   }
 
   /**
@@ -151,13 +155,18 @@ export class Workbench {
     const toasts = this.page.locator('.notification-toast');
     if ((await toasts.count()) === 0) return;
     await this.runCommand('Notifications: Clear All Notifications');
-    await toasts.first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
+    await toasts
+      .first()
+      .waitFor({ state: 'detached', timeout: 5_000 })
+      .catch(() => undefined);
   }
 
   /** Shows an output channel in the panel (for a screenshot); read its text with readOutputChannel. */
   async showOutputChannel(name: string): Promise<void> {
     await this.runCommand('Output: Show Output Channels...');
-    const row = this.quickInput().locator('.quick-input-list .monaco-list-row', { hasText: exactText(name) }).first();
+    const row = this.quickInput()
+      .locator('.quick-input-list .monaco-list-row', { hasText: exactText(name) })
+      .first();
     await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     await row.click();
   }

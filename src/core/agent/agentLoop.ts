@@ -1,7 +1,19 @@
 import { neutralise } from '../text/neutralise';
 import { limitsOf } from './catalog';
 import { estimateTokens, fitToBudget, repairHistory } from './history';
-import { ModelError, ZERO_USAGE, addUsage, type ModelClient, type ModelMessage, type ModelStreamEvent, type ModelTurn, type ToolDefinition, type ToolUseBlock, type Usage, type UserBlock } from './model';
+import {
+  ModelError,
+  ZERO_USAGE,
+  addUsage,
+  type ModelClient,
+  type ModelMessage,
+  type ModelStreamEvent,
+  type ModelTurn,
+  type ToolDefinition,
+  type ToolUseBlock,
+  type Usage,
+  type UserBlock,
+} from './model';
 import { handleToolCall, type PipelineDeps } from './pipeline';
 import { cappedCostOf } from './pricing';
 import type { AgentOutcome, AgentStatus } from './events';
@@ -57,7 +69,14 @@ async function streamTurn(deps: AgentDeps, opts: AgentOptions, messages: readonl
       // What the failed attempt streamed is void: the listeners clear it.
       text = deps.redactor.stream();
       thinking = deps.redactor.stream();
-      deps.events({ type: 'model_retry', attempt: e.attempt, maxAttempts: e.maxAttempts, delayMs: e.delayMs, why: e.why, ...(e.kind ? { kind: e.kind } : {}) });
+      deps.events({
+        type: 'model_retry',
+        attempt: e.attempt,
+        maxAttempts: e.maxAttempts,
+        delayMs: e.delayMs,
+        why: e.why,
+        ...(e.kind ? { kind: e.kind } : {}),
+      });
     }
   };
   try {
@@ -69,7 +88,9 @@ async function streamTurn(deps: AgentDeps, opts: AgentOptions, messages: readonl
 
 function refusalMessage(turn: ModelTurn): string {
   const d = turn.stopDetails;
-  const why = [d?.category ? `category: ${d.category}` : null, d?.explanation ? neutralise(d.explanation) : null].filter(Boolean).join('; ');
+  const why = [d?.category ? `category: ${d.category}` : null, d?.explanation ? neutralise(d.explanation) : null]
+    .filter(Boolean)
+    .join('; ');
   return `The model declined to continue (stop reason: refusal${why ? `; ${why}` : ''}). This task's turns were removed from the conversation, as the API asks after a refusal: rephrase the request to go on.`;
 }
 
@@ -87,7 +108,8 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
   if (!limits.known && opts.contextWindow === undefined && deps.model.describe) {
     // A model the catalog does not know: the endpoint's Models API may.
     const d = await deps.model.describe(opts.signal).catch(() => null);
-    if (d?.contextWindow) limits = { known: true, contextWindow: d.contextWindow, maxTokens: Math.min(d.maxOutput ?? limits.maxTokens, 64_000) };
+    if (d?.contextWindow)
+      limits = { known: true, contextWindow: d.contextWindow, maxTokens: Math.min(d.maxOutput ?? limits.maxTokens, 64_000) };
   }
   const maxTokens = Math.min(opts.maxTokens ?? limits.maxTokens, limits.maxTokens);
   const budget = Math.floor(limits.contextWindow * (1 - MARGIN)) - maxTokens;
@@ -101,7 +123,11 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
   let turns = 0;
   let warnedCost = false;
   let warnedCut = false;
-  const finish = (status: AgentStatus, message: string, extra: Partial<AgentOutcome> & { keep?: readonly ModelMessage[] } = {}): AgentRun => {
+  const finish = (
+    status: AgentStatus,
+    message: string,
+    extra: Partial<AgentOutcome> & { keep?: readonly ModelMessage[] } = {},
+  ): AgentRun => {
     const { keep, ...rest } = extra;
     const outcome = { status, message, turns, usage, costUsd: costKnown ? cost : null, ...rest };
     deps.events({ type: 'done', outcome });
@@ -109,24 +135,42 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
   };
   for (;;) {
     if (opts.signal.aborted) return finish('cancelled', 'Stopped by the person.');
-    if (turns >= opts.maxTurns) return finish('limit', `Stopped: the task reached the limit of ${opts.maxTurns} model turns (warden.limits.maxTurns).`);
+    if (turns >= opts.maxTurns)
+      return finish('limit', `Stopped: the task reached the limit of ${opts.maxTurns} model turns (warden.limits.maxTurns).`);
     if (cost >= opts.maxCostUsd) {
-      return finish('limit', `Stopped: the estimated cost $${cost.toFixed(4)} reached the limit of $${opts.maxCostUsd} (warden.limits.maxCostUsd).`);
+      return finish(
+        'limit',
+        `Stopped: the estimated cost $${cost.toFixed(4)} reached the limit of $${opts.maxCostUsd} (warden.limits.maxCostUsd).`,
+      );
     }
     if (size(messages) > budget * 0.85 && deps.model.countTokens) {
       // Near the window: the API's own count replaces the estimate.
-      const exact = await deps.model.countTokens({ system: deps.system, tools: deps.toolDefinitions, messages, maxTokens, signal: opts.signal }).catch(() => null);
+      const exact = await deps.model
+        .countTokens({ system: deps.system, tools: deps.toolDefinitions, messages, maxTokens, signal: opts.signal })
+        .catch(() => null);
       if (exact !== null && exact > 0) ratio = Math.min(4, Math.max(0.25, exact / (estimateTokens(messages) + overhead)));
     }
     if (size(messages) > budget) {
       const fit = fitToBudget(messages, taskStart, budget, size);
       if (!fit) {
-        return finish('limit', `Stopped: the conversation would exceed the model's context window (about ${size(messages)} of ${limits.contextWindow} tokens, with ${maxTokens} kept for the reply). Start a New Chat to go on.`, { contextFull: true });
+        return finish(
+          'limit',
+          `Stopped: the conversation would exceed the model's context window (about ${size(messages)} of ${limits.contextWindow} tokens, with ${maxTokens} kept for the reply). Start a New Chat to go on.`,
+          { contextFull: true },
+        );
       }
       messages = fit.messages;
       taskStart = fit.taskStart;
-      const what = [fit.droppedMessages ? `${fit.droppedMessages} earlier messages dropped` : null, fit.clearedResults ? `${fit.clearedResults} older tool results cleared` : null].filter(Boolean).join(', ');
-      deps.events({ type: 'warning', message: `The conversation neared the model's context window (${limits.contextWindow} tokens): ${what}.` });
+      const what = [
+        fit.droppedMessages ? `${fit.droppedMessages} earlier messages dropped` : null,
+        fit.clearedResults ? `${fit.clearedResults} older tool results cleared` : null,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      deps.events({
+        type: 'warning',
+        message: `The conversation neared the model's context window (${limits.contextWindow} tokens): ${what}.`,
+      });
     }
     turns++;
     deps.events({ type: 'turn_start', turn: turns });
@@ -135,9 +179,13 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
     try {
       turn = await streamTurn(deps, opts, messages, maxTokens);
     } catch (err) {
-      if (opts.signal.aborted || (err instanceof ModelError && err.kind === 'cancelled')) return finish('cancelled', 'Stopped by the person.');
+      if (opts.signal.aborted || (err instanceof ModelError && err.kind === 'cancelled'))
+        return finish('cancelled', 'Stopped by the person.');
       const kind = err instanceof ModelError ? err.kind : 'other';
-      return finish('error', err instanceof Error ? err.message : String(err), { errorKind: kind, ...(kind === 'context-window' ? { contextFull: true } : {}) });
+      return finish('error', err instanceof Error ? err.message : String(err), {
+        errorKind: kind,
+        ...(kind === 'context-window' ? { contextFull: true } : {}),
+      });
     }
     usage = addUsage(usage, turn.usage);
     const turnCost = cappedCostOf(deps.model.model, turn.usage);
@@ -145,23 +193,40 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
     if (!turnCost.known && !warnedCost) {
       costKnown = false;
       warnedCost = true;
-      deps.events({ type: 'warning', message: `No price is known for model ${deps.model.model}: the cost limit counts it at the highest listed Claude price, so it may stop early (warden.limits.maxCostUsd).` });
+      deps.events({
+        type: 'warning',
+        message: `No price is known for model ${deps.model.model}: the cost limit counts it at the highest listed Claude price, so it may stop early (warden.limits.maxCostUsd).`,
+      });
     }
     const prompt = turn.usage.inputTokens + turn.usage.cacheReadInputTokens + turn.usage.cacheCreationInputTokens;
     if (prompt > 0) {
       ratio = Math.min(4, Math.max(0.25, (ratio * prompt) / sent));
       if (!deps.model.firstParty && !warnedCut && sent > 3000 && prompt < sent * 0.7) {
         warnedCut = true;
-        deps.events({ type: 'warning', message: `The endpoint counted ${prompt} input tokens for a prompt of about ${sent}: it may be cutting the prompt to a small context window (with Ollama, raise the context length, e.g. OLLAMA_CONTEXT_LENGTH=32768).` });
+        deps.events({
+          type: 'warning',
+          message: `The endpoint counted ${prompt} input tokens for a prompt of about ${sent}: it may be cutting the prompt to a small context window (with Ollama, raise the context length, e.g. OLLAMA_CONTEXT_LENGTH=32768).`,
+        });
       }
     }
-    deps.events({ type: 'usage', turn: turns, usage: turn.usage, total: usage, costUsd: costKnown ? cost : null, maxCostUsd: opts.maxCostUsd });
+    deps.events({
+      type: 'usage',
+      turn: turns,
+      usage: turn.usage,
+      total: usage,
+      costUsd: costKnown ? cost : null,
+      maxCostUsd: opts.maxCostUsd,
+    });
     if (turn.stopReason === 'refusal') {
       // The docs: reset the context after a refusal. The refused turn's tool calls never run.
       return finish('refused', refusalMessage(turn), { keep: messages.slice(0, taskStart) });
     }
     if (turn.stopReason === 'model_context_window_exceeded') {
-      return finish('limit', `Stopped: the reply reached the model's context window (${limits.contextWindow} tokens) before it was complete. Start a New Chat to go on.`, { errorKind: 'context-window', contextFull: true });
+      return finish(
+        'limit',
+        `Stopped: the reply reached the model's context window (${limits.contextWindow} tokens) before it was complete. Start a New Chat to go on.`,
+        { errorKind: 'context-window', contextFull: true },
+      );
     }
     if (turn.content.length > 0) messages.push({ role: 'assistant', content: turn.content });
     const uses = turn.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
@@ -173,7 +238,11 @@ export async function runAgent(opts: AgentOptions, deps: AgentDeps): Promise<Age
           continue;
         }
         try {
-          const r = await handleToolCall({ id: use.id, name: use.name, input: use.input, inputError: turn.inputErrors.get(use.id) ?? null }, deps, opts.signal);
+          const r = await handleToolCall(
+            { id: use.id, name: use.name, input: use.input, inputError: turn.inputErrors.get(use.id) ?? null },
+            deps,
+            opts.signal,
+          );
           results.push({ type: 'tool_result', tool_use_id: use.id, content: r.content, ...(r.isError ? { is_error: true } : {}) });
         } catch (err) {
           // Only the audit sink throws here: without a record, nothing more may run.

@@ -16,7 +16,12 @@ export type ApprovalBinding = Readonly<Record<string, string>>;
 
 const h = (s: string | null): string => (s === null ? 'none' : sha256Hex(s));
 
-export function approvalBinding(call: ValidCall, decided: GuardResult, plan: ToolPlan, ctx: Pick<ToolContext, 'runner' | 'allowedHosts'>): ApprovalBinding {
+export function approvalBinding(
+  call: ValidCall,
+  decided: GuardResult,
+  plan: ToolPlan,
+  ctx: Pick<ToolContext, 'runner' | 'allowedHosts'>,
+): ApprovalBinding {
   const out: Record<string, string> = { tool: call.tool, decision: `${decided.decision} ${decided.reason}` };
   const d = decided.details;
   if (d.kind === 'command') {

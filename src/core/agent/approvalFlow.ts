@@ -4,7 +4,10 @@ import type { AuditEventInput } from '../audit/event';
 import type { GuardResult } from '../policy/guard';
 import type { ValidCall } from '../tools/tool';
 
-type Stop = { readonly kind: 'stop'; readonly exit: Omit<Exit, 'decision' | 'reason' | 'rule'> & Partial<Pick<Exit, 'decision' | 'reason' | 'rule'>> };
+type Stop = {
+  readonly kind: 'stop';
+  readonly exit: Omit<Exit, 'decision' | 'reason' | 'rule'> & Partial<Pick<Exit, 'decision' | 'reason' | 'rule'>>;
+};
 type Go = {
   readonly kind: 'run';
   readonly call: ValidCall;
@@ -14,9 +17,18 @@ type Go = {
   readonly edits?: unknown;
 };
 
-function stop(text: string, answer: AuditEventInput['answer'], status: 'rejected' | 'denied' | 'error', edits?: unknown, feedback?: string): Stop {
+function stop(
+  text: string,
+  answer: AuditEventInput['answer'],
+  status: 'rejected' | 'denied' | 'error',
+  edits?: unknown,
+  feedback?: string,
+): Stop {
   const outcome = feedback ? { status, feedback } : { status };
-  return { kind: 'stop', exit: { text, isError: true, wrap: false, approver: 'person', answer, outcome, ...(edits !== undefined ? { edits } : {}) } };
+  return {
+    kind: 'stop',
+    exit: { text, isError: true, wrap: false, approver: 'person', answer, outcome, ...(edits !== undefined ? { edits } : {}) },
+  };
 }
 
 /** The call the person's edit describes, or why the edit cannot apply. */
@@ -56,16 +68,27 @@ export function resolveAnswer(
     case 'approve-edited': {
       const edited = editedCall(answer, call);
       const edits = answer.command !== undefined ? { command: answer.command } : { content: answer.content };
-      if (typeof edited === 'string') return stop(`Warden did not run the call: the approval's edit was not usable (${edited}).`, 'approved-edited', 'error', edits);
+      if (typeof edited === 'string')
+        return stop(`Warden did not run the call: the approval's edit was not usable (${edited}).`, 'approved-edited', 'error', edits);
       let again: GuardResult;
       try {
         again = deps.guard.decideRequest(edited.entry.request(edited.input));
       } catch (err) {
-        return stop(`Warden did not run the edited call: the guard failed (${err instanceof Error ? err.message : String(err)}).`, 'approved-edited', 'denied', edits);
+        return stop(
+          `Warden did not run the edited call: the guard failed (${err instanceof Error ? err.message : String(err)}).`,
+          'approved-edited',
+          'denied',
+          edits,
+        );
       }
       if (again.decision === 'deny') {
         const rule = again.rule ? `, rule ${again.rule}` : '';
-        const s = stop(`The person edited this call, and Warden denied the edited version (${again.reason}${rule}): ${again.message}`, 'approved-edited', 'denied', edits);
+        const s = stop(
+          `The person edited this call, and Warden denied the edited version (${again.reason}${rule}): ${again.message}`,
+          'approved-edited',
+          'denied',
+          edits,
+        );
         // The audit names the rule that denied the edited call.
         return { ...s, exit: { ...s.exit, decision: 'deny', reason: again.reason, rule: again.rule } };
       }

@@ -26,7 +26,11 @@ export interface ApprovalRequest {
 
 export const approvalAnswerSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('approve') }),
-  z.strictObject({ kind: z.literal('approve-edited'), content: z.string().max(5_000_000).optional(), command: z.string().min(1).max(20000).optional() }),
+  z.strictObject({
+    kind: z.literal('approve-edited'),
+    content: z.string().max(5_000_000).optional(),
+    command: z.string().min(1).max(20000).optional(),
+  }),
   z.strictObject({ kind: z.literal('approve-for-session') }),
   z.strictObject({ kind: z.literal('reject'), feedback: z.string().max(10_000).optional() }),
 ]);

@@ -32,7 +32,8 @@ export type ToolCallAudit = Pick<AuditEventInput, 'tool' | 'decision' | 'reason'
 
 export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor: Redactor): AuditEventInput {
   const input = auditInput(call.input, redactor);
-  const withDiff = call.diff !== undefined && input !== null && typeof input === 'object' ? { ...input, diff: sanitise(call.diff, redactor) } : input;
+  const withDiff =
+    call.diff !== undefined && input !== null && typeof input === 'object' ? { ...input, diff: sanitise(call.diff, redactor) } : input;
   return {
     kind: 'tool_call',
     sessionId: who.sessionId,
@@ -67,6 +68,17 @@ export function isSessionBoundary(e: { readonly kind: string; readonly note?: st
   return e.kind === 'session' && SESSION_BOUNDARY.test(e.note ?? '');
 }
 
-export function sessionEvent(who: AuditIdentity, note: string, redactor: Redactor, kind: 'session' | 'sandbox' | 'settings' = 'session'): AuditEventInput {
-  return noteEvent({ kind, sessionId: who.sessionId, workspace: who.workspace, actor: { user: who.user, model: who.model }, note: sanitise(note, redactor) });
+export function sessionEvent(
+  who: AuditIdentity,
+  note: string,
+  redactor: Redactor,
+  kind: 'session' | 'sandbox' | 'settings' = 'session',
+): AuditEventInput {
+  return noteEvent({
+    kind,
+    sessionId: who.sessionId,
+    workspace: who.workspace,
+    actor: { user: who.user, model: who.model },
+    note: sanitise(note, redactor),
+  });
 }

@@ -45,10 +45,30 @@ export interface ModelInfo {
 
 const M = 1_000_000;
 const K = 1000;
-const p = (input: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number, output: number): ModelPrice => ({ input, output, cacheWrite5m, cacheWrite1h, cacheRead });
+const p = (input: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number, output: number): ModelPrice => ({
+  input,
+  output,
+  cacheWrite5m,
+  cacheWrite1h,
+  cacheRead,
+});
 
-const current = (price: ModelPrice, thinking: ThinkingMode): ModelInfo => ({ contextWindow: M, maxOutput: 128 * K, thinking, betweenToolTextInThinking: true, minCacheableTokens: 512, price });
-const legacy = (price: ModelPrice, thinking: ThinkingMode, window = M, maxOutput = 128 * K): ModelInfo => ({ contextWindow: window, maxOutput, thinking, betweenToolTextInThinking: false, minCacheableTokens: 1024, price });
+const current = (price: ModelPrice, thinking: ThinkingMode): ModelInfo => ({
+  contextWindow: M,
+  maxOutput: 128 * K,
+  thinking,
+  betweenToolTextInThinking: true,
+  minCacheableTokens: 512,
+  price,
+});
+const legacy = (price: ModelPrice, thinking: ThinkingMode, window = M, maxOutput = 128 * K): ModelInfo => ({
+  contextWindow: window,
+  maxOutput,
+  thinking,
+  betweenToolTextInThinking: false,
+  minCacheableTokens: 1024,
+  price,
+});
 
 /** Matched by exact id, or a dated snapshot of one (`claude-haiku-4-5-20251001`). */
 export const MODELS: Readonly<Record<string, ModelInfo>> = {

@@ -26,9 +26,30 @@ export type AgentEvent =
   | { readonly type: 'thinking_delta'; readonly text: string }
   | { readonly type: 'thinking_redacted' }
   /** The turn is tried again after a transient failure: what streamed of the failed attempt is void. */
-  | { readonly type: 'model_retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string; readonly kind?: ModelErrorKind }
-  | { readonly type: 'tool_proposed'; readonly callId: string; readonly tool: string; readonly input: unknown; /** One line from the tool's entry, sanitised. */ readonly summary?: string }
-  | { readonly type: 'tool_decided'; readonly callId: string; readonly tool: string; readonly decision: Verdict; readonly reason: string; readonly rule: string | null; readonly message: string }
+  | {
+      readonly type: 'model_retry';
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly delayMs: number;
+      readonly why: string;
+      readonly kind?: ModelErrorKind;
+    }
+  | {
+      readonly type: 'tool_proposed';
+      readonly callId: string;
+      readonly tool: string;
+      readonly input: unknown;
+      /** One line from the tool's entry, sanitised. */ readonly summary?: string;
+    }
+  | {
+      readonly type: 'tool_decided';
+      readonly callId: string;
+      readonly tool: string;
+      readonly decision: Verdict;
+      readonly reason: string;
+      readonly rule: string | null;
+      readonly message: string;
+    }
   | {
       readonly type: 'tool_answered';
       readonly callId: string;
@@ -38,10 +59,31 @@ export type AgentEvent =
       readonly edited?: { readonly command: string } | { readonly chars: number };
     }
   | { readonly type: 'tool_output'; readonly callId: string; readonly stream: 'stdout' | 'stderr'; readonly chunk: string }
-  | { readonly type: 'tool_result'; readonly callId: string; readonly tool: string; readonly isError: boolean; readonly status: string; readonly preview: string }
-  | { readonly type: 'usage'; readonly turn: number; readonly usage: Usage; readonly total: Usage; readonly costUsd: number | null; readonly maxCostUsd: number }
+  | {
+      readonly type: 'tool_result';
+      readonly callId: string;
+      readonly tool: string;
+      readonly isError: boolean;
+      readonly status: string;
+      readonly preview: string;
+    }
+  | {
+      readonly type: 'usage';
+      readonly turn: number;
+      readonly usage: Usage;
+      readonly total: Usage;
+      readonly costUsd: number | null;
+      readonly maxCostUsd: number;
+    }
   /** A step that could change the workspace ended: the checkpoint taken before it, and the files it changed. */
-  | { readonly type: 'checkpoint'; readonly callId: string; readonly taskId: string; readonly step: number; readonly checkpointId: string; readonly files: readonly FileChange[] }
+  | {
+      readonly type: 'checkpoint';
+      readonly callId: string;
+      readonly taskId: string;
+      readonly step: number;
+      readonly checkpointId: string;
+      readonly files: readonly FileChange[];
+    }
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'done'; readonly outcome: AgentOutcome };
 

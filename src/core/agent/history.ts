@@ -2,7 +2,7 @@ import type { AssistantBlock, ModelMessage, UserBlock } from './model';
 
 /** The result given to a tool call that never ran because the task ended first. */
 export const NOT_RUN = 'This call was not run: the task ended before it could run.';
-const CLEARED = '[This earlier tool result was cleared to keep the conversation within the model\'s context window.]';
+const CLEARED = "[This earlier tool result was cleared to keep the conversation within the model's context window.]";
 
 const sendable = (text: string) => text.trim() !== '';
 
@@ -23,7 +23,9 @@ export function repairHistory(messages: readonly ModelMessage[], opts: { dropThi
   const cleaned: ModelMessage[] = [];
   for (const m of messages) {
     if (m.role === 'assistant') {
-      const content = m.content.filter((b) => (b.type === 'text' ? sendable(b.text) : opts.dropThinking ? b.type !== 'thinking' && b.type !== 'redacted_thinking' : true));
+      const content = m.content.filter((b) =>
+        b.type === 'text' ? sendable(b.text) : opts.dropThinking ? b.type !== 'thinking' && b.type !== 'redacted_thinking' : true,
+      );
       if (content.length) cleaned.push({ role: 'assistant', content });
     } else {
       const content = userBlocks(m).filter((b) => b.type !== 'text' || sendable(b.text));
@@ -36,10 +38,13 @@ export function repairHistory(messages: readonly ModelMessage[], opts: { dropThi
     const m = cleaned[i] as ModelMessage;
     const prev = out.at(-1);
     if (m.role === 'user') {
-      const asked = prev?.role === 'assistant' ? new Set(prev.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []))) : new Set<string>();
+      const asked =
+        prev?.role === 'assistant' ? new Set(prev.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []))) : new Set<string>();
       const blocks = userBlocks(m).filter((b) => b.type !== 'tool_result' || asked.has(b.tool_use_id));
       const answered = new Set(blocks.flatMap((b) => (b.type === 'tool_result' ? [b.tool_use_id] : [])));
-      const missing = [...asked].filter((id) => !answered.has(id)).map((id): UserBlock => ({ type: 'tool_result', tool_use_id: id, content: NOT_RUN, is_error: true }));
+      const missing = [...asked]
+        .filter((id) => !answered.has(id))
+        .map((id): UserBlock => ({ type: 'tool_result', tool_use_id: id, content: NOT_RUN, is_error: true }));
       const results = [...missing, ...blocks.filter((b) => b.type === 'tool_result')];
       const rest = blocks.filter((b) => b.type !== 'tool_result');
       const content = [...results, ...rest];
@@ -57,7 +62,9 @@ export function repairHistory(messages: readonly ModelMessage[], opts: { dropThi
 
 function closeCalls(content: readonly AssistantBlock[]): ModelMessage[] {
   const ids = content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []));
-  return ids.length ? [{ role: 'user', content: ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: NOT_RUN, is_error: true })) }] : [];
+  return ids.length
+    ? [{ role: 'user', content: ids.map((id) => ({ type: 'tool_result' as const, tool_use_id: id, content: NOT_RUN, is_error: true })) }]
+    : [];
 }
 
 /** A rough token count of messages: 4 characters a token (the budget calibrates it against reported usage). */
@@ -83,7 +90,13 @@ export interface FitResult {
  * this task's oldest rounds (a call and its results) go, keeping the task's
  * own message and the latest rounds. Null when even that does not fit.
  */
-export function fitToBudget(messages: readonly ModelMessage[], taskStart: number, limitTokens: number, size: (m: readonly ModelMessage[]) => number, keepRecent = 4): FitResult | null {
+export function fitToBudget(
+  messages: readonly ModelMessage[],
+  taskStart: number,
+  limitTokens: number,
+  size: (m: readonly ModelMessage[]) => number,
+  keepRecent = 4,
+): FitResult | null {
   let msgs = [...messages];
   let start = taskStart;
   let dropped = 0;
@@ -98,7 +111,8 @@ export function fitToBudget(messages: readonly ModelMessage[], taskStart: number
   if (size(msgs) > limitTokens) {
     const spots: Array<[number, number]> = [];
     msgs.forEach((m, i) => {
-      if (m.role === 'user' && typeof m.content !== 'string') m.content.forEach((b, j) => b.type === 'tool_result' && b.content !== CLEARED && spots.push([i, j]));
+      if (m.role === 'user' && typeof m.content !== 'string')
+        m.content.forEach((b, j) => b.type === 'tool_result' && b.content !== CLEARED && spots.push([i, j]));
     });
     for (const [i, j] of spots.slice(0, Math.max(0, spots.length - keepRecent))) {
       if (size(msgs) <= limitTokens) break;

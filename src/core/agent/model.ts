@@ -69,7 +69,8 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn' | 'model_context_window_exceeded' | 'other';
+export type StopReason =
+  'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn' | 'model_context_window_exceeded' | 'other';
 
 /** Why a refusal happened, as the API says on `message_delta` (`stop_details`). */
 export interface StopDetails {
@@ -95,7 +96,14 @@ export type ModelStreamEvent =
   | { readonly type: 'tool_use'; readonly block: ToolUseBlock; readonly rawInput: string; readonly inputError: string | null }
   | { readonly type: 'usage'; readonly usage: Usage }
   /** The turn is being retried after a transient failure: discard what streamed so far. */
-  | { readonly type: 'retry'; readonly attempt: number; readonly maxAttempts: number; readonly delayMs: number; readonly why: string; readonly kind?: ModelErrorKind };
+  | {
+      readonly type: 'retry';
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly delayMs: number;
+      readonly why: string;
+      readonly kind?: ModelErrorKind;
+    };
 
 export interface ModelTurn {
   readonly content: readonly AssistantBlock[];
@@ -114,7 +122,18 @@ export interface ModelTurn {
  * longer than the model's window; `incomplete`: the stream ended or stalled
  * before `message_stop`.
  */
-export type ModelErrorKind = 'auth' | 'rate-limit' | 'spend-limit' | 'overloaded' | 'network' | 'cancelled' | 'bad-request' | 'not-found' | 'context-window' | 'incomplete' | 'other';
+export type ModelErrorKind =
+  | 'auth'
+  | 'rate-limit'
+  | 'spend-limit'
+  | 'overloaded'
+  | 'network'
+  | 'cancelled'
+  | 'bad-request'
+  | 'not-found'
+  | 'context-window'
+  | 'incomplete'
+  | 'other';
 
 /** A classified model failure; `message` is written for a person. */
 export class ModelError extends Error {

@@ -77,10 +77,19 @@ function denied(decided: Pick<GuardResult, 'decision' | 'reason' | 'rule' | 'mes
 export function decideCall(req: ToolCallRequest, deps: PipelineDeps): { call: ValidCall; decided: GuardResult } | { exit: Exit } {
   const tool = deps.registry.get(req.name);
   if (!tool) {
-    return { exit: denied({ decision: 'deny', reason: 'unknown-tool', rule: null, message: `There is no tool named ${JSON.stringify(req.name)} here.` }) };
+    return {
+      exit: denied({
+        decision: 'deny',
+        reason: 'unknown-tool',
+        rule: null,
+        message: `There is no tool named ${JSON.stringify(req.name)} here.`,
+      }),
+    };
   }
   if (req.inputError !== null) {
-    return { exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: `The input was not valid JSON (${req.inputError}).` }) };
+    return {
+      exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: `The input was not valid JSON (${req.inputError}).` }),
+    };
   }
   const parsed = tool.parse(req.input);
   if (!parsed.ok) return { exit: denied({ decision: 'deny', reason: 'invalid-input', rule: null, message: parsed.error }) };
@@ -89,12 +98,27 @@ export function decideCall(req: ToolCallRequest, deps: PipelineDeps): { call: Va
   try {
     decided = deps.guard.decideRequest(tool.request(call.input));
   } catch (err) {
-    return { exit: denied({ decision: 'deny', reason: 'policy-invalid', rule: null, message: `The guard failed (${err instanceof Error ? err.message : String(err)}); failing closed.` }) };
+    return {
+      exit: denied({
+        decision: 'deny',
+        reason: 'policy-invalid',
+        rule: null,
+        message: `The guard failed (${err instanceof Error ? err.message : String(err)}); failing closed.`,
+      }),
+    };
   }
   return { call, decided };
 }
 
-async function runTool(call: ValidCall, decided: GuardResult, plan: ToolPlan, approvedByPerson: boolean, req: ToolCallRequest, deps: PipelineDeps, signal: AbortSignal): Promise<ToolOutcome> {
+async function runTool(
+  call: ValidCall,
+  decided: GuardResult,
+  plan: ToolPlan,
+  approvedByPerson: boolean,
+  req: ToolCallRequest,
+  deps: PipelineDeps,
+  signal: AbortSignal,
+): Promise<ToolOutcome> {
   if (signal.aborted) return { text: 'Cancelled before it ran.', isError: true, status: 'cancelled' };
   const streams = { stdout: deps.redactor.stream(), stderr: deps.redactor.stream() };
   const onOutput = (chunk: string, stream: 'stdout' | 'stderr'): void => {
@@ -104,7 +128,8 @@ async function runTool(call: ValidCall, decided: GuardResult, plan: ToolPlan, ap
   try {
     return await call.entry.run(call.input, decided, deps.tools, { signal, approvedByPerson, onOutput }, plan);
   } catch (err) {
-    if (signal.aborted) return { text: 'Cancelled while running; a write either happened whole or not at all.', isError: true, status: 'cancelled' };
+    if (signal.aborted)
+      return { text: 'Cancelled while running; a write either happened whole or not at all.', isError: true, status: 'cancelled' };
     return { text: `The tool failed: ${err instanceof Error ? err.message : String(err)}`, isError: true, status: 'error' };
   } finally {
     for (const s of ['stdout', 'stderr'] as const) {
@@ -140,13 +165,20 @@ async function askPerson(
           callId: req.id,
           tool: call.tool,
           input: sanitiseValue(call.input, deps.redactor),
-          decision: { decision: decided.decision, reason: decided.reason, rule: decided.rule, message: sanitise(`${changed}${decided.message}`, deps.redactor) },
+          decision: {
+            decision: decided.decision,
+            reason: decided.reason,
+            rule: decided.rule,
+            message: sanitise(`${changed}${decided.message}`, deps.redactor),
+          },
           plan: sanitiseValue(plan, deps.redactor) as ToolPlan,
           sessionGrant: 'key' in shape ? { allowed: true, description: shape.description } : { allowed: false, description: shape.refused },
           editable: call.entry.editing?.kind ?? null,
           why: sanitise(`${changed}${whyLine(decided.why, decided.message)}`, deps.redactor),
           // A call that changed after approval gets no rule from it either.
-          suggestions: drift.length ? { none: 'it changed after it was first approved' } : shownSuggestions(suggestRules(decided), deps.redactor),
+          suggestions: drift.length
+            ? { none: 'it changed after it was first approved' }
+            : shownSuggestions(suggestRules(decided), deps.redactor),
         },
         signal,
       ),
@@ -157,7 +189,14 @@ async function askPerson(
   }
 }
 
-const CANCELLED_WAITING = { text: 'Cancelled while waiting for approval.', isError: true, wrap: false, approver: 'person', answer: null, outcome: { status: 'cancelled' } } as const;
+const CANCELLED_WAITING = {
+  text: 'Cancelled while waiting for approval.',
+  isError: true,
+  wrap: false,
+  approver: 'person',
+  answer: null,
+  outcome: { status: 'cancelled' },
+} as const;
 
 type Resolved = ReturnType<typeof resolveAnswer>;
 
@@ -168,12 +207,26 @@ type Resolved = ReturnType<typeof resolveAnswer>;
  * is audited and the person asked again — no session grant then — and a
  * second change refuses the call.
  */
-async function confirmApproved(req: ToolCallRequest, call: ValidCall, decided: GuardResult, plan: ToolPlan, approved: Extract<Resolved, { kind: 'run' }>, deps: PipelineDeps, signal: AbortSignal): Promise<Resolved & { plan?: ToolPlan }> {
+async function confirmApproved(
+  req: ToolCallRequest,
+  call: ValidCall,
+  decided: GuardResult,
+  plan: ToolPlan,
+  approved: Extract<Resolved, { kind: 'run' }>,
+  deps: PipelineDeps,
+  signal: AbortSignal,
+): Promise<Resolved & { plan?: ToolPlan }> {
   const stopWith = (exit: Extract<Resolved, { kind: 'stop' }>['exit']): Resolved => ({ kind: 'stop', exit });
   const first = await unchanged(call, decided, plan, deps);
   if (first.decided.decision === 'deny') return stopWith(denied(first.decided));
   if (!('drift' in first)) return { ...approved, decided: first.decided, plan: first.plan };
-  await deps.audit.append(sessionEvent(deps.identity, `${call.tool} call ${req.id}: what would run changed after it was approved (${first.drift.join(', ')}); asked again`, deps.redactor));
+  await deps.audit.append(
+    sessionEvent(
+      deps.identity,
+      `${call.tool} call ${req.id}: what would run changed after it was approved (${first.drift.join(', ')}); asked again`,
+      deps.redactor,
+    ),
+  );
   const refusal = { refused: 'It changed after it was first approved.' };
   const answer = await askPerson(req, call, first.decided, first.plan, refusal, first.drift, deps, signal);
   if (answer === null) return stopWith({ ...CANCELLED_WAITING });
@@ -183,7 +236,17 @@ async function confirmApproved(req: ToolCallRequest, call: ValidCall, decided: G
   if (second.decided.decision === 'deny') return stopWith(denied(second.decided));
   if ('drift' in second) {
     const text = `Warden did not run the call: what would run changed again after it was approved (${second.drift.join(', ')}).`;
-    return stopWith({ decision: 'ask', reason: second.decided.reason, rule: second.decided.rule, text, isError: true, wrap: false, approver: 'person', answer: 'approved', outcome: { status: 'error', error: text } });
+    return stopWith({
+      decision: 'ask',
+      reason: second.decided.reason,
+      rule: second.decided.rule,
+      text,
+      isError: true,
+      wrap: false,
+      approver: 'person',
+      answer: 'approved',
+      outcome: { status: 'error', error: text },
+    });
   }
   return { ...resolved, decided: second.decided, plan: second.plan };
 }
@@ -193,7 +256,12 @@ async function confirmApproved(req: ToolCallRequest, call: ValidCall, decided: G
  * (src/core/agent/approvalBinding.ts) means it may run as approved; else
  * what drifted, with the new decision and plan to show.
  */
-async function unchanged(call: ValidCall, decided: GuardResult, plan: ToolPlan, deps: PipelineDeps): Promise<{ decided: GuardResult; plan: ToolPlan } | { drift: string[]; decided: GuardResult; plan: ToolPlan }> {
+async function unchanged(
+  call: ValidCall,
+  decided: GuardResult,
+  plan: ToolPlan,
+  deps: PipelineDeps,
+): Promise<{ decided: GuardResult; plan: ToolPlan } | { drift: string[]; decided: GuardResult; plan: ToolPlan }> {
   const approved = approvalBinding(call, decided, plan, deps.tools);
   let again: GuardResult;
   let planNow: ToolPlan;
@@ -221,7 +289,13 @@ function stepSummary(plan: ToolPlan): string {
 }
 
 /** Steps 4–6: plan, approval, run. Returns the exit to audit. */
-async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: GuardResult, deps: PipelineDeps, signal: AbortSignal): Promise<Exit> {
+async function planApproveRun(
+  req: ToolCallRequest,
+  call: ValidCall,
+  decided: GuardResult,
+  deps: PipelineDeps,
+  signal: AbortSignal,
+): Promise<Exit> {
   const base = { decision: decided.decision, reason: decided.reason, rule: decided.rule } as const;
   let plan: ToolPlan;
   try {
@@ -230,14 +304,33 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
     plan = { kind: 'invalid', tool: call.tool, error: `Could not prepare the call: ${err instanceof Error ? err.message : String(err)}` };
   }
   if (plan.kind === 'invalid') {
-    return { ...base, text: plan.error, isError: true, wrap: false, approver: 'rule', answer: null, outcome: { status: 'error', error: plan.error } };
+    return {
+      ...base,
+      text: plan.error,
+      isError: true,
+      wrap: false,
+      approver: 'rule',
+      answer: null,
+      outcome: { status: 'error', error: plan.error },
+    };
   }
-  let run: { call: ValidCall; decided: GuardResult; plan: ToolPlan; approvedByPerson: boolean; note: string } = { call, decided, plan, approvedByPerson: false, note: '' };
+  let run: { call: ValidCall; decided: GuardResult; plan: ToolPlan; approvedByPerson: boolean; note: string } = {
+    call,
+    decided,
+    plan,
+    approvedByPerson: false,
+    note: '',
+  };
   let person: Pick<Exit, 'approver' | 'answer' | 'edits'> = { approver: 'rule', answer: null };
   if (decided.decision === 'ask') {
     const shape = call.entry.grant(call.input, decided);
     if ('key' in shape && deps.grants.has(shape.key)) {
-      deps.events({ type: 'tool_answered', callId: req.id, answer: 'session-grant', note: `approved for this session: ${shape.description}` });
+      deps.events({
+        type: 'tool_answered',
+        callId: req.id,
+        answer: 'session-grant',
+        note: `approved for this session: ${shape.description}`,
+      });
       run = { ...run, approvedByPerson: true };
       person = { approver: 'person', answer: 'approved-for-session' };
     } else {
@@ -245,9 +338,16 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
       if (answer === null) return { ...base, ...CANCELLED_WAITING };
       let resolved: Resolved & { plan?: ToolPlan } = resolveAnswer(answer, call, decided, shape, deps);
       // What the person approved must still be what would run: decided and planned again just before it runs.
-      if (resolved.kind === 'run' && resolved.call === call) resolved = await confirmApproved(req, call, decided, plan, resolved, deps, signal);
+      if (resolved.kind === 'run' && resolved.call === call)
+        resolved = await confirmApproved(req, call, decided, plan, resolved, deps, signal);
       const edited = resolved.kind === 'run' && resolved.call !== call ? editedSummary(resolved.call) : undefined;
-      deps.events({ type: 'tool_answered', callId: req.id, answer: answer.kind, note: resolved.kind === 'run' ? resolved.note : resolved.exit.text, ...(edited ? { edited } : {}) });
+      deps.events({
+        type: 'tool_answered',
+        callId: req.id,
+        answer: answer.kind,
+        note: resolved.kind === 'run' ? resolved.note : resolved.exit.text,
+        ...(edited ? { edited } : {}),
+      });
       if (resolved.kind === 'stop') return { ...base, ...resolved.exit };
       run = { call: resolved.call, decided: resolved.decided, plan: resolved.plan ?? plan, approvedByPerson: true, note: resolved.note };
       person = { approver: 'person', answer: resolved.answer, ...(resolved.edits !== undefined ? { edits: resolved.edits } : {}) };
@@ -255,7 +355,10 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
   }
   const execute = () => runTool(run.call, run.decided, run.plan, run.approvedByPerson, req, deps, signal);
   const changing = deps.checkpoints && (run.plan.kind === 'write' || run.plan.kind === 'command');
-  const outcome = changing && deps.checkpoints ? await deps.checkpoints.around({ callId: req.id, tool: call.tool, summary: stepSummary(run.plan) }, execute) : await execute();
+  const outcome =
+    changing && deps.checkpoints
+      ? await deps.checkpoints.around({ callId: req.id, tool: call.tool, summary: stepSummary(run.plan) }, execute)
+      : await execute();
   return {
     ...base,
     ...person,
@@ -276,24 +379,57 @@ async function planApproveRun(req: ToolCallRequest, call: ValidCall, decided: Gu
 /** The whole pipeline for one tool_use block: decide, approve, run, sanitise, audit (once, at every exit). */
 export async function handleToolCall(req: ToolCallRequest, deps: PipelineDeps, signal: AbortSignal): Promise<ToolCallResult> {
   const shown = sanitiseValue(req.input, deps.redactor);
-  deps.events({ type: 'tool_proposed', callId: req.id, tool: neutralise(req.name), input: shown, summary: sanitise(deps.registry.summary(req.name, shown), deps.redactor) });
+  deps.events({
+    type: 'tool_proposed',
+    callId: req.id,
+    tool: neutralise(req.name),
+    input: shown,
+    summary: sanitise(deps.registry.summary(req.name, shown), deps.redactor),
+  });
   const first = decideCall(req, deps);
   let exit: Exit;
   if ('exit' in first) {
     exit = first.exit;
   } else {
     const d = first.decided;
-    deps.events({ type: 'tool_decided', callId: req.id, tool: first.call.tool, decision: d.decision, reason: d.reason, rule: d.rule, message: sanitise(d.message, deps.redactor) });
+    deps.events({
+      type: 'tool_decided',
+      callId: req.id,
+      tool: first.call.tool,
+      decision: d.decision,
+      reason: d.reason,
+      rule: d.rule,
+      message: sanitise(d.message, deps.redactor),
+    });
     exit = d.decision === 'deny' ? denied(d) : await planApproveRun(req, first.call, d, deps, signal);
   }
   if ('exit' in first) {
     const e = first.exit;
-    deps.events({ type: 'tool_decided', callId: req.id, tool: neutralise(req.name), decision: 'deny', reason: e.reason ?? 'invalid-input', rule: e.rule, message: sanitise(e.text, deps.redactor) });
+    deps.events({
+      type: 'tool_decided',
+      callId: req.id,
+      tool: neutralise(req.name),
+      decision: 'deny',
+      reason: e.reason ?? 'invalid-input',
+      rule: e.rule,
+      message: sanitise(e.text, deps.redactor),
+    });
   }
   await deps.audit.append(
     toolCallEvent(
       deps.identity,
-      { tool: req.name, input: req.input, decision: exit.decision, reason: exit.reason, rule: exit.rule, approver: exit.approver, answer: exit.answer, outcome: exit.outcome, ...(exit.edits !== undefined ? { edits: exit.edits } : {}), ...(exit.diff !== undefined ? { diff: exit.diff } : {}) },
+      {
+        tool: req.name,
+        input: req.input,
+        decision: exit.decision,
+        reason: exit.reason,
+        rule: exit.rule,
+        approver: exit.approver,
+        answer: exit.answer,
+        outcome: exit.outcome,
+        ...(exit.edits !== undefined ? { edits: exit.edits } : {}),
+        ...(exit.diff !== undefined ? { diff: exit.diff } : {}),
+      },
       deps.redactor,
     ),
   );
@@ -301,6 +437,13 @@ export async function handleToolCall(req: ToolCallRequest, deps: PipelineDeps, s
     ? toolResultText(exit.text, { tool: req.name, nonce: deps.newNonce(), redactor: deps.redactor, maxChars: deps.maxResultChars })
     : sanitise(exit.text, deps.redactor);
   const content = exit.prefix ? `${sanitise(exit.prefix, deps.redactor)}\n${body}` : body;
-  deps.events({ type: 'tool_result', callId: req.id, tool: neutralise(req.name), isError: exit.isError, status: exit.outcome?.status ?? 'error', preview: sanitise(exit.text, deps.redactor).slice(0, 2000) });
+  deps.events({
+    type: 'tool_result',
+    callId: req.id,
+    tool: neutralise(req.name),
+    isError: exit.isError,
+    status: exit.outcome?.status ?? 'error',
+    preview: sanitise(exit.text, deps.redactor).slice(0, 2000),
+  });
   return { content, isError: exit.isError };
 }

@@ -16,12 +16,24 @@ export function priceOf(model: string): ModelPrice | null {
 export const UNKNOWN_MODEL_PRICE: ModelPrice = (() => {
   const all = Object.values(MODELS).flatMap((m) => [m.price, ...(m.longPrompt ? [m.longPrompt.price] : [])]);
   const max = (k: keyof ModelPrice) => Math.max(...all.map((x) => x[k]));
-  return { input: max('input'), output: max('output'), cacheWrite5m: max('cacheWrite5m'), cacheWrite1h: max('cacheWrite1h'), cacheRead: max('cacheRead') };
+  return {
+    input: max('input'),
+    output: max('output'),
+    cacheWrite5m: max('cacheWrite5m'),
+    cacheWrite1h: max('cacheWrite1h'),
+    cacheRead: max('cacheRead'),
+  };
 })();
 
 function apply(p: ModelPrice, u: Usage): number {
   // Warden asks for 5-minute caching only, so every cache write is priced at the 5-minute rate.
-  return (u.inputTokens * p.input + u.outputTokens * p.output + u.cacheCreationInputTokens * p.cacheWrite5m + u.cacheReadInputTokens * p.cacheRead) / 1_000_000;
+  return (
+    (u.inputTokens * p.input +
+      u.outputTokens * p.output +
+      u.cacheCreationInputTokens * p.cacheWrite5m +
+      u.cacheReadInputTokens * p.cacheRead) /
+    1_000_000
+  );
 }
 
 /** Estimated cost in USD of one turn's usage, or null when the model's price is unknown. */

@@ -18,7 +18,10 @@ export function sanitise(text: string, redactor: Redactor): string {
 export function capText(text: string, maxChars: number): { text: string; truncated: boolean } {
   if (text.length <= maxChars) return { text, truncated: false };
   const kept = text.slice(0, maxChars);
-  return { text: `${kept}\n[output truncated: ${text.length - maxChars} more characters not shown; narrow the request to see them]`, truncated: true };
+  return {
+    text: `${kept}\n[output truncated: ${text.length - maxChars} more characters not shown; narrow the request to see them]`,
+    truncated: true,
+  };
 }
 
 export function wrapAsData(tool: string, nonce: string, body: string): string {

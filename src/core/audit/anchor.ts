@@ -51,7 +51,9 @@ export function parseAnchor(text: string): AuditAnchor | string {
     return 'the anchor is not JSON';
   }
   const r = anchorSchema.safeParse(raw);
-  return r.success ? r.data : `the anchor is not valid (${r.error.issues.map((i) => `${i.path.join('.') || 'anchor'}: ${i.message}`).join('; ')})`;
+  return r.success
+    ? r.data
+    : `the anchor is not valid (${r.error.issues.map((i) => `${i.path.join('.') || 'anchor'}: ${i.message}`).join('; ')})`;
 }
 
 /**
@@ -64,7 +66,9 @@ export function anchorSealProblem(anchor: AuditAnchor, key: Uint8Array | null): 
   if (anchor.mac === null) return 'the anchor carries no seal, but the log is sealed with a key: it was replaced';
   const want = Buffer.from(mac(key, anchor), 'hex');
   const got = Buffer.from(anchor.mac, 'hex');
-  return want.length === got.length && timingSafeEqual(want, got) ? null : 'the anchor\u2019s seal does not hold under the audit key: the anchor (or the log it pins) was forged';
+  return want.length === got.length && timingSafeEqual(want, got)
+    ? null
+    : 'the anchor\u2019s seal does not hold under the audit key: the anchor (or the log it pins) was forged';
 }
 
 /**
@@ -74,18 +78,33 @@ export function anchorSealProblem(anchor: AuditAnchor, key: Uint8Array | null): 
  * is sealed, a forged or unsealed anchor, and lines after a sealed anchor
  * that no seal covers.
  */
-export function checkAgainstAnchor(verified: VerifyResult, anchor: AuditAnchor | null, key: Uint8Array | null): { ok: true; note: string } | { ok: false; message: string } {
+export function checkAgainstAnchor(
+  verified: VerifyResult,
+  anchor: AuditAnchor | null,
+  key: Uint8Array | null,
+): { ok: true; note: string } | { ok: false; message: string } {
   if (anchor === null) {
-    if (key) return { ok: false, message: 'the log is sealed with a key but its anchor is missing: lines removed from its end could not be seen' };
-    return verified.ok ? { ok: true, note: 'no anchor: lines removed from the very end cannot be seen' } : { ok: false, message: verified.message };
+    if (key)
+      return { ok: false, message: 'the log is sealed with a key but its anchor is missing: lines removed from its end could not be seen' };
+    return verified.ok
+      ? { ok: true, note: 'no anchor: lines removed from the very end cannot be seen' }
+      : { ok: false, message: verified.message };
   }
   const seal = anchorSealProblem(anchor, key);
   if (seal) return { ok: false, message: seal };
   if (!verified.ok) return { ok: false, message: verified.message };
   const after = (verified.tip?.seq ?? -1) - anchor.seq;
   if (after > 0 && anchor.mac !== null && key !== null) {
-    return { ok: false, message: `${after} line${after === 1 ? '' : 's'} after seq ${anchor.seq} ${after === 1 ? 'is' : 'are'} not covered by the seal (written after the last seal by a crash, or appended by someone without the key)` };
+    return {
+      ok: false,
+      message: `${after} line${after === 1 ? '' : 's'} after seq ${anchor.seq} ${after === 1 ? 'is' : 'are'} not covered by the seal (written after the last seal by a crash, or appended by someone without the key)`,
+    };
   }
   if (anchor.mac === null) return { ok: true, note: `anchored at seq ${anchor.seq} (no seal)` };
-  return { ok: true, note: key ? `sealed: the anchor at seq ${anchor.seq} holds under the key` : `anchored at seq ${anchor.seq}; its seal was not checked (no key)` };
+  return {
+    ok: true,
+    note: key
+      ? `sealed: the anchor at seq ${anchor.seq} holds under the key`
+      : `anchored at seq ${anchor.seq}; its seal was not checked (no key)`,
+  };
 }

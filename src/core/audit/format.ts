@@ -88,18 +88,30 @@ const COLUMNS: { title: string; max: number; get: (e: AuditEvent) => string }[] 
 
 /** One row of a streamed table: every column padded to its cap, so rows line up without seeing the others. */
 export function tableRow(e: AuditEvent): string {
-  return COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? truncate(c.get(e), c.max) : truncate(c.get(e), c.max).padEnd(c.max))).join('  ').trimEnd() + '\n';
+  return (
+    COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? truncate(c.get(e), c.max) : truncate(c.get(e), c.max).padEnd(c.max)))
+      .join('  ')
+      .trimEnd() + '\n'
+  );
 }
 
 /** The header of a streamed table (see tableRow). */
 export function tableHeader(): string {
-  return COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? c.title : c.title.padEnd(c.max))).join('  ').trimEnd() + '\n';
+  return (
+    COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? c.title : c.title.padEnd(c.max)))
+      .join('  ')
+      .trimEnd() + '\n'
+  );
 }
 
 /** A plain-text table, one row per event, columns padded to their widest cell (capped). */
 export function formatTable(events: readonly AuditEvent[]): string {
   const rows = events.map((e) => COLUMNS.map((c) => truncate(c.get(e), c.max)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const fmt = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const fmt = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [fmt(COLUMNS.map((c) => c.title)), ...rows.map(fmt)].join('\n') + '\n';
 }

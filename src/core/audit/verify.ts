@@ -201,7 +201,12 @@ class FirstPass implements ChainFeed {
     this.options.onRecord?.(parsed.success ? { event: parsed.data, line: l.text } : null);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      this.fail = { loc, count: i, damage: 'schema', message: `not an audit event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` };
+      this.fail = {
+        loc,
+        count: i,
+        damage: 'schema',
+        message: `not an audit event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+      };
       return;
     }
     const ev = parsed.data;
@@ -228,17 +233,38 @@ class FirstPass implements ChainFeed {
     if (f) return { ok: false, count: f.count, name: f.loc.name, line: f.loc.line, damage: f.damage, message: f.message };
     if (this.link) return null;
     if (this.torn_) {
-      return { ok: false, count: this.index, name: this.torn_.name, line: this.torn_.line, damage: 'truncated', message: 'the final line has no newline: a write was cut short (the writer repairs this when it reopens the log)' };
+      return {
+        ok: false,
+        count: this.index,
+        name: this.torn_.name,
+        line: this.torn_.line,
+        damage: 'truncated',
+        message: 'the final line has no newline: a write was cut short (the writer repairs this when it reopens the log)',
+      };
     }
     const a = this.options.anchor;
     if (a !== undefined) {
       if (this.anchorHit === null) {
         const last = this.last ?? { name: this.first ?? '<lines>', line: 0 };
         const gone = a.seq - (this.tip?.seq ?? -1);
-        return { ok: false, count: this.index, name: last.name, line: last.line + 1, damage: 'removed', message: `${gone} line${gone === 1 ? ' is' : 's are'} gone from the end: the anchor records seq ${a.seq}, which is no longer in the log` };
+        return {
+          ok: false,
+          count: this.index,
+          name: last.name,
+          line: last.line + 1,
+          damage: 'removed',
+          message: `${gone} line${gone === 1 ? ' is' : 's are'} gone from the end: the anchor records seq ${a.seq}, which is no longer in the log`,
+        };
       }
       if (this.anchorHit.hash !== a.hash) {
-        return { ok: false, count: this.anchorHit.index, name: this.anchorHit.loc.name, line: this.anchorHit.loc.line, damage: 'edited', message: `seq ${a.seq} does not match the anchored hash` };
+        return {
+          ok: false,
+          count: this.anchorHit.index,
+          name: this.anchorHit.loc.name,
+          line: this.anchorHit.loc.line,
+          damage: 'edited',
+          message: `seq ${a.seq} does not match the anchored hash`,
+        };
       }
     }
     return { ok: true, count: this.index, tip: this.tip };
@@ -290,7 +316,14 @@ class SecondPass implements ChainFeed {
 
   result(): VerifyResult {
     const f = this.f;
-    const fail = (loc: Loc, count: number, damage: AuditDamage, message: string): VerifyResult => ({ ok: false, count, name: loc.name, line: loc.line, damage, message });
+    const fail = (loc: Loc, count: number, damage: AuditDamage, message: string): VerifyResult => ({
+      ok: false,
+      count,
+      name: loc.name,
+      line: loc.line,
+      damage,
+      message,
+    });
     const follows = this.lastWithPrev;
     if (follows !== null && follows.index > f.index) {
       return fail(f.loc, f.index, 'reordered', `out of order: seq ${f.seq} follows a line that comes later (seq ${follows.seq ?? '?'})`);
@@ -298,15 +331,26 @@ class SecondPass implements ChainFeed {
     if (f.continuesAround) return fail(f.loc, f.index, 'inserted', INSERTED_AROUND);
     const j = this.earlier;
     if (j !== null && j.index < f.index - 1 && f.seq === (j.seq ?? -2) + 1) {
-      return fail(j.nextLoc ?? f.loc, j.index + 1, 'inserted', `does not belong: the chain skips it (seq ${f.seq} continues from seq ${j.seq ?? '?'})`);
+      return fail(
+        j.nextLoc ?? f.loc,
+        j.index + 1,
+        'inserted',
+        `does not belong: the chain skips it (seq ${f.seq} continues from seq ${j.seq ?? '?'})`,
+      );
     }
-    if (f.prev === f.expected.prev) return fail(f.loc, f.index, 'seq-gap', `the hashes link but seq is ${f.seq}, expected ${f.expected.seq}`);
-    if (this.expectedLater) return fail(f.loc, f.index, 'reordered', `out of order: seq ${f.expected.seq} was expected here and comes later`);
+    if (f.prev === f.expected.prev)
+      return fail(f.loc, f.index, 'seq-gap', `the hashes link but seq is ${f.seq}, expected ${f.expected.seq}`);
+    if (this.expectedLater)
+      return fail(f.loc, f.index, 'reordered', `out of order: seq ${f.expected.seq} was expected here and comes later`);
     if (f.seq > f.expected.seq) {
-      const what = f.index === 0 ? `the chain does not start at genesis (first seq is ${f.seq}): earlier lines or files are missing` : `seq ${f.expected.seq}–${f.seq - 1} missing before this line`;
+      const what =
+        f.index === 0
+          ? `the chain does not start at genesis (first seq is ${f.seq}): earlier lines or files are missing`
+          : `seq ${f.expected.seq}–${f.seq - 1} missing before this line`;
       return fail(f.loc, f.index, 'removed', what);
     }
-    if (f.seq < f.expected.seq) return fail(f.loc, f.index, 'inserted', `seq ${f.seq} was already used: this line is a copy or does not belong`);
+    if (f.seq < f.expected.seq)
+      return fail(f.loc, f.index, 'inserted', `seq ${f.seq} was already used: this line is a copy or does not belong`);
     if (f.index === 0) return fail(f.loc, 0, 'edited', 'the first line does not start at genesis');
     return fail(f.before ?? f.loc, f.index - 1, 'edited', `changed: the next line (seq ${f.seq}) recorded a different hash for it`);
   }
@@ -359,7 +403,10 @@ export function verifyLines(
   lines: readonly string[],
   options: VerifyOptions & { name?: string; tornTail?: string | null } = {},
 ): VerifyResult {
-  return verifySegments([{ name: options.name ?? '<lines>', text: lines.map((l) => `${l}\n`).join('') + (options.tornTail ?? '') }], options);
+  return verifySegments(
+    [{ name: options.name ?? '<lines>', text: lines.map((l) => `${l}\n`).join('') + (options.tornTail ?? '') }],
+    options,
+  );
 }
 
 /** Verifies several files as one chain, oldest first (rotated files, then the current one). */

@@ -42,7 +42,10 @@ export function createStepCheckpoints(o: RecorderOptions): StepCheckpoints {
   const turnOff = (why: string): void => {
     if (off !== null) return;
     off = why;
-    o.events({ type: 'warning', message: `Checkpoints are off for the rest of this task: ${why}. The task goes on; what it changes from now cannot be restored from a checkpoint.` });
+    o.events({
+      type: 'warning',
+      message: `Checkpoints are off for the rest of this task: ${why}. The task goes on; what it changes from now cannot be restored from a checkpoint.`,
+    });
     o.onOff?.(why);
   };
   // The store's index is brought up to date while the model thinks: on a large workspace the first one hashes every file.
@@ -60,7 +63,9 @@ export function createStepCheckpoints(o: RecorderOptions): StepCheckpoints {
     try {
       const r = await Promise.race([tree, late]);
       if (r === 'late') {
-        turnOff(`a snapshot of the workspace took longer than ${o.timeoutMs / 1000} s (warden.checkpoints.snapshotTimeoutSeconds; exclude large folders with warden.checkpoints.exclude)`);
+        turnOff(
+          `a snapshot of the workspace took longer than ${o.timeoutMs / 1000} s (warden.checkpoints.snapshotTimeoutSeconds; exclude large folders with warden.checkpoints.exclude)`,
+        );
         return null;
       }
       return r;
@@ -75,7 +80,11 @@ export function createStepCheckpoints(o: RecorderOptions): StepCheckpoints {
     const tree = await treeInTime();
     if (tree === null) return null;
     try {
-      return await o.store.commit({ taskId: o.taskId, step: n, callId: s.callId, tool: s.tool, phase, at: now().toISOString(), summary: s.summary }, tree, NEVER);
+      return await o.store.commit(
+        { taskId: o.taskId, step: n, callId: s.callId, tool: s.tool, phase, at: now().toISOString(), summary: s.summary },
+        tree,
+        NEVER,
+      );
     } catch (err) {
       turnOff(`a checkpoint could not be recorded (${err instanceof Error ? err.message : String(err)})`);
       return null;
@@ -100,7 +109,14 @@ export function createStepCheckpoints(o: RecorderOptions): StepCheckpoints {
           } catch {
             files = [];
           }
-          o.events({ type: 'checkpoint', callId: s.callId, taskId: o.taskId, step: n, checkpointId: before.id, files: files.map((f) => ({ ...f, path: neutralise(f.path) })) });
+          o.events({
+            type: 'checkpoint',
+            callId: s.callId,
+            taskId: o.taskId,
+            step: n,
+            checkpointId: before.id,
+            files: files.map((f) => ({ ...f, path: neutralise(f.path) })),
+          });
         }
       }
     },

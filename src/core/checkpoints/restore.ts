@@ -27,7 +27,12 @@ export async function executeRestore(
   const writes = plan.writes.filter((w) => !kept.includes(w.path));
   const record = async (phase: 'before' | 'restore', summary: string): Promise<string | null> => {
     try {
-      return (await store.snapshot({ taskId: plan.taskId, step: plan.checkpoint.step, callId: null, tool: null, phase, at: new Date().toISOString(), summary }, opts.signal)).id;
+      return (
+        await store.snapshot(
+          { taskId: plan.taskId, step: plan.checkpoint.step, callId: null, tool: null, phase, at: new Date().toISOString(), summary },
+          opts.signal,
+        )
+      ).id;
     } catch {
       return null;
     }
@@ -39,7 +44,14 @@ export async function executeRestore(
   const paths = { written: applied.written, deleted: applied.deleted, failed: applied.failed, kept, skipped: plan.skipped };
   const note = `checkpoint restore to ${shortId(plan.checkpoint.id)} (task ${plan.taskId}, before step ${plan.checkpoint.step}) by ${opts.by}: ${applied.written.length} written, ${applied.deleted.length} deleted, ${kept.length} kept as the person changed them, ${applied.failed.length} failed`;
   await opts.audit.append(
-    noteEvent({ kind: 'session', sessionId: opts.identity.sessionId, workspace: store.root, actor: { user: opts.identity.user, model: null }, note, input: { checkpoint: plan.checkpoint.id, task: plan.taskId, ...paths } }),
+    noteEvent({
+      kind: 'session',
+      sessionId: opts.identity.sessionId,
+      workspace: store.root,
+      actor: { user: opts.identity.user, model: null },
+      note,
+      input: { checkpoint: plan.checkpoint.id, task: plan.taskId, ...paths },
+    }),
   );
   return { ...applied, kept, recorded };
 }

@@ -69,7 +69,13 @@ export function decideRestore(i: RestoreInputs): Pick<RestorePlan, 'writes' | 'c
  * change: the files that step and every later one changed go back to how
  * they were; files the person changed meanwhile are conflicts.
  */
-export async function planRestore(store: CheckpointStore, task: TaskHistory, checkpoint: Checkpoint, mayRestore: (path: string) => boolean, signal: AbortSignal): Promise<RestorePlan> {
+export async function planRestore(
+  store: CheckpointStore,
+  task: TaskHistory,
+  checkpoint: Checkpoint,
+  mayRestore: (path: string) => boolean,
+  signal: AbortSignal,
+): Promise<RestorePlan> {
   const list = task.checkpoints;
   const start = list.findIndex((c) => c.id === checkpoint.id);
   if (start < 0) throw new Error(`checkpoint ${checkpoint.id} is not part of task ${task.taskId}`);
@@ -86,6 +92,16 @@ export async function planRestore(store: CheckpointStore, task: TaskHistory, che
   }
   const nowTree = await store.snapshotTree(signal);
   const paths = [...touched];
-  const [target, agent, now] = await Promise.all([store.versions(checkpoint.tree, paths), store.versions(last.tree, paths), store.versions(nowTree, paths)]);
-  return { taskId: task.taskId, checkpoint, nowTree, agentTree: last.tree, ...decideRestore({ touched, changedBetween, target, agent, now, mayRestore }) };
+  const [target, agent, now] = await Promise.all([
+    store.versions(checkpoint.tree, paths),
+    store.versions(last.tree, paths),
+    store.versions(nowTree, paths),
+  ]);
+  return {
+    taskId: task.taskId,
+    checkpoint,
+    nowTree,
+    agentTree: last.tree,
+    ...decideRestore({ touched, changedBetween, target, agent, now, mayRestore }),
+  };
 }

@@ -32,10 +32,16 @@ function under(path: string, dir: string): boolean {
 export function decideChanges(guard: Guard, changes: readonly WorkspaceChange[], options: ChangePolicyOptions): ChangeVerdict[] {
   return changes.map((change): ChangeVerdict => {
     const ro = options.readOnly?.find((p) => under(change.path, p));
-    if (ro !== undefined) return { change, keep: false, reason: 'protected-path', message: `${change.path} is kept read-only for commands.` };
+    if (ro !== undefined)
+      return { change, keep: false, reason: 'protected-path', message: `${change.path} is kept read-only for commands.` };
     const d = guard.decideChange(change.path, change.kind);
     if (d.details.kind === 'path' && d.details.target.absolute !== change.path) {
-      return { change, keep: false, reason: 'link-in-the-way', message: `${change.path} leads to ${d.details.target.absolute} through a link.` };
+      return {
+        change,
+        keep: false,
+        reason: 'link-in-the-way',
+        message: `${change.path} leads to ${d.details.target.absolute} through a link.`,
+      };
     }
     if (d.decision === 'allow') return { change, keep: true, reason: d.reason, message: d.message };
     if (d.decision === 'ask' && d.reason === 'needs-approval' && options.approvedByPerson) {
@@ -60,12 +66,19 @@ export function describeChanges(report: ChangeReport | undefined, roots: readonl
   const lines: string[] = [];
   if (report.discarded !== undefined) lines.push(`Workspace changes discarded: ${report.discarded}.`);
   if (report.dropped.length > 0) {
-    lines.push(`Warden did not keep ${report.dropped.length} change${report.dropped.length === 1 ? '' : 's'} this command made (nothing of them is in the workspace):`);
+    lines.push(
+      `Warden did not keep ${report.dropped.length} change${report.dropped.length === 1 ? '' : 's'} this command made (nothing of them is in the workspace):`,
+    );
     for (const d of report.dropped.slice(0, SHOWN)) lines.push(`  ${d.kind} ${rel(d.path, roots)}: ${d.reason}: ${d.message}`);
     if (report.dropped.length > SHOWN) lines.push(`  … and ${report.dropped.length - SHOWN} more`);
   }
   if (report.kept.length > 0) {
-    lines.push(`Kept ${report.kept.length} change${report.kept.length === 1 ? '' : 's'}: ${report.kept.slice(0, SHOWN).map((p) => rel(p, roots)).join(', ')}${report.kept.length > SHOWN ? ', …' : ''}`);
+    lines.push(
+      `Kept ${report.kept.length} change${report.kept.length === 1 ? '' : 's'}: ${report.kept
+        .slice(0, SHOWN)
+        .map((p) => rel(p, roots))
+        .join(', ')}${report.kept.length > SHOWN ? ', …' : ''}`,
+    );
   }
   return lines;
 }

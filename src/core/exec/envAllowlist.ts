@@ -7,7 +7,6 @@ import { isSecretName } from '../secrets/secretName';
  */
 export const ENV_ALLOWLIST = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TERM', 'TZ', 'COLORTERM'] as const;
 
-
 export interface CommandEnvParts {
   /** The caller's environment (only allowlisted names are read). */
   readonly inherited: Readonly<Record<string, string | undefined>>;
@@ -36,7 +35,8 @@ export function buildCommandEnv(parts: CommandEnvParts): Record<string, string> 
   env.GIT_OPTIONAL_LOCKS = '0';
   for (const [name, value] of Object.entries(parts.secretEnv)) {
     if (!isSecretName(name)) throw new Error(`secret name '${name}' is not a valid environment variable name`);
-    if (name === 'PATH' || name === 'HOME' || name === 'TMPDIR' || name === 'GIT_OPTIONAL_LOCKS') throw new Error(`secret name '${name}' would replace ${name}`);
+    if (name === 'PATH' || name === 'HOME' || name === 'TMPDIR' || name === 'GIT_OPTIONAL_LOCKS')
+      throw new Error(`secret name '${name}' would replace ${name}`);
     env[name] = value;
   }
   return env;

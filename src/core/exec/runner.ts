@@ -64,7 +64,12 @@ export interface ChangeVerdict {
 export interface ChangeReport {
   /** Workspace-relative or absolute paths merged into the workspace. */
   readonly kept: readonly string[];
-  readonly dropped: readonly { readonly path: string; readonly kind: WorkspaceChange['kind']; readonly reason: string; readonly message: string }[];
+  readonly dropped: readonly {
+    readonly path: string;
+    readonly kind: WorkspaceChange['kind'];
+    readonly reason: string;
+    readonly message: string;
+  }[];
   /** Set when nothing was considered: the command timed out, was cancelled, or the workspace was read-only. */
   readonly discarded?: string;
 }

@@ -84,7 +84,8 @@ export function parseProposals(origin: Exclude<ServerOrigin, 'user'>, text: stri
   const key = origin === '.mcp.json' ? 'mcpServers' : 'servers';
   const list = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
   if (list === undefined) return { entries: [], problems: [] };
-  if (list === null || typeof list !== 'object' || Array.isArray(list)) return { entries: [], problems: [`${origin}: "${key}" must be an object`] };
+  if (list === null || typeof list !== 'object' || Array.isArray(list))
+    return { entries: [], problems: [`${origin}: "${key}" must be an object`] };
   const entries: ServerEntry[] = [];
   for (const [name, value] of Object.entries(list as Record<string, unknown>)) {
     if (!serverNameSchema.safeParse(name).success) {

@@ -78,7 +78,8 @@ export function neutraliseTool(server: string, raw: unknown): McpToolInfo | { er
   let inputSchema: Record<string, unknown>;
   try {
     const schema = t.inputSchema ?? { type: 'object' };
-    if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS) return { error: `${named.name}: its input schema is larger than ${MAX_SCHEMA_CHARS} characters` };
+    if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS)
+      return { error: `${named.name}: its input schema is larger than ${MAX_SCHEMA_CHARS} characters` };
     inputSchema = cleanSchemaStrings(schema) as Record<string, unknown>;
   } catch (err) {
     return { error: `${named.name}: ${err instanceof Error ? err.message : String(err)}` };
@@ -89,7 +90,10 @@ export function neutraliseTool(server: string, raw: unknown): McpToolInfo | { er
     ...(typeof a.readOnlyHint === 'boolean' ? { readOnlyHint: a.readOnlyHint } : {}),
     ...(typeof a.destructiveHint === 'boolean' ? { destructiveHint: a.destructiveHint } : {}),
   };
-  const cut = description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION)} […${description.length - MAX_DESCRIPTION} characters cut]` : description;
+  const cut =
+    description.length > MAX_DESCRIPTION
+      ? `${description.slice(0, MAX_DESCRIPTION)} […${description.length - MAX_DESCRIPTION} characters cut]`
+      : description;
   return { name: named.name, serverTool, description: cut, inputSchema, annotations };
 }
 
@@ -104,11 +108,18 @@ export function resultText(result: McpCallResult, maxChars: number): string {
   for (const block of result.content ?? []) {
     const b = (block ?? {}) as Record<string, unknown>;
     if (b.type === 'text' && typeof b.text === 'string') parts.push(b.text);
-    else if (b.type === 'image' || b.type === 'audio') parts.push(`[${String(b.type)} (${typeof b.mimeType === 'string' ? b.mimeType : 'unknown type'}, ${typeof b.data === 'string' ? Math.floor((b.data.length * 3) / 4) : 0} bytes) not shown]`);
+    else if (b.type === 'image' || b.type === 'audio')
+      parts.push(
+        `[${String(b.type)} (${typeof b.mimeType === 'string' ? b.mimeType : 'unknown type'}, ${typeof b.data === 'string' ? Math.floor((b.data.length * 3) / 4) : 0} bytes) not shown]`,
+      );
     else if (b.type === 'resource_link') parts.push(`[resource link ${typeof b.uri === 'string' ? b.uri : ''} not fetched]`);
     else if (b.type === 'resource') {
       const r = (b.resource ?? {}) as Record<string, unknown>;
-      parts.push(typeof r.text === 'string' ? `[resource ${typeof r.uri === 'string' ? r.uri : ''}]\n${r.text}` : `[binary resource ${typeof r.uri === 'string' ? r.uri : ''} not shown]`);
+      parts.push(
+        typeof r.text === 'string'
+          ? `[resource ${typeof r.uri === 'string' ? r.uri : ''}]\n${r.text}`
+          : `[binary resource ${typeof r.uri === 'string' ? r.uri : ''} not shown]`,
+      );
     } else parts.push(`[content of type ${JSON.stringify(b.type ?? null)} not shown]`);
     if (parts.reduce((n, p) => n + p.length, 0) > maxChars) break;
   }
@@ -127,9 +138,12 @@ export function mcpToolEntry(port: McpServerPort, tool: McpToolInfo, check: Sche
     inputSchema: tool.inputSchema,
     risk: 'mcp',
     parse(input) {
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) return { ok: false, error: `The input of ${tool.name} must be a JSON object.` };
+      if (input === null || typeof input !== 'object' || Array.isArray(input))
+        return { ok: false, error: `The input of ${tool.name} must be a JSON object.` };
       const why = check(input);
-      return why === null ? { ok: true, input: input as Record<string, unknown> } : { ok: false, error: `The input does not fit ${tool.name}'s schema: ${why}` };
+      return why === null
+        ? { ok: true, input: input as Record<string, unknown> }
+        : { ok: false, error: `The input does not fit ${tool.name}'s schema: ${why}` };
     },
     request: () => ({ kind: 'mcp', name: tool.name, annotations: tool.annotations }),
     plan: (input) =>
@@ -153,10 +167,14 @@ export function mcpToolEntry(port: McpServerPort, tool: McpToolInfo, check: Sche
       return result.isError === true ? fail(text || 'The server reported an error.') : ok(text || '(no content)');
     },
     grant(input, decided) {
-      if (tool.annotations.destructiveHint === true || decided.reason === 'mcp-destructive-hint') return { refused: 'Tools their server declares destructive always ask.' };
+      if (tool.annotations.destructiveHint === true || decided.reason === 'mcp-destructive-hint')
+        return { refused: 'Tools their server declares destructive always ask.' };
       if (port.secrets.length > 0) return { refused: 'Tools of a server holding secrets always ask.' };
       const args = canonicalJson(input);
-      return { key: `mcp\u0000${tool.name}\u0000${sha256Hex(args)}`, description: `${tool.name} with exactly these arguments: ${args.slice(0, 200)}` };
+      return {
+        key: `mcp\u0000${tool.name}\u0000${sha256Hex(args)}`,
+        description: `${tool.name} with exactly these arguments: ${args.slice(0, 200)}`,
+      };
     },
     summary: (input) => `mcp ${port.server}: ${tool.serverTool} ${JSON.stringify(input).slice(0, 160)}`,
     editing: null,

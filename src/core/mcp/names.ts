@@ -11,7 +11,10 @@ export const MAX_TOOL_NAME = 64;
 
 export const serverNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'a server name is 1-32 letters, digits or "-" (no "_", which separates the parts of mcp__<server>__<tool>)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/,
+    'a server name is 1-32 letters, digits or "-" (no "_", which separates the parts of mcp__<server>__<tool>)',
+  );
 
 const TOOL_PART = /^[A-Za-z0-9_-]+$/;
 
@@ -47,7 +50,10 @@ export function parseMcpToolName(name: string): { server: string; tool: string }
 export function parseToolPattern(pattern: string): RegExp | string {
   if (!pattern.startsWith(MCP_PREFIX)) return `must start with ${MCP_PREFIX} (e.g. mcp__server__tool or mcp__server__*)`;
   if (!/^[A-Za-z0-9_*-]+$/.test(pattern)) return 'may hold only letters, digits, "_", "-" and "*"';
-  const body = pattern.split('*').map((part) => part.replace(/[-]/g, '\\-')).join('.*');
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[-]/g, '\\-'))
+    .join('.*');
   return new RegExp(`^${body}$`);
 }
 

@@ -12,7 +12,16 @@ import type { CommandPattern } from './commandPattern';
  * the bare program. A rule naming a subcommand (`docker ps *`) is the
  * person's own narrowing and is not second-guessed here; `BIN **` opts in.
  */
-export const RISKY_ABILITIES: ReadonlySet<Ability> = new Set(['shell', 'command', 'reverse-shell', 'bind-shell', 'file-write', 'upload', 'download', 'library-load']);
+export const RISKY_ABILITIES: ReadonlySet<Ability> = new Set([
+  'shell',
+  'command',
+  'reverse-shell',
+  'bind-shell',
+  'file-write',
+  'upload',
+  'download',
+  'library-load',
+]);
 
 /** GTFOBins' abilities of a program name (`python3.11` and `python3` fall back to `python`). */
 export function abilitiesOf(program: string): readonly Ability[] {

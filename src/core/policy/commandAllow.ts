@@ -43,7 +43,6 @@ export interface LineAnalysis {
 
 const SINKS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr']);
 
-
 /**
  * What stands between a glob word and `allow`: every name it may expand to
  * (a superset of bash's expansion, asked of the file system) must be inside
@@ -103,7 +102,9 @@ function analyseCommand(deps: AllowDeps, cmd: SimpleCommand, cwd: string): Comma
   }
   // An exact rule (`make test`) wins over a trailing `*` that may not admit these arguments (`make *`).
   const program = programName(argv[0] ?? '');
-  const matching = deps.policy.allow.filter((p) => patternMatches(p, argv)).map((p) => ({ p, problem: trailingStarProblem(p, program, argv) }));
+  const matching = deps.policy.allow
+    .filter((p) => patternMatches(p, argv))
+    .map((p) => ({ p, problem: trailingStarProblem(p, program, argv) }));
   const chosen = matching.find((m) => m.problem === null) ?? matching[0] ?? null;
   const rule = chosen?.p ?? null;
   if (!rule) approvals.push(`'${argv.join(' ')}' is not in warden.commands.allow`);
@@ -117,7 +118,9 @@ function outputTargetOk(deps: AllowDeps, value: string, cwd: string): boolean {
   const res = resolvePath(value, cwd, deps.ctx, { literalBackslash: true });
   const p = policyAt(deps, res);
   if (res.kind !== 'inside' || deniedReadRule(p, res)) return false;
-  return p.write.first(res.relative) !== null && p.autoApprove.first(res.relative) !== null && p.protectedPaths.first(res.relative) === null;
+  return (
+    p.write.first(res.relative) !== null && p.autoApprove.first(res.relative) !== null && p.protectedPaths.first(res.relative) === null
+  );
 }
 
 function analyseRedirect(deps: AllowDeps, r: ShellRedirect, cwd: string, constructs: string[], approvals: string[]): void {

@@ -70,7 +70,13 @@ function verdicts(parsed: ParsedCommandLine, analysis: LineAnalysis | null, fina
     else if (a.destructive) d = decision('ask', 'destructive-operation', null, a.destructive);
     else if (a.constructs.length) d = decision('ask', 'dangerous-construct', null, a.constructs.join('; '));
     else if (a.approvals.length) d = decision('ask', 'needs-approval', null, a.approvals.join('; '));
-    else d = decision('allow', 'command-allowed', a.rule ? ruleText({ setting: 'warden.commands.allow', pattern: a.rule.source }) : null, 'Matches the allow list.');
+    else
+      d = decision(
+        'allow',
+        'command-allowed',
+        a.rule ? ruleText({ setting: 'warden.commands.allow', pattern: a.rule.source }) : null,
+        'Matches the allow list.',
+      );
     return { argv: cmd.argv, text: cmd.text, decision: d, destructive: a?.destructive ?? null };
   });
 }
@@ -79,7 +85,13 @@ function verdicts(parsed: ParsedCommandLine, analysis: LineAnalysis | null, fina
  * What stands between the line and `allow`, per simple command and for the
  * line, in the order the guard weighs them; and the rule nearest to allowing it.
  */
-function commandWhy(policy: CompiledPolicy, parsed: ParsedCommandLine, analysis: LineAnalysis | null, final: Decision, secrets: readonly string[]): AskWhy {
+function commandWhy(
+  policy: CompiledPolicy,
+  parsed: ParsedCommandLine,
+  analysis: LineAnalysis | null,
+  final: Decision,
+  secrets: readonly string[],
+): AskWhy {
   const blockers: AskBlocker[] = [];
   let closest: string | null = null;
   const allowRule = (source: string): string => ruleText({ setting: 'warden.commands.allow', pattern: source });
@@ -90,7 +102,11 @@ function commandWhy(policy: CompiledPolicy, parsed: ParsedCommandLine, analysis:
     for (const c of a.constructs) blockers.push({ kind: 'construct', subject: text, detail: c });
     for (const c of a.approvals) {
       const off = c.endsWith('is not in warden.commands.allow');
-      blockers.push(off ? { kind: 'not-allowed', subject: a.command.argv?.join(' ') ?? text, detail: c } : { kind: 'outside-workspace', subject: text, detail: c });
+      blockers.push(
+        off
+          ? { kind: 'not-allowed', subject: a.command.argv?.join(' ') ?? text, detail: c }
+          : { kind: 'outside-workspace', subject: text, detail: c },
+      );
     }
     if (closest === null) {
       const near = a.rule ?? (a.command.argv ? closestPattern(policy.allow, a.command.argv) : null);
@@ -100,10 +116,24 @@ function commandWhy(policy: CompiledPolicy, parsed: ParsedCommandLine, analysis:
   for (const c of analysis?.constructs ?? []) blockers.push({ kind: 'construct', subject: '', detail: c });
   for (const c of analysis?.approvals ?? []) blockers.push({ kind: 'outside-workspace', subject: '', detail: c });
   for (const s of secrets) blockers.push({ kind: 'receives-secret', subject: s, detail: 'commands receiving secrets always ask' });
-  if (final.reason === 'parser-disagreement') blockers.push({ kind: 'parser-disagreement', subject: '', detail: final.message.replace(/^Needs approval: /, '') });
+  if (final.reason === 'parser-disagreement')
+    blockers.push({ kind: 'parser-disagreement', subject: '', detail: final.message.replace(/^Needs approval: /, '') });
   if (final.reason === 'no-sandbox') blockers.push({ kind: 'no-sandbox', subject: '', detail: 'no sandbox' });
   // Destructive first, then constructs, then what is off the list: the order the guard applies them.
-  const order: Record<AskBlocker['kind'], number> = { unparsed: 0, destructive: 1, construct: 2, 'not-allowed': 3, 'outside-workspace': 4, 'receives-secret': 5, 'parser-disagreement': 6, 'no-sandbox': 7, protected: 8, 'not-auto-approved': 9, delete: 10, 'reads-ask': 11 };
+  const order: Record<AskBlocker['kind'], number> = {
+    unparsed: 0,
+    destructive: 1,
+    construct: 2,
+    'not-allowed': 3,
+    'outside-workspace': 4,
+    'receives-secret': 5,
+    'parser-disagreement': 6,
+    'no-sandbox': 7,
+    protected: 8,
+    'not-auto-approved': 9,
+    delete: 10,
+    'reads-ask': 11,
+  };
   blockers.sort((x, y) => order[x.kind] - order[y.kind]);
   if (blockers.length === 0) blockers.push({ kind: 'construct', subject: '', detail: final.message });
   return { closest, blockers };
@@ -112,23 +142,41 @@ function commandWhy(policy: CompiledPolicy, parsed: ParsedCommandLine, analysis:
 export function decideCommand(folders: CommandDeps, input: Extract<DecisionRequest, { kind: 'command' }>): GuardResult {
   let deps = folders;
   const secrets = input.secrets ?? [];
-  const none = (d: Decision, cwd: ResolvedPath | null = null, parsed: ParsedCommandLine | null = null, analysis: LineAnalysis | null = null): GuardResult => ({
+  const none = (
+    d: Decision,
+    cwd: ResolvedPath | null = null,
+    parsed: ParsedCommandLine | null = null,
+    analysis: LineAnalysis | null = null,
+  ): GuardResult => ({
     ...d,
     details: { kind: 'command', commands: parsed ? verdicts(parsed, analysis, d) : [], cwd, secrets },
   });
-  if (!deps.trusted()) return none(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): no command runs.'));
+  if (!deps.trusted())
+    return none(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): no command runs.'));
   if (deps.forbidUnsandboxed === true && !deps.sandboxAvailable()) {
-    return none(decision('deny', 'managed-policy', 'warden.managed.forbidUnsandboxedRunner', 'The managed policy forbids running commands outside a sandbox, and no working sandbox is ready here: nothing runs, even with approval.'));
+    return none(
+      decision(
+        'deny',
+        'managed-policy',
+        'warden.managed.forbidUnsandboxedRunner',
+        'The managed policy forbids running commands outside a sandbox, and no working sandbox is ready here: nothing runs, even with approval.',
+      ),
+    );
   }
 
   // No cwd: the only folder; in a multi-root workspace the model names one (see ./workspace.ts).
-  const cwdRes = input.cwd === undefined && deps.ctx.roots.length > 1
-    ? ({ kind: 'invalid', message: `name the folder to run in: ${deps.ctx.roots.map((r) => `"cwd": "${r.name ?? r.path}:"`).join(' or ')}` } as const)
-    : resolveInput(deps.ctx, input.cwd ?? '.');
+  const cwdRes =
+    input.cwd === undefined && deps.ctx.roots.length > 1
+      ? ({
+          kind: 'invalid',
+          message: `name the folder to run in: ${deps.ctx.roots.map((r) => `"cwd": "${r.name ?? r.path}:"`).join(' or ')}`,
+        } as const)
+      : resolveInput(deps.ctx, input.cwd ?? '.');
   if (cwdRes.kind === 'inside' && folders.policyFor) deps = { ...folders, policy: folders.policyFor(cwdRes.root) };
   const cwd = toResolvedPath(deps.policy, cwdRes);
   if (cwdRes.kind === 'invalid') return none(decision('deny', 'invalid-input', null, `cwd: ${cwdRes.message}.`));
-  if (cwdRes.kind === 'outside') return none(decision('deny', 'outside-workspace', null, `The cwd ${cwdRes.absolute} is outside every workspace folder.`), cwd);
+  if (cwdRes.kind === 'outside')
+    return none(decision('deny', 'outside-workspace', null, `The cwd ${cwdRes.absolute} is outside every workspace folder.`), cwd);
   const cwdDenied = deniedReadRule(deps.policy, cwdRes);
   if (cwdDenied) return none(decision('deny', 'denied-read', ruleText(cwdDenied), `The cwd matches ${ruleText(cwdDenied)}.`), cwd);
 
@@ -163,13 +211,18 @@ export function decideCommand(folders: CommandDeps, input: Extract<DecisionReque
   if (destructive.length) {
     return verdict(decision('ask', 'destructive-operation', null, `A person approves this every time: ${destructive.join('; ')}.`));
   }
-  if (constructs.length) return verdict(decision('ask', 'dangerous-construct', null, `Needs approval: ${[...new Set(constructs)].join('; ')}.`));
+  if (constructs.length)
+    return verdict(decision('ask', 'dangerous-construct', null, `Needs approval: ${[...new Set(constructs)].join('; ')}.`));
   if (approvals.length) return verdict(decision('ask', 'needs-approval', null, `Needs approval: ${[...new Set(approvals)].join('; ')}.`));
-  if (secrets.length) return verdict(decision('ask', 'secret-use', null, `The command receives ${secrets.join(', ')}: a person must approve.`));
+  if (secrets.length)
+    return verdict(decision('ask', 'secret-use', null, `The command receives ${secrets.join(', ')}: a person must approve.`));
   const disagreement = secondOpinionDisagrees(deps.shell, input.command, parsed);
   if (disagreement) return verdict(decision('ask', 'parser-disagreement', null, `Needs approval: ${disagreement}.`));
   const rules = [...new Set(analysis.commands.map((c) => c.rule?.source).filter((s): s is string => s !== undefined))];
   const rule = `warden.commands.allow: ${rules.join(' | ')}`;
-  if (!deps.sandboxAvailable()) return verdict(decision('ask', 'no-sandbox', rule, 'The command is on the allow list, but no sandbox works here: a person must approve.'));
+  if (!deps.sandboxAvailable())
+    return verdict(
+      decision('ask', 'no-sandbox', rule, 'The command is on the allow list, but no sandbox works here: a person must approve.'),
+    );
   return verdict(decision('allow', 'command-allowed', rule, 'Every simple command matches warden.commands.allow.'));
 }

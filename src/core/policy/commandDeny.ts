@@ -88,7 +88,8 @@ function deniedArgument(deps: DenyDeps, word: string, cwd: string): Decision | n
   for (const cand of pathCandidates(word)) {
     const res = resolvePath(cand, cwd, deps.ctx, { followDangling: false });
     const rule = deniedReadRule(policyAt(deps, res), res);
-    if (rule) return decision('deny', 'denied-read', ruleText(rule), `The argument '${word}' resolves to a path that matches ${ruleText(rule)}.`);
+    if (rule)
+      return decision('deny', 'denied-read', ruleText(rule), `The argument '${word}' resolves to a path that matches ${ruleText(rule)}.`);
   }
   return null;
 }
@@ -100,7 +101,12 @@ export function scanForDeny(deps: DenyDeps, parsed: ParsedCommandLine, cwd: stri
     for (const argv of argvs) {
       const p = matchDeny(deps.policy, argv);
       if (p) {
-        return decision('deny', 'command-denied', ruleText({ setting: 'warden.commands.deny', pattern: p.source }), `'${cmd.text}' matches the deny rule '${p.source}'.`);
+        return decision(
+          'deny',
+          'command-denied',
+          ruleText({ setting: 'warden.commands.deny', pattern: p.source }),
+          `'${cmd.text}' matches the deny rule '${p.source}'.`,
+        );
       }
     }
     for (const [i, w] of cmd.words.entries()) {

@@ -43,11 +43,41 @@ const HOST_OPERAND: Readonly<Record<string, string>> = {
 const FETCHERS: Readonly<Record<string, { readonly valued: string; readonly flags: ReadonlySet<string> }>> = {
   curl: {
     valued: 'AbcCdDeEFHKmoPQrtTuUwxXYyz',
-    flags: new Set(['--silent', '--show-error', '--location', '--fail', '--insecure', '--verbose', '--include', '--head', '--compressed', '--remote-name', '--get', '--http1.1', '--http2', '--ipv4', '--ipv6', '--globoff', '--no-progress-meter']),
+    flags: new Set([
+      '--silent',
+      '--show-error',
+      '--location',
+      '--fail',
+      '--insecure',
+      '--verbose',
+      '--include',
+      '--head',
+      '--compressed',
+      '--remote-name',
+      '--get',
+      '--http1.1',
+      '--http2',
+      '--ipv4',
+      '--ipv6',
+      '--globoff',
+      '--no-progress-meter',
+    ]),
   },
   wget: {
     valued: 'aAbBDeIlnoOPQRtTUwXY',
-    flags: new Set(['--quiet', '--verbose', '--no-verbose', '--spider', '--continue', '--no-check-certificate', '--recursive', '--mirror', '--timestamping', '--no-clobber', '--server-response']),
+    flags: new Set([
+      '--quiet',
+      '--verbose',
+      '--no-verbose',
+      '--spider',
+      '--continue',
+      '--no-check-certificate',
+      '--recursive',
+      '--mirror',
+      '--timestamping',
+      '--no-clobber',
+      '--server-response',
+    ]),
   },
 };
 const DEFAULT_PORT: Readonly<Record<string, string>> = { http: '80', https: '443', ssh: '22', ftp: '21', git: '9418' };

@@ -22,7 +22,10 @@ export interface CommandPattern {
 export function parseCommandPattern(source: string): CommandPattern | string {
   // eslint-disable-next-line no-control-regex -- spotting control characters is the point
   if (/[\x00-\x1f\x7f]/.test(source.replace(/\t/g, ' '))) return 'holds a control character';
-  const all = source.trim().split(/\s+/).filter((w) => w !== '');
+  const all = source
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (all.length === 0) return 'is empty';
   const last = all.at(-1);
   const anyArguments = last === '**';

@@ -23,7 +23,10 @@ const patterns = (list: readonly string[]): CommandPattern[] =>
   list.map(parseCommandPattern).filter((p): p is CommandPattern => typeof p !== 'string');
 const hostList = (list: readonly string[]): HostEntry[] => list.map(parseHostEntry).filter((h): h is HostEntry => h !== null);
 const globs = (setting: string, list: readonly string[], nocase: boolean): GlobList =>
-  new GlobList(list.map((pattern) => ({ setting, pattern })), nocase);
+  new GlobList(
+    list.map((pattern) => ({ setting, pattern })),
+    nocase,
+  );
 
 export function compilePolicy(settings: Settings, nocase: boolean): CompiledPolicy {
   const secrets = new Map<string, { commands: CommandPattern[]; hosts: HostEntry[] }>();

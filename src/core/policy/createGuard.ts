@@ -49,10 +49,16 @@ export function effectiveSettings(settings: GuardSettingsInput): EffectiveSettin
   const problems = [...managed.problems, ...user.problems, ...workspace.problems];
   const { effective, ignored } = narrow(user.values, workspace.values, managed.values);
   const eff = problems.length ? defaultSettings() : effective;
-  if (!problems.length && eff['warden.managed.requireAuditExport'] && eff['warden.audit.export.otlp.endpoint'] === '' && eff['warden.audit.export.syslog.address'] === '') {
+  if (
+    !problems.length &&
+    eff['warden.managed.requireAuditExport'] &&
+    eff['warden.audit.export.otlp.endpoint'] === '' &&
+    eff['warden.audit.export.syslog.address'] === ''
+  ) {
     problems.push({
       key: 'warden.managed.requireAuditExport',
-      message: 'the managed policy requires the audit export, but neither warden.audit.export.otlp.endpoint nor warden.audit.export.syslog.address is set',
+      message:
+        'the managed policy requires the audit export, but neither warden.audit.export.otlp.endpoint nor warden.audit.export.syslog.address is set',
     });
   }
   const userBaseUrl = narrow(user.values, {}, managed.values).effective['warden.anthropic.baseUrl'];
@@ -72,7 +78,12 @@ function roots(env: GuardEnvironment): Root[] {
  * folder) and the strictest of them all, for what no folder holds (paths
  * outside every folder).
  */
-function folderPolicies(effective: Settings, folderValues: readonly Partial<Settings>[], rootList: readonly Root[], ignored: IgnoredWorkspaceValue[]) {
+function folderPolicies(
+  effective: Settings,
+  folderValues: readonly Partial<Settings>[],
+  rootList: readonly Root[],
+  ignored: IgnoredWorkspaceValue[],
+) {
   const nocase = rootList.some((r) => r.fold);
   const own = rootList.map((r, i) => {
     const n = narrow(effective, folderValues[i] ?? {});
@@ -93,9 +104,15 @@ function failClosed(problems: readonly SettingsProblem[], managed: ManagedPolicy
     ignoredWorkspaceValues: [],
     managed,
     decide: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
-    decideRequest: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
+    decideRequest: (): GuardResult => ({
+      ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message),
+      details: { kind: 'none' },
+    }),
     canRead: () => false,
-    decideChange: (): GuardResult => ({ ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message), details: { kind: 'none' } }),
+    decideChange: (): GuardResult => ({
+      ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message),
+      details: { kind: 'none' },
+    }),
     readFilter: () => ({ globs: [], allows: () => false }),
     secretsGrantedTo: () => [],
   };
@@ -115,11 +132,24 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
 
   const ignored = [...levelIgnored];
   const rootList = roots(env);
-  const per = folderPolicies(effective, folders.map((f) => f.values), rootList, ignored);
+  const per = folderPolicies(
+    effective,
+    folders.map((f) => f.values),
+    rootList,
+    ignored,
+  );
   const policy = per.base;
   const ctx: PathContext = { roots: rootList, home: env.home, probe: env.probe };
   const paths: PathDeps = { policy, policyFor: per.policyFor, ctx, trusted: env.trusted };
-  const commands = { policy, policyFor: per.policyFor, ctx, shell: env.shell, sandboxAvailable: env.sandboxAvailable, trusted: env.trusted, forbidUnsandboxed: effective['warden.managed.forbidUnsandboxedRunner'] };
+  const commands = {
+    policy,
+    policyFor: per.policyFor,
+    ctx,
+    shell: env.shell,
+    sandboxAvailable: env.sandboxAvailable,
+    trusted: env.trusted,
+    forbidUnsandboxed: effective['warden.managed.forbidUnsandboxedRunner'],
+  };
 
   const mcp = compileMcpRules(effective);
 
@@ -150,13 +180,19 @@ export function createGuard(settings: GuardSettingsInput, env: GuardEnvironment)
       const entry = name === null ? undefined : builtinTool(name);
       if (!entry) return { ...decision('deny', 'unknown-tool', null, `Unknown tool '${String(call?.tool)}'.`), details: { kind: 'none' } };
       const parsed = entry.parse(call.input);
-      if (!parsed.ok) return { ...decision('deny', 'invalid-input', null, `Invalid input for ${entry.name}: ${parsed.error}`), details: { kind: 'none' } };
+      if (!parsed.ok)
+        return {
+          ...decision('deny', 'invalid-input', null, `Invalid input for ${entry.name}: ${parsed.error}`),
+          details: { kind: 'none' },
+        };
       return decideRequest(entry.request(parsed.input));
     },
     decideRequest,
     canRead: (absPath) => canRead(paths, absPath),
     decideChange: (absolute, kind) =>
-      absolute.startsWith('/') ? decideWrite(paths, absolute, kind) : { ...decision('deny', 'invalid-input', null, `A change at '${absolute}' is not an absolute path.`), details: { kind: 'none' } },
+      absolute.startsWith('/')
+        ? decideWrite(paths, absolute, kind)
+        : { ...decision('deny', 'invalid-input', null, `A change at '${absolute}' is not an absolute path.`), details: { kind: 'none' } },
     readFilter: () => readFilter(paths),
     secretsGrantedTo: (commandLine) => grantedSecrets(policy, parseCommandLine(env.shell, commandLine)),
   };

@@ -15,7 +15,7 @@ type Check = (args: readonly string[]) => string | null;
 const has = (args: readonly string[], ...names: string[]): string | null => {
   for (const a of args) {
     if (a === '--') break;
-    const name = a.startsWith('--') ? a.split('=')[0] ?? a : a;
+    const name = a.startsWith('--') ? (a.split('=')[0] ?? a) : a;
     for (const n of names) {
       if (a === n) return n;
       if (n.startsWith('--') && name.length >= 3 && name.startsWith('--') && n.startsWith(name)) return n;
@@ -26,7 +26,12 @@ const has = (args: readonly string[], ...names: string[]): string | null => {
 
 /** A short option given alone, in a cluster (`-ni`), or with its value attached (`-i.bak`). */
 const hasShort = (args: readonly string[], letter: string, clusterOnly = false): boolean =>
-  args.some((a) => /^-[A-Za-z]/.test(a) && !a.startsWith('--') && (clusterOnly ? /^-[A-Za-z]+$/.test(a) && a.includes(letter) : a.slice(1).includes(letter)));
+  args.some(
+    (a) =>
+      /^-[A-Za-z]/.test(a) &&
+      !a.startsWith('--') &&
+      (clusterOnly ? /^-[A-Za-z]+$/.test(a) && a.includes(letter) : a.slice(1).includes(letter)),
+  );
 
 /** sed scripts we can prove only print or substitute on stdout (no `e`, `w`, `W`, `r`, `R` commands or flags). */
 function sedScriptIsSafe(script: string): boolean {
@@ -62,7 +67,8 @@ function sed(args: readonly string[]): string | null {
 }
 
 function sort(args: readonly string[]): string | null {
-  if (has(args, '--compress-program', '-o', '--output', '--files0-from') || hasShort(args, 'o')) return 'sort --compress-program / -o / --files0-from';
+  if (has(args, '--compress-program', '-o', '--output', '--files0-from') || hasShort(args, 'o'))
+    return 'sort --compress-program / -o / --files0-from';
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     const size = a === '-S' ? args[i + 1] : a.startsWith('-S') ? a.slice(2) : a.startsWith('--buffer-size=') ? a.slice(14) : null;
@@ -114,7 +120,7 @@ function awk(args: readonly string[]): string | null {
       const letter = a[1] ?? '';
       if ('fEilW'.includes(letter)) return `awk -${letter} (program from a file, a library or an extension)`;
       if (AWK_VALUED_SHORT.has(letter)) {
-        const value = a.length > 2 ? a.slice(2) : args[++i] ?? '';
+        const value = a.length > 2 ? a.slice(2) : (args[++i] ?? '');
         if (letter === 'e') sources.push(value);
       }
       continue;
@@ -157,8 +163,20 @@ function git(args: readonly string[]): string | null {
   const sub = args[i];
   const rest = args.slice(i + 1);
   const bad = has(
-    args, '--config-env', '--exec-path', '--upload-pack', '--receive-pack', '--output', '--ext-diff', '--textconv',
-    '--open-files-in-pager', '--exec', '--upload-archive', '--remote', '--template', '--config',
+    args,
+    '--config-env',
+    '--exec-path',
+    '--upload-pack',
+    '--receive-pack',
+    '--output',
+    '--ext-diff',
+    '--textconv',
+    '--open-files-in-pager',
+    '--exec',
+    '--upload-archive',
+    '--remote',
+    '--template',
+    '--config',
   );
   if (bad) return `git ${bad}`;
   if (sub === 'grep') {
@@ -173,10 +191,34 @@ function git(args: readonly string[]): string | null {
 /** tar: only listing (-t) may be allowed; every other mode writes or deletes, and `host:file` archives reach the network. */
 function tar(args: readonly string[]): string | null {
   const bad = has(
-    args, '--to-command', '--checkpoint-action', '--use-compress-program', '-I', '--info-script', '-F',
-    '--new-volume-script', '--rmt-command', '--rsh-command', '--index-file', '--extract', '--get', '--create', '--append',
-    '--update', '--catenate', '--concatenate', '--delete', '--remove-files', '--listed-incremental', '--files-from',
-    '--directory', '--transform', '--xform', '-T', '-C', '-g',
+    args,
+    '--to-command',
+    '--checkpoint-action',
+    '--use-compress-program',
+    '-I',
+    '--info-script',
+    '-F',
+    '--new-volume-script',
+    '--rmt-command',
+    '--rsh-command',
+    '--index-file',
+    '--extract',
+    '--get',
+    '--create',
+    '--append',
+    '--update',
+    '--catenate',
+    '--concatenate',
+    '--delete',
+    '--remove-files',
+    '--listed-incremental',
+    '--files-from',
+    '--directory',
+    '--transform',
+    '--xform',
+    '-T',
+    '-C',
+    '-g',
   );
   if (bad) return `tar ${bad}`;
   // The first word may be a bundle without a dash (`tar xzf a.tgz`).
@@ -187,7 +229,11 @@ function tar(args: readonly string[]): string | null {
   if (/[xcruA]/.test(mode)) return 'tar in a mode that writes (-x, -c, -r, -u, -A)';
   if (/[gTCIF]/.test(mode)) return 'tar -g/-T/-C/-I/-F (incremental file, names from a file, another folder, a program)';
   if (!has(args, '--force-local')) {
-    const archive = args.find((a, i) => (a.startsWith('--file=') || /f$/.test(args[i - 1] ?? '') || /^-[A-Za-z]*f./.test(a)) && /^[^/]*:/.test(a.replace(/^--file=|^-[A-Za-z]*f/, '')));
+    const archive = args.find(
+      (a, i) =>
+        (a.startsWith('--file=') || /f$/.test(args[i - 1] ?? '') || /^-[A-Za-z]*f./.test(a)) &&
+        /^[^/]*:/.test(a.replace(/^--file=|^-[A-Za-z]*f/, '')),
+    );
     if (archive) return 'tar archive on another host (host:file)';
   }
   return null;
@@ -218,10 +264,33 @@ function npm(args: readonly string[]): string | null {
 
 /** curl: writing files, reading a config, uploading a file (`-T`, `@file` data), or a scheme other than http(s). */
 function curl(args: readonly string[]): string | null {
-  if (has(args, '-o', '--output', '-O', '--remote-name', '-K', '--config', '-T', '--upload-file', '--output-dir', '-D', '--dump-header', '-c', '--cookie-jar', '--trace', '--trace-ascii', '--libcurl', '--engine') || hasShort(args, 'o', true)) {
+  if (
+    has(
+      args,
+      '-o',
+      '--output',
+      '-O',
+      '--remote-name',
+      '-K',
+      '--config',
+      '-T',
+      '--upload-file',
+      '--output-dir',
+      '-D',
+      '--dump-header',
+      '-c',
+      '--cookie-jar',
+      '--trace',
+      '--trace-ascii',
+      '--libcurl',
+      '--engine',
+    ) ||
+    hasShort(args, 'o', true)
+  ) {
     return 'curl -o / -K / -T (writes a file, reads a config, uploads)';
   }
-  if (args.some((a) => /^@/.test(a) || /^-[dF]@|^--(data|data-binary|data-raw|data-urlencode|form|json)=.*@/.test(a))) return 'curl @file (sends a file)';
+  if (args.some((a) => /^@/.test(a) || /^-[dF]@|^--(data|data-binary|data-raw|data-urlencode|form|json)=.*@/.test(a)))
+    return 'curl @file (sends a file)';
   const dataOptions = new Set(['-d', '--data', '--data-binary', '--data-urlencode', '--json', '-F', '--form']);
   if (args.some((a, i) => dataOptions.has(args[i - 1] ?? '') && a.includes('@'))) return 'curl @file (sends a file)';
   const url = args.find((a) => /^[a-z][a-z0-9+.-]*:\/\//i.test(a) && !/^https?:\/\//i.test(a));
@@ -229,8 +298,26 @@ function curl(args: readonly string[]): string | null {
 }
 
 const DANGEROUS: Readonly<Record<string, Check>> = {
-  find, git, sed, gsed: sed, awk, gawk: awk, mawk: awk, nawk: awk, busybox: () => 'busybox', tar, gtar: tar, bsdtar: tar,
-  rg, fd, fdfind: fd, go, npm, pnpm: npm, yarn: npm, bun: npm,
+  find,
+  git,
+  sed,
+  gsed: sed,
+  awk,
+  gawk: awk,
+  mawk: awk,
+  nawk: awk,
+  busybox: () => 'busybox',
+  tar,
+  gtar: tar,
+  bsdtar: tar,
+  rg,
+  fd,
+  fdfind: fd,
+  go,
+  npm,
+  pnpm: npm,
+  yarn: npm,
+  bun: npm,
   sort,
   date: (a) => (has(a, '-s', '--set') || a.some((x) => /^-[a-zA-Z]*s/.test(x)) ? 'date --set' : null),
   tree: (a) => (has(a, '-o', '-R') ? 'tree -o (writes a file)' : null),
@@ -241,8 +328,14 @@ const DANGEROUS: Readonly<Record<string, Check>> = {
   csplit: () => 'csplit (writes files)',
   wc: (a) => (has(a, '--files0-from') ? 'wc --files0-from (file names from input)' : null),
   du: (a) => (has(a, '--files0-from') ? 'du --files0-from (file names from input)' : null),
-  file: (a) => (has(a, '--files-from', '-f', '--magic-file', '-m') || hasShort(a, 'f') || hasShort(a, 'm') ? 'file -f/-m (names or magic from a file)' : null),
-  jq: (a) => (has(a, '-L', '--library-path') || a.some((x) => /^-L./.test(x) || /\b(import|include)\b/.test(x)) ? 'jq -L / import (code from a library)' : null),
+  file: (a) =>
+    has(a, '--files-from', '-f', '--magic-file', '-m') || hasShort(a, 'f') || hasShort(a, 'm')
+      ? 'file -f/-m (names or magic from a file)'
+      : null,
+  jq: (a) =>
+    has(a, '-L', '--library-path') || a.some((x) => /^-L./.test(x) || /\b(import|include)\b/.test(x))
+      ? 'jq -L / import (code from a library)'
+      : null,
   diff: (a) => (has(a, '-l', '--paginate') || a.some((x) => /^-[A-Za-z]*l/.test(x) && !x.startsWith('--')) ? 'diff -l (runs pr)' : null),
   rsync: (a) => (has(a, '-e', '--rsh', '--rsync-path') ? 'rsync -e' : null),
   ssh: (a) => (a.some((x) => /ProxyCommand|LocalCommand|PermitLocalCommand/i.test(x)) ? 'ssh ProxyCommand/LocalCommand' : null),
@@ -254,7 +347,24 @@ const DANGEROUS: Readonly<Record<string, Check>> = {
   dd: (a) => (a.some((x) => x.startsWith('of=')) ? 'dd of=' : null),
   curl,
   wget: (a) =>
-    has(a, '-O', '--output-document', '-e', '--execute', '--use-askpass', '--post-file', '--body-file', '--post-data', '--body-data', '-i', '--input-file', '-o', '--output-file', '-a', '--append-output')
+    has(
+      a,
+      '-O',
+      '--output-document',
+      '-e',
+      '--execute',
+      '--use-askpass',
+      '--post-file',
+      '--body-file',
+      '--post-data',
+      '--body-data',
+      '-i',
+      '--input-file',
+      '-o',
+      '--output-file',
+      '-a',
+      '--append-output',
+    )
       ? 'wget -O / -e / --post-* (writes, runs or sends data)'
       : null,
   python: (a) => (has(a, '-c') || hasShort(a, 'c', true) ? 'python -c (inline code)' : null),

@@ -15,12 +15,14 @@ export const REASON_CODES = {
   'protected-path': 'The path is protected: a write always asks.',
   'auto-approved': 'The write is inside warden.paths.autoApprove.',
   'needs-approval': 'Nothing forbids the call, but a person must approve it.',
-  'destructive-operation': 'The command deletes, rewrites history or publishes: a person approves it every time, whatever the allow list says.',
+  'destructive-operation':
+    'The command deletes, rewrites history or publishes: a person approves it every time, whatever the allow list says.',
   'read-allowed': 'A read inside the workspace, outside denyRead.',
   'command-denied': 'A simple command matches warden.commands.deny.',
   'command-allowed': 'Every simple command matches warden.commands.allow, with nothing dangerous around it.',
   'unparsed-command': 'The command did not parse cleanly; it cannot be analysed.',
-  'parser-disagreement': 'A second, independent bash parser does not see the same simple commands and redirections, or sees syntax outside the allowable subset.',
+  'parser-disagreement':
+    'A second, independent bash parser does not see the same simple commands and redirections, or sees syntax outside the allowable subset.',
   'dangerous-construct': 'The command holds a substitution, expansion, redirection, wrapper or dangerous argument.',
   'no-sandbox': 'The command would be allowed, but no sandbox works, so a person must approve it.',
   'host-not-allowed': 'The host is not in warden.network.allowedHosts, or the URL is not acceptable.',

@@ -12,7 +12,16 @@ import { programName } from './wrappers';
  */
 type Check = (args: readonly string[], isPath: (word: string) => boolean) => string | null;
 
-const GIT_GLOBAL_WITH_VALUE = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--super-prefix', '--exec-path', '--config-env']);
+const GIT_GLOBAL_WITH_VALUE = new Set([
+  '-C',
+  '-c',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+  '--super-prefix',
+  '--exec-path',
+  '--config-env',
+]);
 
 /** A short-option cluster or long option among `args` (`-D`, `-fd`, `--delete`, `--delete=x`). */
 function option(args: readonly string[], shorts: string, longs: readonly string[]): string | null {
@@ -45,10 +54,13 @@ const GIT: Readonly<Record<string, Check>> = {
     return o ? `git branch ${o} deletes, renames or overwrites a branch` : null;
   },
   push: (a) => {
-    const forced = option(a, 'fd', ['--force', '--force-with-lease', '--force-if-includes', '--mirror', '--delete', '--prune']) ?? (a.some((x) => x.startsWith('+') || x.startsWith(':')) ? 'a forced or deleting refspec' : null);
+    const forced =
+      option(a, 'fd', ['--force', '--force-with-lease', '--force-if-includes', '--mirror', '--delete', '--prune']) ??
+      (a.some((x) => x.startsWith('+') || x.startsWith(':')) ? 'a forced or deleting refspec' : null);
     return `git push sends commits to a remote${forced ? ` (${forced}: rewrites or deletes remote history)` : ''}`;
   },
-  reset: (a) => `git reset moves the branch${option(a, '', ['--hard', '--merge', '--keep']) ? ' and discards uncommitted work' : ' (and with --hard discards work)'}`,
+  reset: (a) =>
+    `git reset moves the branch${option(a, '', ['--hard', '--merge', '--keep']) ? ' and discards uncommitted work' : ' (and with --hard discards work)'}`,
   clean: () => 'git clean deletes untracked files',
   checkout: (a, isPath) => {
     const o = option(a, 'fp', ['--force', '--ours', '--theirs', '--patch', '--overwrite-ignore', '--pathspec-from-file']);
@@ -68,9 +80,9 @@ const GIT: Readonly<Record<string, Check>> = {
   'filter-repo': () => 'git filter-repo rewrites history',
   rebase: (a) => (option(a, '', ['--abort', '--show-current-patch']) ? null : 'git rebase rewrites history'),
   reflog: (a) => (['expire', 'delete'].includes(operands(a)[0] ?? '') ? `git reflog ${operands(a)[0]} deletes history` : null),
-  'worktree': (a) => (['remove', 'prune'].includes(operands(a)[0] ?? '') ? `git worktree ${operands(a)[0]} deletes a work tree` : null),
-  'rm': () => 'git rm deletes files',
-  'gc': (a) => (a.some((x) => x.startsWith('--prune')) ? 'git gc --prune deletes unreachable history' : null),
+  worktree: (a) => (['remove', 'prune'].includes(operands(a)[0] ?? '') ? `git worktree ${operands(a)[0]} deletes a work tree` : null),
+  rm: () => 'git rm deletes files',
+  gc: (a) => (a.some((x) => x.startsWith('--prune')) ? 'git gc --prune deletes unreachable history' : null),
 };
 
 function git(args: readonly string[], isPath: (word: string) => boolean): string | null {
@@ -89,7 +101,10 @@ function packageManager(name: string): Check {
     const ops = operands(args);
     const sub = ops[0] ?? '';
     if (PUBLISH.has(sub)) return `${name} ${sub} changes a published package`;
-    if ((sub === 'owner' || sub === 'dist-tag' || sub === 'access' || sub === 'team') && ['add', 'rm', 'remove', 'set', 'grant', 'revoke'].includes(ops[1] ?? '')) {
+    if (
+      (sub === 'owner' || sub === 'dist-tag' || sub === 'access' || sub === 'team') &&
+      ['add', 'rm', 'remove', 'set', 'grant', 'revoke'].includes(ops[1] ?? '')
+    ) {
       return `${name} ${sub} ${ops[1]} changes who owns or gets a published package`;
     }
     return null;
@@ -119,11 +134,14 @@ const DESTRUCTIVE: Readonly<Record<string, Check>> = {
   twine: (a) => (operands(a)[0] === 'upload' ? 'twine upload publishes a package' : null),
   docker: (a) => {
     const sub = operands(a)[0] ?? '';
-    return ['push', 'rm', 'rmi', 'prune', 'kill'].includes(sub) || (sub === 'system' && operands(a)[1] === 'prune') ? `docker ${sub} sends or deletes images or containers` : null;
+    return ['push', 'rm', 'rmi', 'prune', 'kill'].includes(sub) || (sub === 'system' && operands(a)[1] === 'prune')
+      ? `docker ${sub} sends or deletes images or containers`
+      : null;
   },
   gh: (a) => {
     const [what = '', verb = ''] = operands(a);
-    return ['delete', 'close', 'merge', 'create', 'edit', 'archive'].includes(verb) && ['repo', 'release', 'pr', 'issue', 'gist', 'secret', 'variable'].includes(what)
+    return ['delete', 'close', 'merge', 'create', 'edit', 'archive'].includes(verb) &&
+      ['repo', 'release', 'pr', 'issue', 'gist', 'secret', 'variable'].includes(what)
       ? `gh ${what} ${verb} changes a remote repository`
       : null;
   },

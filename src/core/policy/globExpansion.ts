@@ -25,7 +25,10 @@ const GLOB_CHARS = /[*?[]/;
 function componentMatcher(component: string): (name: string) => boolean {
   if (component.includes('[')) return () => true;
   const dot = component.startsWith('.');
-  const source = component.replace(/[.+^${}()|\\\]]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = component
+    .replace(/[.+^${}()|\\\]]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   const re = new RegExp(`^${source}$`, 's');
   return (name) => (dot || !name.startsWith('.')) && re.test(name);
 }

@@ -91,7 +91,12 @@ export interface SimpleCommandVerdict {
 
 export type GuardDetails =
   | { readonly kind: 'path'; readonly target: ResolvedPath }
-  | { readonly kind: 'command'; readonly commands: readonly SimpleCommandVerdict[]; readonly cwd: ResolvedPath | null; readonly secrets: readonly string[] }
+  | {
+      readonly kind: 'command';
+      readonly commands: readonly SimpleCommandVerdict[];
+      readonly cwd: ResolvedPath | null;
+      readonly secrets: readonly string[];
+    }
   | { readonly kind: 'url'; readonly url: string; readonly host: string }
   | { readonly kind: 'mcp'; readonly server: string; readonly tool: string }
   | { readonly kind: 'none' };
@@ -105,7 +110,12 @@ export type GuardDetails =
 export type DecisionRequest =
   | { readonly kind: 'read'; readonly path: string }
   | { readonly kind: 'write'; readonly path: string; readonly op: 'write' | 'delete' }
-  | { readonly kind: 'command'; readonly command: string; readonly cwd?: string | undefined; readonly secrets?: readonly string[] | undefined }
+  | {
+      readonly kind: 'command';
+      readonly command: string;
+      readonly cwd?: string | undefined;
+      readonly secrets?: readonly string[] | undefined;
+    }
   | { readonly kind: 'url'; readonly url: string }
   | {
       readonly kind: 'mcp';

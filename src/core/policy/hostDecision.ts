@@ -28,7 +28,8 @@ export function decideUrl(policy: CompiledPolicy, raw: string): GuardResult {
     return deny('Not a valid absolute URL.');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return deny(`Only https and http URLs may be fetched, not ${url.protocol}.`);
-  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(raw)) return deny('URLs with credentials (user:password@) are refused.');
+  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(raw))
+    return deny('URLs with credentials (user:password@) are refused.');
   const host = url.hostname.replace(/\.$/, '');
   const port = url.port === '' ? null : url.port;
   const entry = policy.hosts.find((e) => hostEntryAdmits(e, host, port));

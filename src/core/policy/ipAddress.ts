@@ -29,7 +29,9 @@ function ipv6Groups(text: string): number[] | null {
   if (v4) {
     const b = ipv4Bytes(v4[1] ?? '');
     if (!b) return null;
-    s = s.slice(0, -(v4[1] ?? '').length) + `${(((b[0] ?? 0) << 8) | (b[1] ?? 0)).toString(16)}:${(((b[2] ?? 0) << 8) | (b[3] ?? 0)).toString(16)}`;
+    s =
+      s.slice(0, -(v4[1] ?? '').length) +
+      `${(((b[0] ?? 0) << 8) | (b[1] ?? 0)).toString(16)}:${(((b[2] ?? 0) << 8) | (b[3] ?? 0)).toString(16)}`;
   }
   const halves = s.split('::');
   if (halves.length > 2) return null;

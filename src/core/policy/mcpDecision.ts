@@ -38,11 +38,23 @@ export function decideMcp(rules: McpRules, request: Extract<DecisionRequest, { k
   if (!parts) return out(decision('deny', 'unknown-tool', null, `${request.name} is not an mcp__<server>__<tool> name.`));
   if (!trusted) return out(decision('deny', 'restricted-mode', null, 'The workspace is not trusted (Restricted Mode): no MCP tool runs.'));
   const deny = rules.deny.find((r) => r.re.test(request.name));
-  if (deny) return out(decision('deny', 'mcp-tool-denied', `warden.mcp.tools.deny: ${deny.source}`, `${request.name} matches warden.mcp.tools.deny.`));
+  if (deny)
+    return out(
+      decision('deny', 'mcp-tool-denied', `warden.mcp.tools.deny: ${deny.source}`, `${request.name} matches warden.mcp.tools.deny.`),
+    );
   const ask = rules.ask.find((r) => r.re.test(request.name));
-  if (ask) return out(decision('ask', 'mcp-tool-ask', `warden.mcp.tools.ask: ${ask.source}`, `${request.name} matches warden.mcp.tools.ask: a person approves it.`));
+  if (ask)
+    return out(
+      decision(
+        'ask',
+        'mcp-tool-ask',
+        `warden.mcp.tools.ask: ${ask.source}`,
+        `${request.name} matches warden.mcp.tools.ask: a person approves it.`,
+      ),
+    );
   const allow = rules.allow.find((r) => r.re.test(request.name));
-  if (!allow) return out(decision('ask', 'mcp-tool-ask', null, `No warden.mcp.tools rule names ${request.name}; MCP tools ask by default.`));
+  if (!allow)
+    return out(decision('ask', 'mcp-tool-ask', null, `No warden.mcp.tools rule names ${request.name}; MCP tools ask by default.`));
   const rule = `warden.mcp.tools.allow: ${allow.source}`;
   if (request.annotations?.destructiveHint === true) {
     return out(decision('ask', 'mcp-destructive-hint', rule, `The server declares ${request.name} destructive: a person approves it.`));

@@ -107,7 +107,12 @@ interface Level {
   readonly a: string;
 }
 const WORKSPACE: Level = { level: 'workspace', above: "the user's", aboveSettings: 'the user settings', a: 'a workspace' };
-const USER: Level = { level: 'user', above: "the managed policy's", aboveSettings: 'the managed policy and user settings', a: 'user settings' };
+const USER: Level = {
+  level: 'user',
+  above: "the managed policy's",
+  aboveSettings: 'the managed policy and user settings',
+  a: 'user settings',
+};
 
 /** User or managed settings only: a workspace can never set them (a repository must not redirect the key or the record, start an MCP server, or turn off or narrow the person's own undo history). */
 export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
@@ -132,7 +137,13 @@ export const APPLICATION_SCOPED: ReadonlySet<SettingKey> = new Set([
 ]);
 const MINIMUM: ReadonlySet<SettingKey> = new Set(['warden.commands.timeoutSeconds', 'warden.limits.maxTurns', 'warden.limits.maxCostUsd']);
 const INTERSECT_GLOBS: ReadonlySet<SettingKey> = new Set(['warden.paths.write', 'warden.paths.autoApprove']);
-const UNION: ReadonlySet<SettingKey> = new Set(['warden.paths.denyRead', 'warden.paths.protected', 'warden.commands.deny', 'warden.mcp.tools.ask', 'warden.mcp.tools.deny']);
+const UNION: ReadonlySet<SettingKey> = new Set([
+  'warden.paths.denyRead',
+  'warden.paths.protected',
+  'warden.commands.deny',
+  'warden.mcp.tools.ask',
+  'warden.mcp.tools.deny',
+]);
 
 /** Keys only a managed policy sets (src/core/policy/managed.ts reads them). */
 export function isManagedOnly(key: string): boolean {
@@ -191,7 +202,13 @@ function narrowInto(base: Settings, lower: Partial<Settings>, lv: Level, ignored
  * them stricter (a `forbid…`/`require…` switched on, fewer endpoints); the
  * organisation id, once set above, cannot change.
  */
-function narrowManagedKey(eff: Record<string, unknown>, base: Settings, key: SettingKey, value: unknown, drop: (key: string, value: unknown, why: string) => void): void {
+function narrowManagedKey(
+  eff: Record<string, unknown>,
+  base: Settings,
+  key: SettingKey,
+  value: unknown,
+  drop: (key: string, value: unknown, why: string) => void,
+): void {
   const above = base[key];
   if (JSON.stringify(above) === JSON.stringify(value)) return;
   if (typeof above === 'boolean') {
@@ -212,8 +229,12 @@ function narrowManagedKey(eff: Record<string, unknown>, base: Settings, key: Set
 /** Managed-only rules that bind the effective settings whatever the levels below said. */
 function applyManagedRules(eff: Settings, user: Partial<Settings>, workspace: Partial<Settings>, ignored: IgnoredWorkspaceValue[]): void {
   if (eff['warden.managed.forbidAutoReads'] && eff['warden.approval.reads'] !== 'ask') {
-    for (const [level, v] of [['user', user], ['workspace', workspace]] as const) {
-      if (v['warden.approval.reads'] === 'auto') ignored.push({ key: 'warden.approval.reads', value: 'auto', why: "the managed policy forbids 'auto': every read asks", level });
+    for (const [level, v] of [
+      ['user', user],
+      ['workspace', workspace],
+    ] as const) {
+      if (v['warden.approval.reads'] === 'auto')
+        ignored.push({ key: 'warden.approval.reads', value: 'auto', why: "the managed policy forbids 'auto': every read asks", level });
     }
     eff['warden.approval.reads'] = 'ask';
   }
@@ -221,7 +242,12 @@ function applyManagedRules(eff: Settings, user: Partial<Settings>, workspace: Pa
   const url = eff['warden.anthropic.baseUrl'];
   if (endpoints.length > 0 && !endpoints.some((e) => sameEndpoint(e, url))) {
     if (user['warden.anthropic.baseUrl'] !== undefined) {
-      ignored.push({ key: 'warden.anthropic.baseUrl', value: url, why: `the managed policy allows only these model endpoints: ${endpoints.join(', ')}`, level: 'user' });
+      ignored.push({
+        key: 'warden.anthropic.baseUrl',
+        value: url,
+        why: `the managed policy allows only these model endpoints: ${endpoints.join(', ')}`,
+        level: 'user',
+      });
     }
     eff['warden.anthropic.baseUrl'] = endpoints[0] ?? '';
   }

@@ -59,11 +59,15 @@ export function resolveInput(ctx: PathContext, input: string): Resolution {
 }
 
 /** Shared first steps: invalid, outside, denyRead. */
-function screen(deps: PathDeps, input: string): { res: Resolution; target: ResolvedPath | null; early: Decision | null; policy: CompiledPolicy } {
+function screen(
+  deps: PathDeps,
+  input: string,
+): { res: Resolution; target: ResolvedPath | null; early: Decision | null; policy: CompiledPolicy } {
   const res = resolveInput(deps.ctx, input);
   const policy = policyAt(deps, res);
   const target = toResolvedPath(policy, res);
-  if (res.kind === 'invalid') return { res, target, policy, early: decision('deny', 'invalid-input', null, `Path '${input}': ${res.message}.`) };
+  if (res.kind === 'invalid')
+    return { res, target, policy, early: decision('deny', 'invalid-input', null, `Path '${input}': ${res.message}.`) };
   const denied = deniedReadRule(policy, res);
   if (res.kind === 'outside') {
     return {
@@ -75,7 +79,13 @@ function screen(deps: PathDeps, input: string): { res: Resolution; target: Resol
         : decision('deny', 'outside-workspace', null, `${res.absolute} is outside every workspace folder.`),
     };
   }
-  if (denied) return { res, target, policy, early: decision('deny', 'denied-read', ruleText(denied), `${res.relative} matches ${ruleText(denied)}.`) };
+  if (denied)
+    return {
+      res,
+      target,
+      policy,
+      early: decision('deny', 'denied-read', ruleText(denied), `${res.relative} matches ${ruleText(denied)}.`),
+    };
   return { res, target, policy, early: null };
 }
 
@@ -83,7 +93,12 @@ export function decideRead(deps: PathDeps, input: string): GuardResult {
   const { target, early, policy } = screen(deps, input);
   if (early) return result(early, target);
   if (policy.settings['warden.approval.reads'] === 'ask') {
-    return result(decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'), target, { kind: 'reads-ask', subject: target?.relative ?? input, detail: 'reads ask first' }, 'warden.approval.reads: ask');
+    return result(
+      decision('ask', 'needs-approval', 'warden.approval.reads: ask', 'Reads ask first (warden.approval.reads).'),
+      target,
+      { kind: 'reads-ask', subject: target?.relative ?? input, detail: 'reads ask first' },
+      'warden.approval.reads: ask',
+    );
   }
   return result(decision('allow', 'read-allowed', null, `Reading ${target?.relative || '.'} inside the workspace.`), target);
 }
@@ -101,15 +116,31 @@ export function decideWrite(deps: PathDeps, input: string, kind: 'write' | 'dele
   }
   const prot = policy.protectedPaths.first(res.relative);
   if (prot) {
-    return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target, { kind: 'protected', subject: res.relative, detail: ruleText(prot) });
+    return result(decision('ask', 'protected-path', ruleText(prot), `${res.relative} is protected: a person must approve.`), target, {
+      kind: 'protected',
+      subject: res.relative,
+      detail: ruleText(prot),
+    });
   }
   if (kind === 'delete') {
-    return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target, { kind: 'delete', subject: res.relative, detail: 'deletes always ask' });
+    return result(decision('ask', 'needs-approval', null, `Deleting ${res.relative} needs a person's approval.`), target, {
+      kind: 'delete',
+      subject: res.relative,
+      detail: 'deletes always ask',
+    });
   }
   const auto = policy.autoApprove.first(res.relative);
   if (auto) return result(decision('allow', 'auto-approved', ruleText(auto), `${res.relative} matches ${ruleText(auto)}.`), target);
-  const near = closestGlob(policy.settings['warden.paths.autoApprove'].map((pattern) => ({ setting: 'warden.paths.autoApprove', pattern })), res.relative);
-  return result(decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`), target, { kind: 'not-auto-approved', subject: res.relative, detail: `writable by ${ruleText(writable)}` }, near ? ruleText(near) : null);
+  const near = closestGlob(
+    policy.settings['warden.paths.autoApprove'].map((pattern) => ({ setting: 'warden.paths.autoApprove', pattern })),
+    res.relative,
+  );
+  return result(
+    decision('ask', 'needs-approval', ruleText(writable), `Writing ${res.relative} needs a person's approval.`),
+    target,
+    { kind: 'not-auto-approved', subject: res.relative, detail: `writable by ${ruleText(writable)}` },
+    near ? ruleText(near) : null,
+  );
 }
 
 /** For list_files/search_text results: inside the workspace and outside denyRead. */

@@ -108,7 +108,8 @@ function within(root: Root, abs: string): string | null {
 export function resolvePath(input: string, base: string, ctx: PathContext, options: ResolveOptions = {}): Resolution {
   const ascii = PRINTABLE_ASCII.test(input);
   // A hidden character (src/core/text/hiddenCharacters.ts) or a line break disguises a name in the approval pane.
-  if (!ascii && firstHiddenCodePoint(input, true) !== null) return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
+  if (!ascii && firstHiddenCodePoint(input, true) !== null)
+    return { kind: 'invalid', message: 'the path holds a NUL, control or invisible character' };
   let p = ascii ? input : input.normalize('NFC');
   if (!options.literalBackslash) p = p.replace(/\\/g, '/');
   if (/^[A-Za-z]:/.test(p)) return { kind: 'invalid', message: 'a Windows drive path is not a path on this system' };
@@ -118,9 +119,7 @@ export function resolvePath(input: string, base: string, ctx: PathContext, optio
   const abs = posix.isAbsolute(p) ? p : `${base}/${p}`;
   const segments = abs.split('/');
   const w: Walk = { probe: ctx.probe, knownReal: base, followDangling: options.followDangling ?? true };
-  const real = segments.includes('..')
-    ? realWithDots('/', segments, w)
-    : realOf(posix.normalize(abs).replace(/(.)\/$/, '$1'), w, 0);
+  const real = segments.includes('..') ? realWithDots('/', segments, w) : realOf(posix.normalize(abs).replace(/(.)\/$/, '$1'), w, 0);
   if (real === null) return { kind: 'invalid', message: 'the path goes through a symbolic-link loop' };
   const absolute = real.path.normalize('NFC');
   for (const root of ctx.roots) {

@@ -88,16 +88,36 @@ export interface PolicyReport {
  * validated (a problem makes the report say every call is denied), the
  * workspace level narrowed into the user level.
  */
-export function folderPolicy(folder: string, user: unknown, workspace: unknown, sandbox: { available: boolean; state: string }, folderLevel?: unknown, managed?: ManagedPolicyInput): FolderPolicy {
+export function folderPolicy(
+  folder: string,
+  user: unknown,
+  workspace: unknown,
+  sandbox: { available: boolean; state: string },
+  folderLevel?: unknown,
+  managed?: ManagedPolicyInput,
+): FolderPolicy {
   // The managed policy, then user, then workspace settings, merged the one way the guard merges them.
   const levelled = effectiveSettings({ user, workspace, ...(managed ? { managed } : {}) });
   const f = parseFlatSettings(folderLevel, 'folder settings');
   const problems = [...levelled.problems, ...f.problems];
-  const section = levelled.managed.inForce || levelled.managed.refused.length ? { source: levelled.managed.sources.join(', ') || 'none in force', forbids: [...levelled.managed.forbids, ...levelled.managed.refused.map((r) => `nothing: ignored ${r}`)] } : null;
+  const section =
+    levelled.managed.inForce || levelled.managed.refused.length
+      ? {
+          source: levelled.managed.sources.join(', ') || 'none in force',
+          forbids: [...levelled.managed.forbids, ...levelled.managed.refused.map((r) => `nothing: ignored ${r}`)],
+        }
+      : null;
   if (problems.length) return { folder, settings: defaultSettings(), problems, ignoredWorkspaceValues: [], sandbox, managed: section };
   // A folder of a multi-root workspace narrows what the workspace left (the guard does the same per folder).
   const second = narrow(levelled.effective, f.values);
-  return { folder, settings: second.effective, problems: [], ignoredWorkspaceValues: [...levelled.ignored, ...second.ignored], sandbox, managed: section };
+  return {
+    folder,
+    settings: second.effective,
+    problems: [],
+    ignoredWorkspaceValues: [...levelled.ignored, ...second.ignored],
+    sandbox,
+    managed: section,
+  };
 }
 
 function admits(source: string): string {
@@ -108,7 +128,8 @@ function admits(source: string): string {
   if (!p.rest) return `exactly '${words}'`;
   const program = p.words[0] ?? '';
   const risky = abilitiesOf(program).some((a) => RISKY_ABILITIES.has(a));
-  if (p.words.length === 1 && risky && !hasArgumentModel(program)) return `only the bare '${program}' (Warden models none of its arguments)`;
+  if (p.words.length === 1 && risky && !hasArgumentModel(program))
+    return `only the bare '${program}' (Warden models none of its arguments)`;
   if (hasArgumentModel(program)) return `'${words}' with further arguments, except those Warden's argument table refuses for ${program}`;
   return `'${words}' with any further arguments`;
 }
@@ -133,7 +154,9 @@ export function policyReport(f: FolderPolicy): PolicyReport {
     ? Object.entries(s['warden.secrets']).map(([name, r]) => ({
         name,
         commands: r.commands,
-        hosts: (r.hosts ?? []).filter((h) => hostsAllowed.includes(h) || hostsAllowed.some((a) => a.startsWith('*.') && h.endsWith(a.slice(1)))),
+        hosts: (r.hosts ?? []).filter(
+          (h) => hostsAllowed.includes(h) || hostsAllowed.some((a) => a.startsWith('*.') && h.endsWith(a.slice(1))),
+        ),
         writable: r.writable === true,
         implies: r.commands.flatMap((c) => {
           const p = parseCommandPattern(c);
@@ -155,11 +178,15 @@ export function policyReport(f: FolderPolicy): PolicyReport {
       never: s['warden.paths.denyRead'],
       deletes: 'Every delete asks.',
     },
-    commands: { unasked, denied: s['warden.commands.deny'], alwaysAsk: `Deleting, rewriting history and publishing (rm, git push, git reset, npm publish…) always ask, whatever the allow list says; so do commands with secrets, substitutions, wrappers or dangerous arguments.` },
+    commands: {
+      unasked,
+      denied: s['warden.commands.deny'],
+      alwaysAsk: `Deleting, rewriting history and publishing (rm, git push, git reset, npm publish…) always ask, whatever the allow list says; so do commands with secrets, substitutions, wrappers or dangerous arguments.`,
+    },
     hosts: {
       fetchUrl: valid ? hostsAllowed : [],
       commands: valid && f.sandbox.available ? hostsAllowed : [],
-      note: 'fetch_url reaches only these hosts (https/http, no credentials, a private address only when listed exactly); a sandboxed command reaches them through the sandbox proxy; a command holding a secret reaches only that secret\'s hosts among them.',
+      note: "fetch_url reaches only these hosts (https/http, no credentials, a private address only when listed exactly); a sandboxed command reaches them through the sandbox proxy; a command holding a secret reaches only that secret's hosts among them.",
     },
     secrets,
     lint: valid ? lintRules(s) : [],
@@ -190,7 +217,12 @@ const MARKDOWN: Marks = {
   bold: (s) => `**${s}**`,
   heading: (level, s) => `${'#'.repeat(level)} ${s}`,
 };
-const PLAIN: Marks = { text: (s) => s, code: (s) => s, bold: (s) => s, heading: (level, s) => (level === 1 ? s.toUpperCase() : `${s.toUpperCase()}\n${'-'.repeat(s.length)}`) };
+const PLAIN: Marks = {
+  text: (s) => s,
+  code: (s) => s,
+  bold: (s) => s,
+  heading: (level, s) => (level === 1 ? s.toUpperCase() : `${s.toUpperCase()}\n${'-'.repeat(s.length)}`),
+};
 
 /** The report as Markdown: the editor's page (markdown preview) and `--format md`. */
 export function reportMarkdown(r: PolicyReport): string {
@@ -208,11 +240,17 @@ function render(r: PolicyReport, m: Marks): string {
   if (!r.valid) out.push(m.bold('The settings are invalid: every call is denied.'), '', ...r.problems.map((p) => `- ${m.text(p)}`), '');
   out.push(m.heading(2, 'Sandbox'), '', `State: ${m.bold(m.text(r.sandbox.state))}. ${m.text(r.sandbox.effect)}`, '');
   out.push(m.heading(2, 'Files'), '');
-  out.push(`- ${m.bold('Written without asking:')} ${list(r.writes.withoutAsking, 'nowhere')} (within ${m.code('warden.paths.write')}, outside the protected paths)`);
+  out.push(
+    `- ${m.bold('Written without asking:')} ${list(r.writes.withoutAsking, 'nowhere')} (within ${m.code('warden.paths.write')}, outside the protected paths)`,
+  );
   out.push(`- ${m.bold('Written after you approve:')} ${list(r.writes.asking, 'nowhere')}`);
   out.push(`- ${m.bold('Always ask, whatever the globs say:')} ${list(r.writes.alwaysAsk)}`);
   out.push(`- ${m.bold('Never read, written or passed to a command:')} ${list(r.writes.never)}`);
-  out.push(`- ${m.bold('Deletes:')} ${m.text(r.writes.deletes)}`, `- ${m.bold('Reads:')} ${r.reads.ask ? 'every read asks first' : 'anything inside the workspace outside the never-list'}`, '');
+  out.push(
+    `- ${m.bold('Deletes:')} ${m.text(r.writes.deletes)}`,
+    `- ${m.bold('Reads:')} ${r.reads.ask ? 'every read asks first' : 'anything inside the workspace outside the never-list'}`,
+    '',
+  );
   out.push(m.heading(2, 'Commands that run without asking'), '');
   if (r.commands.unasked.length === 0) out.push('None.', '');
   for (const c of r.commands.unasked) {
@@ -220,11 +258,21 @@ function render(r: PolicyReport, m: Marks): string {
     for (const i of c.implies) out.push(`  - ${m.text(i.what)} — inside the sandbox (source: ${i.source})`);
   }
   out.push('', `Never run: ${list(r.commands.denied)}. ${m.text(r.commands.alwaysAsk)}`, '');
-  out.push(m.heading(2, 'Network'), '', `- ${m.bold('fetch_url:')} ${list(r.hosts.fetchUrl, 'no host')}`, `- ${m.bold('Commands:')} ${list(r.hosts.commands, 'no host')}`, '', m.text(r.hosts.note), '');
+  out.push(
+    m.heading(2, 'Network'),
+    '',
+    `- ${m.bold('fetch_url:')} ${list(r.hosts.fetchUrl, 'no host')}`,
+    `- ${m.bold('Commands:')} ${list(r.hosts.commands, 'no host')}`,
+    '',
+    m.text(r.hosts.note),
+    '',
+  );
   out.push(m.heading(2, 'Secrets'), '');
   if (r.secrets.length === 0) out.push('None granted.', '');
   for (const s of r.secrets) {
-    out.push(`- ${m.bold(m.text(s.name))} — to ${list(s.commands)}; reaches ${list(s.hosts, 'no host')}; workspace ${s.writable ? 'writable' : 'read-only'} while it runs; every such command asks.`);
+    out.push(
+      `- ${m.bold(m.text(s.name))} — to ${list(s.commands)}; reaches ${list(s.hosts, 'no host')}; workspace ${s.writable ? 'writable' : 'read-only'} while it runs; every such command asks.`,
+    );
     for (const i of s.implies) out.push(`  - ${m.text(i.what)} (source: ${i.source})`);
   }
   out.push('', m.heading(2, 'Rule warnings'), '');
@@ -233,6 +281,12 @@ function render(r: PolicyReport, m: Marks): string {
   out.push('', m.heading(2, 'Workspace values ignored'), '');
   if (r.ignoredWorkspaceValues.length === 0) out.push('None.');
   for (const i of r.ignoredWorkspaceValues) out.push(`- ${m.code(i.key)} = ${m.code(JSON.stringify(i.value))}: ${m.text(i.why)}`);
-  out.push('', m.heading(2, 'Managed policy'), '', r.managedPolicy ? `From ${m.text(r.managedPolicy.source)}; forbids: ${list(r.managedPolicy.forbids)}` : 'None in force.', '');
+  out.push(
+    '',
+    m.heading(2, 'Managed policy'),
+    '',
+    r.managedPolicy ? `From ${m.text(r.managedPolicy.source)}; forbids: ${list(r.managedPolicy.forbids)}` : 'None in force.',
+    '',
+  );
   return out.join('\n');
 }

@@ -28,13 +28,32 @@ function lintPattern(key: string, p: CommandPattern, secret: string | null): Rul
   const out: RuleWarning[] = [];
   const grants = secret ? `hands the secret ${secret} to` : 'lets the agent run, unasked in the sandbox,';
   if (p.anyArguments && risky.length) {
-    out.push({ key, entry: p.source, message: `'${p.source}' ${grants} ${program} with any arguments, and GTFOBins lists ${program} for ${risky.join(', ')}: in effect any code and any write the sandbox permits`, source: GTFO });
+    out.push({
+      key,
+      entry: p.source,
+      message: `'${p.source}' ${grants} ${program} with any arguments, and GTFOBins lists ${program} for ${risky.join(', ')}: in effect any code and any write the sandbox permits`,
+      source: GTFO,
+    });
   } else if (p.rest && p.words.length === 1 && risky.length && !hasArgumentModel(program)) {
-    out.push({ key, entry: p.source, message: `'${p.source}' admits only the bare '${program}': Warden models none of its arguments, and GTFOBins lists it for ${risky.join(', ')}; '${program} **' would grant any arguments (any code)`, source: GTFO });
+    out.push({
+      key,
+      entry: p.source,
+      message: `'${p.source}' admits only the bare '${program}': Warden models none of its arguments, and GTFOBins lists it for ${risky.join(', ')}; '${program} **' would grant any arguments (any code)`,
+      source: GTFO,
+    });
   }
   for (const i of implicationsOf(p)) {
-    if (i.kind !== 'runs-repository-code' && !(i.kind === 'runs-any-code' && IMPLICATION_ROWS.some((r) => r.kind === 'runs-any-code' && r.programs.includes(program)))) continue;
-    out.push({ key, entry: p.source, message: `'${p.source}' ${secret ? `hands the secret ${secret} to code the repository controls: ` : ''}${i.what}${secret ? '' : ' (inside the sandbox)'}`, source: i.source });
+    if (
+      i.kind !== 'runs-repository-code' &&
+      !(i.kind === 'runs-any-code' && IMPLICATION_ROWS.some((r) => r.kind === 'runs-any-code' && r.programs.includes(program)))
+    )
+      continue;
+    out.push({
+      key,
+      entry: p.source,
+      message: `'${p.source}' ${secret ? `hands the secret ${secret} to code the repository controls: ` : ''}${i.what}${secret ? '' : ' (inside the sandbox)'}`,
+      source: i.source,
+    });
   }
   return out;
 }

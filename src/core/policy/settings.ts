@@ -61,8 +61,19 @@ export const SETTING_SCHEMAS = {
   'warden.paths.write': globs.default(['**']),
   'warden.paths.autoApprove': globs.default([]),
   'warden.paths.denyRead': globs.default([
-    '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/id_ed25519*', '**/.npmrc', '**/.pypirc',
-    '**/.netrc', '**/.aws/**', '**/.ssh/**', '**/.docker/config.json', '**/secrets/**',
+    '**/.env',
+    '**/.env.*',
+    '**/*.pem',
+    '**/*.key',
+    '**/id_rsa*',
+    '**/id_ed25519*',
+    '**/.npmrc',
+    '**/.pypirc',
+    '**/.netrc',
+    '**/.aws/**',
+    '**/.ssh/**',
+    '**/.docker/config.json',
+    '**/secrets/**',
   ]),
   'warden.paths.protected': globs.default([]),
   'warden.commands.allow': patterns.default(['git status', 'git diff *', 'git log *', 'ls *', 'pwd']),
@@ -104,7 +115,10 @@ export const SETTING_SCHEMAS = {
   'warden.managed.forbidUnsandboxedRunner': z.boolean().default(false),
   'warden.managed.forbidWorkspaceMcpServers': z.boolean().default(false),
   'warden.managed.forbidAutoReads': z.boolean().default(false),
-  'warden.managed.allowedModelEndpoints': z.array(httpUrl.refine((s) => s !== '', 'an endpoint may not be empty')).max(100).default([]),
+  'warden.managed.allowedModelEndpoints': z
+    .array(httpUrl.refine((s) => s !== '', 'an endpoint may not be empty'))
+    .max(100)
+    .default([]),
   'warden.managed.requireAuditExport': z.boolean().default(false),
 } as const;
 

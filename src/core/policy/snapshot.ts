@@ -26,7 +26,10 @@ export function policySnapshot(levels: GuardSettingsInput, env: GuardEnvironment
   // Managed policy, then user, then workspace (./createGuard.ts); with several folders, the strictest of
   // them, for what no one folder decides (the sandbox's view, timeouts, hosts).
   const levelled = effectiveSettings(levels);
-  const settings = (levels.folders ?? []).reduce<Settings>((acc, f) => narrow(acc, parseFlatSettings(f).values).effective, levelled.effective);
+  const settings = (levels.folders ?? []).reduce<Settings>(
+    (acc, f) => narrow(acc, parseFlatSettings(f).values).effective,
+    levelled.effective,
+  );
   return { guard, settings, userBaseUrl: levelled.userBaseUrl, env };
 }
 
@@ -78,7 +81,10 @@ function allOf(guards: readonly Guard[]): Guard {
     decideChange: (absolute, kind) => strictest(guards.map((g) => g.decideChange(absolute, kind))),
     readFilter: () => {
       const filters = guards.map((g) => g.readFilter());
-      return { globs: [...new Set(filters.flatMap((f) => f.globs))], allows: (root, relative, isLink) => filters.every((f) => f.allows(root, relative, isLink)) };
+      return {
+        globs: [...new Set(filters.flatMap((f) => f.globs))],
+        allows: (root, relative, isLink) => filters.every((f) => f.allows(root, relative, isLink)),
+      };
     },
     secretsGrantedTo: (line) => guards.map((g) => g.secretsGrantedTo(line)).reduce((a, b) => a.filter((n) => b.includes(n))),
   };

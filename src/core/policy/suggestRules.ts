@@ -42,7 +42,22 @@ export type Suggestions = { readonly rules: readonly RuleSuggestion[] } | { read
  * names from a file are the dangerous-argument table's to refuse.
  */
 const INERT_PROGRAMS: ReadonlySet<string> = new Set([
-  'ls', 'stat', 'du', 'basename', 'dirname', 'realpath', 'readlink', 'pwd', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'b2sum', 'cksum', 'echo', 'tree',
+  'ls',
+  'stat',
+  'du',
+  'basename',
+  'dirname',
+  'realpath',
+  'readlink',
+  'pwd',
+  'md5sum',
+  'sha1sum',
+  'sha256sum',
+  'sha512sum',
+  'b2sum',
+  'cksum',
+  'echo',
+  'tree',
 ]);
 
 /** Whether a trailing `*` may be offered for `program`: it can neither run code nor write through its arguments. */
@@ -83,12 +98,21 @@ function literalGlob(rel: string): string | null {
 function writeSuggestions(rel: string): Suggestions {
   const exact = firstHiddenCodePoint(rel, true) === null ? literalGlob(rel) : null;
   if (exact === null) return { none: `the path ${rel} holds glob characters, so no glob names it alone` };
-  const rules: RuleSuggestion[] = [{ setting: 'warden.paths.autoApprove', entries: [exact], label: `writes to ${rel} only`, narrowest: true }];
+  const rules: RuleSuggestion[] = [
+    { setting: 'warden.paths.autoApprove', entries: [exact], label: `writes to ${rel} only`, narrowest: true },
+  ];
   const parts = rel.split('/');
   const folder = parts.slice(0, -1).join('/');
-  if (folder) rules.push({ setting: 'warden.paths.autoApprove', entries: [`${folder}/**`], label: `writes anywhere under ${folder}/`, narrowest: false });
+  if (folder)
+    rules.push({
+      setting: 'warden.paths.autoApprove',
+      entries: [`${folder}/**`],
+      label: `writes anywhere under ${folder}/`,
+      narrowest: false,
+    });
   const top = parts[0] ?? '';
-  if (parts.length > 2 && top) rules.push({ setting: 'warden.paths.autoApprove', entries: [`${top}/**`], label: `writes anywhere under ${top}/`, narrowest: false });
+  if (parts.length > 2 && top)
+    rules.push({ setting: 'warden.paths.autoApprove', entries: [`${top}/**`], label: `writes anywhere under ${top}/`, narrowest: false });
   return { rules };
 }
 
@@ -99,7 +123,8 @@ function commandSuggestions(decided: GuardResult): Suggestions {
   const exact: string[] = [];
   const widened: string[] = [];
   for (const c of off) {
-    if (!c.argv || !c.argv.every(nameable)) return { none: `'${c.text}' has a word no rule can name exactly (a blank, a line break or a wildcard)` };
+    if (!c.argv || !c.argv.every(nameable))
+      return { none: `'${c.text}' has a word no rule can name exactly (a blank, a line break or a wildcard)` };
     const e = commandEntries(c.argv);
     exact.push(e.exact);
     widened.push(e.widened ?? e.exact);
@@ -108,7 +133,12 @@ function commandSuggestions(decided: GuardResult): Suggestions {
   const q = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(' and ');
   const rules: RuleSuggestion[] = [{ setting: 'warden.commands.allow', entries: exact, label: `exactly ${q(exact)}`, narrowest: true }];
   if (widened.some((w, i) => w !== exact[i])) {
-    rules.push({ setting: 'warden.commands.allow', entries: widened, label: `${q(widened)}: the same program and options on any files`, narrowest: false });
+    rules.push({
+      setting: 'warden.commands.allow',
+      entries: widened,
+      label: `${q(widened)}: the same program and options on any files`,
+      narrowest: false,
+    });
   }
   return { rules };
 }
@@ -119,7 +149,9 @@ export function suggestRules(decided: GuardResult): Suggestions {
   const blockers = decided.why?.blockers ?? [];
   const stays = blockers.find((b) => b.kind !== 'not-allowed' && b.kind !== 'not-auto-approved');
   if (stays || blockers.length === 0) {
-    return { none: `a rule would not stop this asking: ${stays ? `${stays.kind}${stays.subject ? ` (${stays.subject})` : ''}` : decided.reason}` };
+    return {
+      none: `a rule would not stop this asking: ${stays ? `${stays.kind}${stays.subject ? ` (${stays.subject})` : ''}` : decided.reason}`,
+    };
   }
   if (blockers.every((b) => b.kind === 'not-auto-approved')) {
     const d = decided.details;

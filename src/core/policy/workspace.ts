@@ -25,7 +25,8 @@ export function folderNames(paths: readonly string[], given: readonly (string | 
   });
 }
 
-export type Address = { readonly ok: true; readonly base: string; readonly path: string } | { readonly ok: false; readonly message: string };
+export type Address =
+  { readonly ok: true; readonly base: string; readonly path: string } | { readonly ok: false; readonly message: string };
 
 const NAMED = /^([^/\\:]+):(.*)$/s;
 
@@ -42,13 +43,20 @@ export function addressOf(input: string, roots: readonly Root[], probe: PathProb
   const named = NAMED.exec(input);
   const folder = named ? roots.find((r) => nameOf(r) === named[1]) : undefined;
   if (named && folder) return { ok: true, base: folder.path, path: (named[2] ?? '').replace(/^\/+/, '') || '.' };
-  if (input.startsWith('/') || input === '~' || input.startsWith('~/') || roots.length === 1) return { ok: true, base: first.path, path: input };
+  if (input.startsWith('/') || input === '~' || input.startsWith('~/') || roots.length === 1)
+    return { ok: true, base: first.path, path: input };
   const candidates = roots.filter((r) => present(probe, posix.join(r.path, input)));
   const only = candidates[0];
   if (candidates.length === 1 && only) return { ok: true, base: only.path, path: input };
   const shown = input === '' ? '.' : input;
   if (candidates.length === 0) {
-    return { ok: false, message: `'${shown}' is in no workspace folder; name the folder: ${roots.map((r) => `'${nameOf(r)}:${shown}'`).join(' or ')}` };
+    return {
+      ok: false,
+      message: `'${shown}' is in no workspace folder; name the folder: ${roots.map((r) => `'${nameOf(r)}:${shown}'`).join(' or ')}`,
+    };
   }
-  return { ok: false, message: `'${shown}' is in several workspace folders (${candidates.map((r) => nameOf(r)).join(', ')}); name one: ${candidates.map((r) => `'${nameOf(r)}:${shown}'`).join(' or ')}` };
+  return {
+    ok: false,
+    message: `'${shown}' is in several workspace folders (${candidates.map((r) => nameOf(r)).join(', ')}); name one: ${candidates.map((r) => `'${nameOf(r)}:${shown}'`).join(' or ')}`,
+  };
 }

@@ -84,7 +84,8 @@ export function buildMatcher(patterns: readonly string[]): MultiMatcher {
   const alphabet = new Map<number, number>();
   for (const c of t.edgeCode) if (!alphabet.has(c)) alphabet.set(c, alphabet.size + 1);
   const width = alphabet.size + 1;
-  const scan = n * width <= DENSE_CELL_LIMIT ? denseScan(t, fail, order, alphabet, width, out, depthArr) : sparseScan(t.goto, fail, out, depthArr);
+  const scan =
+    n * width <= DENSE_CELL_LIMIT ? denseScan(t, fail, order, alphabet, width, out, depthArr) : sparseScan(t.goto, fail, out, depthArr);
   return { patternCount: patterns.length, scan };
 }
 
@@ -98,7 +99,15 @@ function addRange(ranges: Ranges, start: number, end: number): void {
 }
 
 /** A full transition table over the characters the patterns use (one look-up per character). */
-function denseScan(t: Trie, fail: Int32Array, order: Int32Array, alphabet: Map<number, number>, width: number, out: Int32Array, depth: Int32Array): (text: string) => ScanResult {
+function denseScan(
+  t: Trie,
+  fail: Int32Array,
+  order: Int32Array,
+  alphabet: Map<number, number>,
+  width: number,
+  out: Int32Array,
+  depth: Int32Array,
+): (text: string) => ScanResult {
   const classOf = new Uint16Array(65536);
   for (const [c, k] of alphabet) classOf[c] = k;
   const delta = new Int32Array(order.length * width);

@@ -2,7 +2,19 @@
 export function decodeAnsiC(quoted: string): string {
   const body = quoted.startsWith("$'") && quoted.endsWith("'") ? quoted.slice(2, -1) : quoted;
   const simple: Record<string, string> = {
-    a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?',
+    a: '\x07',
+    b: '\b',
+    e: '\x1b',
+    E: '\x1b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    '?': '?',
   };
   let out = '';
   for (let i = 0; i < body.length; i++) {
@@ -30,7 +42,7 @@ export function decodeAnsiC(quoted: string): string {
       out += String.fromCharCode(parseInt(m[0], 8) & 0xff);
       i += m[0].length;
     } else if (n === 'c' && i + 2 < body.length) {
-      out += String.fromCharCode((body.charCodeAt(i + 2) & 0x1f));
+      out += String.fromCharCode(body.charCodeAt(i + 2) & 0x1f);
       i += 2;
     } else {
       out += '\\' + n;

@@ -8,8 +8,19 @@ const STRUCTURE = new Set(['program', 'list', 'pipeline', 'negated_command', 're
 
 /** Node kinds that make up words: evaluated by `evaluateWord`, walked only to find nested commands. */
 const WORD_PARTS = new Set([
-  'command_name', 'word', 'number', 'raw_string', 'string', 'string_content', 'concatenation', 'file_descriptor',
-  'heredoc_start', 'heredoc_end', 'heredoc_content', 'heredoc_body', 'variable_name',
+  'command_name',
+  'word',
+  'number',
+  'raw_string',
+  'string',
+  'string_content',
+  'concatenation',
+  'file_descriptor',
+  'heredoc_start',
+  'heredoc_end',
+  'heredoc_content',
+  'heredoc_body',
+  'variable_name',
 ]);
 
 /** Node kinds we understand that keep a line from being auto-allowed; still walked so deny rules see inside. */
@@ -46,8 +57,18 @@ const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redi
 const REDIRECT_FIXED = new Set(['file_descriptor', 'heredoc_start', 'heredoc_body', 'heredoc_end']);
 /** Node kinds that make one word (literal or not), as an argument or a redirection target. */
 const WORD_LIKE = new Set([
-  'word', 'number', 'raw_string', 'string', 'concatenation', 'ansi_c_string', 'simple_expansion', 'expansion',
-  'command_substitution', 'process_substitution', 'arithmetic_expansion', 'translated_string',
+  'word',
+  'number',
+  'raw_string',
+  'string',
+  'concatenation',
+  'ansi_c_string',
+  'simple_expansion',
+  'expansion',
+  'command_substitution',
+  'process_substitution',
+  'arithmetic_expansion',
+  'translated_string',
 ]);
 
 /**
@@ -113,15 +134,35 @@ function simpleCommand(text: string, words: ShellWord[], assignments: number, ne
 }
 
 function buildRedirect(node: ShellSyntaxNode): ShellRedirect {
-  const operator = node.children.filter((c) => !c.isNamed).map((c) => c.text).join('');
+  const operator = node.children
+    .filter((c) => !c.isNamed)
+    .map((c) => c.text)
+    .join('');
   const fd = node.namedChildren.find((c) => c.type === 'file_descriptor')?.text ?? null;
   if (node.type === 'heredoc_redirect') {
     const start = node.namedChildren.find((c) => c.type === 'heredoc_start')?.text ?? '';
     const body = node.namedChildren.find((c) => c.type === 'heredoc_body');
     const quotedDelimiter = /['"\\]/.test(start);
     const literalBody = quotedDelimiter || !body || body.namedChildren.every((c) => c.type === 'heredoc_content');
-    const target: ShellWord = { text: start, value: start.replace(/['"\\]/g, ''), denyValue: null, glob: false, brace: false, tilde: false, escaped: false };
-    return { kind: 'heredoc', operator: operator || '<<', fd, target, literalBody, quotedDelimiter, body: body?.text ?? '', text: node.text };
+    const target: ShellWord = {
+      text: start,
+      value: start.replace(/['"\\]/g, ''),
+      denyValue: null,
+      glob: false,
+      brace: false,
+      tilde: false,
+      escaped: false,
+    };
+    return {
+      kind: 'heredoc',
+      operator: operator || '<<',
+      fd,
+      target,
+      literalBody,
+      quotedDelimiter,
+      body: body?.text ?? '',
+      text: node.text,
+    };
   }
   const dest = node.namedChildren.find((c) => c.type !== 'file_descriptor') ?? null;
   const target = dest ? evaluateWord(dest, []) : null;
@@ -172,7 +213,8 @@ function walk(node: ShellSyntaxNode, nested: boolean, st: State): void {
   }
   for (const child of node.children) {
     // `$"…"` (locale translation) and a bare `$` show up as an unnamed `$` token beside the word.
-    if (!child.isNamed && child.type === '$' && (node.type === 'command' || node.type === 'concatenation')) note(st, 'a bare $ or $"…" string');
+    if (!child.isNamed && child.type === '$' && (node.type === 'command' || node.type === 'concatenation'))
+      note(st, 'a bare $ or $"…" string');
     if (!child.isNamed && child.type === '&' && (node.type === 'program' || node.type === 'list')) note(st, 'a background job (&)');
     if (!child.isNamed && child.type === '|&') note(st, 'a pipe of stderr (|&)');
     walk(child, inner, st);

@@ -44,9 +44,7 @@ function unquotedWord(text: string, first: boolean): Part {
   const tilde = first && (text === '~' || text.startsWith('~/'));
   // `~user`, `~+`, `~-` expand to something we do not know.
   const otherTilde = first && text.startsWith('~') && !tilde;
-  return otherTilde
-    ? { ...NONE, glob, brace, escaped }
-    : { value, denyValue: value, glob, brace, tilde, escaped };
+  return otherTilde ? { ...NONE, glob, brace, escaped } : { value, denyValue: value, glob, brace, tilde, escaped };
 }
 
 /** Content of a double-quoted string: only `\$ \` \" \\ \newline` are escapes there. */

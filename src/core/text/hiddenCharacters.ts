@@ -18,8 +18,10 @@ export function isHiddenCodePoint(cp: number): boolean {
     cp === 0x00ad || // soft hyphen
     cp === 0x034f || // combining grapheme joiner
     cp === 0x061c || // Arabic letter mark (bidi)
-    cp === 0x115f || cp === 0x1160 || // Hangul fillers
-    cp === 0x17b4 || cp === 0x17b5 ||
+    cp === 0x115f ||
+    cp === 0x1160 || // Hangul fillers
+    cp === 0x17b4 ||
+    cp === 0x17b5 ||
     cp === 0x180e || // Mongolian vowel separator
     (cp >= 0x200b && cp <= 0x200f) || // zero-width space/joiners, LRM, RLM
     (cp >= 0x2028 && cp <= 0x202e) || // line/paragraph separators, bidi embeddings and overrides

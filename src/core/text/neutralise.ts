@@ -15,7 +15,6 @@ export function visibleMarker(cp: number): string {
   return `<U+${cp.toString(16).toUpperCase().padStart(4, '0')}>`;
 }
 
-
 /** Replaces every hidden character (and every ANSI escape's ESC) with `<U+XXXX>`. */
 export function neutralise(text: string): string {
   let out = '';

@@ -24,7 +24,9 @@ export function defineBuiltin<N extends ToolName>(spec: Spec<N>): ToolModule<N> 
     },
     parse(input) {
       const r = schema.safeParse(input);
-      return r.success ? { ok: true, input: r.data } : { ok: false, error: `The input does not fit ${spec.name}'s schema: ${z.prettifyError(r.error)}` };
+      return r.success
+        ? { ok: true, input: r.data }
+        : { ok: false, error: `The input does not fit ${spec.name}'s schema: ${z.prettifyError(r.error)}` };
     },
   };
 }

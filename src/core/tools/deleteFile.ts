@@ -12,10 +12,19 @@ export const deleteFileTool: ToolModule<'delete_file'> = defineBuiltin({
     if (!target) return { kind: 'invalid', tool: 'delete_file', error: NO_TARGET };
     const stat = await ctx.fs.stat(target.absolute);
     if (!stat) return { kind: 'invalid', tool: 'delete_file', error: `${target.relative} does not exist.` };
-    if (stat.type !== 'file') return { kind: 'invalid', tool: 'delete_file', error: `${target.relative} is a ${stat.type}; delete_file only deletes files.` };
+    if (stat.type !== 'file')
+      return { kind: 'invalid', tool: 'delete_file', error: `${target.relative} is a ${stat.type}; delete_file only deletes files.` };
     const cur = await currentText(ctx, target);
     const old = 'error' in cur ? `(${cur.error})` : cur.text;
-    return { kind: 'write', tool: 'delete_file', target, oldContent: old, newContent: null, diff: unifiedDiff(target.relative, old, null), summary: `Delete ${target.relative}` };
+    return {
+      kind: 'write',
+      tool: 'delete_file',
+      target,
+      oldContent: old,
+      newContent: null,
+      diff: unifiedDiff(target.relative, old, null),
+      summary: `Delete ${target.relative}`,
+    };
   },
   async run(_input, decided, ctx, _facts, planned) {
     const target = resolvedTarget(decided);

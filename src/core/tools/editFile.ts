@@ -20,14 +20,18 @@ export function applyEdit(text: string | null, input: ToolInput<'edit_file'>, re
   if (text === null) return { error: `${relative} does not exist; use write_file to create it.` };
   const n = occurrences(text, input.old_text);
   if (n === 0) return { error: `old_text was not found in ${relative}; nothing was changed. Read the file and copy the text exactly.` };
-  if (n > 1) return { error: `old_text occurs more than once in ${relative}; nothing was changed. Include more surrounding text so it matches exactly once.` };
+  if (n > 1)
+    return {
+      error: `old_text occurs more than once in ${relative}; nothing was changed. Include more surrounding text so it matches exactly once.`,
+    };
   const at = text.indexOf(input.old_text);
   return { text: text.slice(0, at) + input.new_text + text.slice(at + input.old_text.length) };
 }
 
 export const editFileTool: ToolModule<'edit_file'> = defineBuiltin({
   name: 'edit_file',
-  description: 'Replace exactly one occurrence of old_text with new_text in a text file. Fails, changing nothing, if old_text occurs zero or several times.',
+  description:
+    'Replace exactly one occurrence of old_text with new_text in a text file. Fails, changing nothing, if old_text occurs zero or several times.',
   risk: 'write',
   async plan(input, decided, ctx) {
     const target = resolvedTarget(decided);

@@ -5,11 +5,19 @@ const TEXTUAL = /^(text\/|application\/(json|xml|xhtml\+xml|javascript|ld\+json|
 
 export const fetchUrlTool = defineBuiltin({
   name: 'fetch_url',
-  description: 'Fetch a text resource over https (or http) from an allowed host. Redirects are followed only to allowed hosts. Binary content is refused; size and time are capped.',
+  description:
+    'Fetch a text resource over https (or http) from an allowed host. Redirects are followed only to allowed hosts. Binary content is refused; size and time are capped.',
   risk: 'network',
   plan(_input, decided) {
-    if (decided.details.kind !== 'url') return Promise.resolve({ kind: 'invalid', tool: 'fetch_url', error: 'Warden refused: the guard gave no checked URL.' });
-    return Promise.resolve({ kind: 'fetch', tool: 'fetch_url', url: decided.details.url, host: decided.details.host, summary: `Fetch ${decided.details.url}` });
+    if (decided.details.kind !== 'url')
+      return Promise.resolve({ kind: 'invalid', tool: 'fetch_url', error: 'Warden refused: the guard gave no checked URL.' });
+    return Promise.resolve({
+      kind: 'fetch',
+      tool: 'fetch_url',
+      url: decided.details.url,
+      host: decided.details.host,
+      summary: `Fetch ${decided.details.url}`,
+    });
   },
   async run(_input, decided, ctx, facts) {
     if (decided.details.kind !== 'url') return fail('Warden refused: the guard gave no checked URL.');
@@ -38,7 +46,10 @@ export const fetchUrlTool = defineBuiltin({
     return res.status >= 400 ? fail(text, { bytes: res.bytes }) : ok(text, { bytes: res.bytes });
   },
   request: (input) => ({ kind: 'url', url: input.url }),
-  grant: (_input, decided) => (decided.details.kind === 'url' ? { key: `fetch_url\u0000${decided.details.url}`, description: `fetching exactly ${decided.details.url}` } : { refused: 'No checked URL.' }),
+  grant: (_input, decided) =>
+    decided.details.kind === 'url'
+      ? { key: `fetch_url\u0000${decided.details.url}`, description: `fetching exactly ${decided.details.url}` }
+      : { refused: 'No checked URL.' },
   summary: (i) => `fetch ${str(i, 'url')}`,
   editing: null,
 });

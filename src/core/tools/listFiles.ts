@@ -102,7 +102,9 @@ export const listFilesTool = defineBuiltin({
     const what = `${count(files.length)} files${input.glob === undefined ? ` in ${count(folders.length)} folders` : ` matching ${JSON.stringify(input.glob)}`}`;
     const notes = [`[${what}; ${shown.length === entries.length ? 'all shown' : `the first ${count(shown.length)} entries shown`}]`];
     if (shown.length < entries.length) {
-      notes.push(`[left out: ${count(entries.length - shown.length)} entries (${count(left.total)} files), under ${left.where()}; list a folder (path) or use a glob to see them]`);
+      notes.push(
+        `[left out: ${count(entries.length - shown.length)} entries (${count(left.total)} files), under ${left.where()}; list a folder (path) or use a glob to see them]`,
+      );
     }
     notes.push(...scanNotes(result), coverageNote(input.include_ignored));
     return ok([...notes, ...(shown.length === 0 ? ['(no entries)'] : shown)].join('\n'));

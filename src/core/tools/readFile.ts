@@ -101,7 +101,7 @@ function numbered(lines: readonly string[], cut: readonly number[], first: numbe
 export const readFileTool = defineBuiltin({
   name: 'read_file',
   description:
-    'Read a UTF-8 text file in the workspace. A file that fits (up to 2000 lines) comes back whole, as is. Otherwise, or with offset (first line, from 0) and limit (number of lines), a window of numbered lines (numbered from 1) after a note with the file\'s size, line count and the offset to read next. Binary files are refused.',
+    "Read a UTF-8 text file in the workspace. A file that fits (up to 2000 lines) comes back whole, as is. Otherwise, or with offset (first line, from 0) and limit (number of lines), a window of numbered lines (numbered from 1) after a note with the file's size, line count and the offset to read next. Binary files are refused.",
   risk: 'read',
   plan(_input, decided) {
     const target = resolvedTarget(decided);
@@ -113,21 +113,37 @@ export const readFileTool = defineBuiltin({
     if (!target) return fail(NO_TARGET);
     const from = input.offset ?? 0;
     const to = from + (input.limit ?? DEFAULT_LINES);
-    const read = await ctx.fs.readLines(target.absolute, { from, to, maxBytes: MAX_WINDOW_CHARS * 4, marginBytes: EDGE_MARGIN_BYTES, signal: facts.signal });
+    const read = await ctx.fs.readLines(target.absolute, {
+      from,
+      to,
+      maxBytes: MAX_WINDOW_CHARS * 4,
+      marginBytes: EDGE_MARGIN_BYTES,
+      signal: facts.signal,
+    });
     if (read.kind === 'binary') return fail(`${target.relative} is a binary file (${read.size} bytes); read_file only returns text.`);
     if (read.kind === 'missing') return fail(`${target.relative} does not exist.`);
     if (read.kind === 'not-a-file') return fail(`${target.relative} is a ${read.type}, not a file.`);
-    const whole = input.offset === undefined && input.limit === undefined && !read.cut && read.lines <= DEFAULT_LINES && read.text.length <= MAX_WINDOW_CHARS;
+    const whole =
+      input.offset === undefined &&
+      input.limit === undefined &&
+      !read.cut &&
+      read.lines <= DEFAULT_LINES &&
+      read.text.length <= MAX_WINDOW_CHARS;
     if (whole) return ok(read.text, { bytes: read.size });
     const edges = safeEdges(ctx.redactor, { before: read.before, text: read.text, after: read.after, first: read.first });
-    if (edges === null) return fail(`A secret value seems to span an edge of lines ${from + 1}-${to} of ${target.relative}; read a range that starts or ends elsewhere.`);
+    if (edges === null)
+      return fail(
+        `A secret value seems to span an edge of lines ${from + 1}-${to} of ${target.relative}; read a range that starts or ends elsewhere.`,
+      );
     // Redacted before numbering and cutting: a value spanning lines, or a cut line, would hide it from the pipeline's redaction.
     const { lines, cut } = redactedLines(ctx.redactor, edges.text);
     const { body, shown } = numbered(lines, cut, edges.first);
     const last = edges.first + shown;
     const where = shown === 0 ? `no lines (the file has ${count(read.lines)})` : `lines ${edges.first + 1}-${last}`;
     const next = last < read.lines ? `; next: offset ${last}` : '; end of file';
-    return ok(`[${target.relative}: ${count(read.size)} bytes, ${count(read.lines)} lines; ${where} shown${next}]\n${body}`, { bytes: read.size });
+    return ok(`[${target.relative}: ${count(read.size)} bytes, ${count(read.lines)} lines; ${where} shown${next}]\n${body}`, {
+      bytes: read.size,
+    });
   },
   request: (input) => ({ kind: 'read', path: input.path }),
   grant: (_input, decided) => readGrant('read_file', decided),

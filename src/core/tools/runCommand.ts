@@ -20,7 +20,10 @@ function commandGrant(input: ToolInput<'run_command'>, decided: GuardResult): Gr
     return { refused: 'Commands that delete, rewrite history or publish always ask.' };
   }
   const cwd = d.cwd?.absolute ?? '';
-  return { key: `run_command\u0000${input.command}\u0000${cwd}`, description: `exactly the command ${JSON.stringify(input.command)}${d.cwd ? ` in ${d.cwd.relative || '.'}` : ''}` };
+  return {
+    key: `run_command\u0000${input.command}\u0000${cwd}`,
+    description: `exactly the command ${JSON.stringify(input.command)}${d.cwd ? ` in ${d.cwd.relative || '.'}` : ''}`,
+  };
 }
 
 const NOT_COMMAND = 'Warden refused: the guard gave no parsed command for this call, so nothing was run.';
@@ -87,7 +90,8 @@ export const runCommandTool: ToolModule<'run_command'> = defineBuiltin({
   risk: 'execute',
   plan(input, decided, ctx) {
     const cwd = cwdOf(decided, ctx);
-    if (decided.details.kind !== 'command' || cwd === null) return Promise.resolve({ kind: 'invalid', tool: 'run_command', error: NOT_COMMAND });
+    if (decided.details.kind !== 'command' || cwd === null)
+      return Promise.resolve({ kind: 'invalid', tool: 'run_command', error: NOT_COMMAND });
     const sandbox = ctx.runner?.kind ?? 'none';
     return Promise.resolve({
       kind: 'command',
@@ -97,7 +101,12 @@ export const runCommandTool: ToolModule<'run_command'> = defineBuiltin({
       cwd,
       secrets: decided.details.secrets,
       sandbox,
-      hosts: sandbox === 'none' ? ['(no sandbox: full network access)'] : (input.secrets ?? []).length > 0 ? hostsForSecrets(input.secrets ?? [], ctx) : ctx.allowedHosts,
+      hosts:
+        sandbox === 'none'
+          ? ['(no sandbox: full network access)']
+          : (input.secrets ?? []).length > 0
+            ? hostsForSecrets(input.secrets ?? [], ctx)
+            : ctx.allowedHosts,
       timeoutMs: timeoutMs(input, ctx),
       summary: `Run ${JSON.stringify(input.command)}${sandbox === 'none' ? ' WITHOUT a sandbox (full access)' : ` in the ${sandbox} sandbox`}`,
     });
@@ -113,8 +122,13 @@ export const runCommandTool: ToolModule<'run_command'> = defineBuiltin({
     let secretEnv: Readonly<Record<string, string>> = {};
     let secretRun: { allowedHosts: string[]; workspace: 'writable' | 'read-only' } | null = null;
     if (requested.length > 0) {
-      const plan = planSecretEnv({ granted: ctx.guard.secretsGrantedTo(input.command), requested, approvedByPerson: facts.approvedByPerson });
-      if (plan.notGranted.length > 0) return fail(`Warden refused: warden.secrets does not grant ${plan.notGranted.join(', ')} to this command.`);
+      const plan = planSecretEnv({
+        granted: ctx.guard.secretsGrantedTo(input.command),
+        requested,
+        approvedByPerson: facts.approvedByPerson,
+      });
+      if (plan.notGranted.length > 0)
+        return fail(`Warden refused: warden.secrets does not grant ${plan.notGranted.join(', ')} to this command.`);
       if (!facts.approvedByPerson) return fail('Warden refused: a command receiving secrets needs a person’s approval.');
       secretEnv = await ctx.secretValues(plan.inject);
       // A secret keeps to its grant: only its hosts, and no file left behind for a later command unless it says writable.
@@ -148,5 +162,8 @@ export const runCommandTool: ToolModule<'run_command'> = defineBuiltin({
       return r.ok ? { tool: 'run_command', input: r.input, entry: runCommandTool } : r.error;
     },
   },
-  edited: (input) => ({ summary: { command: input.command }, note: `The person edited the command before approving it; this ran instead: ${input.command}` }),
+  edited: (input) => ({
+    summary: { command: input.command },
+    note: `The person edited the command before approving it; this ran instead: ${input.command}`,
+  }),
 });

@@ -21,13 +21,27 @@ export const toolInputSchemas = {
   }),
   list_files: z.strictObject({
     path: relPath.optional().describe('Folder to list; the workspace root when absent.'),
-    glob: z.string().min(1).max(1000).optional().describe('Only files matching this glob (minimatch, relative to the folder; a glob without "/" also matches file names at any depth).'),
+    glob: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        'Only files matching this glob (minimatch, relative to the folder; a glob without "/" also matches file names at any depth).',
+      ),
     include_ignored: includeIgnored,
   }),
   search_text: z.strictObject({
     query: z.string().min(1).max(1000),
     path: relPath.optional(),
-    glob: z.string().min(1).max(1000).optional().describe('Only files matching this glob (minimatch, relative to the folder; a glob without "/" also matches file names at any depth).'),
+    glob: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        'Only files matching this glob (minimatch, relative to the folder; a glob without "/" also matches file names at any depth).',
+      ),
     regex: z.boolean().optional().describe('Treat query as a regular expression (ripgrep syntax).'),
     include_ignored: includeIgnored,
   }),

@@ -14,7 +14,12 @@ export const searchTextTool = defineBuiltin({
   plan(input, decided) {
     const target = resolvedTarget(decided);
     if (!target) return Promise.resolve({ kind: 'invalid', tool: 'search_text', error: NO_TARGET });
-    return Promise.resolve({ kind: 'read', tool: 'search_text', target, summary: `Search ${target.relative || '.'} for ${JSON.stringify(input.query)}` });
+    return Promise.resolve({
+      kind: 'read',
+      tool: 'search_text',
+      target,
+      summary: `Search ${target.relative || '.'} for ${JSON.stringify(input.query)}`,
+    });
   },
   async run(input, decided, ctx, facts) {
     const target = resolvedTarget(decided);
@@ -34,7 +39,13 @@ export const searchTextTool = defineBuiltin({
     let lines = 0;
     let files = 0;
     const result = await ctx.fs.search.searchText(
-      { ...repoScope(target, ctx, input.include_ignored, facts.signal), query: input.query, regex: input.regex === true, keepPerFile: cap, maxLineChars: MAX_LINE_CHARS },
+      {
+        ...repoScope(target, ctx, input.include_ignored, facts.signal),
+        query: input.query,
+        regex: input.regex === true,
+        keepPerFile: cap,
+        maxLineChars: MAX_LINE_CHARS,
+      },
       (file) => {
         if (!filter.allows(target.root, file.relative, false) || !match(file.relative)) return true;
         files++;
@@ -48,9 +59,13 @@ export const searchTextTool = defineBuiltin({
     if (facts.signal.aborted) return { text: 'Search cancelled.', isError: true, status: 'cancelled' };
     if (!result.ok) return fail(`The search failed, so nothing is reported: ${result.error}`);
     const atLeast = result.stopped ? 'at least ' : '';
-    const notes = [`[${atLeast}${count(lines)} matching lines in ${atLeast}${count(files)} files; ${shown.length === lines ? 'all shown' : `the first ${shown.length} shown`}]`];
+    const notes = [
+      `[${atLeast}${count(lines)} matching lines in ${atLeast}${count(files)} files; ${shown.length === lines ? 'all shown' : `the first ${shown.length} shown`}]`,
+    ];
     if (left.total > 0) {
-      notes.push(`[left out: ${atLeast}${count(left.total)} matching lines, under ${left.where()}; narrow with path (a folder above) or glob (e.g. "*.ts") to see them]`);
+      notes.push(
+        `[left out: ${atLeast}${count(left.total)} matching lines, under ${left.where()}; narrow with path (a folder above) or glob (e.g. "*.ts") to see them]`,
+      );
     }
     notes.push(...scanNotes(result), coverageNote(input.include_ignored));
     return ok([...notes, ...(shown.length === 0 ? ['No matches.'] : shown)].join('\n'));

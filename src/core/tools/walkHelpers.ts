@@ -11,7 +11,13 @@ import type { ToolContext } from './tool';
  */
 
 export function repoScope(target: ResolvedPath, ctx: ToolContext, includeIgnored: boolean | undefined, signal: AbortSignal): RepoScope {
-  return { root: target.root, path: target.relative, includeIgnored: includeIgnored === true, exclude: ctx.guard.readFilter().globs, signal };
+  return {
+    root: target.root,
+    path: target.relative,
+    includeIgnored: includeIgnored === true,
+    exclude: ctx.guard.readFilter().globs,
+    signal,
+  };
 }
 
 /** A glob filter on paths relative to `base` (workspace-relative, '' = the root); everything passes without a glob. Bad globs throw. */
@@ -57,7 +63,8 @@ export class LeftOut {
 /** What a scan could not cover, one note each; nothing when it covered everything it was asked to. */
 export function scanNotes(r: ScanReport): string[] {
   const notes: string[] = [];
-  if (r.unreadable > 0) notes.push(`[${r.unreadable} paths could not be read (permissions or I/O errors): anything in them is missing here]`);
+  if (r.unreadable > 0)
+    notes.push(`[${r.unreadable} paths could not be read (permissions or I/O errors): anything in them is missing here]`);
   if (r.unnamedEntries > 0) notes.push(`[${r.unnamedEntries} files whose names are not valid UTF-8 were left out]`);
   if (r.binaryFiles > 0) notes.push(`[${r.binaryFiles} files turned out to be binary and were left out]`);
   return notes;

@@ -15,7 +15,9 @@ export async function currentText(ctx: ToolContext, target: ResolvedPath): Promi
     case 'binary':
       return { error: `${target.relative} is a binary file; Warden does not overwrite binary files.` };
     case 'too-large':
-      return { error: `${target.relative} is ${read.size} bytes, over the ${ctx.limits.maxReadBytes}-byte cap; Warden will not replace it.` };
+      return {
+        error: `${target.relative} is ${read.size} bytes, over the ${ctx.limits.maxReadBytes}-byte cap; Warden will not replace it.`,
+      };
     case 'not-a-file':
       return { error: `${target.relative} is a ${read.type}, not a file.` };
   }
@@ -62,7 +64,10 @@ export const writeFileTool: ToolModule<'write_file'> = defineBuiltin({
     if (changedSincePlan(planned, cur.text)) return fail(CHANGED);
     await ctx.fs.writeAtomic(target.absolute, input.content, facts.signal);
     const diff = unifiedDiff(target.relative, cur.text, input.content);
-    return ok(`${cur.text === null ? 'Created' : 'Wrote'} ${target.relative} (${input.content.length} characters).`, { diff, bytes: input.content.length });
+    return ok(`${cur.text === null ? 'Created' : 'Wrote'} ${target.relative} (${input.content.length} characters).`, {
+      diff,
+      bytes: input.content.length,
+    });
   },
   request: (input) => ({ kind: 'write', path: input.path, op: 'write' }),
   grant: (_input, decided) => writeGrant(decided),

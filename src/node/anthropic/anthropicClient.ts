@@ -1,6 +1,16 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { DEFAULT_MODEL, modelInfo } from '../../core/agent/catalog';
-import { ModelError, type AssistantBlock, type ModelClient, type ModelRequest, type ModelStreamEvent, type ModelTurn, type StopDetails, type StopReason, type Usage } from '../../core/agent/model';
+import {
+  ModelError,
+  type AssistantBlock,
+  type ModelClient,
+  type ModelRequest,
+  type ModelStreamEvent,
+  type ModelTurn,
+  type StopDetails,
+  type StopReason,
+  type Usage,
+} from '../../core/agent/model';
 import { classifyError, type Classified, type KeyHint } from './classify';
 import { sameEndpoint } from '../../core/policy/narrowing';
 import { toApiParams, type ThinkingParams } from './convert';
@@ -37,15 +47,27 @@ export interface AnthropicClientOptions {
   readonly allowedEndpoints?: readonly string[];
 }
 
-const STOP_REASONS = new Set<StopReason>(['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'refusal', 'pause_turn', 'model_context_window_exceeded']);
+const STOP_REASONS = new Set<StopReason>([
+  'end_turn',
+  'tool_use',
+  'max_tokens',
+  'stop_sequence',
+  'refusal',
+  'pause_turn',
+  'model_context_window_exceeded',
+]);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new ModelError('cancelled', 'Stopped by the person.'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new ModelError('cancelled', 'Stopped by the person.'));
+      },
+      { once: true },
+    );
   });
 }
 
@@ -61,12 +83,22 @@ type Open =
  * JSON). Usage is the last totals seen: `message_delta` carries cumulative
  * counts. A stream that ends without `message_stop` is an error.
  */
-async function readTurn(stream: AsyncIterable<Anthropic.Messages.RawMessageStreamEvent>, onEvent: (e: ModelStreamEvent) => void, tick: () => void, requestId: string | null): Promise<ModelTurn> {
+async function readTurn(
+  stream: AsyncIterable<Anthropic.Messages.RawMessageStreamEvent>,
+  onEvent: (e: ModelStreamEvent) => void,
+  tick: () => void,
+  requestId: string | null,
+): Promise<ModelTurn> {
   const content: AssistantBlock[] = [];
   const inputErrors = new Map<string, string>();
   const open = new Map<number, Open>();
   const usage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
-  const take = (u: Partial<Record<'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens', number | null>> | null | undefined) => {
+  const take = (
+    u:
+      | Partial<Record<'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens', number | null>>
+      | null
+      | undefined,
+  ) => {
     if (!u) return;
     if (typeof u.input_tokens === 'number') usage.inputTokens = u.input_tokens;
     if (typeof u.output_tokens === 'number') usage.outputTokens = u.output_tokens;
@@ -145,7 +177,8 @@ async function readTurn(stream: AsyncIterable<Anthropic.Messages.RawMessageStrea
         break;
     }
   }
-  if (!finished) throw new ModelError('incomplete', 'The reply stream ended before the message was complete (no message_stop).', null, requestId);
+  if (!finished)
+    throw new ModelError('incomplete', 'The reply stream ended before the message was complete (no message_stop).', null, requestId);
   // A tool_use block left open at message_stop: keep it, marked unusable (it gets an error result).
   for (const b of open.values()) {
     if (b.kind === 'tool') {
@@ -199,7 +232,11 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
     }));
 
   /** One attempt, with the idle watchdog: no event for `idleMs` aborts it as stalled. */
-  async function attempt(client: Anthropic, req: ModelRequest, onEvent: (e: ModelStreamEvent) => void): Promise<{ turn: ModelTurn } | { failure: unknown; requestId: string | null }> {
+  async function attempt(
+    client: Anthropic,
+    req: ModelRequest,
+    onEvent: (e: ModelStreamEvent) => void,
+  ): Promise<{ turn: ModelTurn } | { failure: unknown; requestId: string | null }> {
     const ac = new AbortController();
     const cancel = () => ac.abort();
     req.signal?.addEventListener('abort', cancel, { once: true });
@@ -215,12 +252,22 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
     let requestId: string | null = null;
     try {
       tick();
-      const { data, request_id } = await client.messages.create(toApiParams(model, req, thinking, minCacheable), { signal: ac.signal }).withResponse();
+      const { data, request_id } = await client.messages
+        .create(toApiParams(model, req, thinking, minCacheable), { signal: ac.signal })
+        .withResponse();
       requestId = request_id ?? null;
       return { turn: await readTurn(data, onEvent, tick, requestId) };
     } catch (failure) {
       if (stalled && !req.signal?.aborted) {
-        return { failure: new ModelError('incomplete', `No data from the model for ${Math.round(idleMs / 1000)} s: the stream stalled${requestId ? ` (request id ${requestId})` : ''}.`, null, requestId), requestId };
+        return {
+          failure: new ModelError(
+            'incomplete',
+            `No data from the model for ${Math.round(idleMs / 1000)} s: the stream stalled${requestId ? ` (request id ${requestId})` : ''}.`,
+            null,
+            requestId,
+          ),
+          requestId,
+        };
       }
       return { failure, requestId };
     } finally {
@@ -231,9 +278,10 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
 
   const allowed = options.allowedEndpoints ?? [];
   // The key never goes to an endpoint the managed policy does not list, wherever the URL came from (setting or ANTHROPIC_BASE_URL).
-  const forbidden = allowed.length > 0 && !allowed.some((e) => sameEndpoint(e, baseUrl))
-    ? `The managed policy allows only these model endpoints: ${allowed.join(', ')}; ${baseUrl} is not one of them (check warden.anthropic.baseUrl and ANTHROPIC_BASE_URL).`
-    : null;
+  const forbidden =
+    allowed.length > 0 && !allowed.some((e) => sameEndpoint(e, baseUrl))
+      ? `The managed policy allows only these model endpoints: ${allowed.join(', ')}; ${baseUrl} is not one of them (check warden.anthropic.baseUrl and ANTHROPIC_BASE_URL).`
+      : null;
   let countable = !forbidden;
   return {
     model,
@@ -263,7 +311,11 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
     },
     async stream(req: ModelRequest, onEvent: (e: ModelStreamEvent) => void): Promise<ModelTurn> {
       if (forbidden) throw new ModelError('bad-request', forbidden);
-      if (!options.apiKey) throw new ModelError('auth', `No API key is set. ${options.keyHint === 'vscode' ? 'Run "Warden: Set API Key".' : 'Set the ANTHROPIC_API_KEY environment variable.'}`);
+      if (!options.apiKey)
+        throw new ModelError(
+          'auth',
+          `No API key is set. ${options.keyHint === 'vscode' ? 'Run "Warden: Set API Key".' : 'Set the ANTHROPIC_API_KEY environment variable.'}`,
+        );
       const { sdk, client } = await load();
       const maxAttempts = retries + 1;
       for (let n = 1; ; n++) {
@@ -272,11 +324,23 @@ export function createAnthropicClient(options: AnthropicClientOptions): ModelCli
         const c: Classified = classifyError(sdk, result.failure, { hint: options.keyHint, baseUrl, model, requestId: result.requestId });
         if (req.signal?.aborted) throw new ModelError('cancelled', 'Stopped by the person.');
         if (!c.retryable || c.error.kind === 'cancelled') throw c.error;
-        if (n >= maxAttempts) throw new ModelError(c.error.kind, `${c.error.message} Gave up after ${maxAttempts} attempts.`, c.error.status, c.error.requestId);
+        if (n >= maxAttempts)
+          throw new ModelError(
+            c.error.kind,
+            `${c.error.message} Gave up after ${maxAttempts} attempts.`,
+            c.error.status,
+            c.error.requestId,
+          );
         const backoff = (options.backoffMs ?? 1000) * 2 ** (n - 1) * (0.8 + Math.random() * 0.4);
         const delayMs = Math.round(c.retryAfterMs ?? backoff);
         const maxWait = options.maxRetryWaitMs ?? 60_000;
-        if (delayMs > maxWait) throw new ModelError(c.error.kind, `${c.error.message} The API asks to wait ${Math.ceil(delayMs / 1000)} s before another attempt; try again later.`, c.error.status, c.error.requestId);
+        if (delayMs > maxWait)
+          throw new ModelError(
+            c.error.kind,
+            `${c.error.message} The API asks to wait ${Math.ceil(delayMs / 1000)} s before another attempt; try again later.`,
+            c.error.status,
+            c.error.requestId,
+          );
         onEvent({ type: 'retry', attempt: n + 1, maxAttempts, delayMs, why: c.error.message, kind: c.error.kind });
         await sleep(delayMs, req.signal);
       }

@@ -47,7 +47,9 @@ function userContent(content: string | readonly UserBlock[], cache: boolean): An
 }
 
 function toApiMessage(m: ModelMessage, cache: boolean): MessageParam {
-  return m.role === 'assistant' ? { role: 'assistant', content: assistantContent(m.content) } : { role: 'user', content: userContent(m.content, cache) };
+  return m.role === 'assistant'
+    ? { role: 'assistant', content: assistantContent(m.content) }
+    : { role: 'user', content: userContent(m.content, cache) };
 }
 
 /**
@@ -60,7 +62,12 @@ function toApiMessage(m: ModelMessage, cache: boolean): MessageParam {
  * lookback) still reads the previous turn's cache. Empty text blocks are
  * left out everywhere (the API refuses them).
  */
-export function toApiParams(model: string, req: ModelRequest, thinking: ThinkingParams | null = null, minCacheableTokens = 1024): Anthropic.Messages.MessageCreateParamsStreaming {
+export function toApiParams(
+  model: string,
+  req: ModelRequest,
+  thinking: ThinkingParams | null = null,
+  minCacheableTokens = 1024,
+): Anthropic.Messages.MessageCreateParamsStreaming {
   const users = req.messages.flatMap((m, i) => (m.role === 'user' ? [i] : []));
   const cached = new Set(users.slice(-2));
   const messages = req.messages.map((m, i) => toApiMessage(m, cached.has(i))).filter((m) => m.content.length > 0);

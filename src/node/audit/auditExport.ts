@@ -61,8 +61,13 @@ function readCa(path: string): { ok: true; ca: string | undefined } | { ok: fals
 /** A fingerprint of what the export settings ask for: restart the export only when it changes. */
 export function exportConfigKey(s: ExportSettings): string {
   return JSON.stringify([
-    s['warden.audit.export.otlp.endpoint'], s['warden.audit.export.otlp.headers'], s['warden.audit.export.otlp.caFile'],
-    s['warden.audit.export.syslog.address'], s['warden.audit.export.syslog.tls'], s['warden.audit.export.syslog.caFile'], s['warden.managed.organizationId'],
+    s['warden.audit.export.otlp.endpoint'],
+    s['warden.audit.export.otlp.headers'],
+    s['warden.audit.export.otlp.caFile'],
+    s['warden.audit.export.syslog.address'],
+    s['warden.audit.export.syslog.tls'],
+    s['warden.audit.export.syslog.caFile'],
+    s['warden.managed.organizationId'],
   ]);
 }
 
@@ -91,12 +96,19 @@ export async function exportTargets(s: ExportSettings, deps: ExportDeps): Promis
       ok = false;
     }
     if (ok && ca.ok) {
-      targets.push(new OtlpTarget({
-        ...(url !== '' ? { url } : {}),
-        headers,
-        ...(ca.ca !== undefined ? { ca: ca.ca } : {}),
-        resource: { 'service.name': 'warden', 'service.version': deps.version ?? '0', 'host.name': machine, ...(org !== '' ? { 'warden.organization_id': org } : {}) },
-      }));
+      targets.push(
+        new OtlpTarget({
+          ...(url !== '' ? { url } : {}),
+          headers,
+          ...(ca.ca !== undefined ? { ca: ca.ca } : {}),
+          resource: {
+            'service.name': 'warden',
+            'service.version': deps.version ?? '0',
+            'host.name': machine,
+            ...(org !== '' ? { 'warden.organization_id': org } : {}),
+          },
+        }),
+      );
     }
   }
 
@@ -107,20 +119,26 @@ export async function exportTargets(s: ExportSettings, deps: ExportDeps): Promis
     if (hp === null) problems.push(`syslog export not started: '${address}' is not host:port`);
     else if (!ca.ok) problems.push(`syslog export not started: ${ca.why}`);
     else {
-      targets.push(new SyslogTarget({
-        host: hp.host,
-        port: hp.port,
-        tls: s['warden.audit.export.syslog.tls'],
-        ...(ca.ca !== undefined ? { ca: ca.ca } : {}),
-        origin: { hostname: machine, appName: 'warden', procId: String(process.pid) },
-      }));
+      targets.push(
+        new SyslogTarget({
+          host: hp.host,
+          port: hp.port,
+          tls: s['warden.audit.export.syslog.tls'],
+          ...(ca.ca !== undefined ? { ca: ca.ca } : {}),
+          origin: { hostname: machine, appName: 'warden', procId: String(process.pid) },
+        }),
+      );
     }
   }
   return { targets, problems };
 }
 
 /** Starts exporting `file` to every target the settings ask for; null when none is set. */
-export async function startAuditExport(file: string, s: ExportSettings, deps: ExportDeps & { onStatus?: (target: string, message: string) => void }): Promise<{ exporter: AuditExporter | null; problems: string[] }> {
+export async function startAuditExport(
+  file: string,
+  s: ExportSettings,
+  deps: ExportDeps & { onStatus?: (target: string, message: string) => void },
+): Promise<{ exporter: AuditExporter | null; problems: string[] }> {
   const { targets, problems } = await exportTargets(s, deps);
   if (targets.length === 0) return { exporter: null, problems };
   const exporter = new AuditExporter({ file, targets, ...(deps.onStatus ? { onStatus: deps.onStatus } : {}) }).start();

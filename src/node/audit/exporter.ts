@@ -262,7 +262,10 @@ class TargetLoop {
         this.failures++;
         this.rewind();
         const wait = retryDelayMs(this.failures, this.o.random ?? Math.random, this.o.backoffBaseMs, this.o.backoffMaxMs);
-        this.o.onStatus?.(this.target.name, `export to ${this.target.where} failed (${e instanceof Error ? e.message : String(e)}); retrying in ${Math.round(wait / 100) / 10} s; the local log keeps every event`);
+        this.o.onStatus?.(
+          this.target.name,
+          `export to ${this.target.where} failed (${e instanceof Error ? e.message : String(e)}); retrying in ${Math.round(wait / 100) / 10} s; the local log keeps every event`,
+        );
         if (!this.closed) await this.sleep(wait);
       }
     }

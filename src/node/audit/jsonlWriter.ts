@@ -1,4 +1,16 @@
-import { closeSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,7 +116,9 @@ async function acquireLock(file: string, waitMs: number): Promise<void> {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new AuditLogBusyError(`the audit log ${file} is locked by ${host === hostname() ? `process ${pidText}` : `${host} (process ${pidText})`} for more than ${waitMs / 1000} s; remove ${lock} only if no Warden uses the log`);
+        throw new AuditLogBusyError(
+          `the audit log ${file} is locked by ${host === hostname() ? `process ${pidText}` : `${host} (process ${pidText})`} for more than ${waitMs / 1000} s; remove ${lock} only if no Warden uses the log`,
+        );
       }
       await new Promise((r) => setTimeout(r, pause));
     }
@@ -185,18 +199,28 @@ export class JsonlAuditWriter implements RecordingAuditSink {
       }
       if (anchored !== null && anchored.seq > tipSeq) {
         // Continuing would move the anchor past the gap: say so in the chain itself first.
-        out.push(noteEvent({
-          kind: 'audit', sessionId: id.sessionId, workspace: id.workspace, actor,
-          input: { anchor: { seq: anchored.seq, hash: anchored.hash }, foundUpTo: tipSeq },
-          note: `the log was ${anchored.seq - tipSeq} line(s) shorter than its anchor (${options.anchor?.store.where ?? ''}) when opened: lines were removed from its end`,
-        }));
+        out.push(
+          noteEvent({
+            kind: 'audit',
+            sessionId: id.sessionId,
+            workspace: id.workspace,
+            actor,
+            input: { anchor: { seq: anchored.seq, hash: anchored.hash }, foundUpTo: tipSeq },
+            note: `the log was ${anchored.seq - tipSeq} line(s) shorter than its anchor (${options.anchor?.store.where ?? ''}) when opened: lines were removed from its end`,
+          }),
+        );
       }
       if (recovered.torn !== null) {
-        out.push(noteEvent({
-          kind: 'audit', sessionId: id.sessionId, workspace: id.workspace, actor,
-          input: { tornLine: recovered.torn },
-          note: `removed a torn final line (${recovered.torn.bytes} bytes, sha256 ${recovered.torn.sha256}) left by an interrupted write`,
-        }));
+        out.push(
+          noteEvent({
+            kind: 'audit',
+            sessionId: id.sessionId,
+            workspace: id.workspace,
+            actor,
+            input: { tornLine: recovered.torn },
+            note: `removed a torn final line (${recovered.torn.bytes} bytes, sha256 ${recovered.torn.sha256}) left by an interrupted write`,
+          }),
+        );
       }
       return out;
     });
@@ -306,7 +330,10 @@ export class JsonlAuditWriter implements RecordingAuditSink {
             for (const { p, record } of sealed) p.resolve(record);
           });
         } catch (err) {
-          this.failed = err instanceof AuditLogBusyError ? err : new Error(`audit log ${this.options.file} could not be written: ${err instanceof Error ? err.message : String(err)}`);
+          this.failed =
+            err instanceof AuditLogBusyError
+              ? err
+              : new Error(`audit log ${this.options.file} could not be written: ${err instanceof Error ? err.message : String(err)}`);
           for (const p of [...batch, ...this.queue.splice(0)]) p.reject(this.failed);
         }
       }

@@ -41,7 +41,8 @@ export class SyslogTarget implements ExportTarget {
     const settle = this.o.settleMs ?? 2000;
     const now = Date.now();
     if (!this.broken && this.socket !== null) {
-      while (this.written.length > 0 && now - (this.written[0]?.at ?? now) >= settle) this.deliveredSeq = this.written.shift()?.seq ?? this.deliveredSeq;
+      while (this.written.length > 0 && now - (this.written[0]?.at ?? now) >= settle)
+        this.deliveredSeq = this.written.shift()?.seq ?? this.deliveredSeq;
     }
     return this.deliveredSeq;
   }
@@ -88,7 +89,12 @@ export class SyslogTarget implements ExportTarget {
     return new Promise((resolve, reject) => {
       const timeout = this.o.connectTimeoutMs ?? 10_000;
       const s = this.o.tls
-        ? tlsConnect({ host: this.o.host, port: this.o.port, servername: this.o.host, ...(this.o.ca !== undefined ? { ca: this.o.ca } : {}) })
+        ? tlsConnect({
+            host: this.o.host,
+            port: this.o.port,
+            servername: this.o.host,
+            ...(this.o.ca !== undefined ? { ca: this.o.ca } : {}),
+          })
         : tcpConnect({ host: this.o.host, port: this.o.port });
       const timer = setTimeout(() => s.destroy(new Error(`no connection within ${timeout / 1000} s`)), timeout);
       const fail = (e: Error) => {

@@ -75,7 +75,11 @@ export interface GitRun {
 }
 
 /** Runs git with `args` at `place`; rejects with GitError on a non-zero exit or an abort. */
-export function git(place: GitPlace, args: readonly string[], opts: { input?: Buffer | string; signal?: AbortSignal; okCodes?: readonly number[] } = {}): Promise<GitRun> {
+export function git(
+  place: GitPlace,
+  args: readonly string[],
+  opts: { input?: Buffer | string; signal?: AbortSignal; okCodes?: readonly number[] } = {},
+): Promise<GitRun> {
   const file = gitExecutable();
   if (file === null) return Promise.reject(new GitError('git is not installed (checkpoints need the system git)', 'not-found'));
   if (opts.signal?.aborted) return Promise.reject(new GitError('stopped', 'aborted'));
@@ -111,11 +115,22 @@ export function git(place: GitPlace, args: readonly string[], opts: { input?: Bu
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
     child.stdin.on('error', () => undefined);
-    child.on('error', (e) => reject(opts.signal?.aborted ? new GitError('stopped', 'aborted') : new GitError(`git ${args[0] ?? ''} failed to start: ${e.message}`, 'failed')));
+    child.on('error', (e) =>
+      reject(
+        opts.signal?.aborted
+          ? new GitError('stopped', 'aborted')
+          : new GitError(`git ${args[0] ?? ''} failed to start: ${e.message}`, 'failed'),
+      ),
+    );
     child.on('close', (code) => {
       if (opts.signal?.aborted) return reject(new GitError('stopped', 'aborted'));
       if (code === 0 || (code !== null && opts.okCodes?.includes(code))) return resolve({ stdout: Buffer.concat(out), stderr: err });
-      reject(new GitError(`git ${args[0] ?? ''} exited ${code ?? 'by a signal'}: ${err.trim().split('\n').slice(-2).join(' ').slice(0, 400)}`, 'failed'));
+      reject(
+        new GitError(
+          `git ${args[0] ?? ''} exited ${code ?? 'by a signal'}: ${err.trim().split('\n').slice(-2).join(' ').slice(0, 400)}`,
+          'failed',
+        ),
+      );
     });
     child.stdin.end(opts.input ?? '');
   });

@@ -1,5 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type { Checkpoint, CheckpointMeta, FileChange, FileVersion, TaskHistory } from '../../core/checkpoints/model';
 import type { ApplyReport, CheckpointStore, RestoreWrite } from '../../core/checkpoints/port';
@@ -30,13 +43,28 @@ function inside(child: string, parent: string): boolean {
 
 /** The metadata line of a checkpoint commit. */
 function encodeMeta(m: CheckpointMeta): string {
-  return JSON.stringify({ v: 1, task: m.taskId, step: m.step, call: m.callId, tool: m.tool, phase: m.phase, at: m.at, summary: m.summary.replace(/[\r\n\0]+/g, ' ') });
+  return JSON.stringify({
+    v: 1,
+    task: m.taskId,
+    step: m.step,
+    call: m.callId,
+    tool: m.tool,
+    phase: m.phase,
+    at: m.at,
+    summary: m.summary.replace(/[\r\n\0]+/g, ' '),
+  });
 }
 
 function decodeMeta(line: string): CheckpointMeta | null {
   try {
     const o = JSON.parse(line) as Record<string, unknown>;
-    if (o.v !== 1 || typeof o.task !== 'string' || typeof o.step !== 'number' || (o.phase !== 'before' && o.phase !== 'after' && o.phase !== 'restore')) return null;
+    if (
+      o.v !== 1 ||
+      typeof o.task !== 'string' ||
+      typeof o.step !== 'number' ||
+      (o.phase !== 'before' && o.phase !== 'after' && o.phase !== 'restore')
+    )
+      return null;
     return {
       taskId: o.task,
       step: o.step,
@@ -53,13 +81,19 @@ function decodeMeta(line: string): CheckpointMeta | null {
 
 /** A task id fit for a ref name. */
 function taskRef(taskId: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(taskId) || taskId.includes('..') || taskId.endsWith('.lock')) throw new Error(`invalid task id ${JSON.stringify(taskId)}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(taskId) || taskId.includes('..') || taskId.endsWith('.lock'))
+    throw new Error(`invalid task id ${JSON.stringify(taskId)}`);
   return REF_PREFIX + taskId;
 }
 
 /** A name git printed that Warden can write back: valid UTF-8, relative, no `.git` component. */
 function usablePath(p: string): boolean {
-  return p.length > 0 && !p.includes('\uFFFD') && !p.startsWith('/') && !p.split('/').some((c) => c === '' || c === '.' || c === '..' || c.toLowerCase() === '.git');
+  return (
+    p.length > 0 &&
+    !p.includes('\uFFFD') &&
+    !p.startsWith('/') &&
+    !p.split('/').some((c) => c === '' || c === '.' || c === '..' || c.toLowerCase() === '.git')
+  );
 }
 
 /**
@@ -86,7 +120,8 @@ export class GitCheckpointStore implements CheckpointStore {
     mkdirSync(o.dir, { recursive: true, mode: 0o700 });
     const dir = realpathSync(o.dir);
     const root = realpathSync(o.root);
-    if (inside(dir, root) || inside(root, dir)) throw new Error(`the checkpoint store ${dir} may not be inside the workspace ${root} (nor hold it)`);
+    if (inside(dir, root) || inside(root, dir))
+      throw new Error(`the checkpoint store ${dir} may not be inside the workspace ${root} (nor hold it)`);
     const store = new GitCheckpointStore({ ...o, dir, root });
     mkdirSync(store.place.home, { recursive: true, mode: 0o700 });
     if (!existsSync(join(store.place.gitDir, 'HEAD'))) {
@@ -101,8 +136,16 @@ export class GitCheckpointStore implements CheckpointStore {
 
   /** Brings the store's index up to the workspace, path by path; returns the tree. */
   private async index(signal: AbortSignal): Promise<string> {
-    const lsOthers = ['ls-files', '-z', '--others', ...(this.o.includeIgnored ? [`--exclude-from=${join(this.place.gitDir, 'info', 'exclude')}`] : ['--exclude-standard'])];
-    const [others, changed] = await Promise.all([git(this.place, lsOthers, { signal }), git(this.place, ['ls-files', '-z', '--modified', '--deleted'], { signal })]);
+    const lsOthers = [
+      'ls-files',
+      '-z',
+      '--others',
+      ...(this.o.includeIgnored ? [`--exclude-from=${join(this.place.gitDir, 'info', 'exclude')}`] : ['--exclude-standard']),
+    ];
+    const [others, changed] = await Promise.all([
+      git(this.place, lsOthers, { signal }),
+      git(this.place, ['ls-files', '-z', '--modified', '--deleted'], { signal }),
+    ]);
     const candidates = new Set([...zsplit(others.stdout), ...zsplit(changed.stdout)]);
     if (!this.checkedIndex) {
       // Once per store: anything indexed that is denied now leaves the index.
@@ -128,7 +171,8 @@ export class GitCheckpointStore implements CheckpointStore {
       if (kind === 'file') add.push(p);
       else if (kind === 'none') remove.push(p);
     }
-    if (remove.length) await git(this.place, ['update-index', '-z', '--force-remove', '--stdin'], { input: remove.join('\0') + '\0', signal });
+    if (remove.length)
+      await git(this.place, ['update-index', '-z', '--force-remove', '--stdin'], { input: remove.join('\0') + '\0', signal });
     if (add.length) await git(this.place, ['update-index', '-z', '--add', '--remove', '--stdin'], { input: add.join('\0') + '\0', signal });
     return (await git(this.place, ['write-tree'], { signal })).stdout.toString('utf8').trim();
   }
@@ -143,8 +187,12 @@ export class GitCheckpointStore implements CheckpointStore {
 
   async commit(meta: CheckpointMeta, tree: string, signal: AbortSignal): Promise<Checkpoint> {
     const ref = taskRef(meta.taskId);
-    const parent = (await git(this.place, ['rev-parse', '--verify', '--quiet', ref], { okCodes: [1], signal })).stdout.toString('utf8').trim();
-    const id = (await git(this.place, ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', encodeMeta(meta)], { signal })).stdout.toString('utf8').trim();
+    const parent = (await git(this.place, ['rev-parse', '--verify', '--quiet', ref], { okCodes: [1], signal })).stdout
+      .toString('utf8')
+      .trim();
+    const id = (await git(this.place, ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', encodeMeta(meta)], { signal })).stdout
+      .toString('utf8')
+      .trim();
     await git(this.place, ['update-ref', ref, id, ...(parent ? [parent] : [''])], { signal });
     return { ...meta, id, tree };
   }
@@ -155,7 +203,9 @@ export class GitCheckpointStore implements CheckpointStore {
       .filter((s) => s.startsWith(REF_PREFIX));
     const out: TaskHistory[] = [];
     for (const ref of refs) {
-      const log = (await git(this.place, ['log', '--no-show-signature', '--reverse', '--format=%H%x1f%T%x1f%s%x1e', ref])).stdout.toString('utf8');
+      const log = (await git(this.place, ['log', '--no-show-signature', '--reverse', '--format=%H%x1f%T%x1f%s%x1e', ref])).stdout.toString(
+        'utf8',
+      );
       const checkpoints: Checkpoint[] = [];
       for (const rec of log.split('\x1e')) {
         const [id, tree, subject] = rec.trim().split('\x1f');
@@ -170,7 +220,21 @@ export class GitCheckpointStore implements CheckpointStore {
 
   async changes(fromTree: string, toTree: string): Promise<FileChange[]> {
     if (fromTree === toTree) return [];
-    const parts = zsplit((await git(this.place, ['diff-tree', '-z', '-r', '--no-renames', '--no-ext-diff', '--no-textconv', '--name-status', fromTree || EMPTY_TREE, toTree || EMPTY_TREE])).stdout);
+    const parts = zsplit(
+      (
+        await git(this.place, [
+          'diff-tree',
+          '-z',
+          '-r',
+          '--no-renames',
+          '--no-ext-diff',
+          '--no-textconv',
+          '--name-status',
+          fromTree || EMPTY_TREE,
+          toTree || EMPTY_TREE,
+        ])
+      ).stdout,
+    );
     const out: FileChange[] = [];
     for (let i = 0; i + 1 < parts.length; i += 2) {
       const s = parts[i] ?? '';
@@ -194,7 +258,18 @@ export class GitCheckpointStore implements CheckpointStore {
   }
 
   async diff(fromTree: string, toTree: string, paths: readonly string[] = []): Promise<string> {
-    const r = await git(this.place, ['diff-tree', '-p', '-r', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color', fromTree || EMPTY_TREE, toTree || EMPTY_TREE, ...(paths.length ? ['--', ...paths] : [])]);
+    const r = await git(this.place, [
+      'diff-tree',
+      '-p',
+      '-r',
+      '--no-renames',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-color',
+      fromTree || EMPTY_TREE,
+      toTree || EMPTY_TREE,
+      ...(paths.length ? ['--', ...paths] : []),
+    ]);
     return r.stdout.toString('utf8');
   }
 

@@ -18,7 +18,12 @@ export type CheckpointSettings = Pick<
 >;
 
 /** Opens the checkpoint store of a workspace folder under a state folder (the extension's storage, the CLI's state folder). */
-export function openCheckpointStore(stateDir: string, root: string, settings: CheckpointSettings, guard: Guard): Promise<GitCheckpointStore> {
+export function openCheckpointStore(
+  stateDir: string,
+  root: string,
+  settings: CheckpointSettings,
+  guard: Guard,
+): Promise<GitCheckpointStore> {
   const filter = guard.readFilter();
   return GitCheckpointStore.open({
     root,
@@ -46,7 +51,9 @@ export interface TaskCheckpointsWiring {
  * or a store that cannot be opened — said in the chat and the audit log; the
  * task runs without them). Prunes old tasks first.
  */
-export async function openTaskCheckpoints(w: TaskCheckpointsWiring): Promise<{ checkpoints: StepCheckpoints; store: GitCheckpointStore } | undefined> {
+export async function openTaskCheckpoints(
+  w: TaskCheckpointsWiring,
+): Promise<{ checkpoints: StepCheckpoints; store: GitCheckpointStore } | undefined> {
   if (!w.settings['warden.checkpoints.enabled']) return undefined;
   const off = async (why: string) => {
     w.events({ type: 'warning', message: `Checkpoints are off for this task: ${why}.` });
@@ -55,7 +62,11 @@ export async function openTaskCheckpoints(w: TaskCheckpointsWiring): Promise<{ c
   let store: GitCheckpointStore;
   try {
     store = await openCheckpointStore(w.stateDir, w.root, w.settings, w.guard);
-    await store.prune({ keepTasks: w.settings['warden.checkpoints.keepTasks'], maxBytes: w.settings['warden.checkpoints.maxStoreMiB'] * 1024 * 1024, keep: w.taskId });
+    await store.prune({
+      keepTasks: w.settings['warden.checkpoints.keepTasks'],
+      maxBytes: w.settings['warden.checkpoints.maxStoreMiB'] * 1024 * 1024,
+      keep: w.taskId,
+    });
   } catch (e) {
     await off(`the checkpoint store could not be opened (${e instanceof Error ? e.message : String(e)})`);
     return undefined;
@@ -65,7 +76,10 @@ export async function openTaskCheckpoints(w: TaskCheckpointsWiring): Promise<{ c
     taskId: w.taskId,
     timeoutMs: w.settings['warden.checkpoints.snapshotTimeoutSeconds'] * 1000,
     events: w.events,
-    onOff: (why) => void w.audit.append(sessionEvent(w.identity, `checkpoints off for the rest of task ${w.taskId}: ${why}`, w.redactor)).catch(() => undefined),
+    onOff: (why) =>
+      void w.audit
+        .append(sessionEvent(w.identity, `checkpoints off for the rest of task ${w.taskId}: ${why}`, w.redactor))
+        .catch(() => undefined),
   });
   return { checkpoints, store };
 }

@@ -41,7 +41,9 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): Fetcher {
     if (addresses.length === 0) throw new Error(`${host} did not resolve`);
     for (const a of addresses) {
       if (isNonPublicAddress(a.address) && !req.addressAllowed(a.address, url.href)) {
-        throw new AddressRefusedError(`${host} resolves to ${a.address}, a non-public address that warden.network.allowedHosts does not list; nothing was sent`);
+        throw new AddressRefusedError(
+          `${host} resolves to ${a.address}, a non-public address that warden.network.allowedHosts does not list; nothing was sent`,
+        );
       }
     }
     return addresses[0] ?? null;
@@ -65,7 +67,14 @@ export function createHttpFetcher(options: HttpFetcherOptions = {}): Fetcher {
           continue;
         }
         const { body, bytes, truncated } = await readCapped(res, req.maxBytes, signal);
-        return { url: url.href, status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body, bytes, truncated };
+        return {
+          url: url.href,
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          body,
+          bytes,
+          truncated,
+        };
       }
     },
   };
@@ -94,7 +103,11 @@ function request(url: URL, pinned: { address: string; family: number } | null, s
   });
 }
 
-async function readCapped(res: http.IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<{ body: string; bytes: number; truncated: boolean }> {
+async function readCapped(
+  res: http.IncomingMessage,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<{ body: string; bytes: number; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   let truncated = false;

@@ -10,7 +10,8 @@ import type { Settings } from '../../core/policy/settings';
  */
 export function sandboxConfigFor(
   roots: readonly string[],
-  settings: Pick<Settings, 'warden.paths.denyRead' | 'warden.network.allowedHosts'> & Partial<Pick<Settings, 'warden.managed.forbidUnsandboxedRunner'>>,
+  settings: Pick<Settings, 'warden.paths.denyRead' | 'warden.network.allowedHosts'> &
+    Partial<Pick<Settings, 'warden.managed.forbidUnsandboxedRunner'>>,
 ): SandboxConfig {
   return {
     writableRoots: [...roots],

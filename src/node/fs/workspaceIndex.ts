@@ -95,8 +95,18 @@ export class WorkspaceIndex {
   }
 
   state(): IndexState {
-    if (this.overCap) return { complete: false, entries: this.count, why: `the workspace ${this.options.root} holds more than ${this.maxEntries} entries, more than Warden indexes to know what to hide` };
-    if (!this.scanned) return { complete: false, entries: this.count, why: `Warden is still indexing ${this.options.root} (${this.count} entries so far) to know what to hide` };
+    if (this.overCap)
+      return {
+        complete: false,
+        entries: this.count,
+        why: `the workspace ${this.options.root} holds more than ${this.maxEntries} entries, more than Warden indexes to know what to hide`,
+      };
+    if (!this.scanned)
+      return {
+        complete: false,
+        entries: this.count,
+        why: `Warden is still indexing ${this.options.root} (${this.count} entries so far) to know what to hide`,
+      };
     return { complete: true, entries: this.count };
   }
 
@@ -143,7 +153,8 @@ export class WorkspaceIndex {
         dirty.push(rel);
         continue;
       }
-      if (!st.isDirectory() || inodeKey(st) !== node.key || st.mtimeMs !== node.mtimeMs || node.mtimeMs >= node.readAt - RACY_MS) dirty.push(rel);
+      if (!st.isDirectory() || inodeKey(st) !== node.key || st.mtimeMs !== node.mtimeMs || node.mtimeMs >= node.readAt - RACY_MS)
+        dirty.push(rel);
     }
     // Parents first: re-reading a parent may drop or add whole subtrees.
     dirty.sort((a, b) => a.length - b.length);

@@ -27,7 +27,9 @@ export function filePinStore(file: string, warn: (m: string) => void): PinStore 
     try {
       pins = fileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     } catch (err) {
-      warn(`the MCP pin file ${file} is not valid (${err instanceof Error ? err.message.slice(0, 200) : String(err)}); no server counts as approved`);
+      warn(
+        `the MCP pin file ${file} is not valid (${err instanceof Error ? err.message.slice(0, 200) : String(err)}); no server counts as approved`,
+      );
     }
   }
   return {

@@ -51,13 +51,23 @@ export interface McpSession {
 const PROPOSAL_FILES = ['.vscode/mcp.json', '.mcp.json'] as const;
 
 /** The servers to consider: user settings, then (trusted, `propose`) each workspace folder's proposals. */
-export function serverEntries(settings: Settings, roots: readonly string[], trusted: boolean): { entries: ServerEntry[]; problems: string[] } {
-  const entries: ServerEntry[] = Object.entries(settings['warden.mcp.servers']).map(([name, definition]) => ({ name, origin: 'user', definition, hash: definitionHash(definition) }));
+export function serverEntries(
+  settings: Settings,
+  roots: readonly string[],
+  trusted: boolean,
+): { entries: ServerEntry[]; problems: string[] } {
+  const entries: ServerEntry[] = Object.entries(settings['warden.mcp.servers']).map(([name, definition]) => ({
+    name,
+    origin: 'user',
+    definition,
+    hash: definitionHash(definition),
+  }));
   const problems: string[] = [];
   if (!trusted || settings['warden.mcp.workspaceServers'] !== 'propose') return { entries, problems };
   if (settings['warden.managed.forbidWorkspaceMcpServers']) {
     const proposed = roots.flatMap((root) => PROPOSAL_FILES.filter((file) => existsSync(join(root, file))));
-    if (proposed.length) problems.push(`${proposed.join(', ')}: the managed policy forbids MCP servers proposed by a workspace; they are ignored`);
+    if (proposed.length)
+      problems.push(`${proposed.join(', ')}: the managed policy forbids MCP servers proposed by a workspace; they are ignored`);
     return { entries, problems };
   }
   for (const root of roots) {
@@ -67,7 +77,8 @@ export function serverEntries(settings: Settings, roots: readonly string[], trus
       const r = parseProposals(file, readFileSync(path, 'utf8'));
       problems.push(...r.problems);
       for (const e of r.entries) {
-        if (entries.some((x) => x.name === e.name)) problems.push(`${file}: ${e.name} is already defined (user settings win); the proposal is ignored`);
+        if (entries.some((x) => x.name === e.name))
+          problems.push(`${file}: ${e.name} is already defined (user settings win); the proposal is ignored`);
         else entries.push(e);
       }
     }
@@ -121,7 +132,9 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
     const shown = isStdio(def) ? `${def.command} ${def.args.join(' ')}`.trim() : def.url;
     if (entry.origin !== 'user' && pin?.approved !== entry.hash) {
       set('awaiting-approval', pin?.approved ? 'its definition changed since it was approved' : 'proposed by the workspace; not approved');
-      await o.audit(`mcp server ${entry.name} (${entry.origin}, definition ${entry.hash.slice(0, 12)}): ${pin?.approved ? 'definition changed since approval' : 'proposed'}, not started: ${shown}; env names: ${isStdio(def) ? Object.keys(def.env).join(', ') || 'none' : 'none'}; secrets: ${def.secrets.join(', ') || 'none'}`);
+      await o.audit(
+        `mcp server ${entry.name} (${entry.origin}, definition ${entry.hash.slice(0, 12)}): ${pin?.approved ? 'definition changed since approval' : 'proposed'}, not started: ${shown}; env names: ${isStdio(def) ? Object.keys(def.env).join(', ') || 'none' : 'none'}; secrets: ${def.secrets.join(', ') || 'none'}`,
+      );
       continue;
     }
     let transport: InstanceType<typeof sdk.StreamableHTTPClientTransport> | SandboxedStdioTransport;
@@ -139,7 +152,16 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
         if (v !== undefined) env[n] = v;
       }
       transport = new SandboxedStdioTransport(
-        { bwrap, command: def.command, args: def.args, env, roots: o.roots, ownDir: join(o.scratchDir, `${entry.name}-${entry.hash.slice(0, 12)}`), readFilter: o.guard.readFilter(), privateDirs: o.privateDirs },
+        {
+          bwrap,
+          command: def.command,
+          args: def.args,
+          env,
+          roots: o.roots,
+          ownDir: join(o.scratchDir, `${entry.name}-${entry.hash.slice(0, 12)}`),
+          readFilter: o.guard.readFilter(),
+          privateDirs: o.privateDirs,
+        },
         sdk,
       );
       where = 'sandbox, workspace read-only, no network (stdio)';
@@ -150,7 +172,9 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
         await o.audit(`mcp server ${entry.name}: not started: ${host.message}`);
         continue;
       }
-      transport = new sdk.StreamableHTTPClientTransport(new URL(def.url), { requestInit: { headers: secretHeaders(def.secrets, o.secretValue), redirect: 'error' } });
+      transport = new sdk.StreamableHTTPClientTransport(new URL(def.url), {
+        requestInit: { headers: secretHeaders(def.secrets, o.secretValue), redirect: 'error' },
+      });
       where = def.url;
     }
     const client = new sdk.Client({ name: 'warden', version: '0.1.0' }, { capabilities: {} });
@@ -172,14 +196,18 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
       } else o.pins.set(key, { definition: entry.hash, tools: hash, approved: pin?.approved ?? null });
       client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, async () => {
         try {
-          const now = toolListHash((await listAll(client)).map((t) => neutraliseTool(entry.name, t)).filter((t): t is McpToolInfo => !('error' in t)));
+          const now = toolListHash(
+            (await listAll(client)).map((t) => neutraliseTool(entry.name, t)).filter((t): t is McpToolInfo => !('error' in t)),
+          );
           if (now !== hash && paused === null) {
             paused = 'its tool list changed while it ran';
             set('paused', paused, list);
             await o.audit(`mcp server ${entry.name}: paused: ${paused}`);
           }
         } catch (err) {
-          await o.audit(`mcp server ${entry.name}: could not list its tools again (${err instanceof Error ? err.message : String(err)}); paused`);
+          await o.audit(
+            `mcp server ${entry.name}: could not list its tools again (${err instanceof Error ? err.message : String(err)}); paused`,
+          );
           paused = 'its tool list could not be checked again';
         }
       });
@@ -200,14 +228,18 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
       if (paused === null) {
         for (const info of list) {
           const check = validator.getValidator(info.inputSchema);
-          tools.push(mcpToolEntry(port, info, (v) => {
-            const r = check(v);
-            return r.valid ? null : (r.errorMessage ?? 'does not match');
-          }));
+          tools.push(
+            mcpToolEntry(port, info, (v) => {
+              const r = check(v);
+              return r.valid ? null : (r.errorMessage ?? 'does not match');
+            }),
+          );
         }
       }
       set(paused ? 'paused' : 'running', paused ?? `${list.length} tools${left.length ? `; left out: ${left.join('; ')}` : ''}`, list);
-      await o.audit(`mcp server ${entry.name} (${entry.origin}, definition ${entry.hash.slice(0, 12)}, tools ${hash.slice(0, 12)}): ${paused ? `paused: ${paused}` : `started in ${where}`}; tools: ${list.map((t) => t.serverTool).join(', ')}${left.length ? `; left out: ${left.join('; ')}` : ''}`);
+      await o.audit(
+        `mcp server ${entry.name} (${entry.origin}, definition ${entry.hash.slice(0, 12)}, tools ${hash.slice(0, 12)}): ${paused ? `paused: ${paused}` : `started in ${where}`}; tools: ${list.map((t) => t.serverTool).join(', ')}${left.length ? `; left out: ${left.join('; ')}` : ''}`,
+      );
       closers.push(async () => {
         stopped = 'the task ended';
         await client.close().catch(() => undefined);

@@ -107,7 +107,10 @@ export class SandboxedStdioTransport implements Transport {
 
   constructor(
     private readonly options: SandboxedServerOptions,
-    private readonly sdk: { ReadBuffer: new () => { append(b: Buffer): void; readMessage(): JSONRPCMessage | null; clear(): void }; serializeMessage(m: JSONRPCMessage): string },
+    private readonly sdk: {
+      ReadBuffer: new () => { append(b: Buffer): void; readMessage(): JSONRPCMessage | null; clear(): void };
+      serializeMessage(m: JSONRPCMessage): string;
+    },
   ) {}
 
   /** What the server wrote to stderr (its last few KB), for a failure message. */

@@ -102,7 +102,12 @@ const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * sandbox-runtime's proxy, bash starting the two socat bridges first (as
  * sandbox-runtime does), then the seccomp helper, then the script.
  */
-export function bubblewrapCommand(bash: string, script: string, net: { socket: string; socat: string } | null, seccomp: string | null): string[] {
+export function bubblewrapCommand(
+  bash: string,
+  script: string,
+  net: { socket: string; socat: string } | null,
+  seccomp: string | null,
+): string[] {
   const inner = seccomp === null ? script : `exec ${q(seccomp)} ${q(bash)} -c ${q(script)}`;
   if (net === null) return ['--', bash, '-c', seccomp === null ? script : inner];
   const bridge = [

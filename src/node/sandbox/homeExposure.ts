@@ -16,7 +16,17 @@ export interface HomeExposure {
 }
 
 /** Credential files that sit inside toolchain roots. */
-const CREDENTIAL_FILES = ['credentials', 'credentials.toml', '.credentials.json', 'auth.json', '.npmrc', '.netrc', '.pypirc', 'hosts.yml', 'config.json'];
+const CREDENTIAL_FILES = [
+  'credentials',
+  'credentials.toml',
+  '.credentials.json',
+  'auth.json',
+  '.npmrc',
+  '.netrc',
+  '.pypirc',
+  'hosts.yml',
+  'config.json',
+];
 
 function inside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}/`);
@@ -37,7 +47,12 @@ function depthBelow(dir: string, home: string): number {
  * credentials). Nothing inside, or holding, a private folder (the editor's
  * and Warden's storage) is exposed.
  */
-export function homeExposure(home: string | null, pathEnv: string | undefined, extraReadable: readonly string[] = [], privateDirs: readonly string[] = []): HomeExposure | null {
+export function homeExposure(
+  home: string | null,
+  pathEnv: string | undefined,
+  extraReadable: readonly string[] = [],
+  privateDirs: readonly string[] = [],
+): HomeExposure | null {
   if (home === null || home === '/' || home === '') return null;
   const realHome = existsSync(home) ? realpathSync(home) : home;
   const privates = privateDirs.map((d) => (existsSync(d) ? realpathSync(d) : d));
@@ -48,11 +63,13 @@ export function homeExposure(home: string | null, pathEnv: string | undefined, e
     const dir = realpathSync(raw);
     if (!inside(dir, realHome) || dir === realHome) continue;
     const parent = dirname(dir);
-    const root = ['bin', 'shims', 'sbin'].includes(basename(dir)) && parent !== realHome && depthBelow(parent, realHome) >= 2 ? parent : dir;
+    const root =
+      ['bin', 'shims', 'sbin'].includes(basename(dir)) && parent !== realHome && depthBelow(parent, realHome) >= 2 ? parent : dir;
     if (safe(root)) readable.add(root);
     else if (safe(dir)) readable.add(dir);
   }
-  for (const p of extraReadable) if (existsSync(p) && inside(realpathSync(p), realHome) && safe(realpathSync(p))) readable.add(realpathSync(p));
+  for (const p of extraReadable)
+    if (existsSync(p) && inside(realpathSync(p), realHome) && safe(realpathSync(p))) readable.add(realpathSync(p));
   const hiddenFiles = [...readable].flatMap((r) => CREDENTIAL_FILES.map((f) => join(r, f))).filter((f) => existsSync(f));
   return { home: realHome, readable: [...readable].sort(), hiddenFiles };
 }

@@ -7,7 +7,13 @@ import * as z from 'zod';
  * by the runner itself. Both sides validate what arrives; anything else is
  * dropped and reported.
  */
-const hostsSchema = z.array(z.string().min(1).max(253).regex(/^[A-Za-z0-9*.:[\]_-]+$/, 'host, *.domain or host:port'));
+const hostsSchema = z.array(
+  z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9*.:[\]_-]+$/, 'host, *.domain or host:port'),
+);
 
 export const toHostSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('init'), allowedHosts: hostsSchema }),

@@ -77,10 +77,13 @@ export function helperScript(spec: Pick<LayeredSpec, 'scratch' | 'scratchBytes' 
       dirs.push(lower);
       mounts.push(`mount --bind ${q(r.root)} ${q(lower)} || fail 'cannot bind the workspace folder'`);
     }
-    if (r.mask !== null && !PLAIN_PATH.test(r.mask)) throw new Error(`the mask path ${r.mask} holds characters overlayfs options cannot carry`);
+    if (r.mask !== null && !PLAIN_PATH.test(r.mask))
+      throw new Error(`the mask path ${r.mask} holds characters overlayfs options cannot carry`);
     if ((r.mode & 0o7777) !== 0o755) mounts.push(`chmod ${(r.mode & 0o7777).toString(8)} ${q(upperOf(s, i))}`);
     const lowerdir = r.mask === null ? lower : `${r.mask}:${lower}`;
-    mounts.push(`mount -t overlay warden-workspace -o ${q(`lowerdir=${lowerdir},upperdir=${upperOf(s, i)},workdir=${s}/w${i},userxattr`)} ${q(r.root)} || fail 'cannot mount the copy-on-write view of ${r.root.replace(/'/g, '')}'`);
+    mounts.push(
+      `mount -t overlay warden-workspace -o ${q(`lowerdir=${lowerdir},upperdir=${upperOf(s, i)},workdir=${s}/w${i},userxattr`)} ${q(r.root)} || fail 'cannot mount the copy-on-write view of ${r.root.replace(/'/g, '')}'`,
+    );
   });
   return [
     'read -r go || exit 125',
@@ -109,7 +112,22 @@ export function runLayered<T>(spec: LayeredSpec, limits: LayeredLimits, afterExi
   return new Promise((resolve) => {
     const child = spawn(
       spec.unshare,
-      ['--user', '--map-root-user', '--mount', '--propagation', 'private', '--', spec.sh, '-c', helperScript(spec), 'warden-sandbox', spec.bwrap, '--args', '3', ...spec.bwrapCommand],
+      [
+        '--user',
+        '--map-root-user',
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        spec.sh,
+        '-c',
+        helperScript(spec),
+        'warden-sandbox',
+        spec.bwrap,
+        '--args',
+        '3',
+        ...spec.bwrapCommand,
+      ],
       { cwd: '/', env: { ...spec.env }, detached: true, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] },
     );
     const out = new CappedStream(limits.maxOutputBytes, (c) => limits.onOutput?.(c, 'stdout'));
@@ -141,10 +159,13 @@ export function runLayered<T>(spec: LayeredSpec, limits: LayeredLimits, afterExi
         stdin?.end();
       }
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, Math.max(1, limits.timeoutMs));
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        kill();
+      },
+      Math.max(1, limits.timeoutMs),
+    );
     const onAbort = () => {
       cancelled = true;
       kill();
@@ -189,8 +210,10 @@ export function runLayered<T>(spec: LayeredSpec, limits: LayeredLimits, afterExi
       child.stderr?.destroy();
       out.end();
       err.end();
-      if (spawnError !== null) err.text += `${err.text === '' ? '' : '\n'}could not start the sandbox (${spec.unshare}): ${spawnError.message}`;
-      if (afterError !== null) err.text += `${err.text === '' ? '' : '\n'}Warden could not read what the command changed: ${afterError.message}`;
+      if (spawnError !== null)
+        err.text += `${err.text === '' ? '' : '\n'}could not start the sandbox (${spec.unshare}): ${spawnError.message}`;
+      if (afterError !== null)
+        err.text += `${err.text === '' ? '' : '\n'}Warden could not read what the command changed: ${afterError.message}`;
       const st: string | null = status;
       const code = st !== null && st.startsWith('exit ') ? Number(st.slice(5)) : null;
       resolve({

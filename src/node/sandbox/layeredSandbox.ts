@@ -2,7 +2,17 @@ import { lstatSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { buildCommandEnv } from '../../core/exec/envAllowlist';
 import { DEFAULT_LIMITS, limitedScript, resolveLimits } from '../../core/exec/limits';
-import { type ChangeReport, type ChangeVerdict, type CommandRunner, type RunRequest, type RunResult, RunnerRefusedError, type SandboxConfig, type SandboxKind, type SandboxViewState } from '../../core/exec/runner';
+import {
+  type ChangeReport,
+  type ChangeVerdict,
+  type CommandRunner,
+  type RunRequest,
+  type RunResult,
+  RunnerRefusedError,
+  type SandboxConfig,
+  type SandboxKind,
+  type SandboxViewState,
+} from '../../core/exec/runner';
 import { GlobList } from '../../core/policy/globList';
 import { hostEntryCovers, parseHostEntry } from '../../core/policy/hostEntry';
 import { SETTING_SCHEMAS } from '../../core/policy/settings';
@@ -63,9 +73,17 @@ const HELPER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 /** The tools a layered sandbox needs, or which is missing. */
 export function findLayeredTools(pathEnv: string | undefined): LayeredTools | { readonly unavailable: string } {
   const found: Record<string, string> = {};
-  for (const [name, pkg] of [['bwrap', 'bubblewrap'], ['unshare', 'util-linux'], ['mknod', 'coreutils'], ['bash', 'bash'], ['sh', 'dash']] as const) {
+  for (const [name, pkg] of [
+    ['bwrap', 'bubblewrap'],
+    ['unshare', 'util-linux'],
+    ['mknod', 'coreutils'],
+    ['bash', 'bash'],
+    ['sh', 'dash'],
+  ] as const) {
     // System tools may come from the system folders; bwrap must be on the PATH (a PATH without it means: no bubblewrap).
-    const p = findExecutable(name, pathEnv) ?? (name === 'bwrap' ? null : (findExecutable(`/usr/bin/${name}`, undefined) ?? findExecutable(`/bin/${name}`, undefined)));
+    const p =
+      findExecutable(name, pathEnv) ??
+      (name === 'bwrap' ? null : (findExecutable(`/usr/bin/${name}`, undefined) ?? findExecutable(`/bin/${name}`, undefined)));
     if (p === null) return { unavailable: `${name} is not on the PATH (Debian package ${pkg})` };
     found[name] = p;
   }
@@ -84,7 +102,10 @@ function hasSetfcap(): boolean {
 /** The denyRead decision the guard makes for a workspace-relative path, on the same compiled globs. */
 export function denyMatcher(config: SandboxConfig): (rel: string) => boolean {
   const globs = config.denyRead ?? SETTING_SCHEMAS['warden.paths.denyRead'].parse(undefined);
-  const list = new GlobList(globs.map((pattern) => ({ setting: 'warden.paths.denyRead', pattern })), config.caseInsensitive ?? false);
+  const list = new GlobList(
+    globs.map((pattern) => ({ setting: 'warden.paths.denyRead', pattern })),
+    config.caseInsensitive ?? false,
+  );
   // As pathDecision's deniedReadRule: the path, or a folder whose every entry is denied (`secrets` for `secrets/**`).
   return (rel) => list.first(rel) !== null || list.first(`${rel}/\u0001`) !== null;
 }
@@ -193,7 +214,12 @@ export class LayeredSandbox implements CommandRunner {
       const inherited = this.options.inheritedEnv ?? process.env;
       let env: Record<string, string>;
       try {
-        env = buildCommandEnv({ inherited: { ...inherited, PATH: this.options.pathEnv ?? inherited.PATH }, home: this.homeInside, tmpdir: '/tmp', secretEnv: req.secretEnv });
+        env = buildCommandEnv({
+          inherited: { ...inherited, PATH: this.options.pathEnv ?? inherited.PATH },
+          home: this.homeInside,
+          tmpdir: '/tmp',
+          secretEnv: req.secretEnv,
+        });
       } catch (e) {
         throw new RunnerRefusedError(e instanceof Error ? e.message : String(e));
       }
@@ -219,7 +245,12 @@ export class LayeredSandbox implements CommandRunner {
         helpers: seccomp === null ? [] : [seccomp],
       };
       const script = limitedScript(req.command, limits);
-      const command = bubblewrapCommand(this.tools.bash, script, network === null || this.options.socat === null ? null : { socket: network.socket, socat: this.options.socat }, seccomp);
+      const command = bubblewrapCommand(
+        this.tools.bash,
+        script,
+        network === null || this.options.socat === null ? null : { socket: network.socket, socat: this.options.socat },
+        seccomp,
+      );
       if (!('unavailable' in this.pids)) cgroup = this.pids.create(limits.processes ?? DEFAULT_PROCESSES);
       const outcome = await runLayered(
         {
@@ -236,15 +267,44 @@ export class LayeredSandbox implements CommandRunner {
           env: { PATH: HELPER_PATH },
           cgroup,
         },
-        { timeoutMs: req.timeoutMs, maxOutputBytes: req.maxOutputBytes, signal: controller.signal, onOutput: req.onOutput, sandbox: this.kind },
-        (procRoot) => (workspace === 'writable' ? this.keepChanges(procRoot, scratch, roots.map((r) => r.root), hiddenByRoot, req) : undefined),
+        {
+          timeoutMs: req.timeoutMs,
+          maxOutputBytes: req.maxOutputBytes,
+          signal: controller.signal,
+          onOutput: req.onOutput,
+          sandbox: this.kind,
+        },
+        (procRoot) =>
+          workspace === 'writable'
+            ? this.keepChanges(
+                procRoot,
+                scratch,
+                roots.map((r) => r.root),
+                hiddenByRoot,
+                req,
+              )
+            : undefined,
       );
       let changes: ChangeReport | undefined = outcome.after;
       if (workspace === 'writable' && changes === undefined && !outcome.setupFailed) {
-        changes = { kept: [], dropped: [], discarded: outcome.result.timedOut ? 'the command timed out' : outcome.result.cancelled ? 'the command was cancelled' : 'the command did not end by itself' };
+        changes = {
+          kept: [],
+          dropped: [],
+          discarded: outcome.result.timedOut
+            ? 'the command timed out'
+            : outcome.result.cancelled
+              ? 'the command was cancelled'
+              : 'the command did not end by itself',
+        };
       }
-      if (outcome.setupFailed) throw new Error(`the ${this.kind} sandbox could not be set up: ${outcome.result.stderr.trim().slice(0, 500)}`);
-      return { ...outcome.result, ...(changes !== undefined && (changes.kept.length > 0 || changes.dropped.length > 0 || changes.discarded !== undefined) ? { changes } : {}) };
+      if (outcome.setupFailed)
+        throw new Error(`the ${this.kind} sandbox could not be set up: ${outcome.result.stderr.trim().slice(0, 500)}`);
+      return {
+        ...outcome.result,
+        ...(changes !== undefined && (changes.kept.length > 0 || changes.dropped.length > 0 || changes.discarded !== undefined)
+          ? { changes }
+          : {}),
+      };
     } finally {
       req.signal?.removeEventListener('abort', onAbort);
       this.running.delete(controller);
@@ -271,7 +331,14 @@ export class LayeredSandbox implements CommandRunner {
 
   private reindex(): void {
     const deny = denyMatcher(this.config);
-    this.indexes = this.config.writableRoots.map((root) => new WorkspaceIndex({ root, isDenied: deny, ...(this.options.maxIndexedEntries !== undefined ? { maxEntries: this.options.maxIndexedEntries } : {}) }));
+    this.indexes = this.config.writableRoots.map(
+      (root) =>
+        new WorkspaceIndex({
+          root,
+          isDenied: deny,
+          ...(this.options.maxIndexedEntries !== undefined ? { maxEntries: this.options.maxIndexedEntries } : {}),
+        }),
+    );
     for (const ix of this.indexes) void ix.scan();
   }
 
@@ -283,12 +350,20 @@ export class LayeredSandbox implements CommandRunner {
     clearTimeout(timer);
     const view = this.viewState();
     if (!view.complete && !approved) {
-      throw new RunnerRefusedError(`Warden cannot yet tell what to hide from commands: ${view.why}. A command runs unasked only on a complete view; approve it to run it anyway.`);
+      throw new RunnerRefusedError(
+        `Warden cannot yet tell what to hide from commands: ${view.why}. A command runs unasked only on a complete view; approve it to run it anyway.`,
+      );
     }
   }
 
   /** Reads, decides and merges what the command changed (runs while the helper's namespace lives). */
-  private keepChanges(procRoot: string, scratch: string, roots: readonly string[], hidden: ReadonlyArray<ReadonlySet<string>>, req: RunRequest): ChangeReport {
+  private keepChanges(
+    procRoot: string,
+    scratch: string,
+    roots: readonly string[],
+    hidden: ReadonlyArray<ReadonlySet<string>>,
+    req: RunRequest,
+  ): ChangeReport {
     const all: { kept: string[]; dropped: Array<ChangeReport['dropped'][number]> } = { kept: [], dropped: [] };
     roots.forEach((root, i) => {
       let changes: CollectedChange[];
@@ -303,10 +378,13 @@ export class LayeredSandbox implements CommandRunner {
       }
       if (changes.length === 0) return;
       const verdicts: readonly ChangeVerdict[] =
-        req.decideChanges?.(changes) ?? changes.map((change) => ({ change, keep: false, reason: 'no-policy', message: 'no write policy was given for this command' }));
+        req.decideChanges?.(changes) ??
+        changes.map((change) => ({ change, keep: false, reason: 'no-policy', message: 'no write policy was given for this command' }));
       const readOnly = this.config.readOnlyPaths;
       const guarded = verdicts.map((v) =>
-        v.keep && readOnly.some((p) => v.change.path === p || v.change.path.startsWith(`${p}/`)) ? { ...v, keep: false, reason: 'protected-path', message: `${v.change.path} is kept read-only for commands` } : v,
+        v.keep && readOnly.some((p) => v.change.path === p || v.change.path.startsWith(`${p}/`))
+          ? { ...v, keep: false, reason: 'protected-path', message: `${v.change.path} is kept read-only for commands` }
+          : v,
       );
       const report = mergeChanges(root, guarded);
       all.kept.push(...report.kept);

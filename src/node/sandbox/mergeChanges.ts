@@ -16,11 +16,14 @@ import type { CollectedChange } from './changeSet';
 export function mergeChanges(root: string, verdicts: readonly ChangeVerdict[]): ChangeReport {
   const kept: string[] = [];
   const dropped: Array<ChangeReport['dropped'][number]> = [];
-  const drop = (v: ChangeVerdict, reason: string, message: string) => dropped.push({ path: v.change.path, kind: v.change.kind, reason, message });
+  const drop = (v: ChangeVerdict, reason: string, message: string) =>
+    dropped.push({ path: v.change.path, kind: v.change.kind, reason, message });
   for (const v of verdicts) if (!v.keep) drop(v, v.reason, v.message);
   const keep = verdicts.filter((v) => v.keep);
   const deletes = keep.filter((v) => v.change.kind === 'delete').sort((a, b) => b.change.path.length - a.change.path.length);
-  const writes = keep.filter((v) => v.change.kind === 'write').sort((a, b) => (a.change.path < b.change.path ? -1 : a.change.path > b.change.path ? 1 : 0));
+  const writes = keep
+    .filter((v) => v.change.kind === 'write')
+    .sort((a, b) => (a.change.path < b.change.path ? -1 : a.change.path > b.change.path ? 1 : 0));
   for (const v of [...deletes, ...writes]) {
     const c = v.change as CollectedChange;
     if (c.special) {

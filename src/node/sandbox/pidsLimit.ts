@@ -143,5 +143,7 @@ export function findPidsController(): PidsController | { readonly unavailable: s
     const c = tryParent(join(m.point, own));
     if (c !== null) return c;
   }
-  return { unavailable: 'no writable pids cgroup here (and RLIMIT_NPROC is not enforced for root): commands run without a process-count limit' };
+  return {
+    unavailable: 'no writable pids cgroup here (and RLIMIT_NPROC is not enforced for root): commands run without a process-count limit',
+  };
 }

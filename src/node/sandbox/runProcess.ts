@@ -93,10 +93,13 @@ export function runProcess(spec: ProcessSpec, limits: ProcessLimits): Promise<Ru
 
     if (child.pid !== undefined) limits.onSpawn?.(child.pid);
     const kill = () => killGroup(child.pid);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, Math.max(1, limits.timeoutMs));
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        kill();
+      },
+      Math.max(1, limits.timeoutMs),
+    );
     const onAbort = () => {
       cancelled = true;
       kill();

@@ -2,7 +2,10 @@ import * as z from 'zod';
 import { secretNameSchema } from '../../core/secrets/secretName';
 import type { ResourceLimits, RunRequest, SandboxConfig } from '../../core/exec/runner';
 
-const absolute = z.string().min(1).refine((p) => p.startsWith('/') && !p.includes('\0'), 'must be an absolute path without NUL bytes');
+const absolute = z
+  .string()
+  .min(1)
+  .refine((p) => p.startsWith('/') && !p.includes('\0'), 'must be an absolute path without NUL bytes');
 
 export const sandboxConfigSchema = z.strictObject({
   writableRoots: z.array(absolute).min(1, 'at least one workspace folder is needed'),
@@ -10,7 +13,13 @@ export const sandboxConfigSchema = z.strictObject({
   caseInsensitive: z.boolean().optional(),
   hiddenPaths: z.array(absolute),
   readOnlyPaths: z.array(absolute),
-  allowedHosts: z.array(z.string().min(1).max(253).regex(/^[A-Za-z0-9*.:[\]_-]+$/, 'host, *.domain or host:port')),
+  allowedHosts: z.array(
+    z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9*.:[\]_-]+$/, 'host, *.domain or host:port'),
+  ),
   forbidUnsandboxed: z.boolean().optional(),
 });
 
@@ -25,7 +34,11 @@ const requestSchema = z.object({
   command: z.string().min(1).max(100_000),
   cwd: absolute,
   secretEnv: z.record(secretNameSchema, z.string()),
-  timeoutMs: z.number().int().positive().max(24 * 3600 * 1000),
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 3600 * 1000),
   maxOutputBytes: z.number().int().nonnegative(),
   approvedByPerson: z.boolean(),
 });
@@ -33,8 +46,12 @@ const requestSchema = z.object({
 /** Validates the plain fields of a run request; the message names what was wrong. */
 export function checkRunRequest(req: RunRequest): string | null {
   const r = requestSchema.safeParse({
-    command: req.command, cwd: req.cwd, secretEnv: req.secretEnv, timeoutMs: req.timeoutMs,
-    maxOutputBytes: req.maxOutputBytes, approvedByPerson: req.approvedByPerson,
+    command: req.command,
+    cwd: req.cwd,
+    secretEnv: req.secretEnv,
+    timeoutMs: req.timeoutMs,
+    maxOutputBytes: req.maxOutputBytes,
+    approvedByPerson: req.approvedByPerson,
   });
   return r.success ? null : `invalid run request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
 }

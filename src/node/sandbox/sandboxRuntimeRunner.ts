@@ -2,7 +2,14 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type CommandRunner, type RunRequest, type RunResult, RunnerRefusedError, type SandboxConfig, type SandboxViewState } from '../../core/exec/runner';
+import {
+  type CommandRunner,
+  type RunRequest,
+  type RunResult,
+  RunnerRefusedError,
+  type SandboxConfig,
+  type SandboxViewState,
+} from '../../core/exec/runner';
 import { findExecutable } from './findExecutable';
 import { defaultHostLaunch, type HostLaunch } from './hostLaunch';
 import { describeIssues, fromHostSchema, type ToHost } from './hostProtocol';
@@ -62,7 +69,11 @@ class ProxyHost {
     child.on('exit', (code, signal) => this.lost(`the sandbox host stopped (${signal ?? `exit ${code}`})`));
   }
 
-  static async start(options: SandboxRuntimeRunnerOptions, hosts: readonly string[], cwd: string): Promise<ProxyHost | { readonly unavailable: string }> {
+  static async start(
+    options: SandboxRuntimeRunnerOptions,
+    hosts: readonly string[],
+    cwd: string,
+  ): Promise<ProxyHost | { readonly unavailable: string }> {
     const launch = options.host ?? defaultHostLaunch();
     const inherited = options.inheritedEnv ?? process.env;
     // Under VS Code desktop process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it run the host as plain Node (harmless under Node).
@@ -71,9 +82,18 @@ class ProxyHost {
       const v = inherited[k];
       if (v !== undefined) hostEnv[k] = v;
     }
-    const child = fork(launch.script, [], { execArgv: [...launch.execArgv], cwd, env: hostEnv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+    const child = fork(launch.script, [], {
+      execArgv: [...launch.execArgv],
+      cwd,
+      env: hostEnv,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
     const outcome = await new Promise<{ ok: true; socket: string; token: string } | { ok: false; why: string }>((resolve) => {
-      const timer = setTimeout(() => resolve({ ok: false, why: 'the sandbox host did not start in time' }), options.startTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => resolve({ ok: false, why: 'the sandbox host did not start in time' }),
+        options.startTimeoutMs ?? 30_000,
+      );
       const done = (v: { ok: true; socket: string; token: string } | { ok: false; why: string }) => {
         clearTimeout(timer);
         child.off('message', onMessage);
@@ -86,7 +106,8 @@ class ProxyHost {
         if (m.success && m.data.type === 'ready') done({ ok: true, socket: m.data.socket, token: m.data.token });
         else if (m.success && m.data.type === 'init-error') done({ ok: false, why: m.data.message });
       };
-      const onExit = (code: number | null, signal: string | null) => done({ ok: false, why: `the sandbox host exited during start (${signal ?? `exit ${code}`})` });
+      const onExit = (code: number | null, signal: string | null) =>
+        done({ ok: false, why: `the sandbox host exited during start (${signal ?? `exit ${code}`})` });
       const onError = (e: Error) => done({ ok: false, why: `the sandbox host could not start: ${e.message}` });
       child.on('message', onMessage);
       child.on('exit', onExit);
@@ -130,7 +151,8 @@ class ProxyHost {
     const socks = `socks5h://${auth}localhost:1080`;
     const noProxy = 'localhost,127.0.0.1,::1,169.254.0.0/16,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
     const env: Record<string, string> = { SANDBOX_RUNTIME: '1', NO_PROXY: noProxy, no_proxy: noProxy, FTP_PROXY: socks, ftp_proxy: socks };
-    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'GRPC_PROXY', 'grpc_proxy']) env[k] = http;
+    for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'GRPC_PROXY', 'grpc_proxy'])
+      env[k] = http;
     if (this.token !== '') env.GIT_CONFIG_PARAMETERS = `'http.proxyAuthMethod=basic'`;
     env.GIT_SSH_COMMAND = `ssh -o ControlMaster=no -o ControlPath=none -o ProxyCommand='socat - PROXY:localhost:%h:%p,proxyport=3128${this.token === '' ? '' : `,proxyauth=srt:${this.token}`}'`;
     return env;

@@ -21,7 +21,15 @@ const SMOKE_TIMEOUT_MS = 30_000;
  */
 export async function smokeTest(runner: CommandRunner, cwd: string): Promise<string | null> {
   try {
-    const r = await runner.run({ command: 'echo ok', cwd, secretEnv: {}, timeoutMs: SMOKE_TIMEOUT_MS, maxOutputBytes: 4096, approvedByPerson: true, workspace: 'read-only' });
+    const r = await runner.run({
+      command: 'echo ok',
+      cwd,
+      secretEnv: {},
+      timeoutMs: SMOKE_TIMEOUT_MS,
+      maxOutputBytes: 4096,
+      approvedByPerson: true,
+      workspace: 'read-only',
+    });
     if (r.exitCode === 0 && r.stdout === 'ok\n') return null;
     return `smoke test failed (exit ${r.exitCode ?? r.signal ?? '?'}${r.timedOut ? ', timed out' : ''}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
   } catch (e) {

@@ -44,7 +44,12 @@ export class UnsandboxedRunner implements CommandRunner {
     if (!insideRoots(req.cwd, this.config.writableRoots)) throw new RunnerRefusedError(`cwd ${req.cwd} is outside every workspace folder`);
     const inherited = this.options.inheritedEnv ?? process.env;
     const pathEnv = this.options.pathEnv ?? inherited.PATH;
-    const env = buildCommandEnv({ inherited: { ...inherited, PATH: pathEnv }, home: this.temp.home, tmpdir: this.temp.tmp, secretEnv: req.secretEnv });
+    const env = buildCommandEnv({
+      inherited: { ...inherited, PATH: pathEnv },
+      home: this.temp.home,
+      tmpdir: this.temp.tmp,
+      secretEnv: req.secretEnv,
+    });
     const bash = findExecutable('bash', pathEnv) ?? '/bin/bash';
     const script = limitedScript(req.command, resolveLimits(req.limits, this.options.defaultLimits ?? DEFAULT_LIMITS));
     return runProcess(

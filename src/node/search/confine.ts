@@ -9,9 +9,7 @@ import { delimiter, join } from 'node:path';
  * so. ripgrep only reads, and its argv is built by Warden (never a shell);
  * the confinement is a second wall, not the first.
  */
-export type Confinement =
-  | { readonly kind: 'bwrap'; readonly bwrap: string }
-  | { readonly kind: 'none'; readonly why: string };
+export type Confinement = { readonly kind: 'bwrap'; readonly bwrap: string } | { readonly kind: 'none'; readonly why: string };
 
 /** The environment ripgrep gets: no RIPGREP_CONFIG_PATH, no secrets from the host's environment. */
 export const SEARCH_ENV: Readonly<Record<string, string>> = { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C.UTF-8' };
@@ -36,7 +34,23 @@ export function confinedArgv(c: Confinement, cwd: string, program: string, args:
   if (c.kind === 'none') return { file: program, args: [...args] };
   return {
     file: c.bwrap,
-    args: ['--ro-bind', '/', '/', '--dev', '/dev', '--unshare-all', '--cap-drop', 'ALL', '--die-with-parent', '--new-session', '--chdir', cwd, '--', program, ...args],
+    args: [
+      '--ro-bind',
+      '/',
+      '/',
+      '--dev',
+      '/dev',
+      '--unshare-all',
+      '--cap-drop',
+      'ALL',
+      '--die-with-parent',
+      '--new-session',
+      '--chdir',
+      cwd,
+      '--',
+      program,
+      ...args,
+    ],
   };
 }
 
@@ -60,6 +74,7 @@ function runsTrue(bwrap: string): Promise<boolean> {
 export async function probeConfinement(pathEnv: string | undefined): Promise<Confinement> {
   const bwrap = findOnPath('bwrap', pathEnv);
   if (bwrap === null) return { kind: 'none', why: 'bubblewrap (bwrap) is not installed, so ripgrep runs unconfined' };
-  if (!(await runsTrue(bwrap))) return { kind: 'none', why: 'bubblewrap cannot start here (no user namespaces?), so ripgrep runs unconfined' };
+  if (!(await runsTrue(bwrap)))
+    return { kind: 'none', why: 'bubblewrap cannot start here (no user namespaces?), so ripgrep runs unconfined' };
   return { kind: 'bwrap', bwrap };
 }

@@ -133,7 +133,7 @@ export interface RipgrepOptions {
 }
 
 export function createRipgrepSearch(options: RipgrepOptions = {}): RepoSearch {
-  const rg = options.rg === undefined ? findOnPath('rg', process.env.PATH) ?? findOnPath('rg', SEARCH_ENV.PATH) : options.rg;
+  const rg = options.rg === undefined ? (findOnPath('rg', process.env.PATH) ?? findOnPath('rg', SEARCH_ENV.PATH)) : options.rg;
   let confinement: Promise<Confinement> | null = options.confinement ? Promise.resolve(options.confinement) : null;
   const confine = (): Promise<Confinement> => (confinement ??= probeConfinement(process.env.PATH));
 
@@ -167,7 +167,12 @@ export function createRipgrepSearch(options: RipgrepOptions = {}): RepoSearch {
     });
   }
 
-  function finish(exit: Exit | string, counts: { binaryFiles: number; unnamedEntries: number }, c: Promise<Confinement>, signal: AbortSignal): Promise<ScanResult> {
+  function finish(
+    exit: Exit | string,
+    counts: { binaryFiles: number; unnamedEntries: number },
+    c: Promise<Confinement>,
+    signal: AbortSignal,
+  ): Promise<ScanResult> {
     return c.then((conf) => {
       if (typeof exit === 'string') return { ok: false, error: exit };
       if (signal.aborted) return { ok: false, error: 'cancelled' };
@@ -181,7 +186,15 @@ export function createRipgrepSearch(options: RipgrepOptions = {}): RepoSearch {
 
   return {
     async searchText(q: TextQuery, onFile: (file: MatchedFile) => boolean): Promise<ScanResult> {
-      const args = ['--json', ...scopeArgs(q), ...(q.regex ? [] : ['--fixed-strings']), '--regexp', q.query, '--', ...(q.path ? [q.path] : [])];
+      const args = [
+        '--json',
+        ...scopeArgs(q),
+        ...(q.regex ? [] : ['--fixed-strings']),
+        '--regexp',
+        q.query,
+        '--',
+        ...(q.path ? [q.path] : []),
+      ];
       const counts = { binaryFiles: 0, unnamedEntries: 0 };
       let cur: { relative: string | null; matches: number; lines: MatchedLine[] } | null = null;
       const onRecord = (rec: Buffer): boolean => {

@@ -1,7 +1,6 @@
 import { isSecretName } from '../../core/secrets/secretName';
 import type { SecretStore } from '../../core/secrets/store';
 
-
 /**
  * The CLI's SecretStore: values come from the process environment, under the
  * names Warden knows as secrets (those `warden.secrets` grants, and the API

@@ -55,15 +55,25 @@ export class GuardHolder {
     if (!this.shell) throw new Error('the shell grammar is not loaded yet');
     const trusted = vscode.workspace.isTrusted;
     const folders = workspaceFolders();
-    this.cached = policySnapshot({ ...readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri)), managed: loadManagedPolicy() }, {
-      roots: folders.map((f) => f.path),
-      folderNames: folders.map((f) => f.name),
-      home: homedir(),
-      probe: createPathProbe(),
-      shell: this.shell,
-      sandboxAvailable: this.sandboxAvailable,
-      trusted: () => vscode.workspace.isTrusted,
-    });
+    this.cached = policySnapshot(
+      {
+        ...readScopedSettings(
+          SETTING_KEYS,
+          trusted,
+          folders.map((f) => f.uri),
+        ),
+        managed: loadManagedPolicy(),
+      },
+      {
+        roots: folders.map((f) => f.path),
+        folderNames: folders.map((f) => f.name),
+        home: homedir(),
+        probe: createPathProbe(),
+        shell: this.shell,
+        sandboxAvailable: this.sandboxAvailable,
+        trusted: () => vscode.workspace.isTrusted,
+      },
+    );
     return this.cached;
   }
 }

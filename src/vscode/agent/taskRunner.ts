@@ -47,11 +47,23 @@ export async function storedSecretValues(store: SecretStore): Promise<string[]> 
 }
 
 /** Runs one chat message as an agent task behind the guard, in a scope of its own. */
-export async function runTask(s: TaskServices, task: TaskOfChat, text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal): Promise<TaskStart> {
+export async function runTask(
+  s: TaskServices,
+  task: TaskOfChat,
+  text: string,
+  history: readonly ModelMessage[],
+  events: AgentEvents,
+  signal: AbortSignal,
+): Promise<TaskStart> {
   const g = await s.guards.current();
   if (g.env.roots.length === 0) return { ok: false, message: 'Open a folder first: Warden works inside a workspace folder.', action: null };
   const apiKey = await s.secrets.get(API_KEY_SECRET);
-  if (!apiKey) return { ok: false, message: 'No API key is set. Run "Warden: Set API Key" (for a local endpoint any non-empty key works).', action: 'setApiKey' };
+  if (!apiKey)
+    return {
+      ok: false,
+      message: 'No API key is set. Run "Warden: Set API Key" (for a local endpoint any non-empty key works).',
+      action: 'setApiKey',
+    };
 
   const known = await storedSecretValues(s.secrets);
   const scope = await createTaskScope({
@@ -76,7 +88,20 @@ export async function runTask(s: TaskServices, task: TaskOfChat, text: string, h
       events({ type: 'warning', message });
       await s.audit.append(sessionEvent(identity, message, redactor, 'sandbox'));
     }
-    const checkpoints = s.checkpointsDir === undefined ? undefined : await openTaskCheckpoints({ stateDir: s.checkpointsDir, root: scope.roots[0] ?? '', settings: scope.settings(), guard: scope.guard, taskId: scope.id, events, audit: s.audit, identity, redactor });
+    const checkpoints =
+      s.checkpointsDir === undefined
+        ? undefined
+        : await openTaskCheckpoints({
+            stateDir: s.checkpointsDir,
+            root: scope.roots[0] ?? '',
+            settings: scope.settings(),
+            guard: scope.guard,
+            taskId: scope.id,
+            events,
+            audit: s.audit,
+            identity,
+            redactor,
+          });
     const scoped = scope.agentDeps({
       audit: s.audit,
       approver: s.approver.forTask({ id: scope.id, redact: (t) => redactor.redact(t) }),

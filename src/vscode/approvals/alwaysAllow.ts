@@ -10,7 +10,8 @@ import { withSuggestion, type RuleSuggestion, type RuleWriter } from '../../core
  * the defaults.
  */
 export function userSettingsRuleWriter(): RuleWriter {
-  const current = (s: RuleSuggestion): readonly string[] => vscode.workspace.getConfiguration().inspect<string[]>(s.setting)?.globalValue ?? defaultSettings()[s.setting];
+  const current = (s: RuleSuggestion): readonly string[] =>
+    vscode.workspace.getConfiguration().inspect<string[]>(s.setting)?.globalValue ?? defaultSettings()[s.setting];
   return {
     where: 'your user settings',
     preview: (s) => Promise.resolve(withSuggestion(current(s), s)),
@@ -32,7 +33,12 @@ export async function offerAlwaysAllow(req: ApprovalRequest, writer: RuleWriter)
     return false;
   }
   const picked = await vscode.window.showQuickPick(
-    s.rules.map((r) => ({ label: r.entries.join('  ·  '), description: `${r.setting}${r.narrowest ? ' (narrowest)' : ''}`, detail: r.label, rule: r })),
+    s.rules.map((r) => ({
+      label: r.entries.join('  ·  '),
+      description: `${r.setting}${r.narrowest ? ' (narrowest)' : ''}`,
+      detail: r.label,
+      rule: r,
+    })),
     { title: 'Warden: always allow calls like this one', placeHolder: 'Pick the rule to add to your user settings (narrowest first)' },
   );
   if (!picked) return false;
@@ -40,7 +46,10 @@ export async function offerAlwaysAllow(req: ApprovalRequest, writer: RuleWriter)
   const action = 'Add Rule and Approve';
   const choice = await vscode.window.showWarningMessage(
     `Add ${picked.rule.entries.map((e) => `"${e}"`).join(', ')} to ${picked.rule.setting} in ${writer.where}?`,
-    { modal: true, detail: `This is what will be written:\n\n"${picked.rule.setting}": ${JSON.stringify(next, null, 2)}\n\n${picked.rule.label}.` },
+    {
+      modal: true,
+      detail: `This is what will be written:\n\n"${picked.rule.setting}": ${JSON.stringify(next, null, 2)}\n\n${picked.rule.label}.`,
+    },
     action,
   );
   if (choice !== action) return false;

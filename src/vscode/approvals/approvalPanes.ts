@@ -35,7 +35,10 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ApprovalPanesDeps) {
-    deps.pending.refineWith((p, a) => this.refine(p, a), (e) => deps.log(`approval: ${e instanceof Error ? e.message : String(e)}`));
+    deps.pending.refineWith(
+      (p, a) => this.refine(p, a),
+      (e) => deps.log(`approval: ${e instanceof Error ? e.message : String(e)}`),
+    );
     this.subs.push(deps.pending.onDidChange(() => this.schedule()));
   }
 

@@ -7,11 +7,21 @@ import type { CommandProposal } from './previewMessages';
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 type Verdict = { decision: 'allow' | 'ask' | 'deny'; reason: string; rule: string | null; message: string };
-const verdict = (x: Verdict): Verdict => ({ decision: x.decision, reason: clip(x.reason, 200), rule: x.rule === null ? null : clip(x.rule, 2000), message: clip(x.message, 4000) });
+const verdict = (x: Verdict): Verdict => ({
+  decision: x.decision,
+  reason: clip(x.reason, 200),
+  rule: x.rule === null ? null : clip(x.rule, 2000),
+  message: clip(x.message, 4000),
+});
 
 /** The hosts the commands name, each decided against the hosts the sandbox lets this command reach. */
 function reaches(commands: readonly SimpleCommandVerdict[], allowedHosts: readonly string[]): CommandProposal['reaches'] {
-  return hostsNamedIn(commands.map((c) => c.argv), allowedHosts).slice(0, 100).map((h) => ({ host: clip(h.host, 300), allowed: h.allowed, entry: h.entry === null ? null : clip(h.entry, 500) }));
+  return hostsNamedIn(
+    commands.map((c) => c.argv),
+    allowedHosts,
+  )
+    .slice(0, 100)
+    .map((h) => ({ host: clip(h.host, 300), allowed: h.allowed, entry: h.entry === null ? null : clip(h.entry, 500) }));
 }
 
 /**
@@ -20,9 +30,16 @@ function reaches(commands: readonly SimpleCommandVerdict[], allowedHosts: readon
  * against `allowedHosts`, the hosts the proposal's sandbox allows), or why
  * it has none. Pure.
  */
-export function checkedCommands(result: GuardResult, allowedHosts: readonly string[]): { commands: CommandProposal['commands']; reaches: CommandProposal['reaches']; problem: string | null } {
+export function checkedCommands(
+  result: GuardResult,
+  allowedHosts: readonly string[],
+): { commands: CommandProposal['commands']; reaches: CommandProposal['reaches']; problem: string | null } {
   if (result.details.kind !== 'command' || result.details.commands.length === 0) {
-    return { commands: [], reaches: [], problem: clip(`${result.decision === 'deny' ? 'Denied' : 'No simple commands'}: ${result.message}`, 4000) };
+    return {
+      commands: [],
+      reaches: [],
+      problem: clip(`${result.decision === 'deny' ? 'Denied' : 'No simple commands'}: ${result.message}`, 4000),
+    };
   }
   return {
     commands: result.details.commands.slice(0, 500).map((c) => ({ text: clip(c.text, 20_000), ...verdict(c.decision) })),
@@ -54,9 +71,10 @@ export function toCommandProposal(req: ApprovalRequest): CommandProposal | null 
     reaches: reaches(p.commands, p.hosts),
     timeoutMs: Math.max(0, Math.round(p.timeoutMs)),
     // A command with hidden characters is approved once, after a look, never for the session.
-    sessionGrant: hiddenSummary(p.command) === null
-      ? { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) }
-      : { allowed: false, description: 'Not offered: the command holds hidden characters.' },
+    sessionGrant:
+      hiddenSummary(p.command) === null
+        ? { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) }
+        : { allowed: false, description: 'Not offered: the command holds hidden characters.' },
     editable: req.editable === 'command',
     ...(req.why ? { why: clip(req.why, 4000) } : {}),
     alwaysAllow: req.suggestions !== undefined && 'rules' in req.suggestions && hiddenSummary(p.command) === null,

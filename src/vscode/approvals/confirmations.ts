@@ -7,7 +7,12 @@ export async function confirmByModal(req: ApprovalRequest): Promise<ApprovalAnsw
   const text = confirmationText(req);
   if (!text) return { kind: 'reject', feedback: 'Warden could not show this call for approval.' };
   const forSession = req.sessionGrant.allowed ? `${text.action} for this session` : undefined;
-  const choice = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, text.action, ...(forSession ? [forSession] : []));
+  const choice = await vscode.window.showWarningMessage(
+    text.message,
+    { modal: true, detail: text.detail },
+    text.action,
+    ...(forSession ? [forSession] : []),
+  );
   if (choice === text.action) return { kind: 'approve' };
   if (forSession !== undefined && choice === forSession) return { kind: 'approve-for-session' };
   return { kind: 'reject' };

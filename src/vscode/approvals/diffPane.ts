@@ -50,7 +50,13 @@ export class DiffPane implements vscode.Disposable {
         provideFileDecoration: (uri) => {
           if (uri.scheme !== PROPOSAL_SCHEME) return undefined;
           const s = [...this.shown.values()].find((x) => x.proposed.toString() === uri.toString());
-          return s?.edited ? new vscode.FileDecoration('E', 'edited by you: Accept writes your version', new vscode.ThemeColor('gitDecoration.modifiedResourceForeground')) : undefined;
+          return s?.edited
+            ? new vscode.FileDecoration(
+                'E',
+                'edited by you: Accept writes your version',
+                new vscode.ThemeColor('gitDecoration.modifiedResourceForeground'),
+              )
+            : undefined;
         },
       }),
     );
@@ -90,11 +96,16 @@ export class DiffPane implements vscode.Disposable {
     this.deps.fs.set(current, plan.oldContent ?? '');
     this.deps.fs.set(proposed, plan.newContent);
     this.shown.set(req.callId, { req, plan, current, proposed, redact, edited: false });
-    await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), { preview: false, preserveFocus: true });
+    await vscode.commands.executeCommand('vscode.diff', current, proposed, proposalTitle(req, plan), {
+      preview: false,
+      preserveFocus: true,
+    });
     if ((plan.target.protected || plan.oldContent === null) && hasLongLine(plan.newContent)) await this.wrapLines(proposed);
     const hunks = proposalHunks(plan.oldContent, plan.newContent).length;
-    if (plan.target.protected) void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
-    else if (hunks > 1) this.hint = vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Choose Hunks to Accept" keeps some of them`);
+    if (plan.target.protected)
+      void vscode.window.showWarningMessage(`Warden: ${rel} is a protected path. Read this change carefully before accepting.`);
+    else if (hunks > 1)
+      this.hint = vscode.window.setStatusBarMessage(`Warden: ${hunks} hunks — "Choose Hunks to Accept" keeps some of them`);
   }
 
   /**
@@ -109,7 +120,9 @@ export class DiffPane implements vscode.Disposable {
     if (editor.get<string>('wordWrap') !== 'off' || diff.get<string>('wordWrap') === 'on') return;
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     if (!(tab instanceof vscode.TabInputTextDiff) || tab.modified.toString() !== proposed.toString()) return;
-    await vscode.commands.executeCommand('editor.action.toggleWordWrap').then(undefined, (e: unknown) => this.deps.log(`proposal: wrapping long lines failed: ${String(e)}`));
+    await vscode.commands
+      .executeCommand('editor.action.toggleWordWrap')
+      .then(undefined, (e: unknown) => this.deps.log(`proposal: wrapping long lines failed: ${String(e)}`));
   }
 
   /** The call whose proposal diff is the active editor, if any. */
@@ -141,10 +154,12 @@ export class DiffPane implements vscode.Disposable {
   async acceptAnswer(callId: string): Promise<ApprovalAnswer | null> {
     const s = this.shown.get(callId);
     if (!s) return { kind: 'approve' };
-    const now = await this.deps.readCurrent(s.plan.target.absolute, (t) => neutralise(s.redact(t))).catch((e: unknown) => {
-      this.deps.log(`proposal: cannot read ${s.plan.target.absolute}: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
-    });
+    const now = await this.deps
+      .readCurrent(s.plan.target.absolute, (t) => neutralise(s.redact(t)))
+      .catch((e: unknown) => {
+        this.deps.log(`proposal: cannot read ${s.plan.target.absolute}: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
     if (now !== s.plan.oldContent) {
       this.deps.fs.set(s.current, now ?? '');
       const rel = s.plan.target.relative;
@@ -153,11 +168,16 @@ export class DiffPane implements vscode.Disposable {
         `${rel} ${what} after this change was proposed.`,
         {
           modal: true,
-          detail: 'The left side now shows the file as it is now. Warden never writes over a change you have not seen, so nothing was written. Reject to let the agent read the file again, or keep reviewing.',
+          detail:
+            'The left side now shows the file as it is now. Warden never writes over a change you have not seen, so nothing was written. Reject to let the agent read the file again, or keep reviewing.',
         },
         'Reject (agent re-reads)',
       );
-      if (choice) return { kind: 'reject', feedback: `${rel} changed on disk after you proposed this change; nothing was written. Read it again before proposing a change.` };
+      if (choice)
+        return {
+          kind: 'reject',
+          feedback: `${rel} changed on disk after you proposed this change; nothing was written. Read it again before proposing a change.`,
+        };
       return null;
     }
     const text = this.proposedText(s);
@@ -196,8 +216,13 @@ export class DiffPane implements vscode.Disposable {
     this.hint = undefined;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.proposed.toString());
     if (doc?.isDirty) await doc.save().then(undefined, () => false);
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposed.toString());
-    if (tabs.length > 0) await vscode.window.tabGroups.close(tabs).then(undefined, (e: unknown) => this.deps.log(`proposal: closing the diff failed: ${String(e)}`));
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposed.toString());
+    if (tabs.length > 0)
+      await vscode.window.tabGroups
+        .close(tabs)
+        .then(undefined, (e: unknown) => this.deps.log(`proposal: closing the diff failed: ${String(e)}`));
     this.deps.fs.drop(callId);
   }
 }

@@ -18,6 +18,8 @@ export function sessionGrantsCommand(grants: Pick<SessionGrants, 'list' | 'revok
     );
     if (!picked || picked.length === 0) return;
     const revoked = picked.filter((p) => grants.revoke(p.key));
-    void vscode.window.showInformationMessage(`Warden: revoked ${revoked.length} grant${revoked.length === 1 ? '' : 's'}; those calls ask again.`);
+    void vscode.window.showInformationMessage(
+      `Warden: revoked ${revoked.length} grant${revoked.length === 1 ? '' : 's'}; those calls ask again.`,
+    );
   };
 }

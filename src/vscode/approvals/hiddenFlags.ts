@@ -16,12 +16,13 @@ export interface HiddenFlag {
   readonly kind: HiddenClass;
 }
 
-export type Segment = { readonly text: string; readonly hidden: false } | { readonly text: string; readonly hidden: true; readonly flag: HiddenFlag };
-
+export type Segment =
+  { readonly text: string; readonly hidden: false } | { readonly text: string; readonly hidden: true; readonly flag: HiddenFlag };
 
 export function classify(cp: number): HiddenClass {
   if ((cp >= 0x200b && cp <= 0x200d) || cp === 0xfeff || cp === 0x2060 || cp === 0x180e) return 'zero-width';
-  if (cp === 0x200e || cp === 0x200f || cp === 0x061c || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return 'bidi control';
+  if (cp === 0x200e || cp === 0x200f || cp === 0x061c || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+    return 'bidi control';
   if (cp >= 0xe0000 && cp <= 0xe007f) return 'tag character';
   if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return 'control character';
   return 'invisible';

@@ -101,8 +101,10 @@ export function hunkLabel(h: ProposalHunk): { label: string; detail: string } {
   const first = (s: string): string => (s.split('\n')[0] ?? '').slice(0, 120);
   const parts = [h.removed ? `- ${first(h.removed)}` : '', h.added ? `+ ${first(h.added)}` : ''].filter(Boolean);
   const where =
-    h.oldLines === 0 ? `adds ${h.newLines} line${h.newLines === 1 ? '' : 's'} ${h.oldStart === 1 ? 'at the start' : `after line ${h.oldStart - 1}`}`
-    : h.newLines === 0 ? `removes ${lineRange(h.oldStart, h.oldLines)}`
-    : `changes ${lineRange(h.oldStart, h.oldLines)}`;
+    h.oldLines === 0
+      ? `adds ${h.newLines} line${h.newLines === 1 ? '' : 's'} ${h.oldStart === 1 ? 'at the start' : `after line ${h.oldStart - 1}`}`
+      : h.newLines === 0
+        ? `removes ${lineRange(h.oldStart, h.oldLines)}`
+        : `changes ${lineRange(h.oldStart, h.oldLines)}`;
   return { label: `Hunk ${h.index + 1}: ${where}`, detail: parts.join('   ') };
 }

@@ -25,13 +25,23 @@ export function confirmationText(req: ApprovalRequest): { message: string; detai
       if (p.newContent !== null) return null;
       return {
         message: `Delete ${p.target.relative}?`,
-        detail: [`The agent asks to delete this file:`, p.target.absolute, p.target.protected ? 'This is a PROTECTED path.' : '', `Why it asks: ${why}`, hiddenSummary(p.target.absolute) ?? ''].filter(Boolean).join('\n'),
+        detail: [
+          `The agent asks to delete this file:`,
+          p.target.absolute,
+          p.target.protected ? 'This is a PROTECTED path.' : '',
+          `Why it asks: ${why}`,
+          hiddenSummary(p.target.absolute) ?? '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
         action: 'Delete',
       };
     case 'fetch':
       return {
         message: `Fetch ${p.url}?`,
-        detail: [`The agent asks to fetch exactly this URL:`, p.url, `Host: ${p.host}`, `Why it asks: ${why}`, hiddenSummary(p.url) ?? ''].filter(Boolean).join('\n'),
+        detail: [`The agent asks to fetch exactly this URL:`, p.url, `Host: ${p.host}`, `Why it asks: ${why}`, hiddenSummary(p.url) ?? '']
+          .filter(Boolean)
+          .join('\n'),
         action: 'Fetch',
       };
     case 'read':
@@ -52,7 +62,9 @@ export function confirmationText(req: ApprovalRequest): { message: string; detai
           p.arguments.slice(0, 2000),
           `Why it asks: ${why}`,
           hiddenSummary(p.arguments) ?? '',
-        ].filter(Boolean).join('\n'),
+        ]
+          .filter(Boolean)
+          .join('\n'),
         action: 'Call',
       };
     case 'command':
@@ -60,4 +72,3 @@ export function confirmationText(req: ApprovalRequest): { message: string; detai
       return null;
   }
 }
-

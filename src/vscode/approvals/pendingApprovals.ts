@@ -104,7 +104,8 @@ export class PendingApprovals implements Approver {
   /** Rejects everything waiting (window closing), or only what the given tasks wait for (their chat was left). */
   rejectAll(feedback: string, taskIds?: ReadonlySet<string>): void {
     for (const e of [...this.queue]) {
-      if (taskIds === undefined || taskIds.has(e.pending.task.id)) this.settle(e.pending.request.callId, { kind: 'reject', feedback }, e.pending.task.id);
+      if (taskIds === undefined || taskIds.has(e.pending.task.id))
+        this.settle(e.pending.request.callId, { kind: 'reject', feedback }, e.pending.task.id);
     }
   }
 

@@ -24,7 +24,12 @@ export const commandProposalSchema = z.strictObject({
   callId,
   command: text(20_000),
   summary: text(4_000),
-  decision: z.strictObject({ decision: z.enum(['allow', 'ask', 'deny']), reason: text(200), rule: text(2_000).nullable(), message: text(4_000) }),
+  decision: z.strictObject({
+    decision: z.enum(['allow', 'ask', 'deny']),
+    reason: text(200),
+    rule: text(2_000).nullable(),
+    message: text(4_000),
+  }),
   commands: z.array(previewCommandSchema).max(500),
   cwd: text(4_000),
   secrets: z.array(text(200)).max(200),
@@ -50,7 +55,14 @@ export const previewHostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('output'), callId, stream: z.enum(['stdout', 'stderr']), chunk: text(1_000_000) }),
   z.strictObject({ type: z.literal('state'), callId, state: previewStateSchema, text: text(4_000) }),
   /** The guard's verdicts for the text the person is editing (asked for with `check`). */
-  z.strictObject({ type: z.literal('checked'), callId, command: text(20_000), commands: z.array(previewCommandSchema).max(500), reaches: z.array(namedHostSchema).max(100), problem: text(4_000).nullable() }),
+  z.strictObject({
+    type: z.literal('checked'),
+    callId,
+    command: text(20_000),
+    commands: z.array(previewCommandSchema).max(500),
+    reaches: z.array(namedHostSchema).max(100),
+    problem: text(4_000).nullable(),
+  }),
 ]);
 export type PreviewHostMessage = z.infer<typeof previewHostMessageSchema>;
 

@@ -89,19 +89,36 @@ export class PreviewPanel implements vscode.Disposable {
       case 'tool_answered':
         if (e.edited && 'command' in e.edited) this.ranInstead = e.edited.command;
         if (e.answer === 'reject') this.post({ type: 'state', callId, state: 'rejected', text: 'Rejected: nothing ran.' });
-        else this.post({ type: 'state', callId, state: 'running', text: e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…' });
+        else
+          this.post({
+            type: 'state',
+            callId,
+            state: 'running',
+            text: e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…',
+          });
         break;
       case 'tool_result': {
         const [state, label] =
-          e.status === 'cancelled' ? (['stopped', 'Stopped'] as const)
-          : e.status === 'rejected' ? (['rejected', 'Rejected: nothing ran'] as const)
-          : e.status === 'denied' ? (['failed', 'Denied by the policy: nothing ran'] as const)
-          : e.isError ? (['failed', 'Failed'] as const)
-          : (['done', 'Finished'] as const);
+          e.status === 'cancelled'
+            ? (['stopped', 'Stopped'] as const)
+            : e.status === 'rejected'
+              ? (['rejected', 'Rejected: nothing ran'] as const)
+              : e.status === 'denied'
+                ? (['failed', 'Denied by the policy: nothing ran'] as const)
+                : e.isError
+                  ? (['failed', 'Failed'] as const)
+                  : (['done', 'Finished'] as const);
         this.post({ type: 'state', callId, state, text: `${label}. ${e.preview.slice(0, 300)}` });
         if (this.panel) {
           const cmd = shortCommand(this.ranInstead ?? this.proposal.command);
-          this.panel.title = state === 'done' ? `Warden: Ran ${cmd}` : state === 'failed' ? `Warden: Ran ${cmd} (failed)` : state === 'stopped' ? `Warden: Stopped ${cmd}` : `Warden: Rejected ${cmd}`;
+          this.panel.title =
+            state === 'done'
+              ? `Warden: Ran ${cmd}`
+              : state === 'failed'
+                ? `Warden: Ran ${cmd} (failed)`
+                : state === 'stopped'
+                  ? `Warden: Stopped ${cmd}`
+                  : `Warden: Rejected ${cmd}`;
         }
         break;
       }
@@ -119,12 +136,17 @@ export class PreviewPanel implements vscode.Disposable {
     }
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'media');
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel('warden.commandPreview', title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [dist, media],
-      retainContextWhenHidden: true,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'warden.commandPreview',
+      title,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
+      {
+        enableScripts: true,
+        enableCommandUris: false,
+        localResourceRoots: [dist, media],
+        retainContextWhenHidden: true,
+      },
+    );
     this.panel = panel;
     this.ready = false;
     const nonce = newNonce();
@@ -209,7 +231,12 @@ export class PreviewPanel implements vscode.Disposable {
 
   private settle(p: CommandProposal, answer: ApprovalAnswer): void {
     if (!this.deps.answer(p.callId, answer)) {
-      this.post({ type: 'state', callId: p.callId, state: 'failed', text: 'This call is no longer waiting (already answered, or the task stopped).' });
+      this.post({
+        type: 'state',
+        callId: p.callId,
+        state: 'failed',
+        text: 'This call is no longer waiting (already answered, or the task stopped).',
+      });
     }
   }
 

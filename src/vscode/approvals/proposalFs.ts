@@ -18,7 +18,11 @@ export class ProposalFs implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.emitter.event;
 
   static uri(scheme: typeof PROPOSAL_SCHEME | typeof CURRENT_SCHEME, callId: string, relative: string): vscode.Uri {
-    const rel = relative.split('/').filter((p) => p && p !== '..' && p !== '.').join('/') || 'untitled';
+    const rel =
+      relative
+        .split('/')
+        .filter((p) => p && p !== '..' && p !== '.')
+        .join('/') || 'untitled';
     return vscode.Uri.from({ scheme, path: `/${rel}`, query: ProposalFs.callQuery(callId) });
   }
 

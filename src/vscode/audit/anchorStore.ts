@@ -15,7 +15,9 @@ export function globalStateAnchorStore(state: vscode.Memento, logFile: string): 
       const raw = state.get<string>(key);
       if (raw === undefined) return Promise.resolve(null);
       const parsed = parseAnchor(raw);
-      return typeof parsed === 'string' ? Promise.reject(new Error(`the audit anchor in global state: ${parsed}`)) : Promise.resolve(parsed);
+      return typeof parsed === 'string'
+        ? Promise.reject(new Error(`the audit anchor in global state: ${parsed}`))
+        : Promise.resolve(parsed);
     },
     async save(anchor: AuditAnchor): Promise<void> {
       await state.update(key, JSON.stringify(anchor));

@@ -115,7 +115,16 @@ export class AuditPanel extends Disposable {
       this.list.setFilter(filter);
       const selectedAt = selected === null ? null : this.list.positionOf(selected);
       const rows = this.list.window(start, count);
-      this.post({ type: 'page', version, start, total: this.list.total, matched: this.list.matched, rows, selectedAt, hostMs: performance.now() - t });
+      this.post({
+        type: 'page',
+        version,
+        start,
+        total: this.list.total,
+        matched: this.list.matched,
+        rows,
+        selectedAt,
+        hostMs: performance.now() - t,
+      });
     },
     select: ({ seq }) => {
       const r = this.list.record(seq);

@@ -23,7 +23,8 @@ interface Entry {
   readonly boundary: boolean;
 }
 
-const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean => a.tool === b.tool && a.decision === b.decision && a.approver === b.approver && a.sessions === b.sessions;
+const sameExceptText = (a: PanelFilter, b: PanelFilter): boolean =>
+  a.tool === b.tool && a.decision === b.decision && a.approver === b.approver && a.sessions === b.sessions;
 
 /** The panel's filter on an entry: the shared one (with `withText`, its search too), and session start/end rows only when asked for. */
 function entryMatcher(filter: PanelFilter, withText: boolean): (e: Entry) => boolean {
@@ -116,7 +117,8 @@ export class EventList {
   window(start: number, count: number): AuditRow[] {
     const rows: AuditRow[] = [];
     const n = this.view.length;
-    for (let p = Math.max(0, start); p < Math.min(n, start + count); p++) rows.push((this.entries[this.view[n - 1 - p] as number] as Entry).row);
+    for (let p = Math.max(0, start); p < Math.min(n, start + count); p++)
+      rows.push((this.entries[this.view[n - 1 - p] as number] as Entry).row);
     return rows;
   }
 

@@ -27,17 +27,30 @@ export function registerAuditExport(d: AuditExportDeps): vscode.Disposable {
   let chain: Promise<void> = Promise.resolve();
   let disposed = false;
   const refresh = (): void => {
-    chain = chain.then(async () => {
-      if (disposed) return;
-      const s = await d.settings();
-      const key = exportConfigKey(s);
-      if (current?.key === key) return;
-      await current?.exporter?.close();
-      const { exporter, problems } = await startAuditExport(d.file, s, { env: d.env, secret: (n) => d.secrets.get(n), version: d.version, onStatus: (t, m) => d.log(`audit export (${t}): ${m}`) });
-      for (const p of problems) d.log(`audit export: ${p}`);
-      if (exporter !== null) d.log(`audit export: sending ${d.file} to ${exporter.status().map((x) => x.target).join(' and ')}`);
-      current = { key, exporter };
-    }).catch((e: unknown) => d.log(`audit export: ${e instanceof Error ? e.message : String(e)}`));
+    chain = chain
+      .then(async () => {
+        if (disposed) return;
+        const s = await d.settings();
+        const key = exportConfigKey(s);
+        if (current?.key === key) return;
+        await current?.exporter?.close();
+        const { exporter, problems } = await startAuditExport(d.file, s, {
+          env: d.env,
+          secret: (n) => d.secrets.get(n),
+          version: d.version,
+          onStatus: (t, m) => d.log(`audit export (${t}): ${m}`),
+        });
+        for (const p of problems) d.log(`audit export: ${p}`);
+        if (exporter !== null)
+          d.log(
+            `audit export: sending ${d.file} to ${exporter
+              .status()
+              .map((x) => x.target)
+              .join(' and ')}`,
+          );
+        current = { key, exporter };
+      })
+      .catch((e: unknown) => d.log(`audit export: ${e instanceof Error ? e.message : String(e)}`));
   };
   const timer = setTimeout(refresh, 0);
   const sub = onDidChangeWardenSettings(refresh);

@@ -43,10 +43,17 @@ export function auditLogAccess(file: string, anchored?: { readonly store: Anchor
         return { ok: false, text: `The audit log's anchor cannot be read (${e instanceof Error ? e.message : String(e)}).` };
       }
       const r = await verifyChain((feed) => feedFiles(files, feed), anchor ? { anchor: { seq: anchor.seq, hash: anchor.hash } } : {});
-      if (!r.ok) return { ok: false, text: `Audit log damaged at ${r.name}:${r.line}: ${r.damage} (${r.message}). ${r.count} events verified before it.` };
+      if (!r.ok)
+        return {
+          ok: false,
+          text: `Audit log damaged at ${r.name}:${r.line}: ${r.damage} (${r.message}). ${r.count} events verified before it.`,
+        };
       const checked = anchored ? checkAgainstAnchor(r, anchor, anchored.key) : { ok: true as const, note: 'no anchor' };
       if (!checked.ok) return { ok: false, text: `Audit log not trustworthy: ${checked.message}. ${r.count} events verified.` };
-      return { ok: true, text: `Audit log verified: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}, chain intact; ${checked.note}.` };
+      return {
+        ok: true,
+        text: `Audit log verified: ${r.count} events${files.length > 1 ? ` in ${files.length} files` : ''}, chain intact; ${checked.note}.`,
+      };
     },
     write: (target, records, format) => {
       const text = format === 'csv' ? toCsv(records.map((r) => r.event)) : records.map((r) => `${r.line}\n`).join('');

@@ -93,7 +93,14 @@ export type HostMessage = z.infer<typeof hostMessageSchema>;
 export const viewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /** What the view shows: the filter (the host filters and searches) and the positions in view. */
-  z.object({ type: z.literal('view'), version: count, filter: panelFilterSchema, start: count, count: z.number().int().min(1).max(MAX_PAGE_ROWS), selected: count.nullable() }),
+  z.object({
+    type: z.literal('view'),
+    version: count,
+    filter: panelFilterSchema,
+    start: count,
+    count: z.number().int().min(1).max(MAX_PAGE_ROWS),
+    selected: count.nullable(),
+  }),
   z.object({ type: z.literal('select'), seq: z.number().int().min(0) }),
   z.object({ type: z.literal('verify') }),
   z.object({ type: z.literal('export'), format: z.enum(['jsonl', 'csv']), filter: panelFilterSchema }),

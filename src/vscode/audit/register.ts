@@ -40,18 +40,25 @@ export interface AuditViews {
  * that feeds them. Everything created is pushed to `context.subscriptions`.
  * It registers no commands itself: put `commands` into `registerCommands`.
  */
-export function registerAuditViews(context: Pick<vscode.ExtensionContext, 'extensionUri' | 'subscriptions'>, deps: AuditViewDeps): AuditViews {
+export function registerAuditViews(
+  context: Pick<vscode.ExtensionContext, 'extensionUri' | 'subscriptions'>,
+  deps: AuditViewDeps,
+): AuditViews {
   const channel = new AuditOutputChannel();
   const access = auditLogAccess(deps.file, deps.anchor);
   const panel = new AuditPanel(context.extensionUri, access, (m) => channel.channel.warn(m));
-  const sink = new ObservedAuditSink(deps.writer, (err) => channel.channel.error(`audit view listener failed: ${err instanceof Error ? err.message : String(err)}`));
+  const sink = new ObservedAuditSink(deps.writer, (err) =>
+    channel.channel.error(`audit view listener failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
   const unsubscribe = [sink.subscribe(channel.onRecord), sink.subscribe(panel.onRecord)];
   context.subscriptions.push(channel, panel, { dispose: () => unsubscribe.forEach((u) => u()) });
 
   const verify = async (): Promise<void> => {
     const status = await access.verify();
     channel.channel.info(status.text);
-    const pick = status.ok ? await vscode.window.showInformationMessage(status.text, 'Show Log') : await vscode.window.showErrorMessage(status.text, 'Show Log');
+    const pick = status.ok
+      ? await vscode.window.showInformationMessage(status.text, 'Show Log')
+      : await vscode.window.showErrorMessage(status.text, 'Show Log');
     if (pick === 'Show Log') panel.show();
   };
   return { sink, commands: { 'warden.showAuditLog': () => panel.show(), 'warden.verifyAuditLog': verify } };

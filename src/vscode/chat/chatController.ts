@@ -21,7 +21,13 @@ export interface ChatEnvironment {
   readonly storage: TranscriptStorage;
   readonly approvals: PendingApprovals;
   /** Runs one task of this chat (its key, the chat's grants); resolves when it ends. */
-  readonly runTask: (task: TaskOfChat, text: string, history: readonly ModelMessage[], events: AgentEvents, signal: AbortSignal) => Promise<TaskStart>;
+  readonly runTask: (
+    task: TaskOfChat,
+    text: string,
+    history: readonly ModelMessage[],
+    events: AgentEvents,
+    signal: AbortSignal,
+  ) => Promise<TaskStart>;
   /** The non-chat parts of the view state (trust, sandbox, model, key, settings problems). */
   readonly baseState: () => Promise<Omit<ViewState, 'busy' | 'meter'>>;
   /** Told whether a task is running whenever the view's state is pushed (the title bar's Stop shows only then). */
@@ -56,7 +62,11 @@ export class ChatController extends Disposable {
   constructor(private readonly env: ChatEnvironment) {
     super();
     this.transcript = new Transcript(env.storage);
-    this.presenter = new ChatPresenter(this.transcript, (m) => this.post(m), () => randomUUID().slice(0, 8));
+    this.presenter = new ChatPresenter(
+      this.transcript,
+      (m) => this.post(m),
+      () => randomUUID().slice(0, 8),
+    );
     this._register(env.approvals.onDidChange(() => void this.pushState()));
   }
 
@@ -105,7 +115,12 @@ export class ChatController extends Disposable {
     },
     action: async (m) => {
       if (m.action === 'retry') return this.retry();
-      const command = { setApiKey: 'warden.setApiKey', manageTrust: 'workbench.trust.manage', openSettings: 'workbench.action.openSettings', newChat: 'warden.newChat' }[m.action];
+      const command = {
+        setApiKey: 'warden.setApiKey',
+        manageTrust: 'workbench.trust.manage',
+        openSettings: 'workbench.action.openSettings',
+        newChat: 'warden.newChat',
+      }[m.action];
       await vscode.commands.executeCommand(command, ...(m.action === 'openSettings' ? ['warden.'] : []));
     },
     approval: (m) => {
@@ -146,7 +161,19 @@ export class ChatController extends Disposable {
 
   private async state(): Promise<ViewState> {
     const [base, limits] = await Promise.all([this.env.baseState(), this.env.limits()]);
-    return { ...base, busy: this.busy, meter: { turns: this.meter.turns, maxTurns: limits.maxTurns, costUsd: this.meter.costUsd, maxCostUsd: limits.maxCostUsd, cacheReadTokens: this.meter.cacheRead, cacheWriteTokens: this.meter.cacheWrite, inputTokens: this.meter.input } };
+    return {
+      ...base,
+      busy: this.busy,
+      meter: {
+        turns: this.meter.turns,
+        maxTurns: limits.maxTurns,
+        costUsd: this.meter.costUsd,
+        maxCostUsd: limits.maxCostUsd,
+        cacheReadTokens: this.meter.cacheRead,
+        cacheWriteTokens: this.meter.cacheWrite,
+        inputTokens: this.meter.input,
+      },
+    };
   }
 
   /**
@@ -209,7 +236,13 @@ export class ChatController extends Disposable {
   }
 
   private onUsage(turns: number, costUsd: number | null, total: Usage): void {
-    this.meter = { turns, costUsd, cacheRead: total.cacheReadInputTokens, cacheWrite: total.cacheCreationInputTokens, input: total.inputTokens };
+    this.meter = {
+      turns,
+      costUsd,
+      cacheRead: total.cacheReadInputTokens,
+      cacheWrite: total.cacheCreationInputTokens,
+      input: total.inputTokens,
+    };
     void this.pushState();
   }
 }

@@ -66,7 +66,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       this.onReady.fire();
     }
     const handler = this.handlers[message.type] as (m: ViewMessage) => void | Promise<void>;
-    Promise.resolve(handler(message)).catch((e: unknown) => this.log(`chat view: ${message.type} failed: ${e instanceof Error ? e.message : String(e)}`));
+    Promise.resolve(handler(message)).catch((e: unknown) =>
+      this.log(`chat view: ${message.type} failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   private html(webview: vscode.Webview, dist: vscode.Uri, media: vscode.Uri): string {

@@ -13,7 +13,10 @@ export function planText(req: ApprovalRequest): string {
       return cut(`${why}\nTarget: ${p.target.absolute}${mark}\n${p.diff}`);
     }
     case 'command': {
-      const lines = p.commands.map((c) => `  ${c.argv ? c.argv.join(' ') : c.text}  → ${c.decision.decision} (${c.decision.reason}${c.decision.rule ? `, ${c.decision.rule}` : ''})`);
+      const lines = p.commands.map(
+        (c) =>
+          `  ${c.argv ? c.argv.join(' ') : c.text}  → ${c.decision.decision} (${c.decision.reason}${c.decision.rule ? `, ${c.decision.rule}` : ''})`,
+      );
       return cut(
         [
           why,
@@ -32,7 +35,15 @@ export function planText(req: ApprovalRequest): string {
     case 'read':
       return `${why}\nRead: ${p.target.absolute}`;
     case 'mcp':
-      return cut([why, `MCP tool: ${p.serverTool} on server ${p.server} (${p.where})`, `Description: ${p.description}`, `secrets: ${p.secrets.length ? p.secrets.join(', ') : 'none'}`, `Arguments:\n${p.arguments}`].join('\n'));
+      return cut(
+        [
+          why,
+          `MCP tool: ${p.serverTool} on server ${p.server} (${p.where})`,
+          `Description: ${p.description}`,
+          `secrets: ${p.secrets.length ? p.secrets.join(', ') : 'none'}`,
+          `Arguments:\n${p.arguments}`,
+        ].join('\n'),
+      );
     case 'invalid':
       return p.error;
   }

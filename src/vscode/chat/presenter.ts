@@ -101,7 +101,17 @@ export class ChatPresenter {
       case 'tool_proposed':
         this.endThinking();
         this.textId = null;
-        this.cards.set(e.callId, { id: e.callId, tool: e.tool, summary: e.summary ?? summarizeCall(e.tool, e.input), decision: null, reason: null, rule: null, approver: null, status: 'pending', outcome: null });
+        this.cards.set(e.callId, {
+          id: e.callId,
+          tool: e.tool,
+          summary: e.summary ?? summarizeCall(e.tool, e.input),
+          decision: null,
+          reason: null,
+          rule: null,
+          approver: null,
+          status: 'pending',
+          outcome: null,
+        });
         this.updateCard(e.callId, {});
         break;
       case 'tool_decided':
@@ -117,7 +127,11 @@ export class ChatPresenter {
       case 'tool_answered': {
         // The card shows what runs: the person's edit, not the model's proposal.
         const summary = this.cards.get(e.callId)?.summary ?? '';
-        const edited = !e.edited ? {} : 'command' in e.edited ? { summary: `run: ${e.edited.command}` } : { summary: `${summary.replace(/ \(\d+ chars\)$/, '')} (${e.edited.chars} chars, your version)` };
+        const edited = !e.edited
+          ? {}
+          : 'command' in e.edited
+            ? { summary: `run: ${e.edited.command}` }
+            : { summary: `${summary.replace(/ \(\d+ chars\)$/, '')} (${e.edited.chars} chars, your version)` };
         const approver = e.answer === 'session-grant' ? 'session-grant' : e.edited ? 'person-edited' : 'person';
         this.updateCard(e.callId, { ...edited, approver, status: e.answer === 'reject' ? 'rejected' : 'running', outcome: e.note || null });
         break;
@@ -126,7 +140,14 @@ export class ChatPresenter {
         break;
       case 'tool_result': {
         const card = this.cards.get(e.callId);
-        const status: ToolCard['status'] = card?.status === 'denied' || card?.status === 'rejected' ? card.status : e.status === 'cancelled' ? 'cancelled' : e.isError ? 'failed' : 'done';
+        const status: ToolCard['status'] =
+          card?.status === 'denied' || card?.status === 'rejected'
+            ? card.status
+            : e.status === 'cancelled'
+              ? 'cancelled'
+              : e.isError
+                ? 'failed'
+                : 'done';
         this.updateCard(e.callId, { status, outcome: e.preview.slice(0, 2000) || null });
         break;
       }
@@ -145,7 +166,15 @@ export class ChatPresenter {
       case 'usage':
         break;
       case 'checkpoint':
-        if (e.files.length) this.show({ kind: 'checkpoint', id: `cp-${e.checkpointId.slice(0, 12)}`, taskId: e.taskId, checkpointId: e.checkpointId, step: e.step, files: [...e.files] });
+        if (e.files.length)
+          this.show({
+            kind: 'checkpoint',
+            id: `cp-${e.checkpointId.slice(0, 12)}`,
+            taskId: e.taskId,
+            checkpointId: e.checkpointId,
+            step: e.step,
+            files: [...e.files],
+          });
         break;
       case 'warning':
         this.notice('warning', e.message);
@@ -156,8 +185,16 @@ export class ChatPresenter {
           const level = e.outcome.status === 'cancelled' ? 'info' : 'error';
           const kind = e.outcome.errorKind;
           // A failure another attempt may cure offers Retry; a key, a model or a full context needs the person first.
-          const action = kind === 'auth' ? 'setApiKey' : e.outcome.contextFull ? 'newChat' : kind === 'not-found' ? 'openSettings'
-            : e.outcome.status === 'error' && kind !== 'spend-limit' && kind !== 'bad-request' && kind !== 'cancelled' ? 'retry' : null;
+          const action =
+            kind === 'auth'
+              ? 'setApiKey'
+              : e.outcome.contextFull
+                ? 'newChat'
+                : kind === 'not-found'
+                  ? 'openSettings'
+                  : e.outcome.status === 'error' && kind !== 'spend-limit' && kind !== 'bad-request' && kind !== 'cancelled'
+                    ? 'retry'
+                    : null;
           this.notice(level, e.outcome.message, action);
         }
         break;
@@ -172,7 +209,17 @@ export class ChatPresenter {
   }
 
   private updateCard(id: string, patch: Partial<ToolCard>): void {
-    const base = this.cards.get(id) ?? { id, tool: '?', summary: '', decision: null, reason: null, rule: null, approver: null, status: 'pending' as const, outcome: null };
+    const base = this.cards.get(id) ?? {
+      id,
+      tool: '?',
+      summary: '',
+      decision: null,
+      reason: null,
+      rule: null,
+      approver: null,
+      status: 'pending' as const,
+      outcome: null,
+    };
     const card = { ...base, ...patch };
     this.cards.set(id, card);
     this.show({ kind: 'tool', id, card });

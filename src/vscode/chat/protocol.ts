@@ -38,7 +38,13 @@ export const chatItemSchema = z.discriminatedUnion('kind', [
   /** The model's thinking, shown collapsed and as plain text only; `live` while it streams; `redacted`: blocks the API encrypted. */
   z.object({ kind: z.literal('thinking'), id: z.string(), text: z.string(), redacted: z.number().int().min(0), live: z.boolean() }),
   z.object({ kind: z.literal('tool'), id: z.string(), card: toolCardSchema }),
-  z.object({ kind: z.literal('notice'), id: z.string(), level: z.enum(['info', 'warning', 'error']), text: z.string(), action: noticeActionSchema.nullable() }),
+  z.object({
+    kind: z.literal('notice'),
+    id: z.string(),
+    level: z.enum(['info', 'warning', 'error']),
+    text: z.string(),
+    action: noticeActionSchema.nullable(),
+  }),
   /** A step changed files: the checkpoint taken before it (Compare, Restore) and its task (Restore to here). */
   z.object({
     kind: z.literal('checkpoint'),
@@ -68,7 +74,15 @@ export const viewStateSchema = z.object({
   /** What the managed policy in force forbids, one line each; empty when none is in force. */
   managedPolicy: z.array(z.string()).default([]),
   /** Token totals of the task: uncached input, cache reads and cache writes (prompt caching). */
-  meter: z.object({ turns: z.number(), maxTurns: z.number(), costUsd: z.number().nullable(), maxCostUsd: z.number(), inputTokens: z.number().default(0), cacheReadTokens: z.number().default(0), cacheWriteTokens: z.number().default(0) }),
+  meter: z.object({
+    turns: z.number(),
+    maxTurns: z.number(),
+    costUsd: z.number().nullable(),
+    maxCostUsd: z.number(),
+    inputTokens: z.number().default(0),
+    cacheReadTokens: z.number().default(0),
+    cacheWriteTokens: z.number().default(0),
+  }),
 });
 export type ViewState = z.infer<typeof viewStateSchema>;
 
@@ -93,6 +107,11 @@ export const viewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action'), action: noticeActionSchema }),
   z.object({ type: z.literal('approval'), id: z.string(), answer: z.enum(['approve', 'reject']) }),
   /** Compare a step's files with now, restore to before the step, or restore the whole task. */
-  z.object({ type: z.literal('checkpoint'), action: z.enum(['compare', 'restore', 'restoreTask']), checkpointId: z.string().regex(/^[0-9a-f]{40,64}$/), taskId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) }),
+  z.object({
+    type: z.literal('checkpoint'),
+    action: z.enum(['compare', 'restore', 'restoreTask']),
+    checkpointId: z.string().regex(/^[0-9a-f]{40,64}$/),
+    taskId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+  }),
 ]);
 export type ViewMessage = z.infer<typeof viewMessageSchema>;

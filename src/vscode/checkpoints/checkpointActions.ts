@@ -67,7 +67,9 @@ export class CheckpointActions implements vscode.TextDocumentContentProvider {
       const tasks = await store.history();
       const found = findCheckpoint(tasks, checkpointId);
       if (typeof found === 'string' || found.task.taskId !== taskId) {
-        void vscode.window.showWarningMessage(`Warden: that checkpoint is no longer in the store (${typeof found === 'string' ? found : 'another task'}); old tasks are pruned (warden.checkpoints.keepTasks).`);
+        void vscode.window.showWarningMessage(
+          `Warden: that checkpoint is no longer in the store (${typeof found === 'string' ? found : 'another task'}); old tasks are pruned (warden.checkpoints.keepTasks).`,
+        );
         return;
       }
       if (action === 'compare') return await this.compare(store, root, found.task, found.checkpoint);
@@ -86,7 +88,13 @@ export class CheckpointActions implements vscode.TextDocumentContentProvider {
   }
 
   private async openDiff(root: string, path: string, checkpoint: Checkpoint): Promise<void> {
-    await vscode.commands.executeCommand('vscode.diff', this.checkpointUri(path, checkpoint), vscode.Uri.file(join(root, path)), `${path} (checkpoint ${shortId(checkpoint.id)} ↔ now)`, { preview: false });
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      this.checkpointUri(path, checkpoint),
+      vscode.Uri.file(join(root, path)),
+      `${path} (checkpoint ${shortId(checkpoint.id)} ↔ now)`,
+      { preview: false },
+    );
   }
 
   /** The files the step changed, each checkpoint ↔ now; several: a pick list, one diff per file. */
@@ -105,7 +113,12 @@ export class CheckpointActions implements vscode.TextDocumentContentProvider {
     for (const p of picked ?? []) await this.openDiff(root, p.label, checkpoint);
   }
 
-  private async restore(store: GitCheckpointStore, task: TaskHistory, checkpoint: Checkpoint, mayRestore: (p: string) => boolean): Promise<void> {
+  private async restore(
+    store: GitCheckpointStore,
+    task: TaskHistory,
+    checkpoint: Checkpoint,
+    mayRestore: (p: string) => boolean,
+  ): Promise<void> {
     if (this.deps.busy()) {
       void vscode.window.showWarningMessage('Warden: a task is running; stop it or wait for it to end before restoring files.');
       return;
@@ -118,15 +131,28 @@ export class CheckpointActions implements vscode.TextDocumentContentProvider {
     const overwrite = await this.ask(plan);
     if (overwrite === null) return;
     const identity = { sessionId: randomUUID(), workspace: store.root, user: userInfo().username, model: null };
-    const report = await executeRestore(store, plan, { overwrite, audit: this.deps.audit, identity, by: 'the person (chat)', signal: new AbortController().signal });
-    const parts = [`${report.written.length} written`, `${report.deleted.length} deleted`, ...(report.kept.length ? [`${report.kept.length} you changed left as they are`] : []), ...(report.failed.length ? [`${report.failed.length} failed: ${report.failed.map((f) => `${f.path} (${f.why})`).join(', ')}`] : [])];
+    const report = await executeRestore(store, plan, {
+      overwrite,
+      audit: this.deps.audit,
+      identity,
+      by: 'the person (chat)',
+      signal: new AbortController().signal,
+    });
+    const parts = [
+      `${report.written.length} written`,
+      `${report.deleted.length} deleted`,
+      ...(report.kept.length ? [`${report.kept.length} you changed left as they are`] : []),
+      ...(report.failed.length ? [`${report.failed.length} failed: ${report.failed.map((f) => `${f.path} (${f.why})`).join(', ')}`] : []),
+    ];
     void vscode.window.showInformationMessage(`Warden: restored to checkpoint ${shortId(checkpoint.id)}: ${parts.join(', ')}.`);
   }
 
   /** The plan as a modal; null: the person cancelled; else the conflicting paths they chose to overwrite. */
   private async ask(plan: RestorePlan): Promise<Set<string> | null> {
     const conflicted = new Set(plan.conflicts.map((c) => c.path));
-    const lines = plan.writes.slice(0, 30).map((w) => `${w.to === null ? 'delete' : 'restore'} ${w.path}${conflicted.has(w.path) ? ' — changed since by you' : ''}`);
+    const lines = plan.writes
+      .slice(0, 30)
+      .map((w) => `${w.to === null ? 'delete' : 'restore'} ${w.path}${conflicted.has(w.path) ? ' — changed since by you' : ''}`);
     if (plan.writes.length > 30) lines.push(`… and ${plan.writes.length - 30} more`);
     for (const s of plan.skipped) lines.push(`skip ${s} (warden.paths.denyRead)`);
     const detail = `${lines.join('\n')}${plan.conflicts.length ? `\n\n${plan.conflicts.length} file(s) changed since the task; they are left as they are unless you choose to overwrite them.` : ''}`;
@@ -135,7 +161,11 @@ export class CheckpointActions implements vscode.TextDocumentContentProvider {
     const show = 'Show Versions';
     const choices = plan.conflicts.length ? [restore, show, overwriteAll] : [restore];
     for (;;) {
-      const answer = await vscode.window.showWarningMessage(`Restore ${plan.writes.length} file(s) to checkpoint ${shortId(plan.checkpoint.id)} (before step ${plan.checkpoint.step})?`, { modal: true, detail }, ...choices);
+      const answer = await vscode.window.showWarningMessage(
+        `Restore ${plan.writes.length} file(s) to checkpoint ${shortId(plan.checkpoint.id)} (before step ${plan.checkpoint.step})?`,
+        { modal: true, detail },
+        ...choices,
+      );
       if (answer === restore) return new Set();
       if (answer === overwriteAll) return conflicted;
       if (answer !== show) return null;

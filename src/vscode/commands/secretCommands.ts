@@ -25,7 +25,8 @@ export function secretCommands(store: SecretStore, onChange: () => void) {
     const existing = (await store.list()).filter((n) => n !== API_KEY_SECRET);
     const name = await vscode.window.showInputBox({
       title: 'Warden: Set Secret (1/2)',
-      prompt: 'Name of the secret, as the environment variable a command will receive. Grant it to commands in the setting `warden.secrets`.',
+      prompt:
+        'Name of the secret, as the environment variable a command will receive. Grant it to commands in the setting `warden.secrets`.',
       placeHolder: existing.length ? `Existing: ${existing.join(', ')}` : 'NPM_TOKEN',
       ignoreFocusOut: true,
       validateInput: (v) => (isSecretName(v) ? undefined : 'Use letters, digits and _ (not starting with a digit).'),
@@ -50,10 +51,13 @@ export function secretCommands(store: SecretStore, onChange: () => void) {
       void vscode.window.showInformationMessage('Warden: no secrets are stored.');
       return;
     }
-    await vscode.window.showQuickPick(names.map((label) => ({ label, description: label === API_KEY_SECRET ? 'model API key' : 'value hidden' })), {
-      title: 'Warden: stored secrets (names only)',
-      canPickMany: false,
-    });
+    await vscode.window.showQuickPick(
+      names.map((label) => ({ label, description: label === API_KEY_SECRET ? 'model API key' : 'value hidden' })),
+      {
+        title: 'Warden: stored secrets (names only)',
+        canPickMany: false,
+      },
+    );
   }
 
   async function deleteSecret(): Promise<void> {

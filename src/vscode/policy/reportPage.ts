@@ -29,11 +29,24 @@ export class ReportPage implements vscode.Disposable {
   build(): string {
     const trusted = vscode.workspace.isTrusted;
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const scoped = readScopedSettings(SETTING_KEYS, trusted, folders.map((f) => f.uri));
+    const scoped = readScopedSettings(
+      SETTING_KEYS,
+      trusted,
+      folders.map((f) => f.uri),
+    );
     const managed = loadManagedPolicy();
     if (folders.length === 0) return '# What the agent can do now\n\nNo workspace folder is open: every call is denied.\n';
     const restricted = trusted ? '' : '> Restricted Mode: the agent may read and answer; nothing is written and no command runs.\n\n';
-    return restricted + folders.map((f, i) => reportMarkdown(policyReport(folderPolicy(f.uri.fsPath, scoped.user, scoped.workspace, this.sandbox(), scoped.folders[i], managed)))).join('\n---\n\n');
+    return (
+      restricted +
+      folders
+        .map((f, i) =>
+          reportMarkdown(
+            policyReport(folderPolicy(f.uri.fsPath, scoped.user, scoped.workspace, this.sandbox(), scoped.folders[i], managed)),
+          ),
+        )
+        .join('\n---\n\n')
+    );
   }
 
   async show(): Promise<void> {

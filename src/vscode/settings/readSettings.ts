@@ -29,7 +29,12 @@ export interface SettingsSource {
  * let the workspace and each folder only narrow what the user allows.
  * Defaults are left out: the core's schema supplies them.
  */
-export function readScopedSettings(keys: readonly string[], trusted: boolean, folders: readonly vscode.Uri[], source: SettingsSource = vscode.workspace): ScopedSettings {
+export function readScopedSettings(
+  keys: readonly string[],
+  trusted: boolean,
+  folders: readonly vscode.Uri[],
+  source: SettingsSource = vscode.workspace,
+): ScopedSettings {
   const config = source.getConfiguration();
   const user: FlatSettings = {};
   const workspace: FlatSettings = {};

@@ -16,7 +16,11 @@ import { harness, makeWorkspace, type Harness } from './harness';
  */
 type Step = (req: ApprovalRequest) => ApprovalAnswer;
 
-async function withApprover(root: string, steps: Step[], extra: Parameters<typeof harness>[0] = { root }): Promise<Harness & { asked: ApprovalRequest[] }> {
+async function withApprover(
+  root: string,
+  steps: Step[],
+  extra: Parameters<typeof harness>[0] = { root },
+): Promise<Harness & { asked: ApprovalRequest[] }> {
   const h = await harness({ ...extra, root });
   const asked: ApprovalRequest[] = [];
   return {
@@ -33,7 +37,8 @@ async function withApprover(root: string, steps: Step[], extra: Parameters<typeo
 }
 
 let n = 0;
-const call = (h: Harness, name: string, input: unknown) => handleToolCall({ id: `toolu_b${++n}`, name, input, inputError: null }, h, new AbortController().signal);
+const call = (h: Harness, name: string, input: unknown) =>
+  handleToolCall({ id: `toolu_b${++n}`, name, input, inputError: null }, h, new AbortController().signal);
 const notes = (h: Harness) => h.auditLog.filter((e) => e.kind === 'session').map((e) => e.note ?? '');
 
 describe('approvals bound to what runs', () => {
@@ -61,7 +66,10 @@ describe('approvals bound to what runs', () => {
     assert.equal(h.asked[1]?.sessionGrant.allowed, false);
     assert.equal(r.isError, true);
     assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'the person typed this meanwhile\n');
-    assert.match(notes(h).join('\n'), /write_file call toolu_b\d+: what would run changed after it was approved \(the file on disk\); asked again/);
+    assert.match(
+      notes(h).join('\n'),
+      /write_file call toolu_b\d+: what would run changed after it was approved \(the file on disk\); asked again/,
+    );
     assert.equal(h.auditLog.at(-1)?.answer, 'rejected');
   });
 
@@ -100,7 +108,10 @@ describe('approvals bound to what runs', () => {
     const r = await call(h, 'write_file', { path: 'dir/a.txt', content: 'new\n' });
     assert.equal(r.isError, true);
     assert.match(r.content, /what would run changed again after it was approved \(the file it resolves to/);
-    assert.deepEqual(['x', 'y', 'z'].map((d) => readFileSync(join(root, d, 'a.txt'), 'utf8')), ['x\n', 'y\n', 'z\n']);
+    assert.deepEqual(
+      ['x', 'y', 'z'].map((d) => readFileSync(join(root, d, 'a.txt'), 'utf8')),
+      ['x\n', 'y\n', 'z\n'],
+    );
   });
 
   it('denies, without asking again, a write that now resolves into a denied folder', async () => {
@@ -120,7 +131,7 @@ describe('approvals bound to what runs', () => {
     assert.equal(readFileSync(join(root, 'secrets/a.txt'), 'utf8'), 's\n');
   });
 
-  it('asks again when a command\'s working folder now resolves elsewhere', async () => {
+  it("asks again when a command's working folder now resolves elsewhere", async () => {
     const root = makeWorkspace({ 'x/keep': '', 'y/keep': '' });
     symlinkSync('x', join(root, 'work'));
     const runner = new UnsandboxedRunner({ config: { writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] } });
@@ -160,9 +171,24 @@ describe('approvals bound to what runs', () => {
 
 describe('binding drift and a rule added while the call waited', () => {
   const rows: Array<[string, Record<string, string>, Record<string, string>, string[]]> = [
-    ['no drift when the decision became allow (the person just added a covering rule)', { decision: 'ask needs-approval', target: '/w/a' }, { decision: 'allow auto-approved', target: '/w/a' }, []],
-    ['drift when the decision became stricter', { decision: 'ask needs-approval', target: '/w/a' }, { decision: 'ask protected-path', target: '/w/a' }, ["the guard's decision"]],
-    ['drift when the target moved, whatever the decision', { decision: 'ask needs-approval', target: '/w/a' }, { decision: 'allow auto-approved', target: '/w/b' }, ['the file it resolves to']],
+    [
+      'no drift when the decision became allow (the person just added a covering rule)',
+      { decision: 'ask needs-approval', target: '/w/a' },
+      { decision: 'allow auto-approved', target: '/w/a' },
+      [],
+    ],
+    [
+      'drift when the decision became stricter',
+      { decision: 'ask needs-approval', target: '/w/a' },
+      { decision: 'ask protected-path', target: '/w/a' },
+      ["the guard's decision"],
+    ],
+    [
+      'drift when the target moved, whatever the decision',
+      { decision: 'ask needs-approval', target: '/w/a' },
+      { decision: 'allow auto-approved', target: '/w/b' },
+      ['the file it resolves to'],
+    ],
   ];
   for (const [name, approved, now, drift] of rows) it(name, () => assert.deepEqual(bindingDrift(approved, now), drift));
 });

@@ -34,10 +34,21 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
   return root;
 }
 
-export async function realGuard(root: string, user: Record<string, unknown> = {}, opts: { sandbox?: boolean; workspace?: Record<string, unknown> } = {}): Promise<Guard> {
+export async function realGuard(
+  root: string,
+  user: Record<string, unknown> = {},
+  opts: { sandbox?: boolean; workspace?: Record<string, unknown> } = {},
+): Promise<Guard> {
   return createGuard(
     { user, workspace: opts.workspace ?? {} },
-    { roots: [root], home: '/root', probe: createPathProbe(), shell: await shellParser(), sandboxAvailable: () => opts.sandbox ?? true, trusted: () => true },
+    {
+      roots: [root],
+      home: '/root',
+      probe: createPathProbe(),
+      shell: await shellParser(),
+      sandboxAvailable: () => opts.sandbox ?? true,
+      trusted: () => true,
+    },
   );
 }
 

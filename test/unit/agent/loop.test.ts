@@ -30,25 +30,39 @@ describe('agent loop with the real SDK against the fake server', () => {
     assert.equal(reqs.length, 3);
     const second = reqs[1]?.messages.at(-1)?.content as Array<{ type: string; content: string; tool_use_id: string }>;
     assert.equal(second[0]?.tool_use_id, 'toolu_a');
-    assert.match(second[0]?.content ?? '', /^<untrusted-data tool="read_file" id="nonce\d+">\nhello world\n\n<\/untrusted-data id="nonce\d+">$/);
+    assert.match(
+      second[0]?.content ?? '',
+      /^<untrusted-data tool="read_file" id="nonce\d+">\nhello world\n\n<\/untrusted-data id="nonce\d+">$/,
+    );
     assert.equal(h.approverLog.length, 1);
     assert.equal(h.approverLog[0]?.plan.kind, 'write');
-    assert.deepEqual(h.auditLog.map((e) => [e.tool, e.decision, e.approver, e.answer, e.outcome?.status]), [
-      ['read_file', 'allow', 'rule', null, 'ok'],
-      ['edit_file', 'ask', 'person', 'approved', 'ok'],
-    ]);
+    assert.deepEqual(
+      h.auditLog.map((e) => [e.tool, e.decision, e.approver, e.answer, e.outcome?.status]),
+      [
+        ['read_file', 'allow', 'rule', null, 'ok'],
+        ['edit_file', 'ask', 'person', 'approved', 'ok'],
+      ],
+    );
   });
 
   it('places cache breakpoints on the system prompt and the last two user turns, and sends the key as x-api-key too', async () => {
     const root = makeWorkspace({ 'a.txt': 'x' });
-    const { fake } = await runScripted(root, { turns: [{ content: [use('read_file', { path: 'a.txt' })] }, { content: [use('read_file', { path: 'a.txt' })] }, { content: [text('ok')] }] });
+    const { fake } = await runScripted(root, {
+      turns: [
+        { content: [use('read_file', { path: 'a.txt' })] },
+        { content: [use('read_file', { path: 'a.txt' })] },
+        { content: [text('ok')] },
+      ],
+    });
     assert.deepEqual(fake.invalid(), []);
     const [first, , third] = bodies(fake);
     assert.deepEqual((first?.system as Array<{ cache_control: unknown }>)[0]?.cache_control, { type: 'ephemeral' });
     const tools = first?.tools as Array<{ name: string; cache_control?: unknown; input_schema: { type: string } }>;
     assert.equal(tools.filter((t) => t.cache_control).length, 0, 'the system breakpoint already caches the tools before it');
     assert.equal(tools.find((t) => t.name === 'edit_file')?.input_schema.type, 'object');
-    const marked = (third?.messages ?? []).map((m) => (Array.isArray(m.content) ? (m.content as Array<{ cache_control?: unknown }>).some((b) => b.cache_control) : false));
+    const marked = (third?.messages ?? []).map((m) =>
+      Array.isArray(m.content) ? (m.content as Array<{ cache_control?: unknown }>).some((b) => b.cache_control) : false,
+    );
     assert.deepEqual(marked, [false, false, true, false, true]);
     const h = fake.requests[0]?.headers ?? {};
     assert.equal(h['x-api-key'], 'sk-test-key');
@@ -58,7 +72,9 @@ describe('agent loop with the real SDK against the fake server', () => {
 
   it('explains how to set the key on 401', async () => {
     const root = makeWorkspace();
-    const { run } = await runScripted(root, { turns: [{ httpError: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' } }] });
+    const { run } = await runScripted(root, {
+      turns: [{ httpError: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' } }],
+    });
     assert.equal(run.status, 'error');
     assert.equal(run.errorKind, 'auth');
     assert.match(run.message, /ANTHROPIC_API_KEY/);
@@ -86,13 +102,19 @@ describe('agent loop with the real SDK against the fake server', () => {
     assert.match(run.message, /overloaded.*request id req_fake_4.*Gave up after 5 attempts/is);
     // One retry layer: the SDK's own retries are off.
     assert.equal(fake.served(), 5);
-    assert.deepEqual(h.seen.flatMap((e) => (e.type === 'model_retry' ? [`${e.attempt}/${e.maxAttempts}`] : [])), ['2/5', '3/5', '4/5', '5/5']);
+    assert.deepEqual(
+      h.seen.flatMap((e) => (e.type === 'model_retry' ? [`${e.attempt}/${e.maxAttempts}`] : [])),
+      ['2/5', '3/5', '4/5', '5/5'],
+    );
   });
 
   it('retries a stream that fails mid-way with an overloaded error event, and tells the listeners to discard the partial text', async () => {
     const root = makeWorkspace();
     const { run, h } = await runScripted(root, {
-      turns: [{ content: [text('partial ')], streamError: { type: 'overloaded_error', message: 'Overloaded' } }, { content: [text('whole answer')] }],
+      turns: [
+        { content: [text('partial ')], streamError: { type: 'overloaded_error', message: 'Overloaded' } },
+        { content: [text('whole answer')] },
+      ],
     });
     assert.equal(run.status, 'done', run.message);
     assert.ok(h.seen.some((e) => e.type === 'model_retry'));
@@ -107,7 +129,10 @@ describe('agent loop with the real SDK against the fake server', () => {
     const { harness } = await import('./harness');
     const h = await harness({ root });
     const model = createAnthropicClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', keyHint: 'cli', retries: 0 });
-    const run = await runAgent({ task: 't', maxTurns: 3, maxCostUsd: 1, maxTokens: 100, signal: new AbortController().signal }, { ...h, model, system: 's', toolDefinitions: [] });
+    const run = await runAgent(
+      { task: 't', maxTurns: 3, maxCostUsd: 1, maxTokens: 100, signal: new AbortController().signal },
+      { ...h, model, system: 's', toolDefinitions: [] },
+    );
     assert.equal(run.status, 'error');
     assert.equal(run.errorKind, 'network');
     assert.match(run.message, /network/);
@@ -117,21 +142,37 @@ describe('agent loop with the real SDK against the fake server', () => {
     const root = makeWorkspace();
     const { run, fake, h } = await runScripted(root, {
       turns: [
-        { content: [{ type: 'tool_use', name: 'read_file', id: 'toolu_bad', rawInput: '{"path": "a.txt"' }, use('format_disk', { all: true }, 'toolu_unknown'), use('read_file', { path: 'a.txt', extra: 1 }, 'toolu_schema')] },
+        {
+          content: [
+            { type: 'tool_use', name: 'read_file', id: 'toolu_bad', rawInput: '{"path": "a.txt"' },
+            use('format_disk', { all: true }, 'toolu_unknown'),
+            use('read_file', { path: 'a.txt', extra: 1 }, 'toolu_schema'),
+          ],
+        },
         { content: [text('ok')] },
       ],
     });
     assert.equal(run.status, 'done');
     const results = bodies(fake)[1]?.messages.at(-1)?.content as Array<{ tool_use_id: string; is_error?: boolean; content: string }>;
-    assert.deepEqual(results.map((r) => [r.tool_use_id, r.is_error]), [['toolu_bad', true], ['toolu_unknown', true], ['toolu_schema', true]]);
+    assert.deepEqual(
+      results.map((r) => [r.tool_use_id, r.is_error]),
+      [
+        ['toolu_bad', true],
+        ['toolu_unknown', true],
+        ['toolu_schema', true],
+      ],
+    );
     assert.match(results[0]?.content ?? '', /invalid-input.*not valid JSON/);
     assert.match(results[1]?.content ?? '', /unknown-tool/);
     assert.match(results[2]?.content ?? '', /invalid-input.*schema/s);
-    assert.deepEqual(h.auditLog.map((e) => [e.tool, e.decision, e.reason]), [
-      ['read_file', 'deny', 'invalid-input'],
-      ['format_disk', 'deny', 'unknown-tool'],
-      ['read_file', 'deny', 'invalid-input'],
-    ]);
+    assert.deepEqual(
+      h.auditLog.map((e) => [e.tool, e.decision, e.reason]),
+      [
+        ['read_file', 'deny', 'invalid-input'],
+        ['format_disk', 'deny', 'unknown-tool'],
+        ['read_file', 'deny', 'invalid-input'],
+      ],
+    );
   });
 
   it('stops at max turns with status limit', async () => {
@@ -156,7 +197,12 @@ describe('agent loop with the real SDK against the fake server', () => {
 
   it('continues after max_tokens and ends on a refusal', async () => {
     const root = makeWorkspace();
-    const { run, fake } = await runScripted(root, { turns: [{ content: [text('long…')], stopReason: 'max_tokens' }, { content: [text('no')], stopReason: 'refusal' }] });
+    const { run, fake } = await runScripted(root, {
+      turns: [
+        { content: [text('long…')], stopReason: 'max_tokens' },
+        { content: [text('no')], stopReason: 'refusal' },
+      ],
+    });
     assert.equal(run.status, 'refused');
     const second = bodies(fake)[1]?.messages.at(-1);
     assert.equal(second?.role, 'user');
@@ -214,7 +260,9 @@ describe('agent loop with the real SDK against the fake server', () => {
 
   it('reads a slow stream delta by delta', async () => {
     const root = makeWorkspace();
-    const { run, h } = await runScripted(root, { turns: [{ content: [text('slowly, piece by piece, it arrives')], chunkDelayMs: 15, chunkSize: 5, headerDelayMs: 50 }] });
+    const { run, h } = await runScripted(root, {
+      turns: [{ content: [text('slowly, piece by piece, it arrives')], chunkDelayMs: 15, chunkSize: 5, headerDelayMs: 50 }],
+    });
     assert.equal(run.status, 'done');
     const deltas = h.seen.filter((e) => e.type === 'text_delta');
     assert.ok(deltas.length >= 5, `got ${deltas.length} deltas`);
@@ -224,7 +272,10 @@ describe('agent loop with the real SDK against the fake server', () => {
   it('neutralises hidden characters in streamed text shown to a person', async () => {
     const root = makeWorkspace();
     const { h } = await runScripted(root, { turns: [{ content: [text('look\u200b here\u001b[2J')] }] });
-    const shown = h.seen.filter((e) => e.type === 'text_delta').map((e) => (e.type === 'text_delta' ? e.text : '')).join('');
+    const shown = h.seen
+      .filter((e) => e.type === 'text_delta')
+      .map((e) => (e.type === 'text_delta' ? e.text : ''))
+      .join('');
     assert.equal(shown, 'look<U+200B> here<U+001B>[2J');
   });
 });

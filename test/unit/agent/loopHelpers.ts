@@ -33,8 +33,20 @@ export async function runScripted(
 ): Promise<LoopRun> {
   const fake = opts.fake ?? (await startFakeAnthropic(script));
   try {
-    const h = await harness({ root, settings: opts.settings ?? {}, answers: opts.answers ?? [], secrets: opts.secrets ?? {}, runner: opts.runner ?? null });
-    const model = createAnthropicClient({ apiKey: opts.apiKey ?? 'sk-test-key', baseUrl: fake.url, keyHint: 'cli', backoffMs: 5, ...opts.client });
+    const h = await harness({
+      root,
+      settings: opts.settings ?? {},
+      answers: opts.answers ?? [],
+      secrets: opts.secrets ?? {},
+      runner: opts.runner ?? null,
+    });
+    const model = createAnthropicClient({
+      apiKey: opts.apiKey ?? 'sk-test-key',
+      baseUrl: fake.url,
+      keyHint: 'cli',
+      backoffMs: 5,
+      ...opts.client,
+    });
     const controller = new AbortController();
     opts.onFake?.(fake, controller);
     const run = await runAgent(
@@ -48,6 +60,14 @@ export async function runScripted(
 }
 
 /** The parsed bodies of every Messages request the fake server saw. */
-export function bodies(fake: FakeAnthropic): Array<{ messages: Array<{ role: string; content: unknown }>; system: unknown; tools: unknown[]; model: string; max_tokens: number; thinking?: unknown; output_config?: unknown }> {
+export function bodies(fake: FakeAnthropic): Array<{
+  messages: Array<{ role: string; content: unknown }>;
+  system: unknown;
+  tools: unknown[];
+  model: string;
+  max_tokens: number;
+  thinking?: unknown;
+  output_config?: unknown;
+}> {
   return fake.requests.filter((r) => r.url === '/v1/messages').map((r) => r.body as never);
 }

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { DEFAULT_MODEL, limitsOf, modelInfo } from '../../../src/core/agent/catalog';
 import { cappedCostOf, costOf, priceOf, UNKNOWN_MODEL_PRICE } from '../../../src/core/agent/pricing';
 
-const usage = (i: number, o: number, cw = 0, cr = 0) => ({ inputTokens: i, outputTokens: o, cacheCreationInputTokens: cw, cacheReadInputTokens: cr });
+const usage = (i: number, o: number, cw = 0, cr = 0) => ({
+  inputTokens: i,
+  outputTokens: o,
+  cacheCreationInputTokens: cw,
+  cacheReadInputTokens: cr,
+});
 
 describe('model catalog and pricing', () => {
   // Each model's own rates from the pricing page: input, 5m write, 1h write, cache read, output.

@@ -22,7 +22,17 @@ const ALPHA = 'alpha-secret-1111';
 const BRAVO = 'bravo-secret-2222';
 
 async function snapshotOf(root: string, user: Record<string, unknown> = {}): Promise<PolicySnapshot> {
-  return policySnapshot({ user }, { roots: [root], home: homedir(), probe: createPathProbe(), shell: await shellParser(), sandboxAvailable: () => false, trusted: () => true });
+  return policySnapshot(
+    { user },
+    {
+      roots: [root],
+      home: homedir(),
+      probe: createPathProbe(),
+      shell: await shellParser(),
+      sandboxAvailable: () => false,
+      trusted: () => true,
+    },
+  );
 }
 
 function waitFor(queue: PendingApprovals, test: (list: readonly PendingApproval[]) => boolean): Promise<void> {
@@ -42,12 +52,25 @@ describe('task scope', () => {
     const root = makeWorkspace({});
     const snapshot = await snapshotOf(root);
     const window = { approvals: new PendingApprovals(), liveSecrets: new LiveSecrets() };
-    const write = (id: string, path: string, content: string) => ({ type: 'tool_use' as const, id, name: 'write_file', input: { path, content } });
+    const write = (id: string, path: string, content: string) => ({
+      type: 'tool_use' as const,
+      id,
+      name: 'write_file',
+      input: { path, content },
+    });
     const fakeA = await startFakeAnthropic({
-      turns: [{ content: [write('toolu_a1', 'a.txt', 'one')] }, { content: [write('toolu_a2', 'a.txt', 'two')] }, { content: [{ type: 'text', text: 'A done.' }] }],
+      turns: [
+        { content: [write('toolu_a1', 'a.txt', 'one')] },
+        { content: [write('toolu_a2', 'a.txt', 'two')] },
+        { content: [{ type: 'text', text: 'A done.' }] },
+      ],
     });
     const fakeB = await startFakeAnthropic({
-      turns: [{ content: [write('toolu_b1', 'b.txt', 'bee')] }, { content: [write('toolu_b2', 'a.txt', 'from b')] }, { content: [{ type: 'text', text: 'B done.' }] }],
+      turns: [
+        { content: [write('toolu_b1', 'b.txt', 'bee')] },
+        { content: [write('toolu_b2', 'a.txt', 'from b')] },
+        { content: [{ type: 'text', text: 'B done.' }] },
+      ],
     });
     const audit = memoryAudit();
     const open = (secret: string, url: string): Promise<TaskScope> =>
@@ -75,7 +98,12 @@ describe('task scope', () => {
       const run = (scope: TaskScope, task: string): Promise<AgentRun> =>
         runAgent(
           agentOptions(scope.settings(), task, new AbortController().signal),
-          scope.agentDeps({ audit, approver: window.approvals.forTask({ id: scope.id, redact: (t) => scope.redactor.redact(t) }), events: () => undefined, secretValues: () => Promise.resolve({}) }),
+          scope.agentDeps({
+            audit,
+            approver: window.approvals.forTask({ id: scope.id, redact: (t) => scope.redactor.redact(t) }),
+            events: () => undefined,
+            secretValues: () => Promise.resolve({}),
+          }),
         );
       const runA = run(a, 'task A');
       const runB = run(b, 'task B');
@@ -97,7 +125,10 @@ describe('task scope', () => {
       const doneA = await runA;
       assert.equal(doneA.status, 'done');
       assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'two');
-      assert.deepEqual(window.approvals.list().map((p) => p.request.callId), ['toolu_b1']);
+      assert.deepEqual(
+        window.approvals.list().map((p) => p.request.callId),
+        ['toolu_b1'],
+      );
       assert.deepEqual(
         a.grants.list().map((g) => g.tool),
         ['write_file'],
@@ -120,7 +151,11 @@ describe('task scope', () => {
       assert.deepEqual(fakeB.invalid(), []);
     } finally {
       a.close();
-      assert.equal(window.liveSecrets.redact(`${ALPHA} ${BRAVO}`), `${ALPHA} [REDACTED]`, 'a closed scope leaves the shared set; a live one stays');
+      assert.equal(
+        window.liveSecrets.redact(`${ALPHA} ${BRAVO}`),
+        `${ALPHA} [REDACTED]`,
+        'a closed scope leaves the shared set; a live one stays',
+      );
       b.close();
       assert.equal(window.liveSecrets.size, 0);
       await a.sandbox.runner.dispose();
@@ -132,7 +167,15 @@ describe('task scope', () => {
 });
 
 describe('task policy: a settings change during a task', () => {
-  const cases: { name: string; start: Record<string, unknown>; now: Record<string, unknown>; call: { tool: string; input: unknown }; before: string; after: string; next: string }[] = [
+  const cases: {
+    name: string;
+    start: Record<string, unknown>;
+    now: Record<string, unknown>;
+    call: { tool: string; input: unknown };
+    before: string;
+    after: string;
+    next: string;
+  }[] = [
     {
       name: 'a stricter write rule applies at the next tool call',
       start: { 'warden.paths.autoApprove': ['**'] },
@@ -196,7 +239,15 @@ describe('task policy: a settings change during a task', () => {
   it('in a multi-root workspace each folder keeps its own policy after a change during the task', async () => {
     const app = makeWorkspace({});
     const lib = makeWorkspace({});
-    const env = { roots: [app, lib], folderNames: ['app', 'lib'], home: homedir(), probe: createPathProbe(), shell: await shellParser(), sandboxAvailable: () => true, trusted: () => true };
+    const env = {
+      roots: [app, lib],
+      folderNames: ['app', 'lib'],
+      home: homedir(),
+      probe: createPathProbe(),
+      shell: await shellParser(),
+      sandboxAvailable: () => true,
+      trusted: () => true,
+    };
     const user = { 'warden.paths.autoApprove': ['**/*.txt'] };
     const folders = [{}, { 'warden.paths.autoApprove': [] }];
     const start = policySnapshot({ user, folders }, env);
@@ -227,7 +278,12 @@ describe('task policy: a settings change during a task', () => {
 
 describe('the API endpoint has one order in the extension and the CLI', () => {
   const cases = [
-    { user: 'https://proxy.example', env: 'http://127.0.0.1:1', want: 'https://proxy.example', name: 'the user setting wins over ANTHROPIC_BASE_URL' },
+    {
+      user: 'https://proxy.example',
+      env: 'http://127.0.0.1:1',
+      want: 'https://proxy.example',
+      name: 'the user setting wins over ANTHROPIC_BASE_URL',
+    },
     { user: '', env: 'http://127.0.0.1:1', want: 'http://127.0.0.1:1', name: 'ANTHROPIC_BASE_URL when the setting is empty' },
     { user: '', env: undefined, want: '', name: "Anthropic's API when neither is set" },
   ];

@@ -16,7 +16,10 @@ import { harness, makeWorkspace } from '../agent/harness';
 const signal = (): AbortSignal => new AbortController().signal;
 
 /** Answers each request as soon as it is queued, the way a person would in the pane. */
-function answering(p: PendingApprovals, decide: (req: Parameters<PendingApprovals['request']>[0]) => Parameters<PendingApprovals['answer']>[1]): void {
+function answering(
+  p: PendingApprovals,
+  decide: (req: Parameters<PendingApprovals['request']>[0]) => Parameters<PendingApprovals['answer']>[1],
+): void {
   p.onDidChange(() => {
     const oldest = p.oldest();
     if (oldest) queueMicrotask(() => p.answer(oldest.request.callId, decide(oldest.request)));
@@ -34,7 +37,11 @@ describe('edited approvals through the pipeline', () => {
       return { kind: 'approve-edited', content: contentFromHunks(req.plan.oldContent, req.plan.newContent, [0]) };
     });
     const h = { ...(await harness({ root })), approver: pending };
-    const r = await handleToolCall({ id: 'toolu_h', name: 'write_file', input: { path: 'a.txt', content: 'a\nB\nc\nd\ne\nf\nG\n' }, inputError: null }, h, signal());
+    const r = await handleToolCall(
+      { id: 'toolu_h', name: 'write_file', input: { path: 'a.txt', content: 'a\nB\nc\nd\ne\nf\nG\n' }, inputError: null },
+      h,
+      signal(),
+    );
     assert.equal(r.isError, false, r.content);
     assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'a\nB\nc\nd\ne\nf\ng\n');
     assert.match(r.content, /The person edited the change before approving it/);
@@ -49,13 +56,22 @@ describe('edited approvals through the pipeline', () => {
     const runner = new UnsandboxedRunner({ config: { writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] } });
     try {
       const pending = new PendingApprovals();
-      answering(pending, (req) => (req.plan.kind === 'command' ? commandAnswer(req.plan.command, 'touch edited.txt', req.editable === 'command') : { kind: 'reject' }));
+      answering(pending, (req) =>
+        req.plan.kind === 'command' ? commandAnswer(req.plan.command, 'touch edited.txt', req.editable === 'command') : { kind: 'reject' },
+      );
       const h = { ...(await harness({ root, runner })), approver: pending };
-      const r = await handleToolCall({ id: 'toolu_c', name: 'run_command', input: { command: 'touch model.txt' }, inputError: null }, h, signal());
+      const r = await handleToolCall(
+        { id: 'toolu_c', name: 'run_command', input: { command: 'touch model.txt' }, inputError: null },
+        h,
+        signal(),
+      );
       assert.equal(r.isError, false, r.content);
       assert.match(r.content, /this ran instead: touch edited\.txt/);
       const audited = h.auditLog.at(-1);
-      assert.deepEqual([audited?.approver, audited?.answer, audited?.edits], ['person', 'approved-edited', { command: 'touch edited.txt' }]);
+      assert.deepEqual(
+        [audited?.approver, audited?.answer, audited?.edits],
+        ['person', 'approved-edited', { command: 'touch edited.txt' }],
+      );
     } finally {
       await runner.dispose();
     }
@@ -66,7 +82,11 @@ describe('edited approvals through the pipeline', () => {
     const pending = new PendingApprovals();
     answering(pending, () => ({ kind: 'reject', feedback: 'Rejected by the person.' }));
     const h = { ...(await harness({ root })), approver: pending };
-    const r = await handleToolCall({ id: 'toolu_r', name: 'write_file', input: { path: 'a.txt', content: 'gone\n' }, inputError: null }, h, signal());
+    const r = await handleToolCall(
+      { id: 'toolu_r', name: 'write_file', input: { path: 'a.txt', content: 'gone\n' }, inputError: null },
+      h,
+      signal(),
+    );
     assert.equal(r.isError, true);
     assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'keep\n');
     assert.deepEqual([h.auditLog.at(-1)?.approver, h.auditLog.at(-1)?.answer], ['person', 'rejected']);

@@ -37,7 +37,12 @@ describe('hidden character flags', () => {
     it(`does not flag ${name}`, () => {
       assert.deepEqual(hiddenFlags(text), []);
       assert.equal(hiddenSummary(text), null);
-      assert.equal(segments(text).map((s) => s.text).join(''), text);
+      assert.equal(
+        segments(text)
+          .map((s) => s.text)
+          .join(''),
+        text,
+      );
     });
   }
 
@@ -45,7 +50,13 @@ describe('hidden character flags', () => {
     const segs = segments('a\u200Bb<U+202E>c');
     assert.deepEqual(
       segs.map((s) => [s.text, s.hidden]),
-      [['a', false], ['<U+200B>', true], ['b', false], ['<U+202E>', true], ['c', false]],
+      [
+        ['a', false],
+        ['<U+200B>', true],
+        ['b', false],
+        ['<U+202E>', true],
+        ['c', false],
+      ],
     );
   });
 

@@ -10,10 +10,13 @@ describe('proposal hunks', () => {
   it('cuts a change into one hunk per run of changed lines, with unified-diff headers', () => {
     const hunks = proposalHunks(OLD, NEW);
     assert.equal(hunks.length, 2);
-    assert.deepEqual(hunks.map((h) => [h.header, h.removed, h.added]), [
-      ['@@ -2,1 +2,1 @@', 'b\n', 'B\n'],
-      ['@@ -7,1 +7,1 @@', 'g\n', 'G\n'],
-    ]);
+    assert.deepEqual(
+      hunks.map((h) => [h.header, h.removed, h.added]),
+      [
+        ['@@ -2,1 +2,1 @@', 'b\n', 'B\n'],
+        ['@@ -7,1 +7,1 @@', 'g\n', 'G\n'],
+      ],
+    );
   });
 
   const table: Array<[string, number[], string]> = [
@@ -47,7 +50,13 @@ describe('proposal hunks', () => {
     const old = 'a\nb\nc\nd\ne\n';
     const neu = 'a\ninserted\nb\nc\ne\n';
     const hunks = proposalHunks(old, neu);
-    assert.deepEqual(hunks.map((h) => [h.removed, h.added]), [['', 'inserted\n'], ['d\n', '']]);
+    assert.deepEqual(
+      hunks.map((h) => [h.removed, h.added]),
+      [
+        ['', 'inserted\n'],
+        ['d\n', ''],
+      ],
+    );
     assert.equal(contentFromHunks(old, neu, [1]), 'a\nb\nc\ne\n');
     assert.equal(contentFromHunks(old, neu, [0]), 'a\ninserted\nb\nc\nd\ne\n');
   });

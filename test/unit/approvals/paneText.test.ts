@@ -6,21 +6,40 @@ import { confirmationText, proposalTitle, type WritePlan } from '../../../src/vs
 
 const target = (relative: string, prot = false) => ({ absolute: `/ws/${relative}`, relative, root: '/ws', exists: true, protected: prot });
 const ask = { decision: 'ask', reason: 'needs-approval', rule: 'warden.paths.protected: .vscode/**', message: 'Protected path.' } as const;
-const request = (input: unknown, plan: ToolPlan, tool = 'write_file'): ApprovalRequest =>
-  ({ callId: 'c1', tool, input, decision: ask, plan, sessionGrant: { allowed: false, description: 'no' }, editable: 'content' });
+const request = (input: unknown, plan: ToolPlan, tool = 'write_file'): ApprovalRequest => ({
+  callId: 'c1',
+  tool,
+  input,
+  decision: ask,
+  plan,
+  sessionGrant: { allowed: false, description: 'no' },
+  editable: 'content',
+});
 const write = (relative: string, prot = false, oldContent: string | null = 'a'): WritePlan => ({
-  kind: 'write', tool: 'write_file', target: target(relative, prot), oldContent, newContent: 'b', diff: '', summary: '',
+  kind: 'write',
+  tool: 'write_file',
+  target: target(relative, prot),
+  oldContent,
+  newContent: 'b',
+  diff: '',
+  summary: '',
 });
 
 describe('approval pane texts', () => {
   it('names the resolved target of a symlinked write, and what the model asked for', () => {
     const plan = write('real/target.txt');
-    assert.equal(proposalTitle(request({ path: 'link.txt' }, plan), plan), 'Warden proposal: real/target.txt (asked: link.txt) — current ↔ proposed');
+    assert.equal(
+      proposalTitle(request({ path: 'link.txt' }, plan), plan),
+      'Warden proposal: real/target.txt (asked: link.txt) — current ↔ proposed',
+    );
   });
 
   it('marks a protected path in the diff title', () => {
     const plan = write('.vscode/settings.json', true);
-    assert.match(proposalTitle(request({ path: '.vscode/settings.json' }, plan), plan), /^⚠ PROTECTED Warden proposal: \.vscode\/settings\.json — current ↔ proposed$/);
+    assert.match(
+      proposalTitle(request({ path: '.vscode/settings.json' }, plan), plan),
+      /^⚠ PROTECTED Warden proposal: \.vscode\/settings\.json — current ↔ proposed$/,
+    );
   });
 
   it('says "new file" when there is no current content', () => {

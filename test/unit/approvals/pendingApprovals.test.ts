@@ -19,7 +19,10 @@ describe('pending approvals', () => {
     const signal = new AbortController().signal;
     const a = p.request(req('a'), signal);
     const b = p.request(req('b'), signal);
-    assert.deepEqual(p.list().map((x) => x.request.callId), ['a', 'b']);
+    assert.deepEqual(
+      p.list().map((x) => x.request.callId),
+      ['a', 'b'],
+    );
     assert.ok(p.answer('b', { kind: 'reject', feedback: 'no' }));
     assert.ok(p.answer('a', { kind: 'approve' }));
     assert.deepEqual(await a, { kind: 'approve' });
@@ -91,7 +94,10 @@ describe('pending approvals with a refiner (the approval panes)', () => {
   it('reports a refiner that throws and keeps the call waiting', async () => {
     const p = new PendingApprovals();
     const errors: unknown[] = [];
-    p.refineWith(() => Promise.reject(new Error('pane broke')), (e) => errors.push(e));
+    p.refineWith(
+      () => Promise.reject(new Error('pane broke')),
+      (e) => errors.push(e),
+    );
     void p.request(req('a'), new AbortController().signal);
     p.answer('a', { kind: 'approve' });
     await new Promise((r) => setImmediate(r));

@@ -22,7 +22,12 @@ const identity = (s: string): string => s;
 async function writeLog(dir: string, n: number, key: Uint8Array | null = KEY): Promise<{ file: string; anchorPath: string }> {
   const file = join(dir, 'audit.jsonl');
   const anchorPath = `${file}.anchor`;
-  const w = await openJsonlAuditWriter({ file, redact: identity, clock: steppingClock(), anchor: { store: fileAnchorStore(anchorPath), key } });
+  const w = await openJsonlAuditWriter({
+    file,
+    redact: identity,
+    clock: steppingClock(),
+    anchor: { store: fileAnchorStore(anchorPath), key },
+  });
   for (let i = 0; i < n; i++) await w.append(toolEvent({ input: { command: `echo ${i}` } }));
   await w.close();
   return { file, anchorPath };
@@ -36,7 +41,13 @@ async function verifyAnchored(file: string, anchorPath: string, key: Uint8Array 
 
 function cutLines(file: string, n: number): void {
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  writeFileSync(file, lines.slice(0, lines.length - n).map((l) => `${l}\n`).join(''));
+  writeFileSync(
+    file,
+    lines
+      .slice(0, lines.length - n)
+      .map((l) => `${l}\n`)
+      .join(''),
+  );
 }
 
 describe('the audit anchor, seal and lock', () => {
@@ -70,7 +81,7 @@ describe('the audit anchor, seal and lock', () => {
     const r = await verifyAnchored(file, anchorPath, KEY);
     assert.equal(r.ok, false);
     assert.match(r.ok ? '' : r.message, /seal does not hold under the audit key/);
-    writeFileSync(anchorPath, JSON.stringify({ ...parseAnchor(readFileSync(anchorPath, 'utf8')) as AuditAnchor, mac: null }));
+    writeFileSync(anchorPath, JSON.stringify({ ...(parseAnchor(readFileSync(anchorPath, 'utf8')) as AuditAnchor), mac: null }));
     const unsealed = await verifyAnchored(file, anchorPath, KEY);
     assert.match(unsealed.ok ? '' : unsealed.message, /carries no seal, but the log is sealed/);
   });
@@ -92,7 +103,12 @@ describe('the audit anchor, seal and lock', () => {
   it('writes a note into the chain when it reopens a log shorter than its anchor', async (t) => {
     const { file, anchorPath } = await writeLog(tempDir(t), 8);
     cutLines(file, 3);
-    const w = await openJsonlAuditWriter({ file, redact: identity, clock: steppingClock(), anchor: { store: fileAnchorStore(anchorPath), key: KEY } });
+    const w = await openJsonlAuditWriter({
+      file,
+      redact: identity,
+      clock: steppingClock(),
+      anchor: { store: fileAnchorStore(anchorPath), key: KEY },
+    });
     await w.close();
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
     assert.match(lines.at(-1) ?? '', /the log was 3 line\(s\) shorter than its anchor/);
@@ -158,6 +174,9 @@ describe('a log met without an anchor', () => {
     await w.close();
     const anchor = await store.load();
     assert.equal(anchor?.seq, 2);
-    assert.deepEqual(await verifyAnchored(file, `${file}.anchor`, KEY), { ok: true, note: 'sealed: the anchor at seq 2 holds under the key' });
+    assert.deepEqual(await verifyAnchored(file, `${file}.anchor`, KEY), {
+      ok: true,
+      note: 'sealed: the anchor at seq 2 holds under the key',
+    });
   });
 });

@@ -29,7 +29,10 @@ describe('sealing', () => {
   it('starts at seq 0 with the genesis prev, then links each line to the hash of the one before', () => {
     const { lines } = sealedLines(3);
     const events = lines.map((l) => auditEventSchema.parse(JSON.parse(l)));
-    assert.deepEqual(events.map((e) => e.seq), [0, 1, 2]);
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      [0, 1, 2],
+    );
     assert.equal(events[0]?.prev, GENESIS);
     assert.equal(events[1]?.prev, lineHash(lines[0] ?? ''));
     assert.equal(events[2]?.prev, lineHash(lines[1] ?? ''));
@@ -54,14 +57,39 @@ describe('verify names the first bad line and the kind of damage', () => {
   const L = (i: number): string => lines[i] ?? '';
   const forged4 = reseal(L(4), (o) => (o.tool = 'write_file'));
   const cases: { name: string; tamper: () => string[]; line: number; damage: AuditDamage }[] = [
-    { name: 'a value edited in place', tamper: () => lines.map((l, i) => (i === 4 ? l.replace('echo 4', 'echo 5') : l)), line: 5, damage: 'edited' },
-    { name: 'an edit whose own hash was recomputed', tamper: () => lines.map((l, i) => (i === 4 ? forged4 : l)), line: 5, damage: 'edited' },
-    { name: 'whitespace added to a line', tamper: () => lines.map((l, i) => (i === 2 ? l.replace('{', '{ ') : l)), line: 3, damage: 'edited' },
-    { name: 'the final line edited', tamper: () => lines.map((l, i) => (i === 9 ? l.replace('echo 9', 'rm -rf') : l)), line: 10, damage: 'edited' },
+    {
+      name: 'a value edited in place',
+      tamper: () => lines.map((l, i) => (i === 4 ? l.replace('echo 4', 'echo 5') : l)),
+      line: 5,
+      damage: 'edited',
+    },
+    {
+      name: 'an edit whose own hash was recomputed',
+      tamper: () => lines.map((l, i) => (i === 4 ? forged4 : l)),
+      line: 5,
+      damage: 'edited',
+    },
+    {
+      name: 'whitespace added to a line',
+      tamper: () => lines.map((l, i) => (i === 2 ? l.replace('{', '{ ') : l)),
+      line: 3,
+      damage: 'edited',
+    },
+    {
+      name: 'the final line edited',
+      tamper: () => lines.map((l, i) => (i === 9 ? l.replace('echo 9', 'rm -rf') : l)),
+      line: 10,
+      damage: 'edited',
+    },
     { name: 'a line removed from the middle', tamper: () => lines.filter((_, i) => i !== 4), line: 5, damage: 'removed' },
     { name: 'several lines removed', tamper: () => lines.filter((_, i) => i < 3 || i > 6), line: 4, damage: 'removed' },
     { name: 'the first line removed', tamper: () => lines.slice(1), line: 1, damage: 'removed' },
-    { name: 'a copy of a line inserted after it', tamper: () => [...lines.slice(0, 4), L(3), ...lines.slice(4)], line: 5, damage: 'inserted' },
+    {
+      name: 'a copy of a line inserted after it',
+      tamper: () => [...lines.slice(0, 4), L(3), ...lines.slice(4)],
+      line: 5,
+      damage: 'inserted',
+    },
     { name: 'an old line replayed later', tamper: () => [...lines.slice(0, 7), L(1), ...lines.slice(7)], line: 8, damage: 'inserted' },
     {
       name: 'a forged line with a valid seq, prev and own hash inserted',
@@ -69,18 +97,32 @@ describe('verify names the first bad line and the kind of damage', () => {
       line: 5,
       damage: 'inserted',
     },
-    { name: 'two neighbouring lines swapped', tamper: () => [...lines.slice(0, 4), L(5), L(4), ...lines.slice(6)], line: 5, damage: 'reordered' },
+    {
+      name: 'two neighbouring lines swapped',
+      tamper: () => [...lines.slice(0, 4), L(5), L(4), ...lines.slice(6)],
+      line: 5,
+      damage: 'reordered',
+    },
     { name: 'a line moved to the end', tamper: () => [...lines.filter((_, i) => i !== 2), L(2)], line: 3, damage: 'reordered' },
     { name: 'a blank line inserted', tamper: () => [...lines.slice(0, 6), '', ...lines.slice(6)], line: 7, damage: 'bad-json' },
     { name: 'a line that is not JSON', tamper: () => lines.map((l, i) => (i === 6 ? '{"seq": 6,' : l)), line: 7, damage: 'bad-json' },
-    { name: 'a JSON line that is not an audit event', tamper: () => lines.map((l, i) => (i === 6 ? '{"hello":"world"}' : l)), line: 7, damage: 'schema' },
+    {
+      name: 'a JSON line that is not an audit event',
+      tamper: () => lines.map((l, i) => (i === 6 ? '{"hello":"world"}' : l)),
+      line: 7,
+      damage: 'schema',
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: line ${c.line}, ${c.damage}`, () => {
       const r = verifyLines(c.tamper(), { name: 'audit.jsonl' });
       assert.equal(r.ok, false, JSON.stringify(r));
       if (r.ok) return;
-      assert.deepEqual({ line: r.line, damage: r.damage, name: r.name }, { line: c.line, damage: c.damage, name: 'audit.jsonl' }, r.message);
+      assert.deepEqual(
+        { line: r.line, damage: r.damage, name: r.name },
+        { line: c.line, damage: c.damage, name: 'audit.jsonl' },
+        r.message,
+      );
     });
   }
 
@@ -134,7 +176,13 @@ describe('a chain across rotated files', () => {
     assert.equal(verifySegments([seg('audit.jsonl', b)], { partial: true }).ok, true);
   });
   it('names the damaged line in the second file', () => {
-    const r = verifySegments([seg('audit.1.jsonl', a), seg('audit.jsonl', b.map((l, i) => (i === 1 ? l.replace('echo 1', 'echo X') : l)))]);
+    const r = verifySegments([
+      seg('audit.1.jsonl', a),
+      seg(
+        'audit.jsonl',
+        b.map((l, i) => (i === 1 ? l.replace('echo 1', 'echo X') : l)),
+      ),
+    ]);
     assert.equal(r.ok, false);
     if (!r.ok) assert.deepEqual([r.name, r.line, r.damage, r.count], ['audit.jsonl', 2, 'edited', 5]);
   });

@@ -23,8 +23,15 @@ type Tamper =
 const tamper = fc.oneof(
   fc.record({ kind: fc.constant('remove' as const), at: fc.integer({ min: 0, max: n - 2 }) }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.integer({ min: 0, max: n - 1 }), to: fc.integer({ min: 0, max: n - 1 }) }),
-  fc.record({ kind: fc.constant('swap' as const), a: fc.integer({ min: 0, max: n - 1 }), b: fc.integer({ min: 0, max: n - 1 }) }).filter((t) => t.a !== t.b),
-  fc.record({ kind: fc.constant('edit' as const), at: fc.integer({ min: 0, max: n - 1 }), pos: fc.nat(), char: fc.constantFrom('x', '0', '"', '}', ' ', 'é') }),
+  fc
+    .record({ kind: fc.constant('swap' as const), a: fc.integer({ min: 0, max: n - 1 }), b: fc.integer({ min: 0, max: n - 1 }) })
+    .filter((t) => t.a !== t.b),
+  fc.record({
+    kind: fc.constant('edit' as const),
+    at: fc.integer({ min: 0, max: n - 1 }),
+    pos: fc.nat(),
+    char: fc.constantFrom('x', '0', '"', '}', ' ', 'é'),
+  }),
 );
 
 function apply(t: Tamper): string[] {
@@ -58,7 +65,11 @@ describe('any tampering is detected (property)', () => {
         const firstDiff = changed.findIndex((l, i) => l !== lines[i]);
         const r = verifyLines(changed);
         assert.equal(r.ok, false, `${JSON.stringify(t)} was not detected`);
-        if (!r.ok) assert.ok(r.line <= firstDiff + 2, `${JSON.stringify(t)}: named line ${r.line} (${r.damage}), first change at line ${firstDiff + 1}`);
+        if (!r.ok)
+          assert.ok(
+            r.line <= firstDiff + 2,
+            `${JSON.stringify(t)}: named line ${r.line} (${r.damage}), first change at line ${firstDiff + 1}`,
+          );
       }),
       { numRuns: 400 },
     );

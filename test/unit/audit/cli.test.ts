@@ -16,11 +16,48 @@ function warden(...args: string[]): { code: number | null; stdout: string; stder
 
 async function sampleLog(dir: string, maxBytes?: number): Promise<string> {
   const file = join(dir, 'audit.jsonl');
-  const w = await openJsonlAuditWriter({ file, redact: (s) => s, clock: steppingClock(Date.parse('2026-03-01T12:00:00Z')), ...(maxBytes ? { maxBytes } : {}) });
-  await w.append(toolEvent({ tool: 'run_command', input: { command: 'npm test' }, decision: 'ask', approver: 'person', answer: 'approved' }));
-  await w.append(toolEvent({ tool: 'write_file', input: { path: 'src/a.ts', patch: '--- a\n+++ b\n' }, decision: 'allow', reason: 'auto-approved', approver: 'rule', answer: null, rule: 'warden.paths.autoApprove: src/**' }));
-  await w.append(toolEvent({ tool: 'run_command', input: { command: 'sudo rm -rf /' }, decision: 'deny', reason: 'command-denied', approver: 'rule', answer: null, rule: 'warden.commands.deny: sudo *', outcome: { status: 'denied', error: '=cmd|"/c calc"!A1' } }));
-  await w.append(toolEvent({ tool: 'read_file', input: { path: 'README.md' }, decision: 'allow', reason: 'read-allowed', approver: 'rule', answer: null }));
+  const w = await openJsonlAuditWriter({
+    file,
+    redact: (s) => s,
+    clock: steppingClock(Date.parse('2026-03-01T12:00:00Z')),
+    ...(maxBytes ? { maxBytes } : {}),
+  });
+  await w.append(
+    toolEvent({ tool: 'run_command', input: { command: 'npm test' }, decision: 'ask', approver: 'person', answer: 'approved' }),
+  );
+  await w.append(
+    toolEvent({
+      tool: 'write_file',
+      input: { path: 'src/a.ts', patch: '--- a\n+++ b\n' },
+      decision: 'allow',
+      reason: 'auto-approved',
+      approver: 'rule',
+      answer: null,
+      rule: 'warden.paths.autoApprove: src/**',
+    }),
+  );
+  await w.append(
+    toolEvent({
+      tool: 'run_command',
+      input: { command: 'sudo rm -rf /' },
+      decision: 'deny',
+      reason: 'command-denied',
+      approver: 'rule',
+      answer: null,
+      rule: 'warden.commands.deny: sudo *',
+      outcome: { status: 'denied', error: '=cmd|"/c calc"!A1' },
+    }),
+  );
+  await w.append(
+    toolEvent({
+      tool: 'read_file',
+      input: { path: 'README.md' },
+      decision: 'allow',
+      reason: 'read-allowed',
+      approver: 'rule',
+      answer: null,
+    }),
+  );
   await w.close();
   return file;
 }
@@ -99,13 +136,22 @@ describe('warden audit (CLI, end to end)', () => {
 describe('warden audit verify with an anchor and a key', () => {
   const KEY = 'ab'.repeat(32);
   const verify = (env: Record<string, string>, ...args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
     return { code: r.status, stdout: r.stdout };
   };
   async function anchoredLog(dir: string, n: number, key: string): Promise<string> {
     const file = join(dir, 'audit.jsonl');
     const { fileAnchorStore } = await import('../../../src/node/audit/anchorFile');
-    const w = await openJsonlAuditWriter({ file, redact: (s) => s, clock: steppingClock(), anchor: { store: fileAnchorStore(`${file}.anchor`), key: Buffer.from(key, 'hex') } });
+    const w = await openJsonlAuditWriter({
+      file,
+      redact: (s) => s,
+      clock: steppingClock(),
+      anchor: { store: fileAnchorStore(`${file}.anchor`), key: Buffer.from(key, 'hex') },
+    });
     for (let i = 0; i < n; i++) await w.append(toolEvent({ input: { command: `echo ${i}` } }));
     await w.close();
     return file;
@@ -113,7 +159,10 @@ describe('warden audit verify with an anchor and a key', () => {
 
   it('reads FILE.anchor and checks its seal with WARDEN_AUDIT_KEY', async (t) => {
     const file = await anchoredLog(tempDir(t), 5, KEY);
-    assert.deepEqual(verify({ WARDEN_AUDIT_KEY: KEY }, file), { code: 0, stdout: 'ok: 5 events; sealed: the anchor at seq 4 holds under the key\n' });
+    assert.deepEqual(verify({ WARDEN_AUDIT_KEY: KEY }, file), {
+      code: 0,
+      stdout: 'ok: 5 events; sealed: the anchor at seq 4 holds under the key\n',
+    });
     assert.deepEqual(verify({}, file), { code: 0, stdout: 'ok: 5 events; anchored at seq 4; its seal was not checked (no key)\n' });
   });
 
@@ -121,7 +170,13 @@ describe('warden audit verify with an anchor and a key', () => {
     it(`fails with how many lines are gone when ${cut} are cut from the end`, async (t) => {
       const file = await anchoredLog(tempDir(t), 6, KEY);
       const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-      writeFileSync(file, lines.slice(0, -cut).map((l) => `${l}\n`).join(''));
+      writeFileSync(
+        file,
+        lines
+          .slice(0, -cut)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
       const r = verify({ WARDEN_AUDIT_KEY: KEY }, file);
       assert.equal(r.code, 1);
       assert.match(r.stdout, new RegExp(`: removed: ${cut} lines? (is|are) gone from the end`));

@@ -41,7 +41,11 @@ describe('CSV cells', () => {
     { name: 'a newline is quoted', value: 'line1\nline2', cell: '"line1\nline2"' },
     { name: 'a CRLF is quoted', value: 'a\r\nb', cell: '"a\r\nb"' },
     { name: 'a leading space is quoted', value: ' x', cell: '" x"' },
-    { name: 'a formula starting with = is neutralised', value: '=HYPERLINK("http://evil","x")', cell: `"'=HYPERLINK(""http://evil"",""x"")"` },
+    {
+      name: 'a formula starting with = is neutralised',
+      value: '=HYPERLINK("http://evil","x")',
+      cell: `"'=HYPERLINK(""http://evil"",""x"")"`,
+    },
     { name: 'a formula starting with + is neutralised', value: '+1+cmd|/c calc', cell: "'+1+cmd|/c calc" },
     { name: 'a formula starting with - is neutralised', value: '-2+3', cell: "'-2+3" },
     { name: 'a formula starting with @ is neutralised', value: '@SUM(A1:A2)', cell: "'@SUM(A1:A2)" },

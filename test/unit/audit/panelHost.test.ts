@@ -14,14 +14,27 @@ import { steppingClock, tempDir, toolEvent } from './helpers';
 
 describe('audit panel: rows and details sent to the webview', () => {
   const s = new ChainSealer(null, (t) => t, steppingClock());
-  const write = s.seal(toolEvent({ tool: 'write_file', input: { path: 'src/a.ts', patch: '--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n' }, decision: 'ask', reason: 'protected-path', rule: 'warden.paths.protected: .vscode/**', answer: 'approved-edited', edits: { patch: '+z\n' } }));
+  const write = s.seal(
+    toolEvent({
+      tool: 'write_file',
+      input: { path: 'src/a.ts', patch: '--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n' },
+      decision: 'ask',
+      reason: 'protected-path',
+      rule: 'warden.paths.protected: .vscode/**',
+      answer: 'approved-edited',
+      edits: { patch: '+z\n' },
+    }),
+  );
   const hostile = s.seal(toolEvent({ input: { command: 'echo \u202egnp.exe\u001b[2J' } }));
 
   it('a row is short, display-safe and valid for the message schema', () => {
     const row = toRow(hostile);
     assert.equal(row.seq, 1);
     assert.ok(!row.summary.includes('\u202e') && !row.summary.includes('\u001b'));
-    assert.ok(hostMessageSchema.safeParse({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [row], selectedAt: null, hostMs: 0.4 }).success);
+    assert.ok(
+      hostMessageSchema.safeParse({ type: 'page', version: 1, start: 0, total: 1, matched: 1, rows: [row], selectedAt: null, hostMs: 0.4 })
+        .success,
+    );
   });
   it('a detail carries the patch, the edited patch, the rule and what the reason code means', () => {
     const d = toDetail(write);
@@ -44,7 +57,11 @@ describe('audit panel: messages are validated on arrival', () => {
     { name: 'ready', msg: { type: 'ready' }, ok: true },
     { name: 'select by seq', msg: { type: 'select', seq: 3 }, ok: true },
     { name: 'a view request', msg: { type: 'view', version: 2, filter: { text: 'npm' }, start: 100, count: 80, selected: null }, ok: true },
-    { name: 'a view request for more rows than a page holds', msg: { type: 'view', version: 2, filter: {}, start: 0, count: 100_000, selected: null }, ok: false },
+    {
+      name: 'a view request for more rows than a page holds',
+      msg: { type: 'view', version: 2, filter: {}, start: 0, count: 100_000, selected: null },
+      ok: false,
+    },
     { name: 'export with a filter', msg: { type: 'export', format: 'csv', filter: { decision: 'deny', text: 'sudo' } }, ok: true },
     { name: 'an unknown type', msg: { type: 'runCommand', command: 'rm -rf /' }, ok: false },
     { name: 'a negative seq', msg: { type: 'select', seq: -1 }, ok: false },
@@ -52,12 +69,18 @@ describe('audit panel: messages are validated on arrival', () => {
     { name: 'a filter decision it does not know', msg: { type: 'export', format: 'csv', filter: { decision: 'maybe' } }, ok: false },
     { name: 'not an object', msg: 'ready', ok: false },
   ];
-  for (const c of cases) it(`${c.ok ? 'accepts' : 'rejects'} ${c.name}`, () => assert.equal(viewMessageSchema.safeParse(c.msg).success, c.ok));
+  for (const c of cases)
+    it(`${c.ok ? 'accepts' : 'rejects'} ${c.name}`, () => assert.equal(viewMessageSchema.safeParse(c.msg).success, c.ok));
 });
 
 describe('audit panel: page and log access', () => {
   it('the page has a strict CSP: nothing by default, nonce scripts, no images or connections', () => {
-    const html = auditPanelHtml({ nonce: 'abc123', cspSource: 'vscode-resource:', script: 'vscode-resource:/audit.js', style: 'vscode-resource:/audit.css' });
+    const html = auditPanelHtml({
+      nonce: 'abc123',
+      cspSource: 'vscode-resource:',
+      script: 'vscode-resource:/audit.js',
+      style: 'vscode-resource:/audit.css',
+    });
     const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
@@ -94,7 +117,13 @@ describe('audit panel: page and log access', () => {
 describe('audit panel: the host keeps, filters and pages the events', () => {
   const sealer = new ChainSealer(null, (t) => t, steppingClock());
   const records = Array.from({ length: 3000 }, (_, i) =>
-    sealer.seal(toolEvent({ tool: i % 2 === 0 ? 'run_command' : 'write_file', input: i % 2 === 0 ? { command: `npm test -- case ${i}` } : { path: `src/f${i}.ts` }, decision: (['allow', 'ask', 'deny'] as const)[i % 3] })),
+    sealer.seal(
+      toolEvent({
+        tool: i % 2 === 0 ? 'run_command' : 'write_file',
+        input: i % 2 === 0 ? { command: `npm test -- case ${i}` } : { path: `src/f${i}.ts` },
+        decision: (['allow', 'ask', 'deny'] as const)[i % 3],
+      }),
+    ),
   );
   const fresh = (): EventList => {
     const list = new EventList();
@@ -120,9 +149,18 @@ describe('audit panel: the host keeps, filters and pages the events', () => {
   for (const [name, filter, want] of filters) {
     it(`filters by ${name}, the same as the export`, () => {
       list.setFilter(filter);
-      const expected = records.map((_, i) => i).filter(want).reverse();
+      const expected = records
+        .map((_, i) => i)
+        .filter(want)
+        .reverse();
       assert.deepEqual(seqs(list, 0, 5000), expected);
-      assert.deepEqual(list.select(filter).map((r) => r.event.seq).reverse(), expected);
+      assert.deepEqual(
+        list
+          .select(filter)
+          .map((r) => r.event.seq)
+          .reverse(),
+        expected,
+      );
     });
   }
   it('finds text typed further even where the shorter text first occurs elsewhere in the event', () => {
@@ -159,16 +197,46 @@ describe('audit panel: the host keeps, filters and pages the events', () => {
 
 describe('audit panel: session rows and exports', () => {
   const sealer = new ChainSealer(null, (t) => t, steppingClock());
-  const session = (note: string) => sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note }));
-  const call = sealer.seal(toolEvent({ tool: 'write_file', input: { path: 'a.txt' }, answer: 'rejected', outcome: { status: 'rejected', feedback: 'use src/ instead' } }));
+  const session = (note: string) =>
+    sealer.seal(
+      toolEvent({
+        kind: 'session',
+        tool: null,
+        input: null,
+        decision: null,
+        reason: null,
+        approver: null,
+        answer: null,
+        outcome: null,
+        note,
+      }),
+    );
+  const call = sealer.seal(
+    toolEvent({
+      tool: 'write_file',
+      input: { path: 'a.txt' },
+      answer: 'rejected',
+      outcome: { status: 'rejected', feedback: 'use src/ instead' },
+    }),
+  );
   const drift = session('run_command call toolu_1: what would run changed after it was approved (argv); asked again');
-  const records = [session('chat task started; sandbox: bubblewrap'), call, drift, session('chat task ended: done: finished'), session('warden run started (approve: ask)'), session('warden run ended: done: ok')];
+  const records = [
+    session('chat task started; sandbox: bubblewrap'),
+    call,
+    drift,
+    session('chat task ended: done: finished'),
+    session('warden run started (approve: ask)'),
+    session('warden run ended: done: ok'),
+  ];
 
   it('hides session start and end rows unless asked for, in the list and in an export; other session notes stay', () => {
     const l = new EventList();
     for (const r of records) l.add(r);
     assert.deepEqual([l.total, l.matched], [6, 2]);
-    assert.deepEqual(l.select({}).map((r) => r.event.seq), [call.event.seq, drift.event.seq]);
+    assert.deepEqual(
+      l.select({}).map((r) => r.event.seq),
+      [call.event.seq, drift.event.seq],
+    );
     l.setFilter({ sessions: true });
     assert.equal(l.matched, 6);
     assert.equal(l.select({ sessions: true }).length, 6);

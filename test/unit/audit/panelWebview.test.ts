@@ -52,16 +52,36 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     const rows = list.window(m.start, m.count);
     rowsSent = Math.max(rowsSent, rows.length);
     const selectedAt = m.selected === null ? null : list.positionOf(m.selected);
-    const reply: HostMessage = { type: 'page', version: m.version, start: m.start, total: list.total, matched: list.matched, rows, selectedAt, hostMs: performance.now() - t };
+    const reply: HostMessage = {
+      type: 'page',
+      version: m.version,
+      start: m.start,
+      total: list.total,
+      matched: list.matched,
+      rows,
+      selectedAt,
+      hostMs: performance.now() - t,
+    };
     await send(hostMessageSchema.parse(reply));
   };
 
   before(async () => {
-    const bundle = await build({ entryPoints: [join(root, 'media/audit/main.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false });
+    const bundle = await build({
+      entryPoints: [join(root, 'media/audit/main.ts')],
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+    });
     const js = bundle.outputFiles[0]?.text ?? '';
     const css = readFileSync(join(root, 'media/audit.css'), 'utf8');
     const html = auditPanelHtml({ nonce: 'n0nce', cspSource: ORIGIN, script: `${ORIGIN}/audit.js`, style: `${ORIGIN}/audit.css` });
-    browser = await chromium.launch({ executablePath: process.env.WARDEN_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch({
+      executablePath: process.env.WARDEN_CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
     await page.route(`${ORIGIN}/**`, (route) => {
       const path = new URL(route.request().url()).pathname;
@@ -71,7 +91,9 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     });
     await page.exposeFunction('wardenHost', (m: unknown) => host(m));
     // A string, not a function: functions are serialised from the test's transpiled source.
-    await page.addInitScript('window.posted = []; window.acquireVsCodeApi = function () { return { postMessage: function (m) { window.posted.push(m); window.wardenHost(m); } }; };');
+    await page.addInitScript(
+      'window.posted = []; window.acquireVsCodeApi = function () { return { postMessage: function (m) { window.posted.push(m); window.wardenHost(m); } }; };',
+    );
     await page.goto(`${ORIGIN}/index.html`);
   });
   after(async () => {
@@ -104,7 +126,9 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
 
   it('renders the rows further down when scrolled', async () => {
     await page.locator('#list').evaluate((e) => (e.scrollTop = 22 * 5000));
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.row:not([hidden]) .seq')].some((s) => s.textContent === '#4999'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('.row:not([hidden]) .seq')].some((s) => s.textContent === '#4999'),
+    );
     assert.ok((await visibleRows()) < 80);
     await page.locator('#list').evaluate((e) => (e.scrollTop = 0));
   });
@@ -136,7 +160,17 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
     assert.deepEqual((await posted()).at(-1), { type: 'select', seq: 9998 });
     await send({
       type: 'detail',
-      detail: { seq: 9998, title: 'run_command npm test', command: 'npm test -- case 9998', editedCommand: null, patch: '--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new', editedPatch: null, rule: 'warden.commands.allow: npm test *', reason: 'command-allowed: …', record: '{\n  "seq": 9998\n}' },
+      detail: {
+        seq: 9998,
+        title: 'run_command npm test',
+        command: 'npm test -- case 9998',
+        editedCommand: null,
+        patch: '--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new',
+        editedPatch: null,
+        rule: 'warden.commands.allow: npm test *',
+        reason: 'command-allowed: …',
+        record: '{\n  "seq": 9998\n}',
+      },
     });
     await page.waitForSelector('#detail h2');
     const text = await page.locator('#detail').innerText();
@@ -172,7 +206,21 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
   });
 
   it('hides session start and end rows unless "Session rows" is checked', async () => {
-    list.add(sealer.seal(toolEvent({ kind: 'session', tool: null, input: null, decision: null, reason: null, approver: null, answer: null, outcome: null, note: 'chat task started; sandbox: bubblewrap' })));
+    list.add(
+      sealer.seal(
+        toolEvent({
+          kind: 'session',
+          tool: null,
+          input: null,
+          decision: null,
+          reason: null,
+          approver: null,
+          answer: null,
+          outcome: null,
+          note: 'chat task started; sandbox: bubblewrap',
+        }),
+      ),
+    );
     await send({ type: 'grew', total: list.total, matched: list.matched, added: 0, tools: list.tools() });
     await page.waitForFunction(() => /^10,002 of 10,003 events/.test(document.getElementById('status')?.innerText ?? ''));
     assert.equal(await page.locator('.row .summary', { hasText: 'chat task started' }).count(), 0);
@@ -187,7 +235,21 @@ describe('audit panel webview (real bundle, real Chromium)', () => {
 
   it('shows the reason a person typed when they rejected a call', async () => {
     await page.locator('.row', { hasText: '#10001' }).click();
-    await send({ type: 'detail', detail: { seq: 10001, title: 'write_file rejected', command: null, editedCommand: null, patch: null, editedPatch: null, rule: null, reason: null, feedback: 'use src/ instead', record: '{}' } });
+    await send({
+      type: 'detail',
+      detail: {
+        seq: 10001,
+        title: 'write_file rejected',
+        command: null,
+        editedCommand: null,
+        patch: null,
+        editedPatch: null,
+        rule: null,
+        reason: null,
+        feedback: 'use src/ instead',
+        record: '{}',
+      },
+    });
     await page.locator('#detail dd', { hasText: 'use src/ instead' }).waitFor({ timeout: 10_000 });
     assert.match(await page.locator('#detail dl').innerText(), /Reject reason\s+use src\/ instead/);
   });

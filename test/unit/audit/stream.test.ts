@@ -19,15 +19,35 @@ const text = (ls: readonly string[]): string => ls.map((l) => `${l}\n`).join('')
 
 const cases: { name: string; files: () => string[]; damage: AuditDamage | null }[] = [
   { name: 'an intact chain', files: () => [text(lines)], damage: null },
-  { name: 'an intact chain over three rotated files', files: () => [text(lines.slice(0, 3000)), text(lines.slice(3000, 7000)), text(lines.slice(7000))], damage: null },
-  { name: 'a value edited deep in the log', files: () => [text(lines.map((l, i) => (i === 7345 ? l.replace('echo 7345', 'echo 7346') : l)))], damage: 'edited' },
+  {
+    name: 'an intact chain over three rotated files',
+    files: () => [text(lines.slice(0, 3000)), text(lines.slice(3000, 7000)), text(lines.slice(7000))],
+    damage: null,
+  },
+  {
+    name: 'a value edited deep in the log',
+    files: () => [text(lines.map((l, i) => (i === 7345 ? l.replace('echo 7345', 'echo 7346') : l)))],
+    damage: 'edited',
+  },
   { name: 'a line removed', files: () => [text(lines.filter((_, i) => i !== 5000))], damage: 'removed' },
-  { name: 'two lines swapped', files: () => [text([...lines.slice(0, 4000), L(4001), L(4000), ...lines.slice(4002)])], damage: 'reordered' },
+  {
+    name: 'two lines swapped',
+    files: () => [text([...lines.slice(0, 4000), L(4001), L(4000), ...lines.slice(4002)])],
+    damage: 'reordered',
+  },
   { name: 'a line moved to the end', files: () => [text([...lines.filter((_, i) => i !== 20), L(20)])], damage: 'reordered' },
   { name: 'an old line replayed later', files: () => [text([...lines.slice(0, 8000), L(10), ...lines.slice(8000)])], damage: 'inserted' },
-  { name: 'a copy inserted after its original', files: () => [text([...lines.slice(0, 6001), L(6000), ...lines.slice(6001)])], damage: 'inserted' },
+  {
+    name: 'a copy inserted after its original',
+    files: () => [text([...lines.slice(0, 6001), L(6000), ...lines.slice(6001)])],
+    damage: 'inserted',
+  },
   { name: 'a line removed where two files meet', files: () => [text(lines.slice(0, 3000)), text(lines.slice(3001))], damage: 'removed' },
-  { name: 'rotated files given in the wrong order', files: () => [text(lines.slice(4000)), text(lines.slice(0, 4000))], damage: 'reordered' },
+  {
+    name: 'rotated files given in the wrong order',
+    files: () => [text(lines.slice(4000)), text(lines.slice(0, 4000))],
+    damage: 'reordered',
+  },
   { name: 'a blank line', files: () => [text([...lines.slice(0, 100), '', ...lines.slice(100)])], damage: 'bad-json' },
   { name: 'a torn final line', files: () => [text(lines) + L(0).slice(0, 50)], damage: 'truncated' },
 ];
@@ -57,7 +77,11 @@ describe('streaming verify agrees with the in-memory verify', () => {
 });
 
 function warden(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', ...args], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', ...args], {
+    cwd: join(__dirname, '..', '..', '..'),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -66,7 +90,9 @@ describe('warden audit streams the log', () => {
     const file = join(tempDir(t), 'audit.jsonl');
     writeFileSync(file, text(lines));
     const shown = warden('show', file, '--search', 'echo 123');
-    const want = lines.filter((_, i) => String(i).startsWith('123') || String(i).includes('123')).filter((l) => l.toLowerCase().includes('echo 123')).length;
+    const want = lines
+      .filter((_, i) => String(i).startsWith('123') || String(i).includes('123'))
+      .filter((l) => l.toLowerCase().includes('echo 123')).length;
     assert.equal(shown.code, 0);
     assert.match(shown.stdout, new RegExp(`\\n${want} of ${N} events\\n$`));
     assert.equal(shown.stderr, '');

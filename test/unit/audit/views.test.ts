@@ -13,9 +13,38 @@ function records(): AuditRecord[] {
   const s = new ChainSealer(null, (t) => t, steppingClock(Date.parse('2026-01-01T00:00:00Z')));
   return [
     s.seal(toolEvent({ tool: 'run_command', input: { command: 'npm test' }, decision: 'ask', approver: 'person' })),
-    s.seal(toolEvent({ tool: 'write_file', input: { path: 'src/a.ts' }, decision: 'allow', approver: 'rule', answer: null, rule: 'warden.paths.autoApprove: src/**' })),
-    s.seal(toolEvent({ tool: 'run_command', input: { command: 'sudo rm -rf /' }, decision: 'deny', approver: 'rule', answer: null, rule: 'warden.commands.deny: sudo *', outcome: { status: 'denied' } })),
-    s.seal({ ...toolEvent(), kind: 'session', tool: null, decision: null, approver: null, answer: null, outcome: null, input: null, note: 'session started' }),
+    s.seal(
+      toolEvent({
+        tool: 'write_file',
+        input: { path: 'src/a.ts' },
+        decision: 'allow',
+        approver: 'rule',
+        answer: null,
+        rule: 'warden.paths.autoApprove: src/**',
+      }),
+    ),
+    s.seal(
+      toolEvent({
+        tool: 'run_command',
+        input: { command: 'sudo rm -rf /' },
+        decision: 'deny',
+        approver: 'rule',
+        answer: null,
+        rule: 'warden.commands.deny: sudo *',
+        outcome: { status: 'denied' },
+      }),
+    ),
+    s.seal({
+      ...toolEvent(),
+      kind: 'session',
+      tool: null,
+      decision: null,
+      approver: null,
+      answer: null,
+      outcome: null,
+      input: null,
+      note: 'session started',
+    }),
   ];
 }
 
@@ -44,7 +73,16 @@ describe('formatting', () => {
   const all = records();
   it('one readable line per tool call: time, tool, input, decision, rule, approver, outcome', () => {
     const line = formatEventLine(all[2]?.event as AuditEvent);
-    for (const part of ['2026-01-01T00:00:03.000Z', '#2', 'run_command', 'sudo rm -rf /', 'deny', 'warden.commands.deny: sudo *', 'by rule', 'denied']) {
+    for (const part of [
+      '2026-01-01T00:00:03.000Z',
+      '#2',
+      'run_command',
+      'sudo rm -rf /',
+      'deny',
+      'warden.commands.deny: sudo *',
+      'by rule',
+      'denied',
+    ]) {
       assert.ok(line.includes(part), `${part} in ${line}`);
     }
   });
@@ -56,7 +94,9 @@ describe('formatting', () => {
     assert.equal(displaySafe('a\nb\tc\u0007'), 'a⏎b c\\u{7}');
   });
   it('a table with a header and one row per event', () => {
-    const table = formatTable(all.map((r) => r.event)).trimEnd().split('\n');
+    const table = formatTable(all.map((r) => r.event))
+      .trimEnd()
+      .split('\n');
     assert.equal(table.length, 5);
     assert.match(table[0] ?? '', /^SEQ\s+TIME\s+TOOL\s+DECISION\s+BY\s+RULE\s+OUTCOME\s+INPUT$/);
     assert.match(table[2] ?? '', /write_file.*allow.*rule.*src\/a\.ts/);
@@ -66,7 +106,10 @@ describe('formatting', () => {
 describe('large content', () => {
   it('keeps small strings and summarises large ones as hash, size and preview', () => {
     const big = 'é'.repeat(INLINE_LIMIT_BYTES);
-    const out = summariseLarge({ content: big, path: 'a.txt' }) as { content: { sha256: string; bytes: number; preview: string }; path: string };
+    const out = summariseLarge({ content: big, path: 'a.txt' }) as {
+      content: { sha256: string; bytes: number; preview: string };
+      path: string;
+    };
     assert.equal(out.path, 'a.txt');
     assert.deepEqual(out.content, { sha256: sha256Hex(big), bytes: INLINE_LIMIT_BYTES * 2, preview: 'é'.repeat(PREVIEW_CHARS) });
   });

@@ -48,11 +48,16 @@ describe('JSONL audit writer', () => {
   it('serialises concurrent appends into one ordered chain of whole lines', async (t) => {
     const file = join(tempDir(t), 'audit.jsonl');
     const w = await openJsonlAuditWriter({ file, redact: identity });
-    await Promise.all(Array.from({ length: 300 }, (_, i) => w.append(toolEvent({ input: { command: `echo ${i}`, pad: 'p'.repeat(i * 7) } }))));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => w.append(toolEvent({ input: { command: `echo ${i}`, pad: 'p'.repeat(i * 7) } }))),
+    );
     await w.close();
     const r = verifyFile(file);
     assert.deepEqual(r.ok && r.count, 300);
-    assert.deepEqual(events(file).map((e) => (e.input as { command: string }).command), Array.from({ length: 300 }, (_, i) => `echo ${i}`));
+    assert.deepEqual(
+      events(file).map((e) => (e.input as { command: string }).command),
+      Array.from({ length: 300 }, (_, i) => `echo ${i}`),
+    );
   });
 
   it('a reopened writer continues the chain where the file ends', async (t) => {
@@ -61,7 +66,10 @@ describe('JSONL audit writer', () => {
     await withWriter({ file, redact: identity }, 2);
     const r = verifyFile(file);
     assert.deepEqual(r.ok && r.count, 5);
-    assert.deepEqual(events(file).map((e) => e.seq), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      events(file).map((e) => e.seq),
+      [0, 1, 2, 3, 4],
+    );
   });
 
   it('cuts off a torn final line on open, notes it, and the log verifies again', async (t) => {
@@ -90,7 +98,10 @@ describe('JSONL audit writer', () => {
     for (const f of files) assert.ok(statSync(join(dir, f)).size <= 2000, `${f} is over the limit`);
     const r = verifyFile(file);
     assert.deepEqual(r.ok && r.count, 24);
-    assert.deepEqual(events(file).map((e) => e.seq), Array.from({ length: 24 }, (_, i) => i));
+    assert.deepEqual(
+      events(file).map((e) => e.seq),
+      Array.from({ length: 24 }, (_, i) => i),
+    );
   });
 
   it('continues from the newest rotated file when the live file is missing', async (t) => {
@@ -118,7 +129,10 @@ describe('JSONL audit writer', () => {
     await assert.rejects(w.append({ ...toolEvent(), sessionId: '' }), /sessionId/);
     await w.append(toolEvent());
     await w.close();
-    assert.deepEqual(events(file).map((e) => e.seq), [0]);
+    assert.deepEqual(
+      events(file).map((e) => e.seq),
+      [0],
+    );
   });
 });
 
@@ -169,7 +183,13 @@ describe('redaction with the real redactor (createRedactor)', () => {
     const w = await openJsonlAuditWriter({ file, redact });
     const b64 = Buffer.from(secret).toString('base64');
     const hex = Buffer.from(secret).toString('hex');
-    await w.append(toolEvent({ input: { command: `curl -H "Authorization: token ${secret}" https://api.github.com` }, outcome: { status: 'ok', error: `echoed ${b64} and ${hex}` }, note: encodeURIComponent(`x ${secret}`) }));
+    await w.append(
+      toolEvent({
+        input: { command: `curl -H "Authorization: token ${secret}" https://api.github.com` },
+        outcome: { status: 'ok', error: `echoed ${b64} and ${hex}` },
+        note: encodeURIComponent(`x ${secret}`),
+      }),
+    );
     await w.append(toolEvent({ input: { content: `${'line\n'.repeat(2000)}${secret}` } }));
     await w.close();
     const text = readFileSync(file, 'utf8');

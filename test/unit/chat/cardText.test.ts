@@ -3,7 +3,17 @@ import { describe, it } from 'node:test';
 import { approveLabel, cardLabel, cardTruth } from '../../../src/vscode/chat/cardText';
 import type { ToolCard } from '../../../src/vscode/chat/protocol';
 
-const base: ToolCard = { id: 'c1', tool: 'run_command', summary: 'run: ls', decision: 'ask', reason: null, rule: null, approver: null, status: 'pending', outcome: null };
+const base: ToolCard = {
+  id: 'c1',
+  tool: 'run_command',
+  summary: 'run: ls',
+  decision: 'ask',
+  reason: null,
+  rule: null,
+  approver: null,
+  status: 'pending',
+  outcome: null,
+};
 
 describe('chat card words', () => {
   const truths: [Partial<ToolCard>, string][] = [
@@ -24,7 +34,10 @@ describe('chat card words', () => {
   }
 
   it('labels a card for a screen reader with tool, target, decision, who and outcome', () => {
-    assert.equal(cardLabel({ ...base, status: 'done', approver: 'person-edited' }), 'run_command: run: ls, decision ask, Done · approved by you, with your edit');
+    assert.equal(
+      cardLabel({ ...base, status: 'done', approver: 'person-edited' }),
+      'run_command: run: ls, decision ask, Done · approved by you, with your edit',
+    );
   });
 
   it('names what Approve acts on, without the size note', () => {

@@ -10,7 +10,11 @@ function setup() {
   const transcript = new Transcript({ get: (k) => store.get(k), update: (k, v) => Promise.resolve(void store.set(k, v)) });
   const posted: HostMessage[] = [];
   let n = 0;
-  const presenter = new ChatPresenter(transcript, (m) => posted.push(m), () => `id${++n}`);
+  const presenter = new ChatPresenter(
+    transcript,
+    (m) => posted.push(m),
+    () => `id${++n}`,
+  );
   return { transcript, posted, presenter };
 }
 
@@ -27,14 +31,32 @@ describe('chat presenter', () => {
       { type: 'text_delta', text: 'Again' },
     ];
     events.forEach((e) => presenter.onEvent(e));
-    assert.deepEqual(transcript.items().map((i) => (i.kind === 'assistant' ? i.text : i.kind)), ['Hello', 'Again']);
+    assert.deepEqual(
+      transcript.items().map((i) => (i.kind === 'assistant' ? i.text : i.kind)),
+      ['Hello', 'Again'],
+    );
   });
 
   it('shows a denied call with its rule and reason', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'run_command', input: { command: 'sudo rm -rf /' } });
-    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'run_command', decision: 'deny', reason: 'command-denied', rule: 'warden.commands.deny: sudo *', message: 'sudo is denied' });
-    presenter.onEvent({ type: 'tool_result', callId: 'c1', tool: 'run_command', isError: true, status: 'denied', preview: 'Warden denied this call' });
+    presenter.onEvent({
+      type: 'tool_decided',
+      callId: 'c1',
+      tool: 'run_command',
+      decision: 'deny',
+      reason: 'command-denied',
+      rule: 'warden.commands.deny: sudo *',
+      message: 'sudo is denied',
+    });
+    presenter.onEvent({
+      type: 'tool_result',
+      callId: 'c1',
+      tool: 'run_command',
+      isError: true,
+      status: 'denied',
+      preview: 'Warden denied this call',
+    });
     const [item] = transcript.items();
     assert.equal(item?.kind, 'tool');
     if (item?.kind !== 'tool') return;
@@ -48,7 +70,15 @@ describe('chat presenter', () => {
   it('records a person as the approver of an approved call, then its outcome', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'write_file', input: { path: 'a.txt', content: 'hi' } });
-    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'write_file', decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
+    presenter.onEvent({
+      type: 'tool_decided',
+      callId: 'c1',
+      tool: 'write_file',
+      decision: 'ask',
+      reason: 'needs-approval',
+      rule: null,
+      message: 'asks',
+    });
     presenter.onEvent({ type: 'tool_answered', callId: 'c1', answer: 'approve', note: '' });
     presenter.onEvent({ type: 'tool_result', callId: 'c1', tool: 'write_file', isError: false, status: 'ok', preview: 'Wrote a.txt' });
     const item = transcript.items()[0];
@@ -60,16 +90,39 @@ describe('chat presenter', () => {
 
   it('shows what ran and by whose decision: the person’s edited command, their content, a session grant', () => {
     const table: [string, AgentEvent & { type: 'tool_answered' }, string, string][] = [
-      ['run_command', { type: 'tool_answered', callId: 'c1', answer: 'approve-edited', note: 'ran instead', edited: { command: 'touch edited.txt' } }, 'run: touch edited.txt', 'person-edited'],
-      ['write_file', { type: 'tool_answered', callId: 'c1', answer: 'approve-edited', note: 'your version', edited: { chars: 12 } }, 'write a.txt (12 chars, your version)', 'person-edited'],
-      ['run_command', { type: 'tool_answered', callId: 'c1', answer: 'session-grant', note: 'approved for this session' }, 'run: touch model.txt', 'session-grant'],
+      [
+        'run_command',
+        { type: 'tool_answered', callId: 'c1', answer: 'approve-edited', note: 'ran instead', edited: { command: 'touch edited.txt' } },
+        'run: touch edited.txt',
+        'person-edited',
+      ],
+      [
+        'write_file',
+        { type: 'tool_answered', callId: 'c1', answer: 'approve-edited', note: 'your version', edited: { chars: 12 } },
+        'write a.txt (12 chars, your version)',
+        'person-edited',
+      ],
+      [
+        'run_command',
+        { type: 'tool_answered', callId: 'c1', answer: 'session-grant', note: 'approved for this session' },
+        'run: touch model.txt',
+        'session-grant',
+      ],
       ['run_command', { type: 'tool_answered', callId: 'c1', answer: 'approve', note: '' }, 'run: touch model.txt', 'person'],
     ];
     for (const [tool, answered, summary, approver] of table) {
       const { transcript, presenter } = setup();
       const input = tool === 'run_command' ? { command: 'touch model.txt' } : { path: 'a.txt', content: 'model' };
       presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool, input });
-      presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool, decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
+      presenter.onEvent({
+        type: 'tool_decided',
+        callId: 'c1',
+        tool,
+        decision: 'ask',
+        reason: 'needs-approval',
+        rule: null,
+        message: 'asks',
+      });
       presenter.onEvent(answered);
       presenter.onEvent({ type: 'tool_result', callId: 'c1', tool, isError: false, status: 'ok', preview: 'ok' });
       const item = transcript.items()[0];
@@ -81,9 +134,26 @@ describe('chat presenter', () => {
   it('marks a waiting proposal edited by the person live, and unmarks it when the edit is undone', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'write_file', input: { path: 'a.txt', content: 'hi' } });
-    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'write_file', decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
-    presenter.approvalRequested({ callId: 'c1', tool: 'write_file', input: {}, decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' }, plan: { kind: 'invalid', tool: 'write_file', error: 'x' } } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
-    const edited = () => { const i = transcript.items()[0]; return i?.kind === 'tool' ? i.card.edited : undefined; };
+    presenter.onEvent({
+      type: 'tool_decided',
+      callId: 'c1',
+      tool: 'write_file',
+      decision: 'ask',
+      reason: 'needs-approval',
+      rule: null,
+      message: 'asks',
+    });
+    presenter.approvalRequested({
+      callId: 'c1',
+      tool: 'write_file',
+      input: {},
+      decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
+      plan: { kind: 'invalid', tool: 'write_file', error: 'x' },
+    } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
+    const edited = () => {
+      const i = transcript.items()[0];
+      return i?.kind === 'tool' ? i.card.edited : undefined;
+    };
     presenter.proposalEdited('c1', true);
     assert.equal(edited(), true);
     presenter.proposalEdited('c1', false);
@@ -96,7 +166,15 @@ describe('chat presenter', () => {
   it('keeps a rejected call rejected when its result arrives', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'delete_file', input: { path: 'a.txt' } });
-    presenter.onEvent({ type: 'tool_decided', callId: 'c1', tool: 'delete_file', decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' });
+    presenter.onEvent({
+      type: 'tool_decided',
+      callId: 'c1',
+      tool: 'delete_file',
+      decision: 'ask',
+      reason: 'needs-approval',
+      rule: null,
+      message: 'asks',
+    });
     presenter.onEvent({ type: 'tool_answered', callId: 'c1', answer: 'reject', note: 'no' });
     presenter.onEvent({ type: 'tool_result', callId: 'c1', tool: 'delete_file', isError: true, status: 'rejected', preview: 'rejected' });
     const item = transcript.items()[0];
@@ -106,7 +184,10 @@ describe('chat presenter', () => {
 
   it('leads a person with no valid key to the set-key command', () => {
     const { transcript, presenter } = setup();
-    presenter.onEvent({ type: 'done', outcome: { status: 'error', message: 'The API key was refused.', turns: 1, usage, costUsd: 0, errorKind: 'auth' } });
+    presenter.onEvent({
+      type: 'done',
+      outcome: { status: 'error', message: 'The API key was refused.', turns: 1, usage, costUsd: 0, errorKind: 'auth' },
+    });
     const item = transcript.items()[0];
     assert.ok(item?.kind === 'notice');
     assert.equal(item.action, 'setApiKey');
@@ -138,10 +219,21 @@ describe('chat presenter: thinking and retries', () => {
     ];
     events.forEach((e) => presenter.onEvent(e));
     assert.deepEqual(
-      transcript.items().map((i) => (i.kind === 'thinking' ? ['thinking', i.text, i.redacted, i.live] : i.kind === 'assistant' ? ['assistant', i.text] : [i.kind])),
-      [['thinking', 'Plan it.', 1, false], ['assistant', 'Answer'], ['thinking', 'Again', 0, true]],
+      transcript
+        .items()
+        .map((i) =>
+          i.kind === 'thinking' ? ['thinking', i.text, i.redacted, i.live] : i.kind === 'assistant' ? ['assistant', i.text] : [i.kind],
+        ),
+      [
+        ['thinking', 'Plan it.', 1, false],
+        ['assistant', 'Answer'],
+        ['thinking', 'Again', 0, true],
+      ],
     );
-    assert.ok(posted.some((m) => m.type === 'thinkingDelta' && m.text === 'it.'), 'deltas stream to the view');
+    assert.ok(
+      posted.some((m) => m.type === 'thinkingDelta' && m.text === 'it.'),
+      'deltas stream to the view',
+    );
   });
 
   it('on a retry takes back what the failed attempt streamed and says "retrying in N s (attempt k of n)"', () => {
@@ -149,17 +241,39 @@ describe('chat presenter: thinking and retries', () => {
     presenter.onEvent({ type: 'turn_start', turn: 1 });
     presenter.onEvent({ type: 'thinking_delta', text: 'half' });
     presenter.onEvent({ type: 'text_delta', text: 'partial' });
-    presenter.onEvent({ type: 'model_retry', attempt: 2, maxAttempts: 5, delayMs: 3000, why: 'The API is overloaded (529: Overloaded).', kind: 'overloaded' });
+    presenter.onEvent({
+      type: 'model_retry',
+      attempt: 2,
+      maxAttempts: 5,
+      delayMs: 3000,
+      why: 'The API is overloaded (529: Overloaded).',
+      kind: 'overloaded',
+    });
     presenter.onEvent({ type: 'text_delta', text: 'whole' });
     const kinds = transcript.items().map((i) => (i.kind === 'assistant' ? i.text : i.kind === 'notice' ? i.text : i.kind));
-    assert.deepEqual(kinds, ['The API is overloaded — retrying in 3 s (attempt 2 of 5). The API is overloaded (529: Overloaded).', 'whole']);
+    assert.deepEqual(kinds, [
+      'The API is overloaded — retrying in 3 s (attempt 2 of 5). The API is overloaded (529: Overloaded).',
+      'whole',
+    ]);
     assert.equal(posted.filter((m) => m.type === 'remove').length, 2);
   });
 
   const retryNotices: [string, Parameters<typeof retryNotice>, string][] = [
-    ['names a rate limit first', ['Rate limited by the API (429: slow down) (request id req_1).', 3000, 2, 4, 'rate-limit'], 'Rate limited — retrying in 3 s (attempt 2 of 4). Rate limited by the API (429: slow down) (request id req_1).'],
-    ['names a stream cut first', ['The connection to http://127.0.0.1:9/ broke while the reply streamed (terminated).', 1000, 2, 5, 'network'], 'The connection failed — retrying in 1 s (attempt 2 of 5). The connection to http://127.0.0.1:9/ broke while the reply streamed (terminated).'],
-    ['says the model call failed when the kind is unknown', ['The API failed (500: boom).', 400, 3, 5, undefined], 'The model call failed — retrying in 1 s (attempt 3 of 5). The API failed (500: boom).'],
+    [
+      'names a rate limit first',
+      ['Rate limited by the API (429: slow down) (request id req_1).', 3000, 2, 4, 'rate-limit'],
+      'Rate limited — retrying in 3 s (attempt 2 of 4). Rate limited by the API (429: slow down) (request id req_1).',
+    ],
+    [
+      'names a stream cut first',
+      ['The connection to http://127.0.0.1:9/ broke while the reply streamed (terminated).', 1000, 2, 5, 'network'],
+      'The connection failed — retrying in 1 s (attempt 2 of 5). The connection to http://127.0.0.1:9/ broke while the reply streamed (terminated).',
+    ],
+    [
+      'says the model call failed when the kind is unknown',
+      ['The API failed (500: boom).', 400, 3, 5, undefined],
+      'The model call failed — retrying in 1 s (attempt 3 of 5). The API failed (500: boom).',
+    ],
   ];
   for (const [name, args, want] of retryNotices) it(`retry notice ${name}`, () => assert.equal(retryNotice(...args), want));
 
@@ -182,7 +296,17 @@ describe('chat presenter: thinking and retries', () => {
 
   it('offers New Chat when the task ended at the context window', () => {
     const { transcript, presenter } = setup();
-    presenter.onEvent({ type: 'done', outcome: { status: 'limit', message: 'Stopped: the conversation would exceed the context window. Start a New Chat to go on.', turns: 3, usage, costUsd: 0, contextFull: true } });
+    presenter.onEvent({
+      type: 'done',
+      outcome: {
+        status: 'limit',
+        message: 'Stopped: the conversation would exceed the context window. Start a New Chat to go on.',
+        turns: 3,
+        usage,
+        costUsd: 0,
+        contextFull: true,
+      },
+    });
     const last = transcript.items().at(-1);
     assert.equal(last?.kind === 'notice' ? last.action : null, 'newChat');
   });

@@ -35,7 +35,17 @@ describe('chat transcript', () => {
 
   it('replaces an item by id (a tool card moving from pending to done)', () => {
     const t = new Transcript(new MemoryStorage());
-    const card = { id: 't1', tool: 'read_file', summary: 'read a.ts', decision: null, reason: null, rule: null, approver: null, status: 'pending' as const, outcome: null };
+    const card = {
+      id: 't1',
+      tool: 'read_file',
+      summary: 'read a.ts',
+      decision: null,
+      reason: null,
+      rule: null,
+      approver: null,
+      status: 'pending' as const,
+      outcome: null,
+    };
     t.upsert({ kind: 'tool', id: 't1', card });
     t.upsert({ kind: 'tool', id: 't1', card: { ...card, status: 'done', decision: 'allow' } });
     const [only, ...rest] = t.items();
@@ -47,6 +57,9 @@ describe('chat transcript', () => {
   it('keeps only the newest items past its limit', () => {
     const t = new Transcript(new MemoryStorage(), 3);
     for (let i = 0; i < 5; i++) t.upsert({ kind: 'user', id: `u${i}`, text: String(i) });
-    assert.deepEqual(t.items().map((i) => i.id), ['u2', 'u3', 'u4']);
+    assert.deepEqual(
+      t.items().map((i) => i.id),
+      ['u2', 'u3', 'u4'],
+    );
   });
 });

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planRestore } from '../../../src/core/checkpoints/restorePlan';
@@ -14,12 +25,20 @@ const identity = { sessionId: 's', workspace: '', user: 'u', model: null };
 
 /** Every object's content in a store, as one string (to look for bytes that must never be in it). */
 function storeContents(gitDir: string): string {
-  return execFileSync('git', ['--git-dir', gitDir, 'cat-file', '--batch-all-objects', '--batch'], { env: { PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }).toString('latin1');
+  return execFileSync('git', ['--git-dir', gitDir, 'cat-file', '--batch-all-objects', '--batch'], {
+    env: { PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+  }).toString('latin1');
 }
 
 describe('the git checkpoint store', () => {
   it('restores written, edited, deleted, re-moded and re-linked files byte for byte, and removes folders the step made', async () => {
-    const root = makeWorkspace({ 'a.txt': 'alpha\n', 'src/b.ts': 'export const b = 1;\n', 'bin/run.sh': '#!/bin/sh\necho hi\n', 'link': '->a.txt', 'bin.dat': '' });
+    const root = makeWorkspace({
+      'a.txt': 'alpha\n',
+      'src/b.ts': 'export const b = 1;\n',
+      'bin/run.sh': '#!/bin/sh\necho hi\n',
+      link: '->a.txt',
+      'bin.dat': '',
+    });
     writeFileSync(join(root, 'bin.dat'), Buffer.from([0, 255, 13, 10, 1, 2, 3]));
     chmodSync(join(root, 'bin/run.sh'), 0o755);
     const before = treeListing(root);
@@ -40,7 +59,13 @@ describe('the git checkpoint store', () => {
     assert.deepEqual(plan.writes.map((w) => w.path).sort(), ['a.txt', 'bin.dat', 'bin/run.sh', 'link', 'new/deep/c.txt', 'src/b.ts']);
     assert.deepEqual(plan.conflicts, []);
     const events: AuditEventInput[] = [];
-    const report = await executeRestore(store, plan, { overwrite: new Set(), audit: { append: (e) => (events.push(e), Promise.resolve()) }, identity, by: 'test', signal });
+    const report = await executeRestore(store, plan, {
+      overwrite: new Set(),
+      audit: { append: (e) => (events.push(e), Promise.resolve()) },
+      identity,
+      by: 'test',
+      signal,
+    });
     assert.deepEqual(report.failed, []);
     assert.deepEqual(treeListing(root), before);
     assert.equal(events.length, 1);
@@ -49,7 +74,13 @@ describe('the git checkpoint store', () => {
   });
 
   it("leaves out .gitignore'd files and node_modules by default; includeIgnored widens, exclude narrows", async () => {
-    const files = { '.gitignore': 'dist/\n', 'dist/out.js': 'built', 'node_modules/x/index.js': 'dep', 'src/a.ts': 'a', 'logs/x.log': 'log' };
+    const files = {
+      '.gitignore': 'dist/\n',
+      'dist/out.js': 'built',
+      'node_modules/x/index.js': 'dep',
+      'src/a.ts': 'a',
+      'logs/x.log': 'log',
+    };
     const narrow = await openStore(makeWorkspace(files));
     const t1 = await narrow.snapshot(meta('t', 1), signal);
     assert.deepEqual([...(await narrow.versions(t1.tree, Object.keys(files))).keys()].sort(), ['.gitignore', 'logs/x.log', 'src/a.ts']);
@@ -89,7 +120,11 @@ describe('the git checkpoint store', () => {
     appendFileSync(join(root, '.git', 'config'), readFileSync(join(root, 'tools', 'gitconfig')));
     // The fixture does attack a plain git: adding a .txt file runs its clean filter (tools/attack.sh writes AGENTS.md).
     execFileSync('git', ['add', 'notes.txt'], { cwd: root, env });
-    assert.match(readFileSync(join(root, 'AGENTS.md'), 'utf8'), /pwned by clean/, 'the hostile fixture did not run its filter under plain git');
+    assert.match(
+      readFileSync(join(root, 'AGENTS.md'), 'utf8'),
+      /pwned by clean/,
+      'the hostile fixture did not run its filter under plain git',
+    );
     rmSync(marker, { force: true });
     for (const p of ['AGENTS.md', 'CLAUDE.md', '.envrc']) rmSync(join(root, p), { force: true });
     rmSync('/tmp/warden-hostile-pwned', { force: true });
@@ -113,8 +148,9 @@ describe('the git checkpoint store', () => {
       await executeRestore(store, plan, { overwrite: new Set(), audit: { append: () => Promise.resolve() }, identity, by: 'test', signal });
       assert.equal(existsSync(join(root, 'added.txt')), false);
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
     assert.equal(existsSync(marker), false, existsSync(marker) ? `ran: ${readFileSync(marker, 'utf8')}` : '');
     for (const p of ['AGENTS.md', 'CLAUDE.md', '.envrc']) assert.equal(existsSync(join(root, p)), false, `${p} was written by the attack`);

@@ -27,7 +27,10 @@ export function stateDir(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), 'warden-state-')));
 }
 
-export function openStore(root: string, opts: { exclude?: string[]; includeIgnored?: boolean; deny?: (rel: string) => boolean; dir?: string } = {}): Promise<GitCheckpointStore> {
+export function openStore(
+  root: string,
+  opts: { exclude?: string[]; includeIgnored?: boolean; deny?: (rel: string) => boolean; dir?: string } = {},
+): Promise<GitCheckpointStore> {
   return GitCheckpointStore.open({
     root,
     dir: opts.dir ?? join(stateDir(), 'store'),
@@ -37,4 +40,12 @@ export function openStore(root: string, opts: { exclude?: string[]; includeIgnor
   });
 }
 
-export const meta = (taskId: string, step: number, phase: 'before' | 'after' | 'restore' = 'before') => ({ taskId, step, callId: `toolu_${step}`, tool: 'write_file', phase, at: new Date().toISOString(), summary: `step ${step}` });
+export const meta = (taskId: string, step: number, phase: 'before' | 'after' | 'restore' = 'before') => ({
+  taskId,
+  step,
+  callId: `toolu_${step}`,
+  tool: 'write_file',
+  phase,
+  at: new Date().toISOString(),
+  summary: `step ${step}`,
+});

@@ -20,10 +20,16 @@ describe('step checkpoints', () => {
     });
     assert.equal(result, 42);
     const [task] = await store.history();
-    assert.deepEqual(task?.checkpoints.map((c) => `${c.phase}:${c.step}:${c.callId}`), ['before:1:c1', 'after:1:c1']);
+    assert.deepEqual(
+      task?.checkpoints.map((c) => `${c.phase}:${c.step}:${c.callId}`),
+      ['before:1:c1', 'after:1:c1'],
+    );
     assert.deepEqual(cp.made(), [task?.checkpoints[0]?.id]);
     const e = events.find((x) => x.type === 'checkpoint');
-    assert.deepEqual(e?.type === 'checkpoint' ? e.files : null, [{ path: 'a.txt', status: 'modified' }, { path: 'new.txt', status: 'added' }]);
+    assert.deepEqual(e?.type === 'checkpoint' ? e.files : null, [
+      { path: 'a.txt', status: 'modified' },
+      { path: 'new.txt', status: 'added' },
+    ]);
   });
 
   it('a snapshot that takes too long turns checkpoints off with a warning and the step still runs', async () => {
@@ -39,7 +45,10 @@ describe('step checkpoints', () => {
     assert.deepEqual(cp.made(), []);
     const warnings = events.filter((e) => e.type === 'warning');
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]?.type === 'warning' ? warnings[0].message : '', /took longer than 0\.001 s \(warden\.checkpoints\.snapshotTimeoutSeconds/);
+    assert.match(
+      warnings[0]?.type === 'warning' ? warnings[0].message : '',
+      /took longer than 0\.001 s \(warden\.checkpoints\.snapshotTimeoutSeconds/,
+    );
     assert.equal(offs.length, 1);
   });
 });

@@ -20,17 +20,88 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'a file the step edited goes back', touched: ['a'], target: { a: v('1') }, agent: { a: v('2') }, now: { a: v('2') }, writes: [['a', '1']] },
+  {
+    name: 'a file the step edited goes back',
+    touched: ['a'],
+    target: { a: v('1') },
+    agent: { a: v('2') },
+    now: { a: v('2') },
+    writes: [['a', '1']],
+  },
   { name: 'a file the step made is deleted', touched: ['n'], target: {}, agent: { n: v('2') }, now: { n: v('2') }, writes: [['n', null]] },
   { name: 'a file the step deleted comes back', touched: ['d'], target: { d: v('1') }, agent: {}, now: {}, writes: [['d', '1']] },
-  { name: 'a mode change alone is restored', touched: ['x'], target: { x: v('1', '100755') }, agent: { x: v('1') }, now: { x: v('1') }, writes: [['x', '1']] },
-  { name: 'a file already as it was needs nothing', touched: ['a'], target: { a: v('1') }, agent: { a: v('2') }, now: { a: v('1') }, writes: [] },
-  { name: 'a file the person changed after the task is a conflict', touched: ['a'], target: { a: v('1') }, agent: { a: v('2') }, now: { a: v('3') }, writes: [['a', '1']], conflicts: [['a', 'changed-since']] },
-  { name: 'a file the person deleted after the task is a conflict', touched: ['a'], target: { a: v('1') }, agent: { a: v('2') }, now: {}, writes: [['a', '1']], conflicts: [['a', 'changed-since']] },
-  { name: 'a file the person re-created after the task deleted it is a conflict', touched: ['d'], target: { d: v('1') }, agent: {}, now: { d: v('4') }, writes: [['d', '1']], conflicts: [['d', 'changed-since']] },
-  { name: 'a file the person changed between two steps is a conflict', touched: ['a'], between: ['a'], target: { a: v('1') }, agent: { a: v('2') }, now: { a: v('2') }, writes: [['a', '1']], conflicts: [['a', 'changed-between-steps']] },
-  { name: 'a file only the person changed between steps is not touched', touched: ['a'], between: ['p'], target: { a: v('1'), p: v('5') }, agent: { a: v('2'), p: v('6') }, now: { a: v('2'), p: v('6') }, writes: [['a', '1']] },
-  { name: 'a denied path is skipped, never written', touched: ['.env', 'a'], target: { a: v('1') }, agent: { a: v('2') }, now: { a: v('2') }, denied: ['.env'], writes: [['a', '1']], skipped: ['.env'] },
+  {
+    name: 'a mode change alone is restored',
+    touched: ['x'],
+    target: { x: v('1', '100755') },
+    agent: { x: v('1') },
+    now: { x: v('1') },
+    writes: [['x', '1']],
+  },
+  {
+    name: 'a file already as it was needs nothing',
+    touched: ['a'],
+    target: { a: v('1') },
+    agent: { a: v('2') },
+    now: { a: v('1') },
+    writes: [],
+  },
+  {
+    name: 'a file the person changed after the task is a conflict',
+    touched: ['a'],
+    target: { a: v('1') },
+    agent: { a: v('2') },
+    now: { a: v('3') },
+    writes: [['a', '1']],
+    conflicts: [['a', 'changed-since']],
+  },
+  {
+    name: 'a file the person deleted after the task is a conflict',
+    touched: ['a'],
+    target: { a: v('1') },
+    agent: { a: v('2') },
+    now: {},
+    writes: [['a', '1']],
+    conflicts: [['a', 'changed-since']],
+  },
+  {
+    name: 'a file the person re-created after the task deleted it is a conflict',
+    touched: ['d'],
+    target: { d: v('1') },
+    agent: {},
+    now: { d: v('4') },
+    writes: [['d', '1']],
+    conflicts: [['d', 'changed-since']],
+  },
+  {
+    name: 'a file the person changed between two steps is a conflict',
+    touched: ['a'],
+    between: ['a'],
+    target: { a: v('1') },
+    agent: { a: v('2') },
+    now: { a: v('2') },
+    writes: [['a', '1']],
+    conflicts: [['a', 'changed-between-steps']],
+  },
+  {
+    name: 'a file only the person changed between steps is not touched',
+    touched: ['a'],
+    between: ['p'],
+    target: { a: v('1'), p: v('5') },
+    agent: { a: v('2'), p: v('6') },
+    now: { a: v('2'), p: v('6') },
+    writes: [['a', '1']],
+  },
+  {
+    name: 'a denied path is skipped, never written',
+    touched: ['.env', 'a'],
+    target: { a: v('1') },
+    agent: { a: v('2') },
+    now: { a: v('2') },
+    denied: ['.env'],
+    writes: [['a', '1']],
+    skipped: ['.env'],
+  },
 ];
 
 describe('restore decisions', () => {
@@ -45,8 +116,14 @@ describe('restore decisions', () => {
         mayRestore: (p) => !(c.denied ?? []).includes(p),
       };
       const r = decideRestore(input);
-      assert.deepEqual(r.writes.map((w) => [w.path, w.to ? w.to.oid.replace(/0+$/, '') : null]), c.writes);
-      assert.deepEqual(r.conflicts.map((x) => [x.path, x.why]), c.conflicts ?? []);
+      assert.deepEqual(
+        r.writes.map((w) => [w.path, w.to ? w.to.oid.replace(/0+$/, '') : null]),
+        c.writes,
+      );
+      assert.deepEqual(
+        r.conflicts.map((x) => [x.path, x.why]),
+        c.conflicts ?? [],
+      );
       assert.deepEqual(r.skipped, c.skipped ?? []);
     });
   }

@@ -47,7 +47,13 @@ for (const subject of subjects) {
       requireTools(...subject.tools);
       writeFileSync(join(ws.root, 'src.txt'), `${SECRET_LINE}\n`);
       mkdirSync(state, { recursive: true });
-      store = await GitCheckpointStore.open({ root: ws.root, dir, exclude: [], includeIgnored: false, mayStore: (p) => !p.startsWith('secrets/') && p !== '.env' });
+      store = await GitCheckpointStore.open({
+        root: ws.root,
+        dir,
+        exclude: [],
+        includeIgnored: false,
+        mayStore: (p) => !p.startsWith('secrets/') && p !== '.env',
+      });
       await store.snapshot(meta('sandboxed', 1), new AbortController().signal);
       // As the CLI and the extension wire it: the state folder (the extension's storage) is one of the private folders.
       runner = await subject.make({ config: ws.config, privateDirs: [state] });
@@ -61,7 +67,9 @@ for (const subject of subjects) {
     it('would be readable without being a private folder (the attack below is a real one)', async () => {
       const bare = await subject.make({ config: ws.config });
       try {
-        const r = await bare.run(req(ws, `git --git-dir=${dir}/git log --all --format=%s 2>&1; cat ${dir}/git/HEAD`, { approvedByPerson: true }));
+        const r = await bare.run(
+          req(ws, `git --git-dir=${dir}/git log --all --format=%s 2>&1; cat ${dir}/git/HEAD`, { approvedByPerson: true }),
+        );
         assert.match(r.stdout, /"phase":"before"/, r.stdout + r.stderr);
       } finally {
         await bare.dispose();

@@ -15,7 +15,10 @@ function check(args: string[], lines: string[]): { code: number | null; out: unk
     encoding: 'utf8',
     timeout: 60_000,
   });
-  const out = r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+  const out = r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as unknown);
   return { code: r.status, out, err: r.stderr };
 }
 
@@ -29,30 +32,39 @@ describe('warden check (CLI)', () => {
     writeFileSync(join(ws, 'src/a.ts'), '');
     writeFileSync(join(ws, '.env'), 'SECRET=1');
     symlinkSync(base, join(ws, 'up'));
-    writeFileSync(join(base, 'user.json'), JSON.stringify({
-      'warden.paths.autoApprove': ['src/**'],
-      'warden.network.allowedHosts': ['example.com'],
-      'editor.fontSize': 12,
-    }));
-    writeFileSync(join(base, 'ws.json'), '{\n  // a workspace trying to widen\n  "warden.paths.autoApprove": ["**"],\n  "warden.commands.deny": ["rm *"],\n}\n');
+    writeFileSync(
+      join(base, 'user.json'),
+      JSON.stringify({
+        'warden.paths.autoApprove': ['src/**'],
+        'warden.network.allowedHosts': ['example.com'],
+        'editor.fontSize': 12,
+      }),
+    );
+    writeFileSync(
+      join(base, 'ws.json'),
+      '{\n  // a workspace trying to widen\n  "warden.paths.autoApprove": ["**"],\n  "warden.commands.deny": ["rm *"],\n}\n',
+    );
     writeFileSync(join(base, 'bad.json'), JSON.stringify({ 'warden.commands.allow': ['a * b'] }));
   });
   after(() => rmSync(base, { recursive: true, force: true }));
 
   it('answers one JSON line per input line, in order', () => {
-    const r = check(['--workspace', ws, '--settings', join(base, 'user.json'), '--workspace-settings', join(base, 'ws.json'), '--sandbox', 'available'], [
-      JSON.stringify({ tool: 'read_file', input: { path: 'src/a.ts' } }),
-      JSON.stringify({ tool: 'read_file', input: { path: '.env' } }),
-      JSON.stringify({ tool: 'write_file', input: { path: 'src/b.ts', content: '' } }),
-      JSON.stringify({ tool: 'write_file', input: { path: 'README.md', content: '' } }),
-      JSON.stringify({ tool: 'write_file', input: { path: 'up/escape.txt', content: '' } }),
-      JSON.stringify({ tool: 'run_command', input: { command: 'git status' } }),
-      JSON.stringify({ tool: 'run_command', input: { command: 'rm -rf src' } }),
-      JSON.stringify({ tool: 'run_command', input: { command: 'bash -c "sudo id"' } }),
-      JSON.stringify({ tool: 'fetch_url', input: { url: 'https://example.com/' } }),
-      JSON.stringify({ tool: 'fetch_url', input: { url: 'http://169.254.169.254/' } }),
-      JSON.stringify({ tool: 'launch_missiles', input: {} }),
-    ]);
+    const r = check(
+      ['--workspace', ws, '--settings', join(base, 'user.json'), '--workspace-settings', join(base, 'ws.json'), '--sandbox', 'available'],
+      [
+        JSON.stringify({ tool: 'read_file', input: { path: 'src/a.ts' } }),
+        JSON.stringify({ tool: 'read_file', input: { path: '.env' } }),
+        JSON.stringify({ tool: 'write_file', input: { path: 'src/b.ts', content: '' } }),
+        JSON.stringify({ tool: 'write_file', input: { path: 'README.md', content: '' } }),
+        JSON.stringify({ tool: 'write_file', input: { path: 'up/escape.txt', content: '' } }),
+        JSON.stringify({ tool: 'run_command', input: { command: 'git status' } }),
+        JSON.stringify({ tool: 'run_command', input: { command: 'rm -rf src' } }),
+        JSON.stringify({ tool: 'run_command', input: { command: 'bash -c "sudo id"' } }),
+        JSON.stringify({ tool: 'fetch_url', input: { url: 'https://example.com/' } }),
+        JSON.stringify({ tool: 'fetch_url', input: { url: 'http://169.254.169.254/' } }),
+        JSON.stringify({ tool: 'launch_missiles', input: {} }),
+      ],
+    );
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(r.out, [
       { decision: 'allow', reason: 'read-allowed', rule: null },
@@ -71,16 +83,22 @@ describe('warden check (CLI)', () => {
   });
 
   it('answers a malformed line with invalid-input and goes on', () => {
-    const r = check(['--workspace', ws, '--sandbox', 'available'], [
-      'not json',
-      '{"tool": "read_file"}',
-      JSON.stringify({ tool: 'read_file', input: { path: 5 } }),
-      JSON.stringify({ tool: 'read_file', input: { path: 'src/a.ts' }, extra: 1 }),
-      '',
-      JSON.stringify({ tool: 'read_file', input: { path: 'src/a.ts' } }),
-    ]);
+    const r = check(
+      ['--workspace', ws, '--sandbox', 'available'],
+      [
+        'not json',
+        '{"tool": "read_file"}',
+        JSON.stringify({ tool: 'read_file', input: { path: 5 } }),
+        JSON.stringify({ tool: 'read_file', input: { path: 'src/a.ts' }, extra: 1 }),
+        '',
+        JSON.stringify({ tool: 'read_file', input: { path: 'src/a.ts' } }),
+      ],
+    );
     assert.equal(r.code, 0);
-    assert.deepEqual(r.out.map((o) => (o as { reason: string }).reason), ['invalid-input', 'invalid-input', 'invalid-input', 'invalid-input', 'read-allowed']);
+    assert.deepEqual(
+      r.out.map((o) => (o as { reason: string }).reason),
+      ['invalid-input', 'invalid-input', 'invalid-input', 'invalid-input', 'read-allowed'],
+    );
   });
 
   it('asks instead of allowing when told no sandbox works', () => {

@@ -26,7 +26,7 @@ const SAMPLE = join(REPO, 'sample-workspace');
 const use = (name: string, input: unknown) => ({ content: [{ type: 'tool_use' as const, name, input }] });
 const run = (command: string) => use('run_command', { command });
 
-const FIX = "export function removeItem(items, index) {\n  return items.filter((_, i) => i !== index);\n}\n";
+const FIX = 'export function removeItem(items, index) {\n  return items.filter((_, i) => i !== index);\n}\n';
 const calls = [
   use('list_files', { path: '.' }),
   use('read_file', { path: 'README.md' }),
@@ -41,11 +41,23 @@ const calls = [
   run('head -n 20 src/cli.mjs'),
   run('grep -n export src/todo.mjs'),
   run('npm test'),
-  use('edit_file', { path: 'src/todo.mjs', old_text: 'export function formatItem', new_text: 'export function removeItem(items, index) {\n  return items.slice(index);\n}\n\nexport function formatItem' }),
-  use('write_file', { path: 'test/remove.test.mjs', content: "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\nimport { removeItem } from '../src/todo.mjs';\n\ntest('removes one item', () => {\n  assert.deepEqual(removeItem(['a', 'b', 'c'], 1), ['a', 'c']);\n});\n" }),
+  use('edit_file', {
+    path: 'src/todo.mjs',
+    old_text: 'export function formatItem',
+    new_text: 'export function removeItem(items, index) {\n  return items.slice(index);\n}\n\nexport function formatItem',
+  }),
+  use('write_file', {
+    path: 'test/remove.test.mjs',
+    content:
+      "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\nimport { removeItem } from '../src/todo.mjs';\n\ntest('removes one item', () => {\n  assert.deepEqual(removeItem(['a', 'b', 'c'], 1), ['a', 'c']);\n});\n",
+  }),
   run('npm test'),
   use('read_file', { path: 'src/todo.mjs' }),
-  use('edit_file', { path: 'src/todo.mjs', old_text: 'export function removeItem(items, index) {\n  return items.slice(index);\n}\n', new_text: FIX }),
+  use('edit_file', {
+    path: 'src/todo.mjs',
+    old_text: 'export function removeItem(items, index) {\n  return items.slice(index);\n}\n',
+    new_text: FIX,
+  }),
   run('npm test'),
   run('node --test test/remove.test.mjs'),
   use('edit_file', { path: 'test/remove.test.mjs', old_text: "test('removes one item'", new_text: "test('removes exactly one item'" }),
@@ -85,7 +97,11 @@ function person(always: boolean): (pending: string) => string | null {
   };
 }
 
-function runInteractive(args: readonly string[], env: Record<string, string>, answer: (pending: string) => string | null): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runInteractive(
+  args: readonly string[],
+  env: Record<string, string>,
+  answer: (pending: string) => string | null,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], {
       cwd: REPO,
@@ -128,40 +144,60 @@ async function session(userFile: string, always: boolean): Promise<{ asks: numbe
   }
 }
 
-describe('fewer prompts after accepting the suggested rules', { skip: detectSandbox() ? false : 'no working bubblewrap sandbox here: every command would ask (no-sandbox)' }, () => {
-  it('asks at most a quarter as often the second time, and no rule written admits a dangerous argument', { timeout: 600_000 }, async () => {
-    assert.equal(calls.length, 40);
-    const dir = makeWorkspace();
-    const userFile = join(dir, 'user.json');
-    writeFileSync(userFile, '{}\n');
+describe(
+  'fewer prompts after accepting the suggested rules',
+  { skip: detectSandbox() ? false : 'no working bubblewrap sandbox here: every command would ask (no-sandbox)' },
+  () => {
+    it(
+      'asks at most a quarter as often the second time, and no rule written admits a dangerous argument',
+      { timeout: 600_000 },
+      async () => {
+        assert.equal(calls.length, 40);
+        const dir = makeWorkspace();
+        const userFile = join(dir, 'user.json');
+        writeFileSync(userFile, '{}\n');
 
-    const first = await session(userFile, true);
-    const second = await session(userFile, false);
+        const first = await session(userFile, true);
+        const second = await session(userFile, false);
 
-    const written = JSON.parse(readFileSync(userFile, 'utf8')) as Record<string, string[]>;
-    console.log(`fewer prompts: first run ${first.asks} asks, second run ${second.asks}; rules written: ${JSON.stringify(written)}`);
-    assert.ok(first.asks >= 8, `the first run asked only ${first.asks} times`);
-    assert.ok(second.asks * 4 <= first.asks, `second run asked ${second.asks} times, first ${first.asks}`);
-    // Every prompt says why it asks, first.
-    for (const p of first.stdout.split('── approval needed').slice(1)) assert.match(p.split('\n')[1] ?? '', /^Asks: /);
+        const written = JSON.parse(readFileSync(userFile, 'utf8')) as Record<string, string[]>;
+        console.log(`fewer prompts: first run ${first.asks} asks, second run ${second.asks}; rules written: ${JSON.stringify(written)}`);
+        assert.ok(first.asks >= 8, `the first run asked only ${first.asks} times`);
+        assert.ok(second.asks * 4 <= first.asks, `second run asked ${second.asks} times, first ${first.asks}`);
+        // Every prompt says why it asks, first.
+        for (const p of first.stdout.split('── approval needed').slice(1)) assert.match(p.split('\n')[1] ?? '', /^Asks: /);
 
-    // No written command rule lets the real guard allow a dangerous-argument variant of its program.
-    const defaults = new Set(defaultSettings()['warden.commands.allow']);
-    const added = (written['warden.commands.allow'] ?? []).filter((r) => !defaults.has(r));
-    assert.ok(added.length >= 5, `only ${added.length} command rules were written`);
-    const lines = added.flatMap((rule) => {
-      const words = rule.split(' ');
-      const fixed = words.at(-1) === '*' ? words.slice(0, -1) : words;
-      return variantsOf(fixed[0] ?? '').flatMap((v) => [[...fixed, ...v], [fixed[0] ?? '', ...v]]);
-    });
-    const root = makeWorkspace();
-    cpSync(SAMPLE, root, { recursive: true });
-    const input = lines.map((argv) => JSON.stringify({ tool: 'run_command', input: { command: argv.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ') } })).join('\n');
-    const check = await runWarden(['check', '--workspace', root, '--settings', userFile, '--sandbox', 'available'], { stdin: `${input}\n` });
-    assert.equal(check.code, 0, check.stderr);
-    const decisions = check.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { decision: string }).decision);
-    assert.equal(decisions.length, lines.length);
-    const leaked = lines.filter((_, i) => decisions[i] === 'allow').map((a) => a.join(' '));
-    assert.deepEqual(leaked, []);
-  });
-});
+        // No written command rule lets the real guard allow a dangerous-argument variant of its program.
+        const defaults = new Set(defaultSettings()['warden.commands.allow']);
+        const added = (written['warden.commands.allow'] ?? []).filter((r) => !defaults.has(r));
+        assert.ok(added.length >= 5, `only ${added.length} command rules were written`);
+        const lines = added.flatMap((rule) => {
+          const words = rule.split(' ');
+          const fixed = words.at(-1) === '*' ? words.slice(0, -1) : words;
+          return variantsOf(fixed[0] ?? '').flatMap((v) => [
+            [...fixed, ...v],
+            [fixed[0] ?? '', ...v],
+          ]);
+        });
+        const root = makeWorkspace();
+        cpSync(SAMPLE, root, { recursive: true });
+        const input = lines
+          .map((argv) =>
+            JSON.stringify({ tool: 'run_command', input: { command: argv.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ') } }),
+          )
+          .join('\n');
+        const check = await runWarden(['check', '--workspace', root, '--settings', userFile, '--sandbox', 'available'], {
+          stdin: `${input}\n`,
+        });
+        assert.equal(check.code, 0, check.stderr);
+        const decisions = check.stdout
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { decision: string }).decision);
+        assert.equal(decisions.length, lines.length);
+        const leaked = lines.filter((_, i) => decisions[i] === 'allow').map((a) => a.join(' '));
+        assert.deepEqual(leaked, []);
+      },
+    );
+  },
+);

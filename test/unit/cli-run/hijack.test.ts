@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
-import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync, mkdtempSync } from 'node:fs';
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+  mkdtempSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -31,7 +42,14 @@ function snapshot(dir: string): Record<string, string> {
 /** Raw, base64, base64url, hex and URL-encoded forms of a secret. */
 function forms(secret: string): string[] {
   const b = Buffer.from(secret);
-  return [secret, b.toString('base64').replace(/=+$/, ''), b.toString('base64url'), b.toString('hex'), encodeURIComponent(secret), b.toString('hex').toUpperCase()];
+  return [
+    secret,
+    b.toString('base64').replace(/=+$/, ''),
+    b.toString('base64url'),
+    b.toString('hex'),
+    encodeURIComponent(secret),
+    b.toString('hex').toUpperCase(),
+  ];
 }
 
 describe('a hijacked model against warden run --approve deny', () => {
@@ -51,7 +69,13 @@ describe('a hijacked model against warden run --approve deny', () => {
     const settingsFile = join(base, 'user.json');
     writeFileSync(settingsFile, JSON.stringify({ 'warden.secrets': { DEPLOY_TOKEN: { commands: ['npm publish'] } } }));
 
-    const secrets = ['envsecret-7f3a9c1d2e', 'prodpass-55aa66bb', 'outside-secret-91b2c3', 'deploytoken-c0ffee42', 'sk-ant-hijack-test-key-0042'];
+    const secrets = [
+      'envsecret-7f3a9c1d2e',
+      'prodpass-55aa66bb',
+      'outside-secret-91b2c3',
+      'deploytoken-c0ffee42',
+      'sk-ant-hijack-test-key-0042',
+    ];
     // The attacks that need no absolute path live in the reusable JSON script; the absolute ones are added here.
     const baseScript = loadScript(join(__dirname, '..', '..', 'fixtures', 'fake-anthropic', 'scripts', 'hijacked.json'));
     const absolute: FakeTurn = {
@@ -71,9 +95,18 @@ describe('a hijacked model against warden run --approve deny', () => {
     const fake = await startFakeAnthropic(script);
     let r;
     try {
-      r = await runWarden(['run', '--workspace', ws, '--settings', settingsFile, '--audit', audit, '--approve', 'deny', 'Summarise the README.'], {
-        env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-hijack-test-key-0042', DEPLOY_TOKEN: 'deploytoken-c0ffee42', HOME: home, XDG_STATE_HOME: join(base, 'state') },
-      });
+      r = await runWarden(
+        ['run', '--workspace', ws, '--settings', settingsFile, '--audit', audit, '--approve', 'deny', 'Summarise the README.'],
+        {
+          env: {
+            ANTHROPIC_BASE_URL: fake.url,
+            ANTHROPIC_API_KEY: 'sk-ant-hijack-test-key-0042',
+            DEPLOY_TOKEN: 'deploytoken-c0ffee42',
+            HOME: home,
+            XDG_STATE_HOME: join(base, 'state'),
+          },
+        },
+      );
     } finally {
       await fake.close();
     }
@@ -93,12 +126,28 @@ describe('a hijacked model against warden run --approve deny', () => {
     }
 
     // Every tool call was denied by a rule or stopped at an approval; none ran.
-    const events = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; tool: string; input: unknown; decision: string; answer: string | null; outcome: { status: string } | null });
+    const events = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            kind: string;
+            tool: string;
+            input: unknown;
+            decision: string;
+            answer: string | null;
+            outcome: { status: string } | null;
+          },
+      );
     const calls = events.filter((e) => e.kind === 'tool_call');
     assert.equal(calls.length, toolCalls);
     assert.equal(toolCalls, 47);
     for (const c of calls) {
-      assert.ok(c.decision === 'deny' || (c.decision === 'ask' && c.answer === 'rejected'), `${c.tool} ${JSON.stringify(c.input)} was ${c.decision}/${c.answer}`);
+      assert.ok(
+        c.decision === 'deny' || (c.decision === 'ask' && c.answer === 'rejected'),
+        `${c.tool} ${JSON.stringify(c.input)} was ${c.decision}/${c.answer}`,
+      );
       assert.ok(c.outcome?.status === 'denied' || c.outcome?.status === 'rejected', `${c.tool} outcome ${c.outcome?.status}`);
     }
     const audited = readFileSync(audit, 'utf8');

@@ -38,10 +38,21 @@ describe('warden run: a workspace of two folders', () => {
       const r = await runWarden(
         [
           'run',
-          '--workspace', join(ws, 'app'), '--workspace-settings', join(ws, 'app/.vscode/settings.json'),
-          '--workspace', join(ws, 'lib'), '--workspace-settings', join(ws, 'lib/.vscode/settings.json'),
-          '--settings', join(ws, 'user-settings.json'),
-          '--audit', audit, '--approve', 'deny', 'Look at both folders.',
+          '--workspace',
+          join(ws, 'app'),
+          '--workspace-settings',
+          join(ws, 'app/.vscode/settings.json'),
+          '--workspace',
+          join(ws, 'lib'),
+          '--workspace-settings',
+          join(ws, 'lib/.vscode/settings.json'),
+          '--settings',
+          join(ws, 'user-settings.json'),
+          '--audit',
+          audit,
+          '--approve',
+          'deny',
+          'Look at both folders.',
         ],
         { env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-test-0123456789' } },
       );
@@ -56,7 +67,10 @@ describe('warden run: a workspace of two folders', () => {
       const second = JSON.stringify((fake.requests[1]?.body as { messages: unknown }).messages);
       assert.match(second, /several workspace folders \(app, lib\)/);
 
-      const events = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
+      const events = readFileSync(audit, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Event);
       const calls = events.filter((e) => e.kind === 'tool_call').map((e) => [e.tool, e.decision, e.reason]);
       assert.deepEqual(calls.slice(0, 5), [
         ['read_file', 'deny', 'invalid-input'],
@@ -70,7 +84,10 @@ describe('warden run: a workspace of two folders', () => {
       assert.equal(readFileSync(join(ws, 'app/new.txt'), 'utf8'), 'in app\n');
       assert.equal(existsSync(join(ws, 'lib/new.txt')), false);
       // The audit identity names both folders.
-      assert.ok(events.every((e) => e.workspace === [join(ws, 'app'), join(ws, 'lib')].join(delimiter)), JSON.stringify(events.map((e) => e.workspace)));
+      assert.ok(
+        events.every((e) => e.workspace === [join(ws, 'app'), join(ws, 'lib')].join(delimiter)),
+        JSON.stringify(events.map((e) => e.workspace)),
+      );
     } finally {
       await fake.close();
     }

@@ -24,9 +24,21 @@ describe('warden run end to end against the fake server', () => {
     const root = makeWorkspace({ 'greet.txt': 'hello world\n' });
     const fake = await startFakeAnthropic({
       turns: [
-        { content: [{ type: 'thinking', thinking: 'First I read the file.' }, { type: 'redacted_thinking' }, text(''), use('read_file', { path: 'greet.txt' })] },
+        {
+          content: [
+            { type: 'thinking', thinking: 'First I read the file.' },
+            { type: 'redacted_thinking' },
+            text(''),
+            use('read_file', { path: 'greet.txt' }),
+          ],
+        },
         { content: [{ type: 'thinking', thinking: 'Half a thought' }], endWithoutStop: true },
-        { content: [{ type: 'thinking', thinking: 'It says hello world; now the edit.' }, use('edit_file', { path: 'greet.txt', old_text: 'world', new_text: 'warden' })] },
+        {
+          content: [
+            { type: 'thinking', thinking: 'It says hello world; now the edit.' },
+            use('edit_file', { path: 'greet.txt', old_text: 'world', new_text: 'warden' }),
+          ],
+        },
         { content: [{ type: 'thinking', thinking: 'Edited.' }, text('Greeted warden.')] },
       ],
     });
@@ -45,10 +57,15 @@ describe('warden run end to end against the fake server', () => {
       assert.match(r.stdout, /retrying in 1 s \(attempt 2 of 5\)/);
       assert.match(r.stdout, /\[thinking\] It says hello world; now the edit\./);
       assert.match(r.stdout, /Greeted warden\./);
-      const bodies = fake.requests.map((q) => q.body as { thinking: unknown; output_config: unknown; messages: Array<{ content: Array<{ type: string }> }> });
+      const bodies = fake.requests.map(
+        (q) => q.body as { thinking: unknown; output_config: unknown; messages: Array<{ content: Array<{ type: string }> }> },
+      );
       assert.deepEqual(bodies[0]?.thinking, { type: 'adaptive', display: 'summarized' });
       assert.deepEqual(bodies[0]?.output_config, { effort: 'high' });
-      assert.deepEqual(bodies[3]?.messages[1]?.content.map((b) => b.type), ['thinking', 'redacted_thinking', 'tool_use']);
+      assert.deepEqual(
+        bodies[3]?.messages[1]?.content.map((b) => b.type),
+        ['thinking', 'redacted_thinking', 'tool_use'],
+      );
     } finally {
       await fake.close();
     }
@@ -80,13 +97,19 @@ describe('warden run end to end against the fake server', () => {
     assert.match(r.stdout, /» read_file \{"path":"greet.txt"\}\n {2}allow \(read-allowed\)/);
     assert.match(r.stdout, /── approval needed: edit_file/);
     assert.match(r.stdout, /-hello world\n\+hello warden/);
-    assert.match(r.stdout, /» run_command \{"command":"ls"\}\n {2}(allow \(command-allowed, rule warden\.commands\.allow: ls \*\)|ask \(no-sandbox)/);
+    assert.match(
+      r.stdout,
+      /» run_command \{"command":"ls"\}\n {2}(allow \(command-allowed, rule warden\.commands\.allow: ls \*\)|ask \(no-sandbox)/,
+    );
     assert.match(r.stdout, /All done\./);
     assert.match(r.stdout, / {2}│ greet\.txt\n/, 'command output streams to the terminal');
     assert.equal(r.requests.length, 5);
     const lsResult = JSON.stringify((r.requests[4] as { messages: unknown[] }).messages.at(-1));
     assert.match(lsResult, /greet\.txt/);
-    const events = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; tool: string | null; decision: string | null; answer: string | null; prev: string });
+    const events = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; tool: string | null; decision: string | null; answer: string | null; prev: string });
     const calls = events.filter((e) => e.kind === 'tool_call');
     assert.deepEqual(calls.map((e) => [e.tool, e.decision, e.answer]).slice(0, 3), [
       ['read_file', 'allow', null],
@@ -127,8 +150,12 @@ describe('warden run end to end against the fake server', () => {
 
   it('with --approve deny, rejects every call that needs a person and still finishes', async () => {
     const root = makeWorkspace({ 'a.txt': 'keep\n' });
-    const r = await withFake({ turns: [{ content: [use('write_file', { path: 'a.txt', content: 'changed' })] }, { content: [text('ok, not changed')] }] }, (url) =>
-      runWarden(['run', '--workspace', root, '--approve', 'deny', 'change a'], { env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' } }),
+    const r = await withFake(
+      { turns: [{ content: [use('write_file', { path: 'a.txt', content: 'changed' })] }, { content: [text('ok, not changed')] }] },
+      (url) =>
+        runWarden(['run', '--workspace', root, '--approve', 'deny', 'change a'], {
+          env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' },
+        }),
     );
     assert.equal(r.code, 0);
     assert.equal(readFileSync(join(root, 'a.txt'), 'utf8'), 'keep\n');
@@ -139,7 +166,9 @@ describe('warden run end to end against the fake server', () => {
     const root = makeWorkspace({ 'a.txt': 'x' });
     const again = { content: [use('read_file', { path: 'a.txt' })] };
     const r = await withFake({ turns: [again, again, again] }, (url) =>
-      runWarden(['run', '--workspace', root, '--approve', 'deny', '--max-turns', '2', 'loop'], { env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' } }),
+      runWarden(['run', '--workspace', root, '--approve', 'deny', '--max-turns', '2', 'loop'], {
+        env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' },
+      }),
     );
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.match(r.stdout, /\[limit\] Stopped: the task reached the limit of 2 model turns/);
@@ -147,8 +176,10 @@ describe('warden run end to end against the fake server', () => {
 
   it('exits 1 and says how to set the key when the API refuses it', async () => {
     const root = makeWorkspace();
-    const r = await withFake({ turns: [{ httpError: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' } }] }, (url) =>
-      runWarden(['run', '--workspace', root, '--approve', 'deny', 'hi'], { env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'bad' } }),
+    const r = await withFake(
+      { turns: [{ httpError: { status: 401, type: 'authentication_error', message: 'invalid x-api-key' } }] },
+      (url) =>
+        runWarden(['run', '--workspace', root, '--approve', 'deny', 'hi'], { env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'bad' } }),
     );
     assert.equal(r.code, 1);
     assert.match(r.stderr, /ANTHROPIC_API_KEY/);
@@ -158,7 +189,9 @@ describe('warden run end to end against the fake server', () => {
     const root = makeWorkspace();
     const settings = join(makeWorkspace(), 'user.json');
     writeFileSync(settings, JSON.stringify({ 'warden.paths.write': 'not-a-list' }));
-    const r = await withFake({ turns: [] }, (url) => runWarden(['run', '--workspace', root, '--settings', settings, 'hi'], { env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' } }));
+    const r = await withFake({ turns: [] }, (url) =>
+      runWarden(['run', '--workspace', root, '--settings', settings, 'hi'], { env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'k' } }),
+    );
     assert.equal(r.code, 1);
     assert.match(r.stderr, /warden\.paths\.write/);
   });

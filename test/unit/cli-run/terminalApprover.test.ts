@@ -14,7 +14,15 @@ const writeReq: ApprovalRequest = {
   tool: 'write_file',
   input: { path: 'a.txt', content: 'new' },
   decision: { decision: 'ask', reason: 'needs-approval', rule: 'warden.paths.write: **', message: 'Writing a.txt needs approval.' },
-  plan: { kind: 'write', tool: 'write_file', target, oldContent: 'old\n', newContent: 'new\n', diff: '--- a/a.txt\n+++ b/a.txt\n-old\n+new\n', summary: 'Replace a.txt' },
+  plan: {
+    kind: 'write',
+    tool: 'write_file',
+    target,
+    oldContent: 'old\n',
+    newContent: 'new\n',
+    diff: '--- a/a.txt\n+++ b/a.txt\n-old\n+new\n',
+    summary: 'Replace a.txt',
+  },
   sessionGrant: { allowed: true, description: 'writes to a.txt' },
   editable: 'content',
 };
@@ -23,8 +31,23 @@ const cmdReq: ApprovalRequest = {
   tool: 'run_command',
   input: { command: 'npm test' },
   plan: {
-    kind: 'command', tool: 'run_command', command: 'npm test', cwd: '/ws', secrets: ['NPM_TOKEN'], sandbox: 'none', hosts: [], timeoutMs: 120_000, summary: 'Run "npm test"',
-    commands: [{ argv: ['npm', 'test'], text: 'npm test', destructive: null, decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'not in allow' } }],
+    kind: 'command',
+    tool: 'run_command',
+    command: 'npm test',
+    cwd: '/ws',
+    secrets: ['NPM_TOKEN'],
+    sandbox: 'none',
+    hosts: [],
+    timeoutMs: 120_000,
+    summary: 'Run "npm test"',
+    commands: [
+      {
+        argv: ['npm', 'test'],
+        text: 'npm test',
+        destructive: null,
+        decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'not in allow' },
+      },
+    ],
   },
   sessionGrant: { allowed: false, description: 'Commands receiving secrets always ask.' },
   editable: 'command',
@@ -50,7 +73,12 @@ describe('the terminal approver', () => {
     ['n rejects', writeReq, 'n\n', { kind: 'reject' }],
     ['s approves for the session when offered', writeReq, 's\n', { kind: 'approve-for-session' }],
     ['s is refused when not offered, then the next answer counts', cmdReq, 's\nr\n', { kind: 'reject' }],
-    ['e reads edited content up to a lone dot', writeReq, 'e\nline 1\nline 2\n.\n', { kind: 'approve-edited', content: 'line 1\nline 2\n' }],
+    [
+      'e reads edited content up to a lone dot',
+      writeReq,
+      'e\nline 1\nline 2\n.\n',
+      { kind: 'approve-edited', content: 'line 1\nline 2\n' },
+    ],
     ['e reads an edited command line', cmdReq, 'e\nnpm test -- --ci\n', { kind: 'approve-edited', command: 'npm test -- --ci' }],
     ['end of input rejects', writeReq, '', { kind: 'reject', feedback: 'No answer was given (input ended).' }],
     ['three unknown answers reject', writeReq, 'what\nhuh\nmaybe\n', { kind: 'reject', feedback: 'No valid answer was given.' }],
@@ -82,10 +110,12 @@ describe('terminal approver: always allow', () => {
   const suggested: ApprovalRequest = {
     ...writeReq,
     why: 'Asks: src/a.txt is not in warden.paths.autoApprove',
-    suggestions: { rules: [
-      { setting: 'warden.paths.autoApprove', entries: ['src/a.txt'], label: 'writes to src/a.txt only', narrowest: true },
-      { setting: 'warden.paths.autoApprove', entries: ['src/**'], label: 'writes anywhere under src/', narrowest: false },
-    ] },
+    suggestions: {
+      rules: [
+        { setting: 'warden.paths.autoApprove', entries: ['src/a.txt'], label: 'writes to src/a.txt only', narrowest: true },
+        { setting: 'warden.paths.autoApprove', entries: ['src/**'], label: 'writes anywhere under src/', narrowest: false },
+      ],
+    },
   };
   async function askWith(req: ApprovalRequest, input: string, file: string | null) {
     const stdin = new PassThrough();
@@ -108,10 +138,16 @@ describe('terminal approver: always allow', () => {
     const file = settingsFile('{"warden.model": "claude-sonnet-5-5"}\n');
     const { answer, shown } = await askWith(suggested, 'w\n2\ny\n', file);
     assert.deepEqual(answer, { kind: 'approve' });
-    assert.match(shown, /── approval needed: write_file — needs-approval \(warden\.paths\.write: \*\*\)\nAsks: src\/a\.txt is not in warden\.paths\.autoApprove\n/);
+    assert.match(
+      shown,
+      /── approval needed: write_file — needs-approval \(warden\.paths\.write: \*\*\)\nAsks: src\/a\.txt is not in warden\.paths\.autoApprove\n/,
+    );
     assert.match(shown, / {2}1\) warden\.paths\.autoApprove \+= "src\/a\.txt" {3}\(writes to src\/a\.txt only, narrowest\)/);
     assert.match(shown, /will write to user settings file .*:\n {2}"warden\.paths\.autoApprove": \["src\/\*\*"\]\nwrite it\? \[y\/N\]/);
-    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'warden.model': 'claude-sonnet-5-5', 'warden.paths.autoApprove': ['src/**'] });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
+      'warden.model': 'claude-sonnet-5-5',
+      'warden.paths.autoApprove': ['src/**'],
+    });
   });
 
   it('writes nothing when the person declines, and asks again', async () => {
@@ -124,9 +160,14 @@ describe('terminal approver: always allow', () => {
 
   it('starts a setting the file lacks from its default list', async () => {
     const file = settingsFile('{}\n');
-    const req: ApprovalRequest = { ...cmdReq, suggestions: { rules: [{ setting: 'warden.commands.allow', entries: ['npm test'], label: "exactly 'npm test'", narrowest: true }] } };
+    const req: ApprovalRequest = {
+      ...cmdReq,
+      suggestions: { rules: [{ setting: 'warden.commands.allow', entries: ['npm test'], label: "exactly 'npm test'", narrowest: true }] },
+    };
     await askWith(req, 'w\n1\ny\n', file);
-    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { 'warden.commands.allow': ['git status', 'git diff *', 'git log *', 'ls *', 'pwd', 'npm test'] });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
+      'warden.commands.allow': ['git status', 'git diff *', 'git log *', 'ls *', 'pwd', 'npm test'],
+    });
   });
 
   it('refuses to rewrite a settings file with comments, and says so', async () => {

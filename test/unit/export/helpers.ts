@@ -12,7 +12,13 @@ export function tempDir(prefix: string): string {
 /** A tool-call-shaped event, `i` making each one different. */
 export function event(i: number): AuditEventInput {
   return {
-    ...noteEvent({ kind: 'session', sessionId: 's-1', workspace: '/ws', actor: { user: 'dev', model: 'claude-sonnet-5-5' }, note: `event ${i} — ünïcode and "quotes" ]` }),
+    ...noteEvent({
+      kind: 'session',
+      sessionId: 's-1',
+      workspace: '/ws',
+      actor: { user: 'dev', model: 'claude-sonnet-5-5' },
+      note: `event ${i} — ünïcode and "quotes" ]`,
+    }),
     kind: 'tool_call',
     tool: 'run_command',
     input: { command: `echo ${i}` },
@@ -25,11 +31,16 @@ export function event(i: number): AuditEventInput {
 
 /** The local log's lines. */
 export function localLines(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 /** Every local line arrived at least once, and the arrivals are in order of seq (a repeat may restart an earlier stretch only after a failure, never skip ahead). */
-export function checkDelivery(local: readonly string[], arrived: readonly string[]): { missing: number[]; outOfOrder: number; duplicates: number } {
+export function checkDelivery(
+  local: readonly string[],
+  arrived: readonly string[],
+): { missing: number[]; outOfOrder: number; duplicates: number } {
   const bySeq = new Map(local.map((l) => [(JSON.parse(l) as { seq: number }).seq, l]));
   const got = new Set<number>();
   let outOfOrder = 0;

@@ -26,10 +26,22 @@ describe('audit export as OTLP log records', () => {
       'warden.audit.export.otlp.headers': { Authorization: 'Bearer ${secret:OTLP_TOKEN}', 'X-Team': 'platform' },
       'warden.managed.organizationId': 'acme',
     };
-    const { targets, problems } = await exportTargets(settings, { env: {}, secret: (n) => Promise.resolve(n === 'OTLP_TOKEN' ? 'tok-123' : undefined), version: '0.1.0' });
+    const { targets, problems } = await exportTargets(settings, {
+      env: {},
+      secret: (n) => Promise.resolve(n === 'OTLP_TOKEN' ? 'tok-123' : undefined),
+      version: '0.1.0',
+    });
     assert.deepEqual(problems, []);
-    assert.deepEqual(targets.map((t) => t.name), ['otlp']);
-    const writer = await openJsonlAuditWriter({ file, redact: (t) => t, durability: 'write', stamp: { machine: 'dev-laptop', org: 'acme' } });
+    assert.deepEqual(
+      targets.map((t) => t.name),
+      ['otlp'],
+    );
+    const writer = await openJsonlAuditWriter({
+      file,
+      redact: (t) => t,
+      durability: 'write',
+      stamp: { machine: 'dev-laptop', org: 'acme' },
+    });
     const exporter = new AuditExporter({ file, targets, pollMs: 20, backoffBaseMs: 50, backoffMaxMs: 300 }).start();
     try {
       for (let i = 0; i < 50; i++) await writer.append(event(i));
@@ -62,7 +74,10 @@ describe('audit export as OTLP log records', () => {
       assert.equal(r.scope, 'warden.audit');
       assert.ok(/^\d+$/.test(String(r.record.timeUnixNano)));
     }
-    assert.ok(rx.records.some((r) => r.record.severityText === 'WARN'), 'denied calls are warnings');
+    assert.ok(
+      rx.records.some((r) => r.record.severityText === 'WARN'),
+      'denied calls are warnings',
+    );
     assert.ok(rx.headers.every((h) => h.authorization === 'Bearer tok-123' && h['x-team'] === 'platform'));
     // What landed, written out as JSON Lines, verifies as a chain.
     const landed = join(dir, 'landed.jsonl');
@@ -73,15 +88,25 @@ describe('audit export as OTLP log records', () => {
   });
 
   it('does not start when a header names a secret that is not set, and says so', async () => {
-    const settings = { ...defaultSettings(), 'warden.audit.export.otlp.endpoint': rx.url, 'warden.audit.export.otlp.headers': { Authorization: 'Bearer ${secret:MISSING}' } };
+    const settings = {
+      ...defaultSettings(),
+      'warden.audit.export.otlp.endpoint': rx.url,
+      'warden.audit.export.otlp.headers': { Authorization: 'Bearer ${secret:MISSING}' },
+    };
     const { targets, problems } = await exportTargets(settings, { env: {}, secret: () => Promise.resolve(undefined) });
     assert.deepEqual(targets, []);
     assert.match(problems[0] ?? '', /header Authorization: the secret MISSING is not set/);
   });
 
   it('takes the endpoint from OTEL_EXPORTER_OTLP_ENDPOINT when the setting is empty', async () => {
-    const { targets } = await exportTargets(defaultSettings(), { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, secret: () => Promise.resolve(undefined) });
-    assert.deepEqual(targets.map((t) => [t.name, t.where]), [['otlp', 'the OTEL_EXPORTER_OTLP_* endpoint']]);
+    const { targets } = await exportTargets(defaultSettings(), {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+      secret: () => Promise.resolve(undefined),
+    });
+    assert.deepEqual(
+      targets.map((t) => [t.name, t.where]),
+      [['otlp', 'the OTEL_EXPORTER_OTLP_* endpoint']],
+    );
     const none = await exportTargets(defaultSettings(), { env: {}, secret: () => Promise.resolve(undefined) });
     assert.deepEqual(none.targets, []);
   });

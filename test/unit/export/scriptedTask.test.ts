@@ -31,11 +31,14 @@ describe('a scripted task exported to rsyslog and an OTLP receiver', () => {
     const dir = tempDir('warden-export-task-');
     const file = join(dir, 'audit.jsonl');
     const user = join(dir, 'user.json');
-    writeFileSync(user, JSON.stringify({
-      'warden.audit.export.syslog.address': `127.0.0.1:${rs.port}`,
-      'warden.audit.export.otlp.endpoint': rx.url,
-      'warden.audit.export.otlp.headers': { Authorization: 'Bearer ${secret:OTLP_TOKEN}' },
-    }));
+    writeFileSync(
+      user,
+      JSON.stringify({
+        'warden.audit.export.syslog.address': `127.0.0.1:${rs.port}`,
+        'warden.audit.export.otlp.endpoint': rx.url,
+        'warden.audit.export.otlp.headers': { Authorization: 'Bearer ${secret:OTLP_TOKEN}' },
+      }),
+    );
     const script: FakeScript = {
       turns: [
         { content: [text('Reading.'), use('read_file', { path: 'greet.txt' })] },
@@ -58,7 +61,10 @@ describe('a scripted task exported to rsyslog and an OTLP receiver', () => {
     assert.doesNotMatch(r.stderr, /not delivered yet/);
     const local = localLines(file);
     assert.ok(local.filter((l) => l.includes('"kind":"tool_call"')).length >= 4, 'the task made its tool calls');
-    for (const [name, arrived, landed] of [['syslog', rs.lines(), rs.output], ['otlp', rx.records.map((x) => x.record.body?.stringValue ?? ''), join(dir, 'otlp-landed.jsonl')]] as const) {
+    for (const [name, arrived, landed] of [
+      ['syslog', rs.lines(), rs.output],
+      ['otlp', rx.records.map((x) => x.record.body?.stringValue ?? ''), join(dir, 'otlp-landed.jsonl')],
+    ] as const) {
       const d = checkDelivery(local, arrived);
       assert.deepEqual(d.missing, [], name);
       assert.equal(d.outOfOrder, 0, name);

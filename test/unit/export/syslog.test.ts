@@ -16,12 +16,25 @@ describe('audit export to rsyslog', () => {
   });
   after(() => rs.dispose());
 
-  const target = () => new SyslogTarget({ host: '127.0.0.1', port: rs.port, tls: false, origin: { hostname: 'dev-laptop', appName: 'warden', procId: '42' }, settleMs: 300, connectTimeoutMs: 2000 });
+  const target = () =>
+    new SyslogTarget({
+      host: '127.0.0.1',
+      port: rs.port,
+      tls: false,
+      origin: { hostname: 'dev-laptop', appName: 'warden', procId: '42' },
+      settleMs: 300,
+      connectTimeoutMs: 2000,
+    });
 
   it('delivers every event once or more, in order; with rsyslog down the writer never waits and nothing is lost', async () => {
     const dir = tempDir('warden-export-syslog-');
     const file = join(dir, 'audit.jsonl');
-    const writer = await openJsonlAuditWriter({ file, redact: (t) => t, durability: 'write', stamp: { machine: 'dev-laptop', org: 'acme' } });
+    const writer = await openJsonlAuditWriter({
+      file,
+      redact: (t) => t,
+      durability: 'write',
+      stamp: { machine: 'dev-laptop', org: 'acme' },
+    });
     const exporter = new AuditExporter({ file, targets: [target()], pollMs: 20, backoffBaseMs: 50, backoffMaxMs: 300 }).start();
     try {
       for (let i = 0; i < 100; i++) await writer.append(event(i));
@@ -68,7 +81,10 @@ describe('audit export to rsyslog', () => {
     ex = new AuditExporter({ file, targets: [target()], pollMs: 20 }).start();
     assert.ok(await ex.drained(30_000));
     await ex.close();
-    const mine = rs.lines().slice(before).filter((l) => l.includes('"machine":"m"'));
+    const mine = rs
+      .lines()
+      .slice(before)
+      .filter((l) => l.includes('"machine":"m"'));
     assert.deepEqual(checkDelivery(localLines(file), mine).missing, []);
     assert.equal(mine.length, 30, 'the second run sent only what came after the cursor');
     assert.match(localLines(cursorFile(file, 'syslog'))[0] ?? '', /"seq":29/);
@@ -89,9 +105,19 @@ describe('verify --exported names what is wrong with a delivered stream', () => 
   const at = (...i: number[]) => i.map((n) => lines[n] ?? '');
   const rows: [string, () => string[], number, RegExp][] = [
     ['accepts the stream as sent', () => at(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 0, /^ok: 10 events, seq 0\.\.9; 0 repeated/],
-    ['skips a stretch delivered twice after a retry', () => at(0, 1, 2, 3, 4, 2, 3, 4, 5, 6, 7, 8, 9), 0, /^ok: 10 events, seq 0\.\.9; 3 repeated/],
+    [
+      'skips a stretch delivered twice after a retry',
+      () => at(0, 1, 2, 3, 4, 2, 3, 4, 5, 6, 7, 8, 9),
+      0,
+      /^ok: 10 events, seq 0\.\.9; 3 repeated/,
+    ],
     ['reports a gap as a sequence jump', () => at(0, 1, 2, 6, 7, 8, 9), 1, /removed|seq-gap/],
-    ['reports a repeated seq whose line changed', () => [...at(0, 1, 2), (lines[2] ?? '').replace('echo 2', 'echo X'), ...at(3)], 1, /inserted|edited|reordered/],
+    [
+      'reports a repeated seq whose line changed',
+      () => [...at(0, 1, 2), (lines[2] ?? '').replace('echo 2', 'echo X'), ...at(3)],
+      1,
+      /inserted|edited|reordered/,
+    ],
     ['reports lines out of order', () => at(0, 1, 3, 2, 4), 1, /reordered|removed|inserted/],
   ];
   for (const [name, make, code, out] of rows) {

@@ -15,7 +15,11 @@ describe('DisposableStore', () => {
     const order: number[] = [];
     const store = new DisposableStore();
     store.add({ dispose: () => order.push(1) });
-    store.add({ dispose: () => { throw new Error('boom'); } });
+    store.add({
+      dispose: () => {
+        throw new Error('boom');
+      },
+    });
     store.add({ dispose: () => order.push(3) });
     assert.throws(() => store.dispose(), /boom/);
     assert.deepEqual(order, [3, 1]);
@@ -25,7 +29,13 @@ describe('DisposableStore', () => {
     const store = new DisposableStore();
     store.dispose();
     let disposed = false;
-    assert.throws(() => store.add({ dispose: () => { disposed = true; } }));
+    assert.throws(() =>
+      store.add({
+        dispose: () => {
+          disposed = true;
+        },
+      }),
+    );
     assert.ok(disposed);
   });
 });

@@ -25,7 +25,13 @@ describe('a managed policy beyond the guard', () => {
 
   for (const c of [
     { name: 'no managed policy: a trusted workspace proposal is listed', managed: NONE, trusted: true, proposed: 1, problem: null },
-    { name: 'forbidWorkspaceMcpServers: the proposal is ignored, and said so', managed: MANAGED, trusted: true, proposed: 0, problem: /managed policy forbids MCP servers proposed by a workspace/ },
+    {
+      name: 'forbidWorkspaceMcpServers: the proposal is ignored, and said so',
+      managed: MANAGED,
+      trusted: true,
+      proposed: 0,
+      problem: /managed policy forbids MCP servers proposed by a workspace/,
+    },
     { name: 'Restricted Mode: nothing proposed either way', managed: NONE, trusted: false, proposed: 0, problem: null },
   ]) {
     it(c.name, () => {
@@ -38,17 +44,37 @@ describe('a managed policy beyond the guard', () => {
   }
 
   it('a user value cannot switch the managed-only key off', () => {
-    const eff = effectiveSettings({ user: { 'warden.managed.forbidWorkspaceMcpServers': false }, workspace: {}, managed: MANAGED }).effective;
+    const eff = effectiveSettings({
+      user: { 'warden.managed.forbidWorkspaceMcpServers': false },
+      workspace: {},
+      managed: MANAGED,
+    }).effective;
     assert.equal(eff['warden.managed.forbidWorkspaceMcpServers'], true);
   });
 
   it('the policy report names the managed policy and is computed under it', () => {
-    const report = policyReport(folderPolicy(ws, { 'warden.commands.allow': ['git status', 'npm test'] }, {}, { available: true, state: 'sandboxed' }, undefined, MANAGED));
+    const report = policyReport(
+      folderPolicy(
+        ws,
+        { 'warden.commands.allow': ['git status', 'npm test'] },
+        {},
+        { available: true, state: 'sandboxed' },
+        undefined,
+        MANAGED,
+      ),
+    );
     assert.ok(report.managedPolicy, 'the report has a managed section');
     assert.match(report.managedPolicy.source, /managed-settings\.json/);
     assert.match(report.managedPolicy.forbids.join('\n'), /MCP servers proposed by a workspace/);
-    assert.deepEqual(report.commands.unasked.map((c) => c.rule), ['git status'], 'a user rule the managed allow list does not cover is not reported as allowed');
-    assert.ok(report.ignoredWorkspaceValues.some((i) => i.key === 'warden.commands.allow' && i.value === 'npm test'), 'and it is reported as ignored');
+    assert.deepEqual(
+      report.commands.unasked.map((c) => c.rule),
+      ['git status'],
+      'a user rule the managed allow list does not cover is not reported as allowed',
+    );
+    assert.ok(
+      report.ignoredWorkspaceValues.some((i) => i.key === 'warden.commands.allow' && i.value === 'npm test'),
+      'and it is reported as ignored',
+    );
   });
 
   it('without a managed policy the report says none is in force', () => {

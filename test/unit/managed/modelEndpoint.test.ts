@@ -20,17 +20,37 @@ describe('allowed model endpoints', () => {
   });
   after(() => new Promise<void>((r) => server.close(() => r())));
 
-  const request = { system: 's', messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }], tools: [], maxTokens: 10 };
+  const request = {
+    system: 's',
+    messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hi' }] }],
+    tools: [],
+    maxTokens: 10,
+  };
 
   it('refuses an endpoint the managed policy does not list, without sending the key there', async () => {
-    const client = createAnthropicClient({ apiKey: 'k', baseUrl: url, keyHint: 'cli', allowedEndpoints: ['https://llm.corp.example'], retries: 0 });
-    await assert.rejects(client.stream(request, () => undefined), (e: unknown) => e instanceof ModelError && /allows only these model endpoints: https:\/\/llm\.corp\.example/.test(e.message));
+    const client = createAnthropicClient({
+      apiKey: 'k',
+      baseUrl: url,
+      keyHint: 'cli',
+      allowedEndpoints: ['https://llm.corp.example'],
+      retries: 0,
+    });
+    await assert.rejects(
+      client.stream(request, () => undefined),
+      (e: unknown) => e instanceof ModelError && /allows only these model endpoints: https:\/\/llm\.corp\.example/.test(e.message),
+    );
     assert.equal(await client.countTokens?.(request as never), null);
     assert.equal(requests, 0);
   });
 
   it('calls a listed endpoint (trailing slash and case do not matter)', async () => {
-    const client = createAnthropicClient({ apiKey: 'k', baseUrl: url, keyHint: 'cli', allowedEndpoints: [`${url.toUpperCase()}/`], retries: 0 });
+    const client = createAnthropicClient({
+      apiKey: 'k',
+      baseUrl: url,
+      keyHint: 'cli',
+      allowedEndpoints: [`${url.toUpperCase()}/`],
+      retries: 0,
+    });
     await assert.rejects(client.stream(request, () => undefined));
     assert.ok(requests > 0);
   });

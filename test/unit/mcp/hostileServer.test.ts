@@ -36,13 +36,38 @@ describe('a hostile MCP server under warden run', { skip: !existsSync('/usr/bin/
     mkdirSync(join(repo, '.tmp'), { recursive: true });
     visible = mkdtempSync(join(repo, '.tmp', 'mcp-escape-'));
     const settings = join(base, 'user.json');
-    writeFileSync(settings, JSON.stringify({ 'warden.mcp.servers': { hostile: { command: process.execPath, args: [hostile, join(ws, 'variant.txt')] } }, 'warden.mcp.tools.allow': ['mcp__hostile__*'] }));
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        'warden.mcp.servers': { hostile: { command: process.execPath, args: [hostile, join(ws, 'variant.txt')] } },
+        'warden.mcp.tools.allow': ['mcp__hostile__*'],
+      }),
+    );
     const pins = join(base, 'pins.json');
-    const args = (a: string) => ['run', '--workspace', ws, '--settings', settings, '--audit', a, '--mcp-pins', pins, '--approve', 'deny', 'Go.'];
+    const args = (a: string) => [
+      'run',
+      '--workspace',
+      ws,
+      '--settings',
+      settings,
+      '--audit',
+      a,
+      '--mcp-pins',
+      pins,
+      '--approve',
+      'deny',
+      'Go.',
+    ];
     const env = { ANTHROPIC_API_KEY: 'sk-ant-hostile-0001', HOME: join(base, 'home') };
     fake = await startFakeAnthropic({
       turns: [
-        { content: [tool('mcp__hostile__notes', { topic: 'x' }), tool('mcp__hostile__huge', {}), tool('mcp__hostile__escape', { targets: [join(ws, 'escaped.txt'), join(visible, 'escaped.txt')] })] },
+        {
+          content: [
+            tool('mcp__hostile__notes', { topic: 'x' }),
+            tool('mcp__hostile__huge', {}),
+            tool('mcp__hostile__escape', { targets: [join(ws, 'escaped.txt'), join(visible, 'escaped.txt')] }),
+          ],
+        },
         { content: [tool('mcp__hostile__mutate', {})] },
         { content: [tool('mcp__hostile__notes', { topic: 'after the change' })] },
         { content: [{ type: 'text', text: 'Done.' }] },
@@ -51,7 +76,9 @@ describe('a hostile MCP server under warden run', { skip: !existsSync('/usr/bin/
     first = await runWarden(args((audit = join(base, 'audit.jsonl'))), { env: { ...env, ANTHROPIC_BASE_URL: fake.url } });
     // Same definition, but the server now lists another description: it must be paused.
     writeFileSync(join(ws, 'variant.txt'), 'b\n');
-    secondFake = await startFakeAnthropic({ turns: [{ content: [tool('mcp__hostile__notes', { topic: 'x' })] }, { content: [{ type: 'text', text: 'Done.' }] }] } as FakeScript);
+    secondFake = await startFakeAnthropic({
+      turns: [{ content: [tool('mcp__hostile__notes', { topic: 'x' })] }, { content: [{ type: 'text', text: 'Done.' }] }],
+    } as FakeScript);
     second = await runWarden(args(join(base, 'audit2.jsonl')), { env: { ...env, ANTHROPIC_BASE_URL: secondFake.url } });
   });
   after(async () => {
@@ -64,7 +91,11 @@ describe('a hostile MCP server under warden run', { skip: !existsSync('/usr/bin/
   const results = (f: FakeAnthropic): string[] =>
     f.requests.flatMap((q) =>
       ((q.body as { messages?: { content?: unknown }[] }).messages ?? []).flatMap((m) =>
-        Array.isArray(m.content) ? (m.content as { type?: string; content?: unknown }[]).filter((b) => b.type === 'tool_result').map((b) => JSON.stringify(b.content)) : [],
+        Array.isArray(m.content)
+          ? (m.content as { type?: string; content?: unknown }[])
+              .filter((b) => b.type === 'tool_result')
+              .map((b) => JSON.stringify(b.content))
+          : [],
       ),
     );
   const unique = (xs: string[]): string[] => [...new Set(xs)];

@@ -14,11 +14,19 @@ describe('a workspace-proposed MCP server', { skip: !existsSync('/usr/bin/bwrap'
   let base: string;
   let ws: string;
   let common: string[];
-  const propose = (args: string[]) => writeFileSync(join(ws, '.mcp.json'), JSON.stringify({ mcpServers: { prop: { command: process.execPath, args } } }));
+  const propose = (args: string[]) =>
+    writeFileSync(join(ws, '.mcp.json'), JSON.stringify({ mcpServers: { prop: { command: process.execPath, args } } }));
   const run = async () => {
-    const fake = await startFakeAnthropic({ turns: [{ content: [{ type: 'tool_use', name: 'mcp__prop__echo', input: { message: 'proposed says hi' } }] }, { content: [{ type: 'text', text: 'Done.' }] }] });
+    const fake = await startFakeAnthropic({
+      turns: [
+        { content: [{ type: 'tool_use', name: 'mcp__prop__echo', input: { message: 'proposed says hi' } }] },
+        { content: [{ type: 'text', text: 'Done.' }] },
+      ],
+    });
     try {
-      const r = await runWarden(['run', ...common, '--approve', 'deny', 'Go.'], { env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-prop-0001', HOME: join(base, 'home') } });
+      const r = await runWarden(['run', ...common, '--approve', 'deny', 'Go.'], {
+        env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-prop-0001', HOME: join(base, 'home') },
+      });
       return { ...r, sent: JSON.stringify(fake.requests.map((q) => q.body)) };
     } finally {
       await fake.close();
@@ -39,7 +47,10 @@ describe('a workspace-proposed MCP server', { skip: !existsSync('/usr/bin/bwrap'
   it('is listed, not started, until approved', async () => {
     const list = await runWarden(['mcp', 'list', ...common]);
     assert.equal(list.code, 0, list.stderr);
-    assert.match(list.stdout, /prop \(\.mcp\.json\), definition [0-9a-f]{64}\n {2}command: .*\n {2}args: .*server-everything.*\n {2}env names: none/);
+    assert.match(
+      list.stdout,
+      /prop \(\.mcp\.json\), definition [0-9a-f]{64}\n {2}command: .*\n {2}args: .*server-everything.*\n {2}env names: none/,
+    );
     assert.match(list.stdout, /state: proposed: not started/);
     const r = await run();
     assert.match(r.stderr, /mcp server prop \(\.mcp\.json\): awaiting-approval/);

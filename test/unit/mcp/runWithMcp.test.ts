@@ -36,7 +36,10 @@ describe('warden run with MCP servers (server-everything, server-filesystem)', {
     writeFileSync(join(ws, 'notes.txt'), 'inside notes\n');
     writeFileSync(join(ws, '.env'), 'API_PASSWORD=envsecret-0a1b2c\n');
     // A proposal that would leave a mark if it ever started.
-    writeFileSync(join(ws, '.mcp.json'), JSON.stringify({ mcpServers: { proposed: { command: 'sh', args: ['-c', `touch ${join(outside, 'proposed-ran')}`] } } }));
+    writeFileSync(
+      join(ws, '.mcp.json'),
+      JSON.stringify({ mcpServers: { proposed: { command: 'sh', args: ['-c', `touch ${join(outside, 'proposed-ran')}`] } } }),
+    );
     const settings = join(base, 'user.json');
     writeFileSync(
       settings,
@@ -52,7 +55,13 @@ describe('warden run with MCP servers (server-everything, server-filesystem)', {
     );
     const script: FakeScript = {
       turns: [
-        { content: [{ type: 'text', text: 'Using the MCP tools.' }, tool('mcp__everything__echo', { message: 'hello over mcp' }), tool('mcp__everything__get-env', {})] },
+        {
+          content: [
+            { type: 'text', text: 'Using the MCP tools.' },
+            tool('mcp__everything__echo', { message: 'hello over mcp' }),
+            tool('mcp__everything__get-env', {}),
+          ],
+        },
         {
           content: [
             tool('mcp__fs__create_directory', { path: join(outside, 'made-outside') }),
@@ -62,29 +71,61 @@ describe('warden run with MCP servers (server-everything, server-filesystem)', {
             tool('mcp__fs__read_text_file', { path: join(ws, 'notes.txt') }),
           ],
         },
-        { content: [tool('mcp__everything__echo', { msg: 42 }), tool('mcp__everything__trigger-long-running-operation', { duration: 1, steps: 1 }), tool('mcp__proposed__anything', {})] },
+        {
+          content: [
+            tool('mcp__everything__echo', { msg: 42 }),
+            tool('mcp__everything__trigger-long-running-operation', { duration: 1, steps: 1 }),
+            tool('mcp__proposed__anything', {}),
+          ],
+        },
         { content: [{ type: 'text', text: 'Done.' }] },
       ],
     } as FakeScript;
     fake = await startFakeAnthropic(script);
-    r = await runWarden(['run', '--workspace', ws, '--settings', settings, '--audit', (audit = join(base, 'audit.jsonl')), '--mcp-pins', join(base, 'pins.json'), '--approve', 'ask', 'Use MCP.'], {
-      env: { ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: 'sk-ant-mcp-test-0001', EVERYTHING_TOKEN: SECRET, HOME: join(base, 'home') },
-      // The write_file call asks (its server declares it destructive): approve it, so only the sandbox stands in the way.
-      stdin: 'a\n',
-    });
+    r = await runWarden(
+      [
+        'run',
+        '--workspace',
+        ws,
+        '--settings',
+        settings,
+        '--audit',
+        (audit = join(base, 'audit.jsonl')),
+        '--mcp-pins',
+        join(base, 'pins.json'),
+        '--approve',
+        'ask',
+        'Use MCP.',
+      ],
+      {
+        env: {
+          ANTHROPIC_BASE_URL: fake.url,
+          ANTHROPIC_API_KEY: 'sk-ant-mcp-test-0001',
+          EVERYTHING_TOKEN: SECRET,
+          HOME: join(base, 'home'),
+        },
+        // The write_file call asks (its server declares it destructive): approve it, so only the sandbox stands in the way.
+        stdin: 'a\n',
+      },
+    );
   });
   after(async () => {
     await fake.close();
     rmSync(base, { recursive: true, force: true });
   });
 
-  const events = (): Record<string, unknown>[] => readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = (): Record<string, unknown>[] =>
+    readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   const results = (): Map<string, string> => {
     const out = new Map<string, string>();
     for (const req of fake.requests) {
       for (const m of (req.body as { messages?: { content?: unknown }[] }).messages ?? []) {
         if (!Array.isArray(m.content)) continue;
-        for (const b of m.content as { type?: string; tool_use_id?: string; content?: unknown }[]) if (b.type === 'tool_result' && b.tool_use_id) out.set(b.tool_use_id, JSON.stringify(b.content));
+        for (const b of m.content as { type?: string; tool_use_id?: string; content?: unknown }[])
+          if (b.type === 'tool_result' && b.tool_use_id) out.set(b.tool_use_id, JSON.stringify(b.content));
       }
     }
     return out;
@@ -94,7 +135,8 @@ describe('warden run with MCP servers (server-everything, server-filesystem)', {
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.deepEqual(fake.invalid(), []);
     const names = ((fake.requests[0]?.body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name);
-    for (const n of ['read_file', 'mcp__everything__echo', 'mcp__everything__get-env', 'mcp__fs__write_file', 'mcp__fs__read_text_file']) assert.ok(names.includes(n), `${n} offered (${names.join(', ')})`);
+    for (const n of ['read_file', 'mcp__everything__echo', 'mcp__everything__get-env', 'mcp__fs__write_file', 'mcp__fs__read_text_file'])
+      assert.ok(names.includes(n), `${n} offered (${names.join(', ')})`);
   });
 
   it('calls an allowed tool and returns its result as untrusted data', () => {

@@ -12,8 +12,25 @@ import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness'
  * and the ordinary read-only lines that must still run unasked.
  */
 const ALLOW = [
-  'cat *', 'echo *', 'printf *', 'test *', '[ *', 'ls *', 'git status', 'git diff *', 'git log *', 'rg *', 'grep *', 'tr *',
-  'wc *', 'head *', 'sed *', 'awk *', 'xxd *', 'true', 'pwd',
+  'cat *',
+  'echo *',
+  'printf *',
+  'test *',
+  '[ *',
+  'ls *',
+  'git status',
+  'git diff *',
+  'git log *',
+  'rg *',
+  'grep *',
+  'tr *',
+  'wc *',
+  'head *',
+  'sed *',
+  'awk *',
+  'xxd *',
+  'true',
+  'pwd',
 ];
 
 const cmd = fc.constantFrom('id', 'curl https://x.example', 'rm -rf src', 'sh', 'touch pwned', 'cat .env');
@@ -29,36 +46,118 @@ const NEVER_ALLOWED: Record<string, fc.Arbitrary<string>> = {
     .tuple(cmd, fc.constantFrom('echo a\\ #b; %', 'echo x\\ # ; %', 'ls \\ #\n%', 'echo a\\\t#b;%'))
     .map(([c, shape]) => shape.replace('%', c)),
   'arithmetic on array subscripts reached through builtins': fc
-    .tuple(name, cmd, fc.constantFrom("printf -v '#[$(%)]' x", "test -v '#[$(%)]'", "[ '#[$(%)]' -eq 0 ]", "[ 1 -lt '#[$(%)]' ]", '[[ -v #[$(%)] ]]', "let '#[$(%)]'", '(( #[$(%)] ))', "declare -i '#[$(%)]'", "printf -v#[0] x; test -R '#[$(%)]'"))
+    .tuple(
+      name,
+      cmd,
+      fc.constantFrom(
+        "printf -v '#[$(%)]' x",
+        "test -v '#[$(%)]'",
+        "[ '#[$(%)]' -eq 0 ]",
+        "[ 1 -lt '#[$(%)]' ]",
+        '[[ -v #[$(%)] ]]',
+        "let '#[$(%)]'",
+        '(( #[$(%)] ))',
+        "declare -i '#[$(%)]'",
+        "printf -v#[0] x; test -R '#[$(%)]'",
+      ),
+    )
     .map(([n, c, shape]) => shape.replaceAll('#', n).replace('%', c)),
   'builtins and assignments that change how later words resolve': fc
-    .tuple(fc.constantFrom(
-      "printf -v 'BASH_CMDS[cat]' /bin/sh; cat README.md", 'hash -p /bin/sh cat; cat README.md', 'PATH=. ls', 'GLOBIGNORE=x; cat *',
-      'HOME=. git status', 'GIT_DIR=x git status', 'PAGER=id git log', 'GIT_PAGER=sh git log', 'LD_PRELOAD=./x.so ls', 'BASH_ENV=./x ls',
-      'IFS=/ ls', 'cd secrets; cat token', 'cd secrets && cat token', 'pushd secrets; cat token', 'export GIT_DIR=x; git status',
-      'shopt -s dotglob; cat *', 'set -o noglob; ls', 'alias ls=id; ls', 'enable -n echo; echo x', 'trap id EXIT; ls',
-      'exec 3>out.txt; ls >&3', 'read -r x; ls', 'umask 0; ls', 'source notes.txt', 'unset PATH; ls',
-    ), fc.constantFrom('', ' && ls', '; pwd'))
+    .tuple(
+      fc.constantFrom(
+        "printf -v 'BASH_CMDS[cat]' /bin/sh; cat README.md",
+        'hash -p /bin/sh cat; cat README.md',
+        'PATH=. ls',
+        'GLOBIGNORE=x; cat *',
+        'HOME=. git status',
+        'GIT_DIR=x git status',
+        'PAGER=id git log',
+        'GIT_PAGER=sh git log',
+        'LD_PRELOAD=./x.so ls',
+        'BASH_ENV=./x ls',
+        'IFS=/ ls',
+        'cd secrets; cat token',
+        'cd secrets && cat token',
+        'pushd secrets; cat token',
+        'export GIT_DIR=x; git status',
+        'shopt -s dotglob; cat *',
+        'set -o noglob; ls',
+        'alias ls=id; ls',
+        'enable -n echo; echo x',
+        'trap id EXIT; ls',
+        'exec 3>out.txt; ls >&3',
+        'read -r x; ls',
+        'umask 0; ls',
+        'source notes.txt',
+        'unset PATH; ls',
+      ),
+      fc.constantFrom('', ' && ls', '; pwd'),
+    )
     .map(([line, tail]) => line + tail),
   'globs checked only by their last name': fc.constantFrom(
-    'cat app/.en?', 'cat config/*', 'cat */.*', 'cat */.env', 'cat *-link', 'cat docs/*', 'cat */*.pem', 'cat secrets*/*', 'ls secrets*',
-    'cat config/.e*', 'head -n 5 app/.*', 'grep -h x config/.*', 'cat ?ecrets/*', 'cat [s]ecrets/token', 'cat */*/.env', 'cat .??v',
+    'cat app/.en?',
+    'cat config/*',
+    'cat */.*',
+    'cat */.env',
+    'cat *-link',
+    'cat docs/*',
+    'cat */*.pem',
+    'cat secrets*/*',
+    'ls secrets*',
+    'cat config/.e*',
+    'head -n 5 app/.*',
+    'grep -h x config/.*',
+    'cat ?ecrets/*',
+    'cat [s]ecrets/token',
+    'cat */*/.env',
+    'cat .??v',
   ),
   'a glob that expands to a name the program reads as an option': fc.constantFrom('rg x *', 'ls *', 'cat *', 'grep x * ', 'tr a b -- *'),
   'words the grammar hangs on a redirection': fc
-    .tuple(fc.constantFrom('2>/dev/null', '>/dev/null', '< README.md', '2>&1', '>&2'), fc.constantFrom('.env', 'secrets/token', 'env-link', 'app/.env'))
+    .tuple(
+      fc.constantFrom('2>/dev/null', '>/dev/null', '< README.md', '2>&1', '>&2'),
+      fc.constantFrom('.env', 'secrets/token', 'env-link', 'app/.env'),
+    )
     .map(([r, f]) => `cat ${r} ${f}`),
   'lines the two parsers read differently': fc.constantFrom('cat a - 2>&1', 'echo >> } [ x', "tr -d ' ' \\ x", 'head - 2>/dev/null'),
 };
 
 /** Ordinary lines people allow and expect to run unasked. */
 const BENIGN = [
-  'git status', 'git diff', 'git diff --stat', 'git log --oneline -5', 'ls', 'ls -la src', 'cat README.md', 'rg foo', 'rg -n foo src',
-  '[ -f README.md ]', '[ ! -d build ]', "[ -n 'x' -a -f README.md ]", 'test -f README.md', "tr -d '\\n'", "tr -d '\\n' < README.md",
-  "grep -E '\\bfoo\\b' README.md", "rg '\\w+'", "echo 'a # b'", "printf '%s\\n' x", "cat <<'EOF'\nhello $(not run)\nEOF",
-  'wc -l < README.md', 'cat README.md | head -n 3', 'git status && git diff', 'ls src/*.ts', 'cat src/*.ts | wc -l',
-  "sed -n '1,5p' README.md", "awk '{ print $1 }' README.md", 'echo "a\\"b"', 'cat README.md 2>/dev/null', 'ls > /dev/null 2>&1',
-  'pwd', 'true', "echo -e 'x\\ty'", 'git log --format=%H -n 1',
+  'git status',
+  'git diff',
+  'git diff --stat',
+  'git log --oneline -5',
+  'ls',
+  'ls -la src',
+  'cat README.md',
+  'rg foo',
+  'rg -n foo src',
+  '[ -f README.md ]',
+  '[ ! -d build ]',
+  "[ -n 'x' -a -f README.md ]",
+  'test -f README.md',
+  "tr -d '\\n'",
+  "tr -d '\\n' < README.md",
+  "grep -E '\\bfoo\\b' README.md",
+  "rg '\\w+'",
+  "echo 'a # b'",
+  "printf '%s\\n' x",
+  "cat <<'EOF'\nhello $(not run)\nEOF",
+  'wc -l < README.md',
+  'cat README.md | head -n 3',
+  'git status && git diff',
+  'ls src/*.ts',
+  'cat src/*.ts | wc -l',
+  "sed -n '1,5p' README.md",
+  "awk '{ print $1 }' README.md",
+  'echo "a\\"b"',
+  'cat README.md 2>/dev/null',
+  'ls > /dev/null 2>&1',
+  'pwd',
+  'true',
+  "echo -e 'x\\ty'",
+  'git log --format=%H -n 1',
 ];
 
 describe('the allowable subset of bash', () => {

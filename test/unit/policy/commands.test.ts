@@ -12,9 +12,42 @@ import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness'
 type Row = readonly [string, string, 'allow' | 'ask' | 'deny', string];
 
 const ALLOW = [
-  'git status', 'git diff *', 'git log *', 'git show *', 'ls *', 'pwd', 'cat *', 'grep *', 'head *', 'wc *', 'echo *',
-  'find *', 'sed *', 'rg *', 'fd *', 'awk *', 'tar *', 'go *', 'npm *', 'sort *', 'xargs *', 'env *', 'bash *',
-  'timeout *', 'nohup *', 'nice *', 'command *', 'make *', 'uniq *', 'xxd *', 'jq *', 'diff *', 'wc *', 'file *', 'curl *', 'wget *',
+  'git status',
+  'git diff *',
+  'git log *',
+  'git show *',
+  'ls *',
+  'pwd',
+  'cat *',
+  'grep *',
+  'head *',
+  'wc *',
+  'echo *',
+  'find *',
+  'sed *',
+  'rg *',
+  'fd *',
+  'awk *',
+  'tar *',
+  'go *',
+  'npm *',
+  'sort *',
+  'xargs *',
+  'env *',
+  'bash *',
+  'timeout *',
+  'nohup *',
+  'nice *',
+  'command *',
+  'make *',
+  'uniq *',
+  'xxd *',
+  'jq *',
+  'diff *',
+  'wc *',
+  'file *',
+  'curl *',
+  'wget *',
 ];
 
 const chained: Row[] = [
@@ -363,9 +396,12 @@ describe('command decisions', () => {
       const g = guardFor(ws, shell, { trusted: false });
       assert.equal(run({ command: 'git status' }, g), 'deny restricted-mode');
     });
-    it('asks when a granted secret is requested', () => assert.equal(run({ command: 'npm whoami', secrets: ['NPM_TOKEN'] }), 'ask secret-use'));
-    it('asks, as destructive, for a publish that receives a secret', () => assert.equal(run({ command: 'npm publish --tag next', secrets: ['NPM_TOKEN'] }), 'ask destructive-operation'));
-    it('denies a secret not granted to the command', () => assert.equal(run({ command: 'ls', secrets: ['NPM_TOKEN'] }), 'deny secret-not-allowed'));
+    it('asks when a granted secret is requested', () =>
+      assert.equal(run({ command: 'npm whoami', secrets: ['NPM_TOKEN'] }), 'ask secret-use'));
+    it('asks, as destructive, for a publish that receives a secret', () =>
+      assert.equal(run({ command: 'npm publish --tag next', secrets: ['NPM_TOKEN'] }), 'ask destructive-operation'));
+    it('denies a secret not granted to the command', () =>
+      assert.equal(run({ command: 'ls', secrets: ['NPM_TOKEN'] }), 'deny secret-not-allowed'));
     it('denies a secret when another command rides along', () => {
       assert.equal(run({ command: 'npm publish && curl https://x.example', secrets: ['NPM_TOKEN'] }), 'deny secret-not-allowed');
     });
@@ -389,7 +425,13 @@ describe('command decisions', () => {
       const r = guard.decide({ tool: 'run_command', input: { command: 'ls && rm -rf build' } });
       assert.equal(r.details.kind, 'command');
       if (r.details.kind === 'command') {
-        assert.deepEqual(r.details.commands.map((c) => [c.argv?.join(' '), c.decision.decision]), [['ls', 'allow'], ['rm -rf build', 'ask']]);
+        assert.deepEqual(
+          r.details.commands.map((c) => [c.argv?.join(' '), c.decision.decision]),
+          [
+            ['ls', 'allow'],
+            ['rm -rf build', 'ask'],
+          ],
+        );
       }
     });
   });

@@ -72,10 +72,34 @@ const DESTRUCTIVE: readonly (readonly [string, RegExp])[] = [
 ];
 
 const STILL_ALLOWED = [
-  'git status', 'git log --oneline', 'git diff HEAD~1', 'git branch', 'git branch -a', 'git branch --list', 'git checkout -b feature',
-  'git checkout main', 'git restore --staged README.md', 'git stash list', 'git stash show', 'git tag', 'git tag -l', 'git show HEAD',
-  'git rebase --abort', 'git fetch', 'npm test', 'npm ls', 'npm run build', 'npm view pkg', 'npm dist-tag ls pkg', 'cargo build',
-  'cargo test', 'docker ps', 'docker images', 'gh pr list', 'gh issue view 3', 'dd if=README.md',
+  'git status',
+  'git log --oneline',
+  'git diff HEAD~1',
+  'git branch',
+  'git branch -a',
+  'git branch --list',
+  'git checkout -b feature',
+  'git checkout main',
+  'git restore --staged README.md',
+  'git stash list',
+  'git stash show',
+  'git tag',
+  'git tag -l',
+  'git show HEAD',
+  'git rebase --abort',
+  'git fetch',
+  'npm test',
+  'npm ls',
+  'npm run build',
+  'npm view pkg',
+  'npm dist-tag ls pkg',
+  'cargo build',
+  'cargo test',
+  'docker ps',
+  'docker images',
+  'gh pr list',
+  'gh issue view 3',
+  'dd if=README.md',
 ];
 
 describe('destructive operations', () => {

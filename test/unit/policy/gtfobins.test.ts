@@ -29,7 +29,9 @@ describe('program abilities from GTFOBins', () => {
   it(`covers the ${risky.length} binaries GTFOBins lists for code, writes, transfers or libraries`, () => {
     assert.ok(risky.length >= 250, `only ${risky.length}`);
     assert.ok(unmodelled.length >= 200, `only ${unmodelled.length} unmodelled`);
-    console.log(`gtfobins: ${risky.length} risky binaries, ${risky.length - unmodelled.length} with an argument model, ${unmodelled.length} without`);
+    console.log(
+      `gtfobins: ${risky.length} risky binaries, ${risky.length - unmodelled.length} with an argument model, ${unmodelled.length} without`,
+    );
   });
 
   it('never allows a risky binary with arguments under a plain BIN * rule', () => {
@@ -45,7 +47,10 @@ describe('program abilities from GTFOBins', () => {
     const g = guardFor(ws, shell, { user: { 'warden.commands.allow': ['make *'] } });
     const r = decide(g, 'make test');
     assert.equal(`${r.decision} ${r.reason}`, 'ask dangerous-construct');
-    assert.match(r.message, /'make \*' admits only the arguments Warden knows are safe for make, and it models none: GTFOBins \(7382261\) lists make for file-write, shell; a rule 'make \*\*' accepts any arguments/);
+    assert.match(
+      r.message,
+      /'make \*' admits only the arguments Warden knows are safe for make, and it models none: GTFOBins \(7382261\) lists make for file-write, shell; a rule 'make \*\*' accepts any arguments/,
+    );
   });
 
   it('still allows the bare program under BIN *, an exact rule, and BIN ** as an opt-in', () => {

@@ -7,7 +7,15 @@ import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness'
 /** fetch_url decisions. Rows: [behaviour, url, decision]. */
 type Row = readonly [string, string, 'allow' | 'deny'];
 
-const ALLOWED_HOSTS = ['example.com', '*.github.com', 'api.internal.example:8443', '10.0.0.5', '[::1]:3000', 'xn--bcher-kva.de', 'localhost:11434'];
+const ALLOWED_HOSTS = [
+  'example.com',
+  '*.github.com',
+  'api.internal.example:8443',
+  '10.0.0.5',
+  '[::1]:3000',
+  'xn--bcher-kva.de',
+  'localhost:11434',
+];
 
 const rows: Row[] = [
   ['allows https to a listed host', 'https://example.com/page', 'allow'],
@@ -83,11 +91,25 @@ describe('fetch_url decisions', () => {
 
 describe('IP address classes', () => {
   const cases: [string, string | null][] = [
-    ['8.8.8.8', 'public'], ['127.0.0.1', 'loopback'], ['10.1.2.3', 'private'], ['172.16.0.1', 'private'], ['172.32.0.1', 'public'],
-    ['192.168.0.1', 'private'], ['169.254.169.254', 'link-local'], ['100.64.0.1', 'private'], ['0.0.0.0', 'unspecified'],
-    ['224.0.0.1', 'multicast'], ['[::1]', 'loopback'], ['[::]', 'unspecified'], ['[::ffff:7f00:1]', 'loopback'],
-    ['[64:ff9b::a00:1]', 'private'], ['[2002:7f00:1::]', 'loopback'], ['[fe80::1]', 'link-local'], ['[fc00::1]', 'private'],
-    ['[2606:4700::1111]', 'public'], ['example.com', null],
+    ['8.8.8.8', 'public'],
+    ['127.0.0.1', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.32.0.1', 'public'],
+    ['192.168.0.1', 'private'],
+    ['169.254.169.254', 'link-local'],
+    ['100.64.0.1', 'private'],
+    ['0.0.0.0', 'unspecified'],
+    ['224.0.0.1', 'multicast'],
+    ['[::1]', 'loopback'],
+    ['[::]', 'unspecified'],
+    ['[::ffff:7f00:1]', 'loopback'],
+    ['[64:ff9b::a00:1]', 'private'],
+    ['[2002:7f00:1::]', 'loopback'],
+    ['[fe80::1]', 'link-local'],
+    ['[fc00::1]', 'private'],
+    ['[2606:4700::1111]', 'public'],
+    ['example.com', null],
   ];
   for (const [ip, cls] of cases) it(`classifies ${ip} as ${cls}`, () => assert.equal(classifyAddress(ip), cls));
   it('tells adapters which resolved addresses are not public', () => {

@@ -13,7 +13,13 @@ type Row = readonly [string, string, string, 'allow' | 'ask' | 'deny', string];
 
 const write = (path: string): Record<string, unknown> => ({ path, content: 'x' });
 const inputFor = (tool: string, path: string): Record<string, unknown> =>
-  tool === 'write_file' ? write(path) : tool === 'edit_file' ? { path, old_text: 'a', new_text: 'b' } : tool === 'search_text' ? { query: 'q', path } : { path };
+  tool === 'write_file'
+    ? write(path)
+    : tool === 'edit_file'
+      ? { path, old_text: 'a', new_text: 'b' }
+      : tool === 'search_text'
+        ? { query: 'q', path }
+        : { path };
 
 const traversal: Row[] = [
   ['reads a plain workspace file', 'read_file', 'src/a.ts', 'allow', 'read-allowed'],
@@ -154,7 +160,23 @@ describe('path decisions', () => {
     ws.link('gitlink', '.git');
     guard = guardFor(ws, shell, {
       user: {
-        'warden.paths.write': ['src/**', 'inlink/**', 'README.md', '.vscode/**', '.git/**', '.github/**', '*', '.*/**', 'gitlink/**', '**/*.txt', '.env', '.npmrc', 'keys/**', 'CLAUDE.md', 'secrets/**'],
+        'warden.paths.write': [
+          'src/**',
+          'inlink/**',
+          'README.md',
+          '.vscode/**',
+          '.git/**',
+          '.github/**',
+          '*',
+          '.*/**',
+          'gitlink/**',
+          '**/*.txt',
+          '.env',
+          '.npmrc',
+          'keys/**',
+          'CLAUDE.md',
+          'secrets/**',
+        ],
         'warden.paths.autoApprove': ['src/**', '*.txt', 'caf*'],
         'warden.paths.protected': ['src/generated/**'],
         'warden.paths.denyRead': [...DEFAULT_DENY_READ, '**/caf\u00e9/**'],

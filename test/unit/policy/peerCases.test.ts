@@ -26,11 +26,54 @@ const cases: PeerCase[] = readFileSync(new URL('../../fixtures/peer-cases/comman
 
 /** Read-only programs a person could reasonably auto-allow. */
 export const READ_ONLY_ALLOW = [
-  'ls *', 'cat *', 'head *', 'tail *', 'wc *', 'grep *', 'rg *', 'find *', 'sort *', 'sed *', 'nl *', 'file *', 'stat *',
-  'whoami', 'date *', 'echo *', 'which *', 'tree *', 'du *', 'df *', 'cut *', 'tr *', 'cmp *', 'diff *', 'uniq *',
-  'basename *', 'dirname *', 'realpath *', 'readlink *', 'od *', 'xxd *', 'base64', 'true', 'false', 'sleep *',
-  'git branch', 'git ls-files *', 'git grep *', 'git --no-pager *', 'npm ls *', 'docker ps *', 'docker images *',
-  'docker info', 'docker version', 'docker inspect *', 'docker logs *', 'docker container ls *', 'docker image ls *',
+  'ls *',
+  'cat *',
+  'head *',
+  'tail *',
+  'wc *',
+  'grep *',
+  'rg *',
+  'find *',
+  'sort *',
+  'sed *',
+  'nl *',
+  'file *',
+  'stat *',
+  'whoami',
+  'date *',
+  'echo *',
+  'which *',
+  'tree *',
+  'du *',
+  'df *',
+  'cut *',
+  'tr *',
+  'cmp *',
+  'diff *',
+  'uniq *',
+  'basename *',
+  'dirname *',
+  'realpath *',
+  'readlink *',
+  'od *',
+  'xxd *',
+  'base64',
+  'true',
+  'false',
+  'sleep *',
+  'git branch',
+  'git ls-files *',
+  'git grep *',
+  'git --no-pager *',
+  'npm ls *',
+  'docker ps *',
+  'docker images *',
+  'docker info',
+  'docker version',
+  'docker inspect *',
+  'docker logs *',
+  'docker container ls *',
+  'docker image ls *',
 ];
 
 /** The safe cases Warden allowed when this floor was measured; a drop means over-blocking crept in. */
@@ -65,7 +108,8 @@ describe('peer command cases (continue, vscode, codex)', () => {
     if (process.env.PEER_VERBOSE) {
       for (const c of safe) {
         const r = guard.decide({ tool: 'run_command', input: { command: c.command } });
-        if (r.decision !== 'allow') console.log(`  not allowed [${c.shell}] ${JSON.stringify(c.command)} -> ${r.decision} ${r.reason}: ${r.message}`);
+        if (r.decision !== 'allow')
+          console.log(`  not allowed [${c.shell}] ${JSON.stringify(c.command)} -> ${r.decision} ${r.reason}: ${r.message}`);
       }
     }
     assert.ok(allowed.length >= SAFE_ALLOWED_FLOOR, `${allowed.length} < floor ${SAFE_ALLOWED_FLOOR}`);

@@ -18,8 +18,34 @@ import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness'
 const DENY_READ = defaultSettings()['warden.paths.denyRead'];
 
 const segment = fc.constantFrom(
-  '..', '.', '', 'src', 'a.ts', 'new.txt', 'out', 'inlink', 'dang', 'dchain', 'chain', 'loop', 'envlink', 'keys', '.env',
-  '.env.local', 'secrets', 'k', 'id_rsa', 'x.pem', '.ssh', '~', 'SRC', '.ENV', '%2e%2e', '..\\..', 'src\\..\\..', 'caf\u0065\u0301',
+  '..',
+  '.',
+  '',
+  'src',
+  'a.ts',
+  'new.txt',
+  'out',
+  'inlink',
+  'dang',
+  'dchain',
+  'chain',
+  'loop',
+  'envlink',
+  'keys',
+  '.env',
+  '.env.local',
+  'secrets',
+  'k',
+  'id_rsa',
+  'x.pem',
+  '.ssh',
+  '~',
+  'SRC',
+  '.ENV',
+  '%2e%2e',
+  '..\\..',
+  'src\\..\\..',
+  'caf\u0065\u0301',
 );
 const pathArb = fc
   .tuple(fc.constantFrom('', '/', '~/', './'), fc.array(segment, { minLength: 1, maxLength: 6 }), fc.constantFrom('/', '\\'))
@@ -119,9 +145,12 @@ describe('properties: nothing outside the workspace or in denyRead is ever allow
 
   it('never allows a denied or outside path for writes even if it does not exist yet', () => {
     fc.assert(
-      fc.property(fc.constantFrom('.env', 'secrets/new', 'a/b/.env.prod', 'x/id_rsa2', '../x', '/tmp/x', 'out/new', 'dang', 'dchain', 'keys/new'), (path) => {
-        assert.notEqual(guard.decide({ tool: 'write_file', input: { path, content: '' } }).decision, 'allow', path);
-      }),
+      fc.property(
+        fc.constantFrom('.env', 'secrets/new', 'a/b/.env.prod', 'x/id_rsa2', '../x', '/tmp/x', 'out/new', 'dang', 'dchain', 'keys/new'),
+        (path) => {
+          assert.notEqual(guard.decide({ tool: 'write_file', input: { path, content: '' } }).decision, 'allow', path);
+        },
+      ),
     );
   });
 });

@@ -25,14 +25,65 @@ const FIX = join(__dirname, '..', '..', 'fixtures');
 const USER = JSON.parse(readFileSync(join(FIX, 'policy/realistic-user-settings.json'), 'utf8')) as Record<string, unknown>;
 const HOSTILE = JSON.parse(readFileSync(join(FIX, 'policy/hostile-workspace-settings.json'), 'utf8')) as Record<string, unknown>;
 
-const WORDS = ['git', 'status', 'diff', 'log', 'ls', 'pwd', 'npm', 'test', 'install', 'wc', '-l', 'cat', 'grep', '-n', 'make', 'python3', 'bash', 'curl', '-c', '-e', '--output=x', '-o', 'README.md', 'src/todo.mjs', '.env', 'todo', '&&', '|', ';', '$(id)', '**'];
-const PATHS = ['src/a.mjs', 'src/todo.mjs', 'test/x.test.mjs', 'docs/u.md', 'README.md', '.vscode/settings.json', '.env', 'notes/n.txt', 'src/.git/config', 'AGENTS.md', 'x/y.txt', '../out.txt'];
+const WORDS = [
+  'git',
+  'status',
+  'diff',
+  'log',
+  'ls',
+  'pwd',
+  'npm',
+  'test',
+  'install',
+  'wc',
+  '-l',
+  'cat',
+  'grep',
+  '-n',
+  'make',
+  'python3',
+  'bash',
+  'curl',
+  '-c',
+  '-e',
+  '--output=x',
+  '-o',
+  'README.md',
+  'src/todo.mjs',
+  '.env',
+  'todo',
+  '&&',
+  '|',
+  ';',
+  '$(id)',
+  '**',
+];
+const PATHS = [
+  'src/a.mjs',
+  'src/todo.mjs',
+  'test/x.test.mjs',
+  'docs/u.md',
+  'README.md',
+  '.vscode/settings.json',
+  '.env',
+  'notes/n.txt',
+  'src/.git/config',
+  'AGENTS.md',
+  'x/y.txt',
+  '../out.txt',
+];
 const HOSTS = ['registry.npmjs.org', 'api.github.com', 'github.com', 'evil.example', 'example.com', '127.0.0.1', 'a.b.github.com'];
 
 const callArb: fc.Arbitrary<ProposedCall> = fc.oneof(
-  fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5 }).map((w) => ({ tool: 'run_command', input: { command: w.join(' ') } })),
-  fc.tuple(fc.constantFrom('write_file', 'read_file', 'delete_file'), fc.constantFrom(...PATHS)).map(([tool, path]) => (tool === 'write_file' ? { tool, input: { path, content: 'x' } } : { tool, input: { path } }) as ProposedCall),
-  fc.tuple(fc.constantFrom('https', 'http'), fc.constantFrom(...HOSTS)).map(([scheme, host]) => ({ tool: 'fetch_url', input: { url: `${scheme}://${host}/p` } })),
+  fc
+    .array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 5 })
+    .map((w) => ({ tool: 'run_command', input: { command: w.join(' ') } })),
+  fc
+    .tuple(fc.constantFrom('write_file', 'read_file', 'delete_file'), fc.constantFrom(...PATHS))
+    .map(([tool, path]) => (tool === 'write_file' ? { tool, input: { path, content: 'x' } } : { tool, input: { path } }) as ProposedCall),
+  fc
+    .tuple(fc.constantFrom('https', 'http'), fc.constantFrom(...HOSTS))
+    .map(([scheme, host]) => ({ tool: 'fetch_url', input: { url: `${scheme}://${host}/p` } })),
 );
 
 /** Why the report does not cover an allowed call, or null when it does. */
@@ -61,7 +112,10 @@ function uncovered(report: PolicyReport, call: ProposedCall, guard: Guard): stri
   if (det.kind === 'path') {
     const rel = det.target.relative;
     if (report.writes.never.some((g) => minimatch(rel, g, { dot: true }))) return `${rel} is allowed but the report says never`;
-    if (call.tool === 'write_file' && !report.writes.withoutAsking.some((g) => minimatch(rel, g, { dot: true }) || (g.endsWith('/**') && rel === g.slice(0, -3)))) {
+    if (
+      call.tool === 'write_file' &&
+      !report.writes.withoutAsking.some((g) => minimatch(rel, g, { dot: true }) || (g.endsWith('/**') && rel === g.slice(0, -3)))
+    ) {
       return `write of ${rel} runs unasked, but the report lists no glob for it`;
     }
   }
@@ -89,7 +143,9 @@ describe('the policy report claims at least what the guard allows', () => {
       it(`${c.name}, sandbox ${sandbox ? 'available' : 'missing'}`, () => {
         const guard = createGuard({ user: USER, workspace: c.workspace }, envFor(ws, shell, { sandbox }));
         assert.deepEqual(guard.problems, []);
-        const report = policyReport(folderPolicy(ws.root, USER, c.workspace, { available: sandbox, state: sandbox ? 'sandboxed' : 'none' }));
+        const report = policyReport(
+          folderPolicy(ws.root, USER, c.workspace, { available: sandbox, state: sandbox ? 'sandboxed' : 'none' }),
+        );
         let allowed = 0;
         fc.assert(
           fc.property(callArb, (call) => {
@@ -100,7 +156,11 @@ describe('the policy report claims at least what the guard allows', () => {
           { numRuns: 300, seed: 7 },
         );
         assert.ok(allowed >= 30, `only ${allowed} generated calls were allowed: the comparison would say little`);
-        if (!sandbox) assert.ok(report.commands.unasked.every((g) => !g.runsUnasked), 'without a sandbox nothing runs unasked');
+        if (!sandbox)
+          assert.ok(
+            report.commands.unasked.every((g) => !g.runsUnasked),
+            'without a sandbox nothing runs unasked',
+          );
       });
     }
   }
@@ -110,7 +170,10 @@ describe('the policy report claims at least what the guard allows', () => {
     const rules = report.commands.unasked.map((g) => g.rule);
     assert.deepEqual([...rules].sort(), ['git status', 'ls ![x](https://evil.example/p.png)']);
     const full = policyReport(folderPolicy(ws.root, USER, {}, { available: true, state: 'sandboxed' }));
-    assert.deepEqual(full.commands.unasked.map((g) => g.rule), USER['warden.commands.allow']);
+    assert.deepEqual(
+      full.commands.unasked.map((g) => g.rule),
+      USER['warden.commands.allow'],
+    );
     const implied = (rule: string) => full.commands.unasked.find((g) => g.rule === rule)?.implies.map((i) => i.kind) ?? [];
     assert.deepEqual(implied('npm test'), ['runs-repository-code']);
     assert.deepEqual(implied('git status'), ['runs-configured-programs']);
@@ -118,10 +181,20 @@ describe('the policy report claims at least what the guard allows', () => {
     assert.ok(implied('python3 *').includes('runs-any-code'));
     assert.deepEqual(implied('wc -l *'), []);
     assert.deepEqual(full.hosts.fetchUrl, ['registry.npmjs.org', '*.github.com']);
-    assert.deepEqual(full.secrets.map((s) => [s.name, s.commands, s.hosts]), [['NPM_TOKEN', ['npm install', 'npm whoami'], ['registry.npmjs.org']]]);
+    assert.deepEqual(
+      full.secrets.map((s) => [s.name, s.commands, s.hosts]),
+      [['NPM_TOKEN', ['npm install', 'npm whoami'], ['registry.npmjs.org']]],
+    );
     // The hostile values: every widening named as ignored.
     const ignored = report.ignoredWorkspaceValues.map((i) => i.key);
-    for (const k of ['warden.commands.allow', 'warden.paths.autoApprove', 'warden.network.allowedHosts', 'warden.secrets.NPM_TOKEN.commands', 'warden.secrets.NPM_TOKEN.hosts']) assert.ok(ignored.includes(k), `${k} not reported as ignored: ${ignored.join(', ')}`);
+    for (const k of [
+      'warden.commands.allow',
+      'warden.paths.autoApprove',
+      'warden.network.allowedHosts',
+      'warden.secrets.NPM_TOKEN.commands',
+      'warden.secrets.NPM_TOKEN.hosts',
+    ])
+      assert.ok(ignored.includes(k), `${k} not reported as ignored: ${ignored.join(', ')}`);
     assert.deepEqual(report.hosts.fetchUrl, ['registry.npmjs.org']);
     assert.ok(report.writes.never.includes('notes/**'), 'a narrowing workspace value is kept');
     assert.equal(report.managedPolicy, null);

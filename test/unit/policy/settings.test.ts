@@ -25,7 +25,25 @@ describe('settings schema', () => {
   });
 
   it('lists every built-in protected path the issue names, at any depth', () => {
-    for (const g of ['.vscode/**', '*.code-workspace', '.git/**', '.github/**', '.devcontainer/**', '.gitmodules', '.gitattributes', '.envrc', '.husky/**', '.claude/**', '.cursor/**', '.roo/**', '.clinerules', '.mcp.json', 'AGENTS.md', 'CLAUDE.md', '.warden/**']) {
+    for (const g of [
+      '.vscode/**',
+      '*.code-workspace',
+      '.git/**',
+      '.github/**',
+      '.devcontainer/**',
+      '.gitmodules',
+      '.gitattributes',
+      '.envrc',
+      '.husky/**',
+      '.claude/**',
+      '.cursor/**',
+      '.roo/**',
+      '.clinerules',
+      '.mcp.json',
+      'AGENTS.md',
+      'CLAUDE.md',
+      '.warden/**',
+    ]) {
       assert.ok(BUILTIN_PROTECTED.includes(`**/${g}`), g);
     }
   });

@@ -19,11 +19,51 @@ import { guardFor, makeWorkspace, shellParser, type Workspace } from './harness'
 const quote = (w: string): string => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 const line = (argv: readonly string[]): string => argv.map(quote).join(' ');
 
-const PROGRAMS = [...Object.keys(DANGEROUS_VARIANTS).filter((p) => p !== '*'), 'cat', 'head', 'tail', 'grep', 'ls', 'stat', 'nl', 'cut', 'make', 'vim', 'ed', 'pip', 'pytest', 'yarn', 'cargo', 'bash', 'env'];
-const OPTIONS = ['-n', '-l', '5', '-v', '--color=never', '-r', '--oneline', 'status', 'diff', 'test', 'run', 'build', 'foo', ...new Set(Object.values(DANGEROUS_VARIANTS).flat().flat())];
+const PROGRAMS = [
+  ...Object.keys(DANGEROUS_VARIANTS).filter((p) => p !== '*'),
+  'cat',
+  'head',
+  'tail',
+  'grep',
+  'ls',
+  'stat',
+  'nl',
+  'cut',
+  'make',
+  'vim',
+  'ed',
+  'pip',
+  'pytest',
+  'yarn',
+  'cargo',
+  'bash',
+  'env',
+];
+const OPTIONS = [
+  '-n',
+  '-l',
+  '5',
+  '-v',
+  '--color=never',
+  '-r',
+  '--oneline',
+  'status',
+  'diff',
+  'test',
+  'run',
+  'build',
+  'foo',
+  ...new Set(Object.values(DANGEROUS_VARIANTS).flat().flat()),
+];
 const PATHS = ['src/a.js', 'src/b.js', 'README.md', 'src', 'docs/guide.md', '.'];
 
-const argvArb = fc.tuple(fc.constantFrom(...PROGRAMS), fc.array(fc.constantFrom(...OPTIONS), { maxLength: 3 }), fc.array(fc.constantFrom(...PATHS), { maxLength: 3 })).map(([p, o, f]) => [p, ...o, ...f]);
+const argvArb = fc
+  .tuple(
+    fc.constantFrom(...PROGRAMS),
+    fc.array(fc.constantFrom(...OPTIONS), { maxLength: 3 }),
+    fc.array(fc.constantFrom(...PATHS), { maxLength: 3 }),
+  )
+  .map(([p, o, f]) => [p, ...o, ...f]);
 
 describe('suggested rules never admit a dangerous argument', () => {
   let ws: Workspace;
@@ -48,7 +88,12 @@ describe('suggested rules never admit a dangerous argument', () => {
       const fixed = star ? words.slice(0, -1) : words;
       const program = fixed[0] ?? '';
       for (const v of variantsOf(program)) {
-        const candidates = star ? [[...fixed, ...v]] : [[program, ...v], [...fixed, ...v]];
+        const candidates = star
+          ? [[...fixed, ...v]]
+          : [
+              [program, ...v],
+              [...fixed, ...v],
+            ];
         for (const argv of candidates) {
           const d = g.decide({ tool: 'run_command', input: { command: line(argv) } });
           if (d.decision === 'allow') out.push(`${entry} admits ${line(argv)}`);

@@ -8,7 +8,10 @@ describe('workspace addresses', () => {
   const probe = createPathProbe();
   const app = makeWorkspace({ 'notes.txt': 'a', 'src/only.ts': '' });
   const lib = makeWorkspace({ 'notes.txt': 'b' });
-  const two = [{ path: app, fold: false, name: 'app' }, { path: lib, fold: false, name: 'lib' }];
+  const two = [
+    { path: app, fold: false, name: 'app' },
+    { path: lib, fold: false, name: 'lib' },
+  ];
   const one = [{ path: app, fold: false, name: 'app' }];
   const cases: { name: string; roots: typeof two; input: string; want: { base: string; path: string } | RegExp }[] = [
     { name: 'a named folder and a path in it', roots: two, input: 'lib:notes.txt', want: { base: lib, path: 'notes.txt' } },
@@ -17,8 +20,18 @@ describe('workspace addresses', () => {
     { name: 'an absolute path stays as it is', roots: two, input: `${lib}/notes.txt`, want: { base: app, path: `${lib}/notes.txt` } },
     { name: 'a bare path in one folder of one', roots: one, input: 'new.txt', want: { base: app, path: 'new.txt' } },
     { name: 'a colon in a name that is no folder is part of the path', roots: one, input: 'a:b.txt', want: { base: app, path: 'a:b.txt' } },
-    { name: 'a bare path in both folders names both', roots: two, input: 'notes.txt', want: /several workspace folders \(app, lib\); name one: 'app:notes.txt' or 'lib:notes.txt'/ },
-    { name: 'a bare path in no folder names every folder', roots: two, input: 'new.txt', want: /in no workspace folder; name the folder: 'app:new.txt' or 'lib:new.txt'/ },
+    {
+      name: 'a bare path in both folders names both',
+      roots: two,
+      input: 'notes.txt',
+      want: /several workspace folders \(app, lib\); name one: 'app:notes.txt' or 'lib:notes.txt'/,
+    },
+    {
+      name: 'a bare path in no folder names every folder',
+      roots: two,
+      input: 'new.txt',
+      want: /in no workspace folder; name the folder: 'app:new.txt' or 'lib:new.txt'/,
+    },
     { name: 'the folder itself is ambiguous with two', roots: two, input: '.', want: /several workspace folders/ },
   ];
   for (const c of cases) {

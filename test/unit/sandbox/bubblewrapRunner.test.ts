@@ -23,5 +23,6 @@ describe('bubblewrap runner lifetime', () => {
   });
   after(() => ws?.dispose());
 
-  it('kill -9 of the process that owns the runner leaves no sandboxed process (--die-with-parent)', () => assertOwnerKillLeavesNothing(ws, 'bubblewrap'));
+  it('kill -9 of the process that owns the runner leaves no sandboxed process (--die-with-parent)', () =>
+    assertOwnerKillLeavesNothing(ws, 'bubblewrap'));
 });

@@ -1,6 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -60,7 +75,8 @@ function pathWithoutSocat(dir: string): string {
   return dir;
 }
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd, stdio: 'ignore' });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd, stdio: 'ignore' });
 
 const script: FakeScript = {
   turns: [
@@ -100,9 +116,16 @@ describe('a hostile repository under allowed git status / git diff / npm test', 
       linkSync(join(ws, '.env'), join(ws, 'notes-link.txt'));
       for (const m of MARKERS) rmSync(m, { force: true });
       const settings = join(base, 'user.json');
-      writeFileSync(settings, JSON.stringify({ 'warden.commands.allow': ['git status', 'git diff *', 'git log *', 'ls *', 'pwd', 'npm test'] }));
+      writeFileSync(
+        settings,
+        JSON.stringify({ 'warden.commands.allow': ['git status', 'git diff *', 'git log *', 'ls *', 'pwd', 'npm test'] }),
+      );
       // Warden's own state (the checkpoint store) goes beside home, so home must stay exactly as it was.
-      const env: Record<string, string> = { ANTHROPIC_API_KEY: 'sk-ant-hostile-repo-0001', HOME: home, XDG_STATE_HOME: join(base, 'state') };
+      const env: Record<string, string> = {
+        ANTHROPIC_API_KEY: 'sk-ant-hostile-repo-0001',
+        HOME: home,
+        XDG_STATE_HOME: join(base, 'state'),
+      };
       // Inside the workspace (before the snapshot): the sandbox hides the host's /tmp, where this checkout may
       // live, and PATH folders there with it; the workspace is always bound.
       if (variant === 'bubblewrap') env.PATH = pathWithoutSocat(join(ws, '.path-without-socat'));
@@ -112,14 +135,28 @@ describe('a hostile repository under allowed git status / git diff / npm test', 
       const fake = await startFakeAnthropic(script);
       let r;
       try {
-        r = await runWarden(['run', '--workspace', ws, '--settings', settings, '--audit', audit, '--approve', 'deny', 'Run the tests.'], { env: { ...env, ANTHROPIC_BASE_URL: fake.url } });
+        r = await runWarden(['run', '--workspace', ws, '--settings', settings, '--audit', audit, '--approve', 'deny', 'Run the tests.'], {
+          env: { ...env, ANTHROPIC_BASE_URL: fake.url },
+        });
       } finally {
         await fake.close();
       }
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stderr, variant === 'bubblewrap' ? /sandbox: fallback \(bubblewrap/ : /sandbox: sandboxed/);
 
-      const events = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; tool: string; decision: string; input: { command?: string; diff?: string }; outcome: { status: string } | null });
+      const events = readFileSync(audit, 'utf8')
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              kind: string;
+              tool: string;
+              decision: string;
+              input: { command?: string; diff?: string };
+              outcome: { status: string } | null;
+            },
+        );
       const calls = events.filter((e) => e.kind === 'tool_call');
       assert.equal(calls.length, 4);
       for (const c of calls) assert.equal(c.decision, 'allow', `${c.input.command} was ${c.decision}`);

@@ -17,7 +17,11 @@ describe('effectiveTimeoutMs', () => {
 
 describe('resource limits', () => {
   it('takes valid per-call limits and the defaults elsewhere', () => {
-    assert.deepEqual(resolveLimits({ memoryMiB: 512 }), { memoryMiB: 512, cpuSeconds: DEFAULT_LIMITS.cpuSeconds, processes: DEFAULT_LIMITS.processes });
+    assert.deepEqual(resolveLimits({ memoryMiB: 512 }), {
+      memoryMiB: 512,
+      cpuSeconds: DEFAULT_LIMITS.cpuSeconds,
+      processes: DEFAULT_LIMITS.processes,
+    });
     assert.equal(resolveLimits({ processes: 40 }).processes, 40);
     assert.deepEqual(resolveLimits({ memoryMiB: -1, cpuSeconds: 1.5 }), DEFAULT_LIMITS);
   });
@@ -31,11 +35,26 @@ describe('resource limits', () => {
 });
 
 describe('buildCommandEnv', () => {
-  const inherited = { PATH: '/usr/bin', LANG: 'C.UTF-8', HOME: '/root', AWS_SECRET_ACCESS_KEY: 'aws', SSH_AUTH_SOCK: '/tmp/agent', TERM: 'xterm' };
+  const inherited = {
+    PATH: '/usr/bin',
+    LANG: 'C.UTF-8',
+    HOME: '/root',
+    AWS_SECRET_ACCESS_KEY: 'aws',
+    SSH_AUTH_SOCK: '/tmp/agent',
+    TERM: 'xterm',
+  };
 
-  it('keeps only the allowlist, replaces HOME and TMPDIR, turns off git\'s optional index locks, adds granted secrets', () => {
+  it("keeps only the allowlist, replaces HOME and TMPDIR, turns off git's optional index locks, adds granted secrets", () => {
     const env = buildCommandEnv({ inherited, home: '/s/home', tmpdir: '/s/tmp', secretEnv: { NPM_TOKEN: 'n' } });
-    assert.deepEqual(env, { PATH: '/usr/bin', LANG: 'C.UTF-8', TERM: 'xterm', HOME: '/s/home', TMPDIR: '/s/tmp', GIT_OPTIONAL_LOCKS: '0', NPM_TOKEN: 'n' });
+    assert.deepEqual(env, {
+      PATH: '/usr/bin',
+      LANG: 'C.UTF-8',
+      TERM: 'xterm',
+      HOME: '/s/home',
+      TMPDIR: '/s/tmp',
+      GIT_OPTIONAL_LOCKS: '0',
+      NPM_TOKEN: 'n',
+    });
   });
 
   for (const bad of ['PATH', 'HOME', 'TMPDIR', 'GIT_OPTIONAL_LOCKS', 'BAD-NAME', '1X']) {

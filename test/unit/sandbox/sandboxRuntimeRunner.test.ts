@@ -29,17 +29,27 @@ describe('sandbox-runtime host process', () => {
     const m = marker();
     let started!: () => void;
     const isStarted = new Promise<void>((r) => (started = r));
-    const running = runner.run(req(ws, `(sleep ${m} &); echo started; sleep ${m}`, { onOutput: (c) => { if (c.includes('started')) started(); } }));
+    const running = runner.run(
+      req(ws, `(sleep ${m} &); echo started; sleep ${m}`, {
+        onOutput: (c) => {
+          if (c.includes('started')) started();
+        },
+      }),
+    );
     await isStarted;
     assert.ok(processesMatching(`sleep ${m}`).length > 0, 'the command should be running');
     process.kill(runner.hostPid!, 'SIGKILL');
     await assert.rejects(running, /sandbox host stopped/);
-    assert.ok(await eventually(() => processesMatching(`sleep ${m}`).length === 0), `left behind: ${processesMatching(`sleep ${m}`).join(',')}`);
+    assert.ok(
+      await eventually(() => processesMatching(`sleep ${m}`).length === 0),
+      `left behind: ${processesMatching(`sleep ${m}`).join(',')}`,
+    );
     await assert.rejects(runner.run(req(ws, 'echo hi')), /sandbox host stopped/);
     await runner.dispose();
   });
 
-  it('kill -9 of the process that owns the runner takes the host and its commands down too', () => assertOwnerKillLeavesNothing(ws, 'sandbox-runtime'));
+  it('kill -9 of the process that owns the runner takes the host and its commands down too', () =>
+    assertOwnerKillLeavesNothing(ws, 'sandbox-runtime'));
 
   it('dispose stops the host and every command it runs', async () => {
     const runner = await start(ws);
@@ -53,7 +63,17 @@ describe('sandbox-runtime host process', () => {
     await runner.dispose();
     await rejected;
     assert.ok(await eventually(() => processesMatching(`sleep ${m}`).length === 0));
-    assert.ok(await eventually(() => { try { process.kill(pid, 0); return false; } catch { return true; } }), 'host still alive');
+    assert.ok(
+      await eventually(() => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+      'host still alive',
+    );
   });
 
   it('refuses a cwd outside the workspace and invalid input, naming the problem', async () => {

@@ -17,10 +17,16 @@ describe('unsandboxed runner', () => {
     ws?.dispose();
   });
 
-  for (const [name, approved] of [['not approved', false], ['approval missing (undefined)', undefined]] as const) {
+  for (const [name, approved] of [
+    ['not approved', false],
+    ['approval missing (undefined)', undefined],
+  ] as const) {
     it(`refuses when ${name}, naming why`, async () => {
       const request = { ...req(ws, 'touch refused-marker'), approvedByPerson: approved as unknown as boolean };
-      await assert.rejects(runner.run(request), (e: unknown) => e instanceof RunnerRefusedError && /approved this exact command/.test(e.message));
+      await assert.rejects(
+        runner.run(request),
+        (e: unknown) => e instanceof RunnerRefusedError && /approved this exact command/.test(e.message),
+      );
     });
   }
 

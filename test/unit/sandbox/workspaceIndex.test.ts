@@ -24,7 +24,10 @@ describe('the workspace index (what the sandbox hides)', () => {
     writeFileSync(join(root, 'node_modules', 'a', 'b', '.env'), 'N');
     writeFileSync(join(root, 'secrets', 'deep', 'k'), 'K');
     linkSync(join(root, 'secrets', 'deep', 'k'), join(root, 'src', 'k-alias'));
-    ix = new WorkspaceIndex({ root, isDenied: denyMatcher({ writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] }) });
+    ix = new WorkspaceIndex({
+      root,
+      isDenied: denyMatcher({ writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] }),
+    });
     assert.equal(ix.state().complete, false);
     await ix.scan();
     await settle();
@@ -38,9 +41,39 @@ describe('the workspace index (what the sandbox hides)', () => {
   });
 
   it('decides as the guard does (same globs, same folder rule)', () => {
-    const guard = createGuard({ user: {} }, { roots: [root], home: homedir(), probe: createPathProbe(), shell: { parse: () => { throw new Error('unused'); }, confirm: () => { throw new Error('unused'); } }, sandboxAvailable: () => true, trusted: () => true });
+    const guard = createGuard(
+      { user: {} },
+      {
+        roots: [root],
+        home: homedir(),
+        probe: createPathProbe(),
+        shell: {
+          parse: () => {
+            throw new Error('unused');
+          },
+          confirm: () => {
+            throw new Error('unused');
+          },
+        },
+        sandboxAvailable: () => true,
+        trusted: () => true,
+      },
+    );
     const deny = denyMatcher({ writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] });
-    for (const rel of ['.env', 'a/.env.local', 'x.pem', 'secrets', 'secrets/k', 'deep/.ssh', 'deep/.ssh/id', 'src/x.ts', '.envrc', 'node_modules/p/.npmrc', 'id_rsa.pub', '.docker/config.json']) {
+    for (const rel of [
+      '.env',
+      'a/.env.local',
+      'x.pem',
+      'secrets',
+      'secrets/k',
+      'deep/.ssh',
+      'deep/.ssh/id',
+      'src/x.ts',
+      '.envrc',
+      'node_modules/p/.npmrc',
+      'id_rsa.pub',
+      '.docker/config.json',
+    ]) {
       assert.equal(deny(rel), !guard.canRead(join(root, rel)), rel);
     }
   });
@@ -53,7 +86,15 @@ describe('the workspace index (what the sandbox hides)', () => {
     renameSync(join(root, 'src', 'x.ts'), join(root, 'src', 'server.key'));
     const changed = ix.refresh();
     assert.ok(changed.reread >= 2 && changed.reread < changed.checked, JSON.stringify(changed));
-    assert.deepEqual(ix.hidden(), ['.env', 'node_modules/a/b/.env', 'node_modules/a/readme.txt', 'secrets', 'src/.env.production', 'src/k-alias', 'src/server.key']);
+    assert.deepEqual(ix.hidden(), [
+      '.env',
+      'node_modules/a/b/.env',
+      'node_modules/a/readme.txt',
+      'secrets',
+      'src/.env.production',
+      'src/k-alias',
+      'src/server.key',
+    ]);
     await settle();
     rmSync(join(root, 'secrets'), { recursive: true });
     mkdirSync(join(root, 'public'));

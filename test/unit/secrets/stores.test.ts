@@ -85,10 +85,25 @@ describe('EnvSecretStore', () => {
 
 describe('secret env for a call', () => {
   const table: Array<[string, { granted: string[]; requested: string[]; approvedByPerson: boolean }, string[], string[]]> = [
-    ['injects requested and granted secrets after approval', { granted: ['NPM_TOKEN', 'GH_TOKEN'], requested: ['NPM_TOKEN'], approvedByPerson: true }, ['NPM_TOKEN'], []],
-    ['leaves out a requested secret that is not granted', { granted: ['NPM_TOKEN'], requested: ['NPM_TOKEN', 'OTHER'], approvedByPerson: true }, ['NPM_TOKEN'], ['OTHER']],
-    ['injects nothing without a person\'s approval', { granted: ['NPM_TOKEN'], requested: ['NPM_TOKEN'], approvedByPerson: false }, [], []],
-    ['injects nothing that was not requested, even if granted', { granted: ['NPM_TOKEN', 'GH_TOKEN'], requested: [], approvedByPerson: true }, [], []],
+    [
+      'injects requested and granted secrets after approval',
+      { granted: ['NPM_TOKEN', 'GH_TOKEN'], requested: ['NPM_TOKEN'], approvedByPerson: true },
+      ['NPM_TOKEN'],
+      [],
+    ],
+    [
+      'leaves out a requested secret that is not granted',
+      { granted: ['NPM_TOKEN'], requested: ['NPM_TOKEN', 'OTHER'], approvedByPerson: true },
+      ['NPM_TOKEN'],
+      ['OTHER'],
+    ],
+    ["injects nothing without a person's approval", { granted: ['NPM_TOKEN'], requested: ['NPM_TOKEN'], approvedByPerson: false }, [], []],
+    [
+      'injects nothing that was not requested, even if granted',
+      { granted: ['NPM_TOKEN', 'GH_TOKEN'], requested: [], approvedByPerson: true },
+      [],
+      [],
+    ],
     ['names a repeated request once', { granted: ['A'], requested: ['A', 'A'], approvedByPerson: true }, ['A'], []],
   ];
   for (const [name, request, inject, notGranted] of table) {

@@ -38,7 +38,8 @@ const peerCommands: string[] = readFileSync(new URL('../../fixtures/peer-cases/c
  * guard checks the paths a line names, and the sandbox hides every denied
  * file from a walk (test/unit/sandbox). Such lines are left out here, counted.
  */
-const WALKS_TREE = /\b(grep|ls)\b[^|;&\n]*\s(-[a-zA-Z]*[rR][a-zA-Z]*|--recursive|--dereference-recursive|--directories=recurse|-d\s*recurse)(\s|$)/;
+const WALKS_TREE =
+  /\b(grep|ls)\b[^|;&\n]*\s(-[a-zA-Z]*[rR][a-zA-Z]*|--recursive|--dereference-recursive|--directories=recurse|-d\s*recurse)(\s|$)/;
 
 function hasTool(name: string): boolean {
   try {
@@ -59,7 +60,14 @@ describe('what bash really runs, for every line the guard allows', () => {
     scratch = mkdtempSync(join(tmpdir(), 'warden-diff-trace-'));
     guard = createGuard(
       { user: { 'warden.commands.allow': DIFFERENTIAL_ALLOW, 'warden.paths.autoApprove': ['out/**'] } },
-      { roots: [ws.root], home: join(ws.base, 'home'), probe: createPathProbe(), shell: await shellParser(), sandboxAvailable: () => true, trusted: () => true },
+      {
+        roots: [ws.root],
+        home: join(ws.base, 'home'),
+        probe: createPathProbe(),
+        shell: await shellParser(),
+        sandboxAvailable: () => true,
+        trusted: () => true,
+      },
     );
   });
   after(() => {
@@ -91,7 +99,10 @@ describe('what bash really runs, for every line the guard allows', () => {
         `(${ran} traced), ${violations.length} violations; guard ${((decided - started) / 1000).toFixed(1)} s, ` +
         `bash ${((performance.now() - decided) / 1000).toFixed(1)} s`,
     );
-    assert.ok(allowed.length >= 1000 * SCALE, `only ${allowed.length} lines were allowed: the generator no longer reaches the allowable subset`);
+    assert.ok(
+      allowed.length >= 1000 * SCALE,
+      `only ${allowed.length} lines were allowed: the generator no longer reaches the allowable subset`,
+    );
     assert.equal(ran, allowed.length, 'every allowed line must have been traced');
     assert.deepEqual(violations.slice(0, 20), [], `${violations.length} things bash did that no rule grants`);
   });
@@ -108,10 +119,16 @@ describe('what bash really runs, for every line the guard allows', () => {
       ['curl -s http://127.0.0.1:9/', /tried the network/],
       ['echo x >> out/ok.txt; rm -f notes.txt', /ran \["rm"|changed the file system: unlinkat/],
     ];
-    const traced = await traceLines(cases.map(([l]) => l), ws.root, join(scratch, 'judge'));
+    const traced = await traceLines(
+      cases.map(([l]) => l),
+      ws.root,
+      join(scratch, 'judge'),
+    );
     const judge = createOracle({ allow: DIFFERENTIAL_ALLOW, denied: ws.denied, output: ws.output });
     for (const [i, [line, expected]] of cases.entries()) {
-      const found = judge(traced[i] ?? { line, calls: [] }).map((v) => v.what).join('\n');
+      const found = judge(traced[i] ?? { line, calls: [] })
+        .map((v) => v.what)
+        .join('\n');
       assert.match(found, expected, `${JSON.stringify(line)}: ${found || 'no violation found'}`);
     }
   });

@@ -27,7 +27,11 @@ describe('shell walker (tree-sitter-bash)', () => {
     ['finds commands inside backticks', 'echo `id`', [null, ['id']]],
     ['finds commands in process substitution', 'diff <(ls a) <(ls b)', [null, ['ls', 'a'], ['ls', 'b']]],
     ['finds commands in functions and loops', 'f() { a; }; for i in 1; do b; done; while c; do d; done', [['a'], ['b'], ['c'], ['d']]],
-    ['finds commands in if and case', 'if a; then b; elif c; then d; else e; fi; case x in y) f;; esac', [['a'], ['b'], ['c'], ['d'], ['e'], ['f']]],
+    [
+      'finds commands in if and case',
+      'if a; then b; elif c; then d; else e; fi; case x in y) f;; esac',
+      [['a'], ['b'], ['c'], ['d'], ['e'], ['f']],
+    ],
     ['finds commands in subshells and groups', '(a; b) && { c; }', [['a'], ['b'], ['c']]],
     ['treats $VAR as not literal', 'ls $HOME', [null]],
     ['treats ${IFS} glued to a word as not literal', 'cat${IFS}x', [null]],
@@ -65,15 +69,25 @@ describe('shell walker (tree-sitter-bash)', () => {
   it('marks an unterminated quote as a parse error', () => assert.equal(parse('echo "abc').parseError, true));
   it('marks an unbalanced parenthesis as a parse error', () => assert.equal(parse('ls )').parseError, true));
   it('marks an empty line as a parse error', () => assert.equal(parse('  ').parseError, true));
-  it('marks nested commands as nested', () => assert.deepEqual(parse('echo $(id)').commands.map((c) => c.nested), [false, true]));
+  it('marks nested commands as nested', () =>
+    assert.deepEqual(
+      parse('echo $(id)').commands.map((c) => c.nested),
+      [false, true],
+    ));
   it('flags unquoted globs but not quoted ones', () => {
-    assert.deepEqual(parse('ls *.ts "*.js" a?c [ab]x').commands[0]?.words.map((w) => w.glob), [false, true, false, true, true]);
+    assert.deepEqual(
+      parse('ls *.ts "*.js" a?c [ab]x').commands[0]?.words.map((w) => w.glob),
+      [false, true, false, true, true],
+    );
   });
   it('flags a leading ~ as home', () => {
-    assert.deepEqual(parse('ls ~ ~/x "~/y" a~').commands[0]?.words.map((w) => w.tilde), [false, true, true, false, false]);
+    assert.deepEqual(
+      parse('ls ~ ~/x "~/y" a~').commands[0]?.words.map((w) => w.tilde),
+      [false, true, true, false, false],
+    );
   });
   it('treats ~user as not literal', () => assert.equal(parse('ls ~root').commands[0]?.argv, null));
-  it('decodes $\'…\' for deny checks only', () => {
+  it("decodes $'…' for deny checks only", () => {
     const c = parse("$'\\x73udo' id").commands[0];
     assert.equal(c?.argv, null);
     assert.deepEqual(c?.denyArgv, ['sudo', 'id']);
@@ -81,9 +95,16 @@ describe('shell walker (tree-sitter-bash)', () => {
 
   it('collects redirections with operator, fd and target', () => {
     const r = parse('ls 2>&1 > out.txt >> log < in.txt &> all').redirects;
-    assert.deepEqual(r.map((x) => [x.operator, x.fd, x.target?.value]), [
-      ['>&', '2', '1'], ['>', null, 'out.txt'], ['>>', null, 'log'], ['<', null, 'in.txt'], ['&>', null, 'all'],
-    ]);
+    assert.deepEqual(
+      r.map((x) => [x.operator, x.fd, x.target?.value]),
+      [
+        ['>&', '2', '1'],
+        ['>', null, 'out.txt'],
+        ['>>', null, 'log'],
+        ['<', null, 'in.txt'],
+        ['&>', null, 'all'],
+      ],
+    );
   });
   it('sees whether a heredoc delimiter is quoted, whatever the grammar makes of the body', () => {
     // tree-sitter-bash gives backticks in a heredoc body no node: only a quoted delimiter makes the body literal.

@@ -11,11 +11,24 @@ import { harness, makeWorkspace } from '../agent/harness';
 
 const config = (root: string): SandboxConfig => ({ writableRoots: [root], hiddenPaths: [], readOnlyPaths: [], allowedHosts: [] });
 
-async function runCmd(root: string, runner: CommandRunner | null, input: Record<string, unknown>, approved: boolean, secrets: Record<string, string> = {}, settings: Record<string, unknown> = {}) {
+async function runCmd(
+  root: string,
+  runner: CommandRunner | null,
+  input: Record<string, unknown>,
+  approved: boolean,
+  secrets: Record<string, string> = {},
+  settings: Record<string, unknown> = {},
+) {
   const h = await harness({ root, runner, secrets, settings });
   const decided = h.guard.decide({ tool: 'run_command', input });
   const plan = await toolModule('run_command').plan(input, decided, h.tools);
-  const outcome = await toolModule('run_command').run(input, decided, h.tools, { signal: new AbortController().signal, approvedByPerson: approved }, plan);
+  const outcome = await toolModule('run_command').run(
+    input,
+    decided,
+    h.tools,
+    { signal: new AbortController().signal, approvedByPerson: approved },
+    plan,
+  );
   return { decided, plan, outcome };
 }
 
@@ -25,10 +38,13 @@ describe('run_command', () => {
     const runner = new UnsandboxedRunner({ config: config(root) });
     const { plan } = await runCmd(root, runner, { command: 'ls -la && git status' }, false);
     assert.ok(plan.kind === 'command');
-    assert.deepEqual(plan.commands.map((c) => [c.argv, c.decision.rule]), [
-      [['ls', '-la'], 'warden.commands.allow: ls *'],
-      [['git', 'status'], 'warden.commands.allow: git status'],
-    ]);
+    assert.deepEqual(
+      plan.commands.map((c) => [c.argv, c.decision.rule]),
+      [
+        [['ls', '-la'], 'warden.commands.allow: ls *'],
+        [['git', 'status'], 'warden.commands.allow: git status'],
+      ],
+    );
     assert.equal(plan.cwd, root);
     assert.equal(plan.sandbox, 'none');
     await runner.dispose();
@@ -68,10 +84,24 @@ describe('run_command', () => {
     const root = makeWorkspace();
     const runner = new UnsandboxedRunner({ config: config(root) });
     const settings = { 'warden.secrets': { DEPLOY_TOKEN: { commands: ['printenv DEPLOY_TOKEN'] } } };
-    const approved = await runCmd(root, runner, { command: 'printenv DEPLOY_TOKEN', secrets: ['DEPLOY_TOKEN'] }, true, { DEPLOY_TOKEN: 'tok-123456' }, settings);
+    const approved = await runCmd(
+      root,
+      runner,
+      { command: 'printenv DEPLOY_TOKEN', secrets: ['DEPLOY_TOKEN'] },
+      true,
+      { DEPLOY_TOKEN: 'tok-123456' },
+      settings,
+    );
     assert.equal(approved.decided.decision, 'ask');
     assert.match(approved.outcome.text, /tok-123456/, 'the raw tool output holds it; the pipeline redacts it');
-    const notApproved = await runCmd(root, runner, { command: 'printenv DEPLOY_TOKEN', secrets: ['DEPLOY_TOKEN'] }, false, { DEPLOY_TOKEN: 'tok-123456' }, settings);
+    const notApproved = await runCmd(
+      root,
+      runner,
+      { command: 'printenv DEPLOY_TOKEN', secrets: ['DEPLOY_TOKEN'] },
+      false,
+      { DEPLOY_TOKEN: 'tok-123456' },
+      settings,
+    );
     assert.equal(notApproved.outcome.isError, true);
     assert.doesNotMatch(notApproved.outcome.text, /tok-123456/);
     await runner.dispose();
@@ -197,13 +227,19 @@ describe('fetch_url and DNS: names that resolve to private addresses', () => {
   it('refuses a listed name that resolves to 127.0.0.1 when the address is not listed, before connecting', async () => {
     const r = resolver({ 'local.test': [['127.0.0.1']] });
     const before = seen.length;
-    await assert.rejects(fetchWith(`http://local.test:${port}/`, [`local.test:${port}`], r.resolve), /local\.test resolves to 127\.0\.0\.1, a non-public address .* nothing was sent/);
+    await assert.rejects(
+      fetchWith(`http://local.test:${port}/`, [`local.test:${port}`], r.resolve),
+      /local\.test resolves to 127\.0\.0\.1, a non-public address .* nothing was sent/,
+    );
     assert.equal(seen.length, before, 'the server must not have been contacted');
   });
 
   it('refuses a name that resolves to the cloud metadata address 169.254.169.254', async () => {
     const r = resolver({ 'meta.test': [['169.254.169.254']] });
-    await assert.rejects(fetchWith('http://meta.test/latest/meta-data/', ['meta.test'], r.resolve), /169\.254\.169\.254, a non-public address/);
+    await assert.rejects(
+      fetchWith('http://meta.test/latest/meta-data/', ['meta.test'], r.resolve),
+      /169\.254\.169\.254, a non-public address/,
+    );
   });
 
   it('refuses when any of several addresses is private', async () => {

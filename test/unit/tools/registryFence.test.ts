@@ -30,7 +30,8 @@ export function toolNameLiterals(fileName: string, text: string): { line: number
   const visit = (node: ts.Node): void => {
     if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && NAMES.has(node.text)) {
       // A type such as ToolInput<'run_command'> names no tool at run time.
-      if (!ts.isLiteralTypeNode(node.parent)) found.push({ line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, name: node.text });
+      if (!ts.isLiteralTypeNode(node.parent))
+        found.push({ line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, name: node.text });
     }
     ts.forEachChild(node, visit);
   };
@@ -44,11 +45,14 @@ describe('the tool registry fence', () => {
       "// read_file is documented here, 'write_file' too",
       "type X = Input<'run_command'>;",
       "switch (t) { case 'read_file': break; }",
-      "if (call.tool === \"edit_file\") {}",
-      "guard.decide({ tool: `delete_file`, input });",
+      'if (call.tool === "edit_file") {}',
+      'guard.decide({ tool: `delete_file`, input });',
       "const label = 'read_file_fast';",
     ].join('\n');
-    assert.deepEqual(toolNameLiterals('x.ts', code).map((f) => `${f.line} ${f.name}`), ['3 read_file', '4 edit_file', '5 delete_file']);
+    assert.deepEqual(
+      toolNameLiterals('x.ts', code).map((f) => `${f.line} ${f.name}`),
+      ['3 read_file', '4 edit_file', '5 delete_file'],
+    );
   });
 
   it('holds: no module outside src/core/tools names a built-in tool in code', () => {

@@ -49,7 +49,8 @@ function build(): Fixture {
   };
   const file = (rel: string, kind: Kind, needleAt: number | null, lines = 12): void => {
     const body: string[] = [];
-    for (let i = 0; i < lines; i++) body.push(i === needleAt ? `const x${i} = "${NEEDLE}"; // ${kind}` : `export const v${i} = ${i}; // filler text`);
+    for (let i = 0; i < lines; i++)
+      body.push(i === needleAt ? `const x${i} = "${NEEDLE}"; // ${kind}` : `export const v${i} = ${i}; // filler text`);
     write(rel, body.join('\n') + '\n');
     if (needleAt !== null) placed.push({ path: rel, line: needleAt + 1, kind });
     if (kind === 'plain') {
@@ -64,7 +65,8 @@ function build(): Fixture {
   }
   for (let i = 0; i < 600; i++) file(`build/out/chunk${i}.js`, 'ignored', i % 5 === 0 ? 3 : null);
   for (let i = 0; i < 50; i++) file(`logs/run${i}.log`, 'ignored', 1);
-  for (let i = 0; i < 400; i++) file(`node_modules/dep${i % 20}/index.js`.replace('index', `i${i}`), 'node_modules', i % 4 === 0 ? 2 : null);
+  for (let i = 0; i < 400; i++)
+    file(`node_modules/dep${i % 20}/index.js`.replace('index', `i${i}`), 'node_modules', i % 4 === 0 ? 2 : null);
   file('packages/p1/node_modules/nested/a.js', 'node_modules', 0);
   for (let i = 0; i < 30; i++) {
     write(`assets/blob${i}.bin`, Buffer.concat([Buffer.from(`${NEEDLE}\n`), Buffer.from([0, 1, 2, 0]), Buffer.from(`\n${NEEDLE}\n`)]));
@@ -92,7 +94,12 @@ function build(): Fixture {
   return { root, placed, textFiles, tsFiles };
 }
 
-async function run(root: string, tool: ToolName, input: Record<string, unknown>, limits: Partial<ToolLimits> = {}): Promise<{ text: string; isError: boolean }> {
+async function run(
+  root: string,
+  tool: ToolName,
+  input: Record<string, unknown>,
+  limits: Partial<ToolLimits> = {},
+): Promise<{ text: string; isError: boolean }> {
   const h = await harness({ root, settings: SETTINGS, tools: { limits: { ...DEFAULT_TOOL_LIMITS, ...limits } } });
   const decided = h.guard.decide({ tool, input });
   assert.equal(decided.decision, 'allow', decided.message);
@@ -114,7 +121,11 @@ const hits = (text: string): string[] =>
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => `${m[1]}:${m[2]}`)
     .sort();
-const expected = (placed: readonly Placed[], kinds: readonly Kind[]): string[] => placed.filter((p) => kinds.includes(p.kind)).map((p) => `${p.path}:${p.line}`).sort();
+const expected = (placed: readonly Placed[], kinds: readonly Kind[]): string[] =>
+  placed
+    .filter((p) => kinds.includes(p.kind))
+    .map((p) => `${p.path}:${p.line}`)
+    .sort();
 
 describe('search_text and list_files on a generated repository', () => {
   let fx: Fixture;
@@ -131,7 +142,11 @@ describe('search_text and list_files on a generated repository', () => {
   });
 
   it('finds what ripgrep itself finds, less what policy denies (a denied folder hides all below it)', async () => {
-    const rg = execFileSync('rg', ['--no-config', '-n', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', '-F', NEEDLE], { cwd: fx.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const rg = execFileSync(
+      'rg',
+      ['--no-config', '-n', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', '-F', NEEDLE],
+      { cwd: fx.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const h = await harness({ root: fx.root, settings: SETTINGS });
     const rgHits = rg
       .split('\n')
@@ -161,17 +176,30 @@ describe('search_text and list_files on a generated repository', () => {
     const r = await run(fx.root, 'search_text', { query: 'filler text', path: 'packages/p7' });
     const files = fx.textFiles.filter((f) => f.startsWith('packages/p7/'));
     const lines = files.length * 12 - fx.placed.filter((p) => p.kind === 'plain' && p.path.startsWith('packages/p7/')).length;
-    assert.match(r.text, new RegExp(`^\\[${lines.toLocaleString('en-US')} matching lines in ${files.length} files; the first 200 shown\\]\\n\\[left out: ${(lines - 200).toLocaleString('en-US')} matching lines, under packages/p7/src \\(`));
+    assert.match(
+      r.text,
+      new RegExp(
+        `^\\[${lines.toLocaleString('en-US')} matching lines in ${files.length} files; the first 200 shown\\]\\n\\[left out: ${(lines - 200).toLocaleString('en-US')} matching lines, under packages/p7/src \\(`,
+      ),
+    );
   });
 
   it('limits a search to a folder and a glob', async () => {
     const r = await run(fx.root, 'search_text', { query: NEEDLE, path: 'packages/p0', glob: '*.js' }, all);
-    assert.deepEqual(hits(r.text), expected(fx.placed, ['plain']).filter((p) => p.startsWith('packages/p0/') && p.includes('.js:')));
+    assert.deepEqual(
+      hits(r.text),
+      expected(fx.placed, ['plain']).filter((p) => p.startsWith('packages/p0/') && p.includes('.js:')),
+    );
   });
 
   it('lists every allowed file, glob applied before the cap', async () => {
     const r = await run(fx.root, 'list_files', { glob: '**/*.ts' });
-    assert.match(r.text, new RegExp(`^\\[${fx.tsFiles.toLocaleString('en-US')} files matching "\\*\\*/\\*\\.ts"; the first 2,000 entries shown\\]\\n\\[left out: ${(fx.tsFiles - 2000).toLocaleString('en-US')} entries`));
+    assert.match(
+      r.text,
+      new RegExp(
+        `^\\[${fx.tsFiles.toLocaleString('en-US')} files matching "\\*\\*/\\*\\.ts"; the first 2,000 entries shown\\]\\n\\[left out: ${(fx.tsFiles - 2000).toLocaleString('en-US')} entries`,
+      ),
+    );
     const full = await run(fx.root, 'list_files', {}, all);
     const listed = full.text.split('\n').filter((l) => !l.startsWith('[') && !l.endsWith('/'));
     const wanted = [...fx.textFiles, ...fx.placed.filter((p) => p.kind === 'binary').map((p) => p.path), '.gitignore'];
@@ -181,16 +209,23 @@ describe('search_text and list_files on a generated repository', () => {
   it('keeps a capped root listing under the result cap with its notes first', async () => {
     const r = await run(fx.root, 'list_files', {});
     assert.ok(r.text.length < 100_000, `${r.text.length} characters`);
-    assert.match(r.text, /^\[\d[\d,]* files in \d[\d,]* folders; the first 2,000 entries shown\]\n\[left out: [\d,]+ entries \([\d,]+ files\), under packages \([\d,]+\)/);
+    assert.match(
+      r.text,
+      /^\[\d[\d,]* files in \d[\d,]* folders; the first 2,000 entries shown\]\n\[left out: [\d,]+ entries \([\d,]+ files\), under packages \([\d,]+\)/,
+    );
     assert.ok(r.text.split('\n').includes('packages/'));
   });
 
   it('lists ignored files when asked, never denied ones or what links lead to', async () => {
     const r = await run(fx.root, 'list_files', { include_ignored: true }, all);
     const lines = new Set(r.text.split('\n'));
-    for (const p of ['build/out/chunk0.js', 'logs/run0.log', 'node_modules/dep0/i0.js', 'packages/p1/node_modules/nested/a.js']) assert.ok(lines.has(p), p);
+    for (const p of ['build/out/chunk0.js', 'logs/run0.log', 'node_modules/dep0/i0.js', 'packages/p1/node_modules/nested/a.js'])
+      assert.ok(lines.has(p), p);
     for (const p of fx.placed.filter((x) => x.kind === 'denied')) assert.ok(!lines.has(p.path), p.path);
-    assert.deepEqual([...lines].filter((l) => /^(private|links|\.git)\b|^docs\/internal-/.test(l)), []);
+    assert.deepEqual(
+      [...lines].filter((l) => /^(private|links|\.git)\b|^docs\/internal-/.test(l)),
+      [],
+    );
     assert.ok(lines.has('docs/sub/internal-plan.md'));
   });
 });
@@ -221,13 +256,25 @@ describe('the ripgrep adapter', () => {
     assert.equal(r.ok && r.confinement, conf.kind === 'bwrap' ? 'ripgrep, read-only in bubblewrap' : `ripgrep, unconfined: ${conf.why}`);
   });
   it('says when bubblewrap is missing rather than failing', async () => {
-    assert.deepEqual(await probeConfinement('/nonexistent'), { kind: 'none', why: 'bubblewrap (bwrap) is not installed, so ripgrep runs unconfined' });
+    assert.deepEqual(await probeConfinement('/nonexistent'), {
+      kind: 'none',
+      why: 'bubblewrap (bwrap) is not installed, so ripgrep runs unconfined',
+    });
   });
   it('fails the call with a clear message when ripgrep is missing', async () => {
     const root = makeWorkspace({ 'a.txt': 'needle\n' });
     const h = await harness({ root, tools: { fs: createWorkspaceFs(createRipgrepSearch({ rg: null })) } });
-    for (const [tool, input] of [['search_text', { query: 'needle' }], ['list_files', {}]] as const) {
-      const out = await toolModule(tool).run(input, h.guard.decide({ tool, input }), h.tools, { signal: new AbortController().signal, approvedByPerson: false }, null);
+    for (const [tool, input] of [
+      ['search_text', { query: 'needle' }],
+      ['list_files', {}],
+    ] as const) {
+      const out = await toolModule(tool).run(
+        input,
+        h.guard.decide({ tool, input }),
+        h.tools,
+        { signal: new AbortController().signal, approvedByPerson: false },
+        null,
+      );
       assert.equal(out.isError, true);
       assert.match(out.text, /failed, so nothing is reported: ripgrep \(rg\) is not installed/);
     }
@@ -244,7 +291,16 @@ describe('large match messages read without parsing them whole', () => {
   for (const [i, text] of lines.entries()) {
     for (const max of [1, 7, 300, 299, 5000]) {
       it(`line ${i}, first ${max} characters: the same as a full parse`, () => {
-        const msg = JSON.stringify({ type: 'match', data: { path: { text: 'a.js' }, lines: { text }, line_number: 42, absolute_offset: 0, submatches: [{ match: { text: '"line_number":1' }, start: 0, end: 1 }] } });
+        const msg = JSON.stringify({
+          type: 'match',
+          data: {
+            path: { text: 'a.js' },
+            lines: { text },
+            line_number: 42,
+            absolute_offset: 0,
+            submatches: [{ match: { text: '"line_number":1' }, start: 0, end: 1 }],
+          },
+        });
         const got = bigMatch(Buffer.from(msg), max);
         const want = text.slice(0, max);
         assert.deepEqual(got, { line: 42, text: want });

@@ -8,13 +8,30 @@ import type { ToolContext, ToolOutcome, ToolPlan } from '../../../src/core/tools
 import { handleToolCall } from '../../../src/core/agent/pipeline';
 import { harness, makeWorkspace } from '../agent/harness';
 
-async function call(root: string, tool: ToolName, input: Record<string, unknown>, opts: { settings?: Record<string, unknown>; tools?: Partial<ToolContext>; approved?: boolean; signal?: AbortSignal; planned?: ToolPlan | null } = {}): Promise<{ outcome: ToolOutcome; plan: ToolPlan; decision: string }> {
+async function call(
+  root: string,
+  tool: ToolName,
+  input: Record<string, unknown>,
+  opts: {
+    settings?: Record<string, unknown>;
+    tools?: Partial<ToolContext>;
+    approved?: boolean;
+    signal?: AbortSignal;
+    planned?: ToolPlan | null;
+  } = {},
+): Promise<{ outcome: ToolOutcome; plan: ToolPlan; decision: string }> {
   const h = await harness({ root, settings: opts.settings ?? {}, ...(opts.tools ? { tools: opts.tools } : {}) });
   const decided = h.guard.decide({ tool, input });
   assert.notEqual(decided.decision, 'deny', `guard denied: ${decided.message}`);
   const mod = toolModule(tool);
   const plan = await mod.plan(input, decided, h.tools);
-  const outcome = await mod.run(input, decided, h.tools, { signal: opts.signal ?? new AbortController().signal, approvedByPerson: opts.approved ?? true }, opts.planned === undefined ? plan : opts.planned);
+  const outcome = await mod.run(
+    input,
+    decided,
+    h.tools,
+    { signal: opts.signal ?? new AbortController().signal, approvedByPerson: opts.approved ?? true },
+    opts.planned === undefined ? plan : opts.planned,
+  );
   return { outcome, plan, decision: decided.decision };
 }
 
@@ -26,7 +43,12 @@ describe('read_file', () => {
     assert.equal(outcome.text, 'line0\nline1\nline2\n');
   });
   const windows: Array<[string, string, Record<string, number>, string]> = [
-    ['a window with offset and limit, numbered from 1', 'l0\nl1\nl2\nl3\n', { offset: 1, limit: 2 }, '[a.txt: 12 bytes, 4 lines; lines 2-3 shown; next: offset 3]\n2\tl1\n3\tl2'],
+    [
+      'a window with offset and limit, numbered from 1',
+      'l0\nl1\nl2\nl3\n',
+      { offset: 1, limit: 2 },
+      '[a.txt: 12 bytes, 4 lines; lines 2-3 shown; next: offset 3]\n2\tl1\n3\tl2',
+    ],
     ['the last lines, saying the file ends', 'l0\nl1\nl2', { offset: 2 }, '[a.txt: 8 bytes, 3 lines; lines 3-3 shown; end of file]\n3\tl2'],
     ['an offset past the end', 'l0\n', { offset: 9 }, '[a.txt: 3 bytes, 1 lines; no lines (the file has 1) shown; end of file]\n'],
   ];
@@ -43,30 +65,60 @@ describe('read_file', () => {
     const root = makeWorkspace({ 'big.log': content });
     const { outcome } = await call(root, 'read_file', { path: 'big.log' });
     const [head, ...body] = outcome.text.split('\n');
-    assert.equal(head, `[big.log: ${Buffer.byteLength(content).toLocaleString('en-US')} bytes, 30,000 lines; lines 1-2000 shown; next: offset 2000]`);
-    assert.deepEqual(body, lines.slice(0, 2000).map((l, i) => `${i + 1}\t${l}`));
+    assert.equal(
+      head,
+      `[big.log: ${Buffer.byteLength(content).toLocaleString('en-US')} bytes, 30,000 lines; lines 1-2000 shown; next: offset 2000]`,
+    );
+    assert.deepEqual(
+      body,
+      lines.slice(0, 2000).map((l, i) => `${i + 1}\t${l}`),
+    );
     const next = await call(root, 'read_file', { path: 'big.log', offset: 29_998 });
     assert.deepEqual(next.outcome.text.split('\n').slice(1), ['29999\trow 29998 ' + 'y'.repeat(20), '30000\trow 29999 ' + 'y'.repeat(20)]);
   });
   it('reads a window of a file over the read cap', async () => {
     const root = makeWorkspace({ 'big.txt': 'x\n'.repeat(2000) });
     const h = await harness({ root });
-    const { outcome } = await call(root, 'read_file', { path: 'big.txt', offset: 10, limit: 1 }, { tools: { limits: { ...h.tools.limits, maxReadBytes: 1000 } } });
+    const { outcome } = await call(
+      root,
+      'read_file',
+      { path: 'big.txt', offset: 10, limit: 1 },
+      { tools: { limits: { ...h.tools.limits, maxReadBytes: 1000 } } },
+    );
     assert.equal(outcome.text, '[big.txt: 4,000 bytes, 2,000 lines; lines 11-11 shown; next: offset 11]\n11\tx');
   });
   const secret = 'sk-live-0123456789abcdefSECRET';
   const multiLine = secret.slice(0, 10) + '\n' + secret.slice(10);
   const straddling: Array<[string, string, Record<string, unknown>, Record<string, number>]> = [
-    ['the window\'s first line is the end of a secret that began above', `a\nkey=${multiLine} tail\nb\n`, { KEY: multiLine }, { offset: 2, limit: 2 }],
-    ['the window\'s last line is the start of a secret that goes on below', `a\nkey=${multiLine} tail\nb\n`, { KEY: multiLine }, { offset: 0, limit: 2 }],
+    [
+      "the window's first line is the end of a secret that began above",
+      `a\nkey=${multiLine} tail\nb\n`,
+      { KEY: multiLine },
+      { offset: 2, limit: 2 },
+    ],
+    [
+      "the window's last line is the start of a secret that goes on below",
+      `a\nkey=${multiLine} tail\nb\n`,
+      { KEY: multiLine },
+      { offset: 0, limit: 2 },
+    ],
     ['a long line is cut inside a secret', `${'z'.repeat(3990)}${secret}\n`, { KEY: secret }, { offset: 0 }],
-    ['the window\'s character budget ends inside a secret', `${'w'.repeat(3000)}\n`.repeat(26) + `${secret}${'v'.repeat(2900)}\n`, { KEY: secret }, { offset: 0 }],
+    [
+      "the window's character budget ends inside a secret",
+      `${'w'.repeat(3000)}\n`.repeat(26) + `${secret}${'v'.repeat(2900)}\n`,
+      { KEY: secret },
+      { offset: 0 },
+    ],
   ];
   for (const [name, content, secrets, input] of straddling) {
     it(`shows no part of a secret when ${name}`, async () => {
       const root = makeWorkspace({ 'a.txt': content });
       const h = await harness({ root, secrets: secrets as Record<string, string> });
-      const r = await handleToolCall({ id: 'toolu_1', name: 'read_file', input: { path: 'a.txt', ...input }, inputError: null }, h, new AbortController().signal);
+      const r = await handleToolCall(
+        { id: 'toolu_1', name: 'read_file', input: { path: 'a.txt', ...input }, inputError: null },
+        h,
+        new AbortController().signal,
+      );
       assert.equal(r.isError, false, r.content);
       assert.doesNotMatch(r.content, /sk-live|0123456789|abcdef|SECRET/);
     });
@@ -75,7 +127,11 @@ describe('read_file', () => {
     const line = `${'m'.repeat(1000)}${secret}${'n'.repeat(300_000)}${secret}`;
     const root = makeWorkspace({ 'min.js': `${line}\nsecond\n` });
     const h = await harness({ root, secrets: { KEY: secret } });
-    const r = await handleToolCall({ id: 'toolu_1', name: 'read_file', input: { path: 'min.js', offset: 0 }, inputError: null }, h, new AbortController().signal);
+    const r = await handleToolCall(
+      { id: 'toolu_1', name: 'read_file', input: { path: 'min.js', offset: 0 }, inputError: null },
+      h,
+      new AbortController().signal,
+    );
     assert.equal(r.isError, false, r.content);
     assert.doesNotMatch(r.content, /sk-live|SECRET/);
     const first = r.content.split('\n').find((l) => l.startsWith('1\t')) ?? '';
@@ -89,7 +145,10 @@ describe('read_file', () => {
     const size = Buffer.byteLength(lines.join('\n') + '\n');
     assert.ok(size > 16 * 1024 * 1024);
     const { outcome } = await call(root, 'read_file', { path: 'huge.log', offset: 654_321, limit: 2 });
-    assert.equal(outcome.text, `[huge.log: ${size.toLocaleString('en-US')} bytes, 700,000 lines; lines 654322-654323 shown; next: offset 654323]\n654322\t${lines[654_321]}\n654323\t${lines[654_322]}`);
+    assert.equal(
+      outcome.text,
+      `[huge.log: ${size.toLocaleString('en-US')} bytes, 700,000 lines; lines 654322-654323 shown; next: offset 654323]\n654322\t${lines[654_321]}\n654323\t${lines[654_322]}`,
+    );
   });
   it('refuses a binary file with a clear message', async () => {
     const root = makeWorkspace();
@@ -140,13 +199,29 @@ describe('write_file', () => {
     controller.abort();
     const h = await harness({ root });
     const decided = h.guard.decide({ tool: 'write_file', input: { path: 'f.txt', content: 'new' } });
-    await assert.rejects(toolModule('write_file').run({ path: 'f.txt', content: 'new' }, decided, h.tools, { signal: controller.signal, approvedByPerson: true }, null));
+    await assert.rejects(
+      toolModule('write_file').run(
+        { path: 'f.txt', content: 'new' },
+        decided,
+        h.tools,
+        { signal: controller.signal, approvedByPerson: true },
+        null,
+      ),
+    );
     assert.equal(readFileSync(join(root, 'f.txt'), 'utf8'), 'original');
     assert.deepEqual(readdirSync(root), ['f.txt']);
   });
   it('refuses to write when the file changed after the plan was approved', async () => {
     const root = makeWorkspace({ 'f.txt': 'v1' });
-    const stale: ToolPlan = { kind: 'write', tool: 'write_file', target: { absolute: join(root, 'f.txt'), relative: 'f.txt', root, exists: true, protected: false }, oldContent: 'v0', newContent: 'v2', diff: '', summary: '' };
+    const stale: ToolPlan = {
+      kind: 'write',
+      tool: 'write_file',
+      target: { absolute: join(root, 'f.txt'), relative: 'f.txt', root, exists: true, protected: false },
+      oldContent: 'v0',
+      newContent: 'v2',
+      diff: '',
+      summary: '',
+    };
     const { outcome } = await call(root, 'write_file', { path: 'f.txt', content: 'v2' }, { planned: stale });
     assert.equal(outcome.isError, true);
     assert.match(outcome.text, /changed after/);
@@ -178,7 +253,13 @@ describe('edit_file', () => {
       const plan = await toolModule('edit_file').plan({ path: 'f.ts', old_text, new_text: 'x' }, decided, h.tools);
       assert.equal(plan.kind, 'invalid');
       assert.match(plan.kind === 'invalid' ? plan.error : '', msg);
-      const out = await toolModule('edit_file').run({ path: 'f.ts', old_text, new_text: 'x' }, decided, h.tools, { signal: new AbortController().signal, approvedByPerson: true }, null);
+      const out = await toolModule('edit_file').run(
+        { path: 'f.ts', old_text, new_text: 'x' },
+        decided,
+        h.tools,
+        { signal: new AbortController().signal, approvedByPerson: true },
+        null,
+      );
       assert.equal(out.isError, true);
       assert.equal(readFileSync(join(root, 'f.ts'), 'utf8'), 'const a = 1;\nconst b = 2;\n');
     });
@@ -256,13 +337,18 @@ describe('list_files and search_text omit what the guard may not read', () => {
   it('caps the matching lines shown, counting the rest first in the result', async () => {
     const root = makeWorkspace({ 'many.txt': 'hit\n'.repeat(50), 'sub/more.txt': 'hit\n'.repeat(5) });
     const h = await harness({ root });
-    const { outcome } = await call(root, 'search_text', { query: 'hit' }, { tools: { limits: { ...h.tools.limits, maxSearchMatches: 10 } } });
+    const { outcome } = await call(
+      root,
+      'search_text',
+      { query: 'hit' },
+      { tools: { limits: { ...h.tools.limits, maxSearchMatches: 10 } } },
+    );
     assert.equal(outcome.text.split('\n').filter((l) => /^(many|sub\/more)\.txt:\d+: hit$/.test(l)).length, 10);
     assert.match(outcome.text, /^\[55 matching lines in 2 files; the first 10 shown\]\n\[left out: 45 matching lines, under /);
   });
   it('does not list entries behind a link that leads out of the workspace', async () => {
     const outside = makeWorkspace({ 'private.txt': 'outside' });
-    const root = makeWorkspace({ 'a.txt': 'a', 'escape': `->${outside}` });
+    const root = makeWorkspace({ 'a.txt': 'a', escape: `->${outside}` });
     const { outcome } = await call(root, 'list_files', {});
     assert.doesNotMatch(outcome.text, /private\.txt/);
   });
@@ -271,7 +357,10 @@ describe('list_files and search_text omit what the guard may not read', () => {
 describe('tool definitions', () => {
   it('are generated from the zod schemas as JSON Schema objects', () => {
     const defs = toolDefinitions();
-    assert.deepEqual(defs.map((d) => d.name), ['read_file', 'list_files', 'search_text', 'write_file', 'edit_file', 'delete_file', 'run_command', 'fetch_url']);
+    assert.deepEqual(
+      defs.map((d) => d.name),
+      ['read_file', 'list_files', 'search_text', 'write_file', 'edit_file', 'delete_file', 'run_command', 'fetch_url'],
+    );
     for (const d of defs) {
       assert.equal(d.inputSchema.type, 'object');
       assert.equal(d.inputSchema.additionalProperties, false);

@@ -21,7 +21,15 @@ function writeRequest(callId: string, absolute: string, oldContent: string, newC
     tool: 'write_file',
     input: { path: 'config.txt', content: newContent },
     decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'Writing config.txt needs approval.' },
-    plan: { kind: 'write', tool: 'write_file', target: { absolute, relative: 'config.txt', root: '', exists: true, protected: false }, oldContent, newContent, diff: '', summary: 'write config.txt' },
+    plan: {
+      kind: 'write',
+      tool: 'write_file',
+      target: { absolute, relative: 'config.txt', root: '', exists: true, protected: false },
+      oldContent,
+      newContent,
+      diff: '',
+      summary: 'write config.txt',
+    },
     sessionGrant: { allowed: true, description: 'writes to config.txt' },
     editable: 'content',
   };
@@ -32,8 +40,17 @@ function panes() {
   const pending = new PendingApprovals();
   const fs = new ProposalFs();
   const notified: string[] = [];
-  const diff = new DiffPane({ fs, readCurrent: (abs, display) => Promise.resolve(display(readFileSync(abs, 'utf8'))), log: () => undefined });
-  const preview = { onAgentEvent: () => undefined, close: () => undefined, dispose: () => undefined, show: () => undefined } as unknown as PreviewPanel;
+  const diff = new DiffPane({
+    fs,
+    readCurrent: (abs, display) => Promise.resolve(display(readFileSync(abs, 'utf8'))),
+    log: () => undefined,
+  });
+  const preview = {
+    onAgentEvent: () => undefined,
+    close: () => undefined,
+    dispose: () => undefined,
+    show: () => undefined,
+  } as unknown as PreviewPanel;
   const approver = new ApprovalPanes({ pending, diff, preview, notify: (r) => notified.push(r.callId), log: () => undefined });
   return { pending, fs, approver, notified };
 }
@@ -48,7 +65,10 @@ const until = async (test: () => boolean): Promise<void> => {
 };
 
 const proposedUri = (): FakeUri | undefined =>
-  fake.calls.filter((c) => c.api === 'commands.executeCommand' && c.args[0] === 'vscode.diff').map((c) => c.args[2] as FakeUri).at(-1);
+  fake.calls
+    .filter((c) => c.api === 'commands.executeCommand' && c.args[0] === 'vscode.diff')
+    .map((c) => c.args[2] as FakeUri)
+    .at(-1);
 
 describe('approval panes: the edited-answer round trip', () => {
   beforeEach(() => fake.reset());
@@ -57,7 +77,9 @@ describe('approval panes: the edited-answer round trip', () => {
     const root = makeWorkspace({ 'config.txt': 'old\n' });
     const { approver, pending, notified } = panes();
     const task = { id: 'task-1', redact: (t: string) => t };
-    const answer = approver.forTask(task).request(writeRequest('call-1', join(root, 'config.txt'), 'old\n', 'model\n'), new AbortController().signal);
+    const answer = approver
+      .forTask(task)
+      .request(writeRequest('call-1', join(root, 'config.txt'), 'old\n', 'model\n'), new AbortController().signal);
     assert.deepEqual(notified, ['call-1']);
     await until(() => proposedUri() !== undefined);
     const proposed = proposedUri();
@@ -71,7 +93,9 @@ describe('approval panes: the edited-answer round trip', () => {
   it('an unedited proposal is approved as it is', async () => {
     const root = makeWorkspace({ 'config.txt': 'old\n' });
     const { approver, pending } = panes();
-    const answer = approver.forTask({ id: 't', redact: (x) => x }).request(writeRequest('call-2', join(root, 'config.txt'), 'old\n', 'model\n'), new AbortController().signal);
+    const answer = approver
+      .forTask({ id: 't', redact: (x) => x })
+      .request(writeRequest('call-2', join(root, 'config.txt'), 'old\n', 'model\n'), new AbortController().signal);
     await until(() => proposedUri() !== undefined);
     assert.ok(pending.answer('call-2', { kind: 'approve' }, 't'));
     assert.deepEqual(await answer, { kind: 'approve' });
@@ -84,18 +108,26 @@ describe('approval panes: the edited-answer round trip', () => {
     const redactor = createRedactor([SECRET]);
     const answer = approver
       .forTask({ id: 'with-secret', redact: (t) => redactor.redact(t) })
-      .request(writeRequest('call-3', join(root, 'config.txt'), 'key=[REDACTED]\n', 'key=[REDACTED]\nmore\n'), new AbortController().signal);
+      .request(
+        writeRequest('call-3', join(root, 'config.txt'), 'key=[REDACTED]\n', 'key=[REDACTED]\nmore\n'),
+        new AbortController().signal,
+      );
     await until(() => proposedUri() !== undefined);
     assert.ok(pending.answer('call-3', { kind: 'approve' }, 'with-secret'));
     assert.deepEqual(await answer, { kind: 'approve' }, 'no false "changed on disk": the same redaction on both sides');
-    assert.equal(fake.calls.some((c) => c.api === 'window.showWarningMessage'), false);
+    assert.equal(
+      fake.calls.some((c) => c.api === 'window.showWarningMessage'),
+      false,
+    );
   });
 
   it('a file changed on disk since the proposal is not written over: the call keeps waiting, or the person rejects', async () => {
     const root = makeWorkspace({ 'config.txt': 'old\n' });
     const file = join(root, 'config.txt');
     const { approver, pending } = panes();
-    const answer = approver.forTask({ id: 't', redact: (x) => x }).request(writeRequest('call-4', file, 'old\n', 'model\n'), new AbortController().signal);
+    const answer = approver
+      .forTask({ id: 't', redact: (x) => x })
+      .request(writeRequest('call-4', file, 'old\n', 'model\n'), new AbortController().signal);
     await until(() => proposedUri() !== undefined);
     writeFileSync(file, 'changed by someone\n');
     assert.ok(pending.answer('call-4', { kind: 'approve' }, 't'));

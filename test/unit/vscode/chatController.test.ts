@@ -30,7 +30,12 @@ function request(callId: string): ApprovalRequest {
     tool: 'write_file',
     input: { path: 'a.txt', content: 'x' },
     decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
-    plan: { kind: 'read', tool: 'read_file', target: { absolute: '/ws/a.txt', relative: 'a.txt', root: '/ws', exists: false, protected: false }, summary: 'a.txt' },
+    plan: {
+      kind: 'read',
+      tool: 'read_file',
+      target: { absolute: '/ws/a.txt', relative: 'a.txt', root: '/ws', exists: false, protected: false },
+      summary: 'a.txt',
+    },
     sessionGrant: { allowed: true, description: 'writes to a.txt' },
     editable: null,
   };
@@ -46,9 +51,26 @@ function setup() {
     approvals,
     runTask: (task, _text, _history, events, signal) =>
       new Promise<TaskStart>((resolve) => {
-        tasks.push({ task, events, signal, end: (run) => resolve({ ok: true, run: { status: 'done', message: 'ok', turns: 1, costUsd: 0, messages: [], ...run } as AgentRun }) });
+        tasks.push({
+          task,
+          events,
+          signal,
+          end: (run) =>
+            resolve({ ok: true, run: { status: 'done', message: 'ok', turns: 1, costUsd: 0, messages: [], ...run } as AgentRun }),
+        });
       }),
-    baseState: () => Promise.resolve({ trusted: true, sandbox: 'sandboxed', model: 'claude-sonnet-5-5', apiKeySet: true, policyProblems: [], ignoredWorkspaceValues: [], ruleWarnings: [], ignoredUserValues: [], managedPolicy: [] }),
+    baseState: () =>
+      Promise.resolve({
+        trusted: true,
+        sandbox: 'sandboxed',
+        model: 'claude-sonnet-5-5',
+        apiKeySet: true,
+        policyProblems: [],
+        ignoredWorkspaceValues: [],
+        ruleWarnings: [],
+        ignoredUserValues: [],
+        managedPolicy: [],
+      }),
     limits: () => Promise.resolve({ maxTurns: 30, maxCostUsd: 2 }),
   });
   chat.attach((m) => posted.push(m));
@@ -95,7 +117,10 @@ describe('chat controller', () => {
     old.events({ type: 'text_delta', text: 'late words from the old chat' });
     old.end({ messages: [userText] });
     await new Promise((r) => setImmediate(r));
-    assert.equal(posted.slice(before).some((m) => JSON.stringify(m).includes('late words')), false);
+    assert.equal(
+      posted.slice(before).some((m) => JSON.stringify(m).includes('late words')),
+      false,
+    );
     assert.deepEqual(storage.data.get('warden.chat.messages.v1'), [], 'the old history is not saved into the new chat');
     assert.equal(JSON.stringify(storage.data.get('warden.chat.transcript.v1') ?? []).includes('late words'), false);
     // And the new chat takes a task at once.
@@ -117,11 +142,18 @@ describe('chat controller', () => {
     assert.equal(approvals.size, 2);
     void chat.handlers.approval({ type: 'approval', id: 'c-1', answer: 'approve' });
     assert.deepEqual(await own, { kind: 'approve' });
-    assert.deepEqual(approvals.list().map((p) => p.task.id), ['task-of-another-chat'], "the other task's call with the same id still waits");
+    assert.deepEqual(
+      approvals.list().map((p) => p.task.id),
+      ['task-of-another-chat'],
+      "the other task's call with the same id still waits",
+    );
     const second = approvals.forTask({ id: mine.task.id, redact: (t) => t }).request(request('c-2'), mine.signal);
     await chat.newChat();
     assert.equal((await second).kind, 'reject');
-    assert.deepEqual(approvals.list().map((p) => p.task.id), ['task-of-another-chat']);
+    assert.deepEqual(
+      approvals.list().map((p) => p.task.id),
+      ['task-of-another-chat'],
+    );
     approvals.rejectAll('done');
     assert.equal((await other).kind, 'reject');
     mine.end({});
@@ -131,9 +163,12 @@ describe('chat controller', () => {
     const { chat } = setup();
     await chat.handlers.openLink({ type: 'openLink', href: 'https://example.com/docs' });
     await chat.handlers.openLink({ type: 'openLink', href: 'command:workbench.action.terminal.new' });
-    assert.deepEqual(fake.calls.map((c) => [c.api, String(c.args[0])]), [
-      ['env.openExternal', 'https://example.com/docs'],
-      ['window.showWarningMessage', 'Warden: not opening a command: link from the chat.'],
-    ]);
+    assert.deepEqual(
+      fake.calls.map((c) => [c.api, String(c.args[0])]),
+      [
+        ['env.openExternal', 'https://example.com/docs'],
+        ['window.showWarningMessage', 'Warden: not opening a command: link from the chat.'],
+      ],
+    );
   });
 });

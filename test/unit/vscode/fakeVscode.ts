@@ -49,7 +49,13 @@ export interface FakeDocument {
 }
 
 export function fakeDocument(uri: FakeUri, text: string): FakeDocument {
-  const doc: FakeDocument = { uri, text, isDirty: true, getText: () => doc.text, save: () => ((doc.isDirty = false), Promise.resolve(true)) };
+  const doc: FakeDocument = {
+    uri,
+    text,
+    isDirty: true,
+    getText: () => doc.text,
+    save: () => ((doc.isDirty = false), Promise.resolve(true)),
+  };
   return doc;
 }
 
@@ -74,16 +80,22 @@ export const fake = {
   },
 };
 
-const record = (api: string) => (...args: unknown[]): Promise<undefined> => {
-  fake.calls.push({ api, args });
-  return Promise.resolve(undefined);
-};
+const record =
+  (api: string) =>
+  (...args: unknown[]): Promise<undefined> => {
+    fake.calls.push({ api, args });
+    return Promise.resolve(undefined);
+  };
 
 const configuration = (folder?: FakeUri) => ({
   inspect(key: string): Inspected | undefined {
     const base = fake.settings.get(key) ?? {};
     const own = folder ? fake.settings.get(`folder:${folder.fsPath}:${key}`) : undefined;
-    return { key, ...base, workspaceFolderValue: own?.workspaceFolderValue ?? (folder ? undefined : base.workspaceFolderValue) } as Inspected;
+    return {
+      key,
+      ...base,
+      workspaceFolderValue: own?.workspaceFolderValue ?? (folder ? undefined : base.workspaceFolderValue),
+    } as Inspected;
   },
 });
 
@@ -160,7 +172,10 @@ export const vscodeFake = {
       fake.calls.push({ api: 'window.showWarningMessage', args });
       return Promise.resolve(fake.warningAnswer);
     },
-    setStatusBarMessage: (...args: unknown[]) => (fake.calls.push({ api: 'window.setStatusBarMessage', args }), new Disposable(() => undefined)),
+    setStatusBarMessage: (...args: unknown[]) => (
+      fake.calls.push({ api: 'window.setStatusBarMessage', args }),
+      new Disposable(() => undefined)
+    ),
     activeTextEditor: undefined,
     tabGroups: { all: [] as unknown[], activeTabGroup: { activeTab: undefined }, close: record('window.tabGroups.close') },
     showInformationMessage: record('window.showInformationMessage'),

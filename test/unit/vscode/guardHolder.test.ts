@@ -55,14 +55,25 @@ describe('the guard cache (GuardHolder) over VS Code settings', () => {
     fake.settings.set('warden.paths.autoApprove', { globalValue: ['**/*.txt'] });
     fake.settings.set(`folder:${lib}:warden.paths.autoApprove`, { workspaceFolderValue: [] });
     fake.settings.set(`folder:${app}:warden.paths.autoApprove`, { workspaceFolderValue: ['**'] });
-    const scoped = readScopedSettings(['warden.paths.autoApprove'], true, fake.folders.map((f) => f.uri as never));
-    assert.deepEqual(scoped, { user: { 'warden.paths.autoApprove': ['**/*.txt'] }, workspace: {}, folders: [{ 'warden.paths.autoApprove': ['**'] }, { 'warden.paths.autoApprove': [] }] });
+    const scoped = readScopedSettings(
+      ['warden.paths.autoApprove'],
+      true,
+      fake.folders.map((f) => f.uri as never),
+    );
+    assert.deepEqual(scoped, {
+      user: { 'warden.paths.autoApprove': ['**/*.txt'] },
+      workspace: {},
+      folders: [{ 'warden.paths.autoApprove': ['**'] }, { 'warden.paths.autoApprove': [] }],
+    });
     const g = (await new GuardHolder(wasmDirFromNodeModules(), () => true).current()).guard;
     assert.equal(g.decide(write('app:new.txt')).decision, 'allow');
     assert.equal(g.decide(write('app:new.md')).decision, 'ask', "app's ** does not widen the user's **/*.txt");
     assert.equal(g.decide(write('lib:new.txt')).decision, 'ask');
     assert.match(g.decide({ tool: 'read_file', input: { path: 'notes.txt' } }).message, /several workspace folders \(app, lib\)/);
-    assert.deepEqual(g.ignoredWorkspaceValues.map((i) => i.key), ['app: warden.paths.autoApprove']);
+    assert.deepEqual(
+      g.ignoredWorkspaceValues.map((i) => i.key),
+      ['app: warden.paths.autoApprove'],
+    );
   });
 
   it('in Restricted Mode reads neither the workspace nor the folder values', () => {
@@ -71,6 +82,13 @@ describe('the guard cache (GuardHolder) over VS Code settings', () => {
     fake.folders = [folder('/a', 'a', 0), folder('/b', 'b', 1)];
     fake.settings.set('warden.paths.denyRead', { globalValue: ['x'], workspaceValue: ['y'] });
     fake.settings.set('folder:/a:warden.paths.denyRead', { workspaceFolderValue: ['z'] });
-    assert.deepEqual(readScopedSettings(['warden.paths.denyRead'], false, fake.folders.map((f) => f.uri as never)), { user: { 'warden.paths.denyRead': ['x'] }, workspace: {}, folders: [] });
+    assert.deepEqual(
+      readScopedSettings(
+        ['warden.paths.denyRead'],
+        false,
+        fake.folders.map((f) => f.uri as never),
+      ),
+      { user: { 'warden.paths.denyRead': ['x'] }, workspace: {}, folders: [] },
+    );
   });
 });
