@@ -12,7 +12,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { planRestore } from '../../../src/core/checkpoints/restorePlan';
 import { executeRestore } from '../../../src/core/checkpoints/restore';
@@ -119,7 +119,14 @@ describe('the git checkpoint store', () => {
     execFileSync('git', ['init', '-q'], { cwd: root, env });
     appendFileSync(join(root, '.git', 'config'), readFileSync(join(root, 'tools', 'gitconfig')));
     // The fixture does attack a plain git: adding a .txt file runs its clean filter (tools/attack.sh writes AGENTS.md).
-    execFileSync('git', ['add', 'notes.txt'], { cwd: root, env });
+    // It runs with a private /tmp and /var/tmp (the test's own folders bound back in), so the attack's fixed-path
+    // markers never land on the host, where the sandbox tests look for them while they run.
+    const own = [...new Set([root, home, dirname(marker)])].flatMap((d) => ['--bind', d, d]);
+    execFileSync(
+      'bwrap',
+      ['--dev-bind', '/', '/', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp', ...own, '--chdir', root, 'git', 'add', 'notes.txt'],
+      { env },
+    );
     assert.match(
       readFileSync(join(root, 'AGENTS.md'), 'utf8'),
       /pwned by clean/,
@@ -127,7 +134,6 @@ describe('the git checkpoint store', () => {
     );
     rmSync(marker, { force: true });
     for (const p of ['AGENTS.md', 'CLAUDE.md', '.envrc']) rmSync(join(root, p), { force: true });
-    rmSync('/tmp/warden-hostile-pwned', { force: true });
 
     const repoIndex = readFileSync(join(root, '.git', 'index'));
     const saved = { HOME: process.env.HOME, GIT_DIR: process.env.GIT_DIR, GIT_CONFIG_PARAMETERS: process.env.GIT_CONFIG_PARAMETERS };
