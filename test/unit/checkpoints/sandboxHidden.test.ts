@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CommandRunner } from '../../../src/core/exec/runner';
 import { GitCheckpointStore, storeDirFor } from '../../../src/node/checkpoints/gitStore';
@@ -33,12 +33,31 @@ const subjects: Array<{ kind: string; tools: string[]; make: (o: RunnerCommonOpt
   },
 ];
 
+const HIDDEN_BY_THE_SANDBOX = ['/tmp', '/var/tmp', '/run', '/home', '/root', '/dev/shm'];
+
+/** The checkout's .tmp when the sandbox shows it, else a system folder it shows (this test runs as root in CI). */
+function visibleFolder(): string {
+  const repoTmp = resolve(__dirname, '..', '..', '..', '.tmp');
+  const shown = (p: string) => !HIDDEN_BY_THE_SANDBOX.some((h) => p === h || p.startsWith(`${h}/`));
+  for (const candidate of [repoTmp, '/var/lib', '/opt', '/srv']) {
+    if (!shown(candidate)) continue;
+    try {
+      mkdirSync(candidate, { recursive: true });
+      accessSync(candidate, constants.W_OK);
+      return candidate;
+    } catch {
+      continue;
+    }
+  }
+  throw new Error(`no writable folder the sandbox shows (tried ${repoTmp}, /var/lib, /opt, /srv)`);
+}
+
 for (const subject of subjects) {
   describe(`the checkpoint store is out of reach of a sandboxed command (${subject.kind})`, () => {
     const ws = makeWorkspace();
-    // A folder the sandbox would otherwise show (read-only): not under /tmp, /home or /root, which it hides anyway.
-    mkdirSync(join(__dirname, '..', '..', '..', '.tmp'), { recursive: true });
-    const base = mkdtempSync(join(__dirname, '..', '..', '..', '.tmp', 'checkpoint-state-'));
+    // A folder the sandbox would otherwise show (read-only): not under /tmp, /var/tmp, /run, /home or /root,
+    // which it hides anyway (so the control below would prove nothing there).
+    const base = mkdtempSync(join(visibleFolder(), 'warden-checkpoint-state-'));
     const state = join(base, 'warden');
     const dir = storeDirFor(state, ws.root);
     let store: GitCheckpointStore;
