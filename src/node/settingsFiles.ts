@@ -1,32 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { stripJsonc } from '../core/text/jsonc';
 
 /** A settings file as the CLI reads it: a flat JSON object of `warden.*` keys (settings.json shape). */
 export type SettingsFileResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
-
-/** Strips `//` and `/* *\/` comments and trailing commas, as VS Code's settings.json allows them. */
-function stripJsonc(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? '';
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i += 2;
-      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
-      i += 1;
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
-}
 
 /** Reads one settings file; a missing or unreadable file, or bad JSON, is an error naming the file. */
 export function readSettingsFile(path: string): SettingsFileResult {

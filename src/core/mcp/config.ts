@@ -3,6 +3,7 @@ import { canonicalJson } from '../audit/canonical';
 import { sha256Hex } from '../audit/hash';
 import { secretNameSchema } from '../secrets/secretName';
 import { serverNameSchema } from './names';
+import { stripJsonc } from '../text/jsonc';
 
 /**
  * MCP server definitions. Only user settings (`warden.mcp.servers`) define
@@ -77,7 +78,7 @@ export function parseProposals(origin: Exclude<ServerOrigin, 'user'>, text: stri
   const problems: string[] = [];
   let raw: unknown;
   try {
-    raw = JSON.parse(stripJsonComments(text));
+    raw = JSON.parse(stripJsonc(text));
   } catch (err) {
     return { entries: [], problems: [`${origin}: not JSON (${err instanceof Error ? err.message : String(err)})`] };
   }
@@ -113,29 +114,4 @@ export function parseProposals(origin: Exclude<ServerOrigin, 'user'>, text: stri
     entries.push({ name, origin, definition: r.data, hash: definitionHash(r.data) });
   }
   return { entries, problems };
-}
-
-/** Drops // and /* *\/ comments outside strings (VS Code's mcp.json is JSONC). */
-function stripJsonComments(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      i += 2;
-      while (i < text.length && !(text[i] === '*' && text[i + 1] === '/')) i++;
-      i++;
-    } else out += c;
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
 }
