@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ReadFilter } from '../../core/policy/guard';
@@ -18,6 +18,11 @@ import { homeExposure } from '../sandbox/homeExposure';
  * - `/` read-only, home and other users' folders hidden but for the
  *   toolchain folders on PATH, root-only secrets masked (the same
  *   bubblewrap plan as commands);
+ * - its own program read-only wherever it is installed: the folder of each
+ *   absolute path on its command line that is a file, and every
+ *   `node_modules` folder above it (Node resolves packages there), even
+ *   under a home or /tmp the plan hides — never a private folder, never a
+ *   folder holding a workspace folder (that would show its neighbours);
  * - its own folder (HOME, /tmp, caches) writable: a fresh folder under
  *   Warden's scratch area, and nothing else;
  * - no network at all (`--unshare-all`); an MCP server that needs the
@@ -71,6 +76,37 @@ export function hiddenEntries(root: string, filter: ReadFilter): string[] {
   return out;
 }
 
+const within = (p: string, dir: string): boolean => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
+/** The folders that hold the server's program (see above), read-only inside. */
+export function serverProgramPaths(
+  command: string,
+  args: readonly string[],
+  roots: readonly string[],
+  privateDirs: readonly string[],
+): string[] {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
+  const privates = privateDirs.map(real);
+  const rootsReal = roots.map(real);
+  const out = new Set<string>();
+  const add = (dir: string) => {
+    if (rootsReal.some((r) => within(dir, r) || within(r, dir))) return;
+    if (privates.some((d) => within(dir, d) || within(d, dir))) return;
+    out.add(dir);
+  };
+  for (const word of [command, ...args]) {
+    if (!isAbsolute(word) || !existsSync(word)) continue;
+    const file = realpathSync(word);
+    if (!statSync(file).isFile()) continue;
+    add(dirname(file));
+    for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+      const modules = join(dir, 'node_modules');
+      if (existsSync(modules) && statSync(modules).isDirectory()) add(modules);
+    }
+  }
+  return [...out].sort();
+}
+
 export function sandboxedServerArgs(o: SandboxedServerOptions): { argv: string[]; fdArgs: string } {
   for (const sub of ['tmp', 'shm', 'home']) mkdirSync(join(o.ownDir, sub), { recursive: true });
   const exposure = homeExposure(process.env.HOME ?? null, process.env.PATH, [], o.privateDirs);
@@ -91,7 +127,7 @@ export function sandboxedServerArgs(o: SandboxedServerOptions): { argv: string[]
     network: null,
     seccompHelper: false,
     addSetfcap: false,
-    helpers: [],
+    helpers: serverProgramPaths(o.command, o.args, o.roots, o.privateDirs),
   });
   const setenv = Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]);
   return { argv: ['--args', '3', '--', o.command, ...o.args], fdArgs: encodeArgs([...plan, ...setenv]) };

@@ -166,6 +166,7 @@ export const vscodeFake = {
     onDidChangeConfiguration: event(),
     onDidGrantWorkspaceTrust: event(),
     onDidChangeWorkspaceFolders: event(),
+    onDidChangeTextDocument: event(),
   },
   window: {
     showWarningMessage: (...args: unknown[]) => {
@@ -179,6 +180,7 @@ export const vscodeFake = {
     activeTextEditor: undefined,
     tabGroups: { all: [] as unknown[], activeTabGroup: { activeTab: undefined }, close: record('window.tabGroups.close') },
     showInformationMessage: record('window.showInformationMessage'),
+    registerFileDecorationProvider: () => new Disposable(() => undefined),
   },
   env: { openExternal: record('env.openExternal') },
   commands: { executeCommand: record('commands.executeCommand') },
