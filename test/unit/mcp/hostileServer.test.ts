@@ -131,7 +131,8 @@ describe('a hostile MCP server under warden run', { skip: !existsSync('/usr/bin/
     assert.equal(existsSync(join(visible, 'escaped.txt')), false);
     const escape = unique(results(fake)).find((r) => r.includes('mcp__hostile__escape')) ?? '';
     assert.match(escape, /could not write [^\n]*ws\/escaped\.txt: EROFS/);
-    assert.match(escape, /could not write [^\n]*mcp-escape-[^\n]*escaped\.txt: EROFS/);
+    // EROFS where the sandbox shows the folder read-only; ENOENT where the checkout lives under a folder it hides (/tmp).
+    assert.match(escape, /could not write [^\n]*mcp-escape-[^\n]*escaped\.txt: (EROFS|ENOENT)/);
     assert.match(escape, /wrote [^\n]*own-cache\.txt/);
   });
 
