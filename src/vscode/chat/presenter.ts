@@ -130,7 +130,8 @@ export class ChatPresenter {
         const edited = !e.edited
           ? {}
           : 'command' in e.edited
-            ? { summary: `run: ${e.edited.command}` }
+            ? // Why it asked was about the model's command, which did not run.
+              { summary: `run: ${e.edited.command}`, why: null }
             : { summary: `${summary.replace(/ \(\d+ chars\)$/, '')} (${e.edited.chars} chars, your version)` };
         const approver = e.answer === 'session-grant' ? 'session-grant' : e.edited ? 'person-edited' : 'person';
         this.updateCard(e.callId, { ...edited, approver, status: e.answer === 'reject' ? 'rejected' : 'running', outcome: e.note || null });

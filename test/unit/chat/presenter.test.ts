@@ -163,6 +163,31 @@ describe('chat presenter', () => {
     assert.equal(edited(), false, 'a card no longer waiting is not changed by a late edit');
   });
 
+  it('keeps why it asked after an approval, and drops it when the person ran their own command instead', () => {
+    for (const [answered, why] of [
+      [{ type: 'tool_answered', callId: 'c1', answer: 'approve', note: '' }, "Asks: 'touch model.txt' is not in warden.commands.allow"],
+      [
+        { type: 'tool_answered', callId: 'c1', answer: 'approve-edited', note: 'ran instead', edited: { command: 'touch edited.txt' } },
+        null,
+      ],
+    ] as const) {
+      const { transcript, presenter } = setup();
+      presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'run_command', input: { command: 'touch model.txt' } });
+      presenter.approvalRequested({
+        callId: 'c1',
+        tool: 'run_command',
+        input: { command: 'touch model.txt' },
+        why: "Asks: 'touch model.txt' is not in warden.commands.allow",
+        decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
+        plan: { kind: 'invalid', tool: 'run_command', error: 'x' },
+      } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
+      presenter.onEvent(answered);
+      const item = transcript.items()[0];
+      assert.ok(item?.kind === 'tool');
+      assert.equal(item.card.why ?? null, why, answered.answer);
+    }
+  });
+
   it('keeps a rejected call rejected when its result arrives', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'delete_file', input: { path: 'a.txt' } });
