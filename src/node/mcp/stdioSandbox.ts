@@ -19,7 +19,8 @@ import { homeExposure } from '../sandbox/homeExposure';
  *   toolchain folders on PATH, root-only secrets masked (the same
  *   bubblewrap plan as commands);
  * - its own program read-only wherever it is installed: the folder of each
- *   absolute path on its command line that is a file, and every
+ *   absolute path on its command line that is a script or an executable
+ *   (never a data file named as an argument), and every
  *   `node_modules` folder above it (Node resolves packages there), even
  *   under a home or /tmp the plan hides — never a private folder, never a
  *   folder holding a workspace folder (that would show its neighbours);
@@ -76,6 +77,7 @@ export function hiddenEntries(root: string, filter: ReadFilter): string[] {
   return out;
 }
 
+const PROGRAM_FILE = /\.(?:js|mjs|cjs|ts|mts|cts|py)$/;
 const within = (p: string, dir: string): boolean => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
 /** The folders that hold the server's program (see above), read-only inside. */
@@ -97,7 +99,9 @@ export function serverProgramPaths(
   for (const word of [command, ...args]) {
     if (!isAbsolute(word) || !existsSync(word)) continue;
     const file = realpathSync(word);
-    if (!statSync(file).isFile()) continue;
+    const st = statSync(file);
+    // Only a program: a script Node or Python runs, or an executable; never a data file named as an argument.
+    if (!st.isFile() || (!PROGRAM_FILE.test(file) && (st.mode & 0o111) === 0)) continue;
     add(dirname(file));
     for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
       const modules = join(dir, 'node_modules');
