@@ -14,6 +14,7 @@ import { managedPolicyLines } from '../core/policy/managed';
 import { loadShellParser, wasmDirFromNodeModules } from '../node/shellParser';
 import type { CliIo } from './run';
 import { loadWorkspaceFolders, takeWorkspaceFlags } from './workspaceFlags';
+import { parseValueFlags } from './valueFlags';
 
 const USAGE = `usage: warden check --workspace DIR [--workspace-settings ws.json] [--workspace DIR2 [--workspace-settings ws2.json] …]
                     [--settings user.json] [--sandbox available|unavailable]
@@ -24,24 +25,8 @@ const flagsSchema = z.strictObject({
   settings: z.string().min(1).optional(),
   sandbox: z.enum(['available', 'unavailable']).optional(),
 });
-type Flags = z.infer<typeof flagsSchema>;
 
 const lineSchema = z.strictObject({ tool: z.string(), input: z.unknown() });
-
-function parseFlags(argv: readonly string[]): Flags | string {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (!a.startsWith('--')) return `unexpected argument '${a}'`;
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) return `--${name} needs a value`;
-    raw[name] = value;
-  }
-  const r = flagsSchema.safeParse(raw);
-  return r.success ? r.data : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
-}
 
 /** The wasm files sit beside the bundle (dist/cli.js); from source, in node_modules. */
 function wasmDir(): string {
@@ -63,7 +48,7 @@ function answer(guard: Guard, line: string): string {
 /** `warden check`: JSON Lines tool calls on stdin, one decision line each on stdout. */
 export async function runCheck(argv: readonly string[], io: CliIo, options: { managedDir?: string } = {}): Promise<number> {
   const taken = takeWorkspaceFlags(argv);
-  const flags = typeof taken === 'string' ? taken : parseFlags(taken.rest);
+  const flags = typeof taken === 'string' ? taken : parseValueFlags(taken.rest, flagsSchema);
   const usage = typeof taken === 'string' ? taken : typeof flags === 'string' ? flags : null;
   if (usage !== null || typeof taken === 'string' || typeof flags === 'string') {
     io.stderr.write(`warden check: ${usage ?? ''}\n${USAGE}`);

@@ -5,6 +5,7 @@ import { detectSandbox } from '../node/sandboxProbe';
 import { readSettingsFile } from '../node/settingsFiles';
 import { loadManagedPolicy } from '../node/managedPolicy';
 import type { CliIo } from './run';
+import { parseValueFlags } from './valueFlags';
 
 const USAGE =
   'usage: warden policy report --workspace DIR [--settings user.json] [--workspace-settings ws.json] [--sandbox available|unavailable] [--format text|md|json]\n';
@@ -17,28 +18,13 @@ const flagsSchema = z.strictObject({
   format: z.enum(['text', 'md', 'json']).default('text'),
 });
 
-function parseFlags(argv: readonly string[]): z.infer<typeof flagsSchema> | string {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (!a.startsWith('--')) return `unexpected argument '${a}'`;
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) return `--${name} needs a value`;
-    raw[name] = value;
-  }
-  const r = flagsSchema.safeParse(raw);
-  return r.success ? r.data : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
-}
-
 /** `warden policy report`: what the agent may do in a folder under these settings. */
 export function runPolicy(argv: readonly string[], io: CliIo): number {
   if (argv[0] !== 'report') {
     io.stderr.write(`warden policy: expected 'report'\n${USAGE}`);
     return 2;
   }
-  const flags = parseFlags(argv.slice(1));
+  const flags = parseValueFlags(argv.slice(1), flagsSchema);
   if (typeof flags === 'string') {
     io.stderr.write(`warden policy report: ${flags}\n${USAGE}`);
     return 2;
