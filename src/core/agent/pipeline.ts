@@ -159,7 +159,7 @@ async function askPerson(
 ): Promise<ApprovalAnswer | null> {
   const changed = drift.length ? `Changed since you approved it: ${drift.join(', ')}. ` : '';
   try {
-    return approvalAnswerSchema.parse(
+    const answer = approvalAnswerSchema.parse(
       await deps.approver.request(
         {
           callId: req.id,
@@ -183,6 +183,8 @@ async function askPerson(
         signal,
       ),
     );
+    // A task stopped while it waited: nobody decided, whatever the approver answered on its way out.
+    return signal.aborted ? null : answer;
   } catch (err) {
     if (signal.aborted) return null;
     return { kind: 'reject', feedback: `The approval could not be completed (${err instanceof Error ? err.message : String(err)}).` };

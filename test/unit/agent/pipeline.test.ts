@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ApprovalAnswer } from '../../../src/core/agent/approver';
 import { handleToolCall } from '../../../src/core/agent/pipeline';
+import { PendingApprovals } from '../../../src/vscode/approvals/pendingApprovals';
 import type { SandboxConfig } from '../../../src/core/exec/runner';
 import { UnsandboxedRunner } from '../../../src/node/sandbox/unsandboxedRunner';
 import { harness, makeWorkspace, type Harness } from './harness';
@@ -135,6 +136,48 @@ describe('pipeline: approvals', () => {
       }
     });
   }
+});
+
+describe('pipeline: a task stopped while a call waits for the person', () => {
+  it('records the call as stopped, not as rejected by the person, and writes nothing', async () => {
+    const root = makeWorkspace();
+    const h = await harness({ root });
+    const stop = new AbortController();
+    // The chat's approval queue answers a stopped task's waiting calls with a reject on its way out.
+    const pending = new PendingApprovals();
+    const r = await handleToolCall(
+      { id: 'toolu_stopped', name: 'write_file', input: { path: 'a.txt', content: 'A' }, inputError: null },
+      {
+        ...h,
+        approver: {
+          request: (req, signal) => {
+            const answer = pending.request(req, signal);
+            stop.abort();
+            return answer;
+          },
+        },
+      },
+      stop.signal,
+    );
+    assert.equal(r.isError, true);
+    assert.equal(existsSync(join(root, 'a.txt')), false);
+    assert.equal(
+      h.seen.find((e) => e.type === 'tool_answered'),
+      undefined,
+      'nobody answered it',
+    );
+    const result = h.seen.find((e) => e.type === 'tool_result');
+    assert.equal(result?.type === 'tool_result' ? result.status : null, 'cancelled');
+    assert.deepEqual([h.auditLog[0]?.answer ?? null, h.auditLog[0]?.outcome?.status], [null, 'cancelled']);
+  });
+
+  it('still passes on a reject the person gave before the task stopped', async () => {
+    const root = makeWorkspace();
+    const h = await harness({ root, answers: [{ kind: 'reject', feedback: 'not this' }] });
+    const r = await callOf(h, 'write_file', { path: 'a.txt', content: 'A' });
+    assert.match(r.content, /Their feedback: not this/);
+    assert.equal(h.auditLog[0]?.outcome?.status, 'rejected');
+  });
 });
 
 describe('pipeline: denials and output', () => {
