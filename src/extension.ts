@@ -220,6 +220,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   updateStatus();
   refreshSettingsProblems();
+  void approver.closeLeftovers();
 
   // Choose the sandbox by smoke test after activation, off the activation path.
   setTimeout(() => {

@@ -63,6 +63,11 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
     this.deps.preview.onAgentEvent(e);
   }
 
+  /** At start: proposal tabs the workbench restored from before a reload (their tasks are gone) close clean. */
+  closeLeftovers(): Promise<void> {
+    return this.deps.diff.closeOrphans();
+  }
+
   /** A new chat: the command preview of the last chat closes (diffs close as their calls are answered). */
   newChat(): void {
     this.deps.preview.close();

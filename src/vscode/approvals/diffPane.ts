@@ -207,6 +207,52 @@ export class DiffPane implements vscode.Disposable {
     return true;
   }
 
+  /** A proposal's tab that no waiting call is shown in: restored by the workbench after a reload, its task gone. */
+  private isOrphan(tab: vscode.Tab): boolean {
+    const input = tab.input;
+    if (!(input instanceof vscode.TabInputTextDiff) || input.modified.scheme !== PROPOSAL_SCHEME) return false;
+    const call = ProposalFs.callOf(input.modified);
+    return call === null || !this.shown.has(call);
+  }
+
+  /**
+   * Closes the proposal tabs no call is shown in — the workbench restores an
+   * open diff, and the person's unsaved edit in it, after a reload, when the
+   * task that proposed it is gone; run once as Warden starts — clean: the edit is kept in memory (never
+   * written anywhere) so no save prompt or save error follows, then the tab
+   * closes and its documents are forgotten.
+   */
+  async closeOrphans(): Promise<void> {
+    const orphans = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => this.isOrphan(t));
+    if (orphans.length === 0) return;
+    const calls = new Set<string>();
+    for (const tab of orphans) {
+      const input = tab.input as vscode.TabInputTextDiff;
+      calls.add(ProposalFs.callOf(input.modified) ?? '');
+      await this.settleDocument(input.modified, input.original);
+    }
+    await vscode.window.tabGroups
+      .close(orphans)
+      .then(undefined, (e: unknown) => this.deps.log(`proposal: closing a leftover diff failed: ${String(e)}`));
+    for (const call of calls) this.deps.fs.drop(call);
+  }
+
+  /**
+   * Leaves a proposal's document clean before its tab closes: both sides
+   * exist in memory, and unsaved edits are saved there (nothing touches the
+   * real file), so closing neither asks to save nor fails to.
+   */
+  private async settleDocument(proposed: vscode.Uri, current: vscode.Uri): Promise<void> {
+    if (this.deps.fs.text(current) === undefined) this.deps.fs.set(current, '');
+    if (this.deps.fs.text(proposed) === undefined) this.deps.fs.set(proposed, '');
+    const doc =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === proposed.toString()) ??
+      (await Promise.resolve(vscode.workspace.openTextDocument(proposed)).catch(() => undefined));
+    if (!doc?.isDirty) return;
+    const saved = await Promise.resolve(doc.save()).catch(() => false);
+    if (!saved) this.deps.log(`proposal: ${proposed.path} could not be left clean before its tab closed`);
+  }
+
   /** Closes a call's diff (answered, stopped) and forgets its documents. */
   async close(callId: string): Promise<void> {
     const s = this.shown.get(callId);
@@ -214,8 +260,7 @@ export class DiffPane implements vscode.Disposable {
     this.shown.delete(callId);
     this.hint?.dispose();
     this.hint = undefined;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === s.proposed.toString());
-    if (doc?.isDirty) await doc.save().then(undefined, () => false);
+    await this.settleDocument(s.proposed, s.current);
     const tabs = vscode.window.tabGroups.all
       .flatMap((g) => g.tabs)
       .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposed.toString());

@@ -26,6 +26,11 @@ export class ProposalFs implements vscode.FileSystemProvider {
     return vscode.Uri.from({ scheme, path: `/${rel}`, query: ProposalFs.callQuery(callId) });
   }
 
+  /** The call a proposal URI belongs to; null when it names none. */
+  static callOf(uri: vscode.Uri): string | null {
+    return new URLSearchParams(uri.query).get('call');
+  }
+
   /** The query naming a call in a proposal URI. */
   static callQuery(callId: string): string {
     return `call=${encodeURIComponent(callId)}`;
