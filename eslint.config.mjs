@@ -49,6 +49,7 @@ export const sharedContracts = [
   'src/vscode/audit/messages.ts',
   'src/vscode/approvals/previewMessages.ts',
   'src/vscode/approvals/hiddenFlags.ts',
+  'src/vscode/approvals/previewHeading.ts',
   'test/lint-fixtures/shared/**/*.ts',
 ];
 const noVscode = { name: 'vscode', message: 'This layer must not depend on VS Code: only src/vscode and src/extension.ts may.' };
@@ -159,9 +160,9 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '(^|/)src/(node|cli)/|(^|/)src/vscode/(?!(chat/protocol|chat/cardText|audit/messages|approvals/previewMessages|approvals/hiddenFlags)$)',
+                '(^|/)src/(node|cli)/|(^|/)src/vscode/(?!(chat/protocol|chat/cardText|audit/messages|approvals/previewMessages|approvals/hiddenFlags|approvals/previewHeading)$)',
               message:
-                'A webview imports only the shared message contracts (src/vscode/*/protocol, cardText, messages, previewMessages, hiddenFlags) and pure core code.',
+                'A webview imports only the shared message contracts (src/vscode/*/protocol, cardText, messages, previewMessages, previewHeading, hiddenFlags) and pure core code.',
             },
           ],
         },

@@ -4,6 +4,7 @@
 // textContent only and loads nothing remote (see the CSP in previewHtml.ts).
 // Every message from the host is validated on arrival.
 import { hiddenSummary, segments } from '../../src/vscode/approvals/hiddenFlags';
+import { previewHeading } from '../../src/vscode/approvals/previewHeading';
 import {
   previewHostMessageSchema,
   type CommandProposal,
@@ -66,7 +67,7 @@ function render(p: CommandProposal): void {
     banner.setAttribute('role', 'alert');
     app.append(banner);
   }
-  app.append(el('h1', { text: 'The agent asks to run a command' }));
+  app.append(el('h1', { id: 'heading', text: previewHeading('waiting', { edited: false, started: false }) }));
   if (p.why) app.append(el('p', { className: 'why-line', id: 'why-line', text: p.why }));
   app.append(el('p', { className: 'why', text: `${p.decision.message}${p.decision.rule ? ` (rule: ${p.decision.rule})` : ''}` }));
 
@@ -242,7 +243,9 @@ function showReaches(reaches: CommandProposal['reaches']): void {
   }
 }
 
-function setState(state: PreviewState, text: string): void {
+function setState(state: PreviewState, text: string, heading: string | undefined): void {
+  const h = document.getElementById('heading');
+  if (h && heading) h.textContent = heading;
   const s = document.getElementById('state');
   if (s) {
     s.className = `state ${state}`;
@@ -270,7 +273,7 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
       break;
     }
     case 'state':
-      if (m.callId === current?.callId) setState(m.state, m.text);
+      if (m.callId === current?.callId) setState(m.state, m.text, m.heading);
       break;
     case 'checked': {
       // Only the answer for what the field holds now; an older one is dropped.

@@ -53,7 +53,8 @@ export type PreviewState = z.infer<typeof previewStateSchema>;
 export const previewHostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('show'), proposal: commandProposalSchema }),
   z.strictObject({ type: z.literal('output'), callId, stream: z.enum(['stdout', 'stderr']), chunk: text(1_000_000) }),
-  z.strictObject({ type: z.literal('state'), callId, state: previewStateSchema, text: text(4_000) }),
+  /** `heading`: what became of the command (previewHeading.ts), shown in place of the question once answered. */
+  z.strictObject({ type: z.literal('state'), callId, state: previewStateSchema, text: text(4_000), heading: text(300).optional() }),
   /** The guard's verdicts for the text the person is editing (asked for with `check`). */
   z.strictObject({
     type: z.literal('checked'),

@@ -4,8 +4,15 @@ import type { AgentEvent } from '../../core/agent/events';
 import type { GuardResult } from '../../core/policy/guard';
 import type { ProposedCall } from '../../core/tools/schemas';
 import { checkedCommands, commandAnswer, toCommandProposal } from './commandProposal';
+import { previewHeading, type PreviewPhase } from './previewHeading';
 import { previewHtml } from './previewHtml';
-import { type CommandProposal, type PreviewHostMessage, type PreviewViewMessage, previewViewMessageSchema } from './previewMessages';
+import {
+  type CommandProposal,
+  type PreviewHostMessage,
+  type PreviewState,
+  type PreviewViewMessage,
+  previewViewMessageSchema,
+} from './previewMessages';
 import { newNonce } from '../webviewSecurity';
 
 export interface PreviewDeps {
@@ -35,6 +42,8 @@ export class PreviewPanel implements vscode.Disposable {
   private proposal: CommandProposal | null = null;
   /** The person's edit of the call on show, once the pipeline says it runs instead. */
   private ranInstead: string | null = null;
+  /** The call on show was answered and began to run. */
+  private started = false;
   /** The model's input of the call on show (an edit changes only its command). */
   private input: Record<string, unknown> = {};
   /** What the command field last held (told with each `check`), null until the person edits. */
@@ -55,6 +64,7 @@ export class PreviewPanel implements vscode.Disposable {
     if (!proposal) return;
     this.proposal = proposal;
     this.ranInstead = null;
+    this.started = false;
     this.field = null;
     this.tool = req.tool;
     this.input = typeof req.input === 'object' && req.input !== null ? { ...(req.input as Record<string, unknown>) } : {};
@@ -88,27 +98,24 @@ export class PreviewPanel implements vscode.Disposable {
         break;
       case 'tool_answered':
         if (e.edited && 'command' in e.edited) this.ranInstead = e.edited.command;
-        if (e.answer === 'reject') this.post({ type: 'state', callId, state: 'rejected', text: 'Rejected: nothing ran.' });
-        else
-          this.post({
-            type: 'state',
-            callId,
-            state: 'running',
-            text: e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…',
-          });
+        if (e.answer === 'reject') this.postState(callId, 'rejected', 'Rejected: nothing ran.', 'rejected');
+        else {
+          this.started = true;
+          this.postState(callId, 'running', e.answer === 'approve-edited' ? 'Running your edited command…' : 'Running…', 'running');
+        }
         break;
       case 'tool_result': {
-        const [state, label] =
+        const [state, label, phase] =
           e.status === 'cancelled'
-            ? (['stopped', 'Stopped'] as const)
+            ? (['stopped', 'Stopped', 'stopped'] as const)
             : e.status === 'rejected'
-              ? (['rejected', 'Rejected: nothing ran'] as const)
+              ? (['rejected', 'Rejected: nothing ran', 'rejected'] as const)
               : e.status === 'denied'
-                ? (['failed', 'Denied by the policy: nothing ran'] as const)
+                ? (['failed', 'Denied by the policy: nothing ran', 'denied'] as const)
                 : e.isError
-                  ? (['failed', 'Failed'] as const)
-                  : (['done', 'Finished'] as const);
-        this.post({ type: 'state', callId, state, text: `${label}. ${e.preview.slice(0, 300)}` });
+                  ? (['failed', 'Failed', 'failed'] as const)
+                  : (['done', 'Finished', 'ran'] as const);
+        this.postState(callId, state, `${label}. ${e.preview.slice(0, 300)}`, phase);
         if (this.panel) {
           const cmd = shortCommand(this.ranInstead ?? this.proposal.command);
           this.panel.title =
@@ -163,6 +170,12 @@ export class PreviewPanel implements vscode.Disposable {
     });
   }
 
+  /** The state line and the heading, which says what became of the command (never still asking once answered). */
+  private postState(callId: string, state: PreviewState, text: string, phase: PreviewPhase): void {
+    const heading = previewHeading(phase, { edited: this.ranInstead !== null, started: this.started });
+    this.post({ type: 'state', callId, state, text, heading });
+  }
+
   private post(m: PreviewHostMessage): void {
     if (m.type !== 'show' && m.type !== 'checked') this.backlog.push(m);
     if (this.panel && this.ready) void this.panel.webview.postMessage(m);
@@ -213,7 +226,7 @@ export class PreviewPanel implements vscode.Disposable {
         break;
       case 'stop':
         this.deps.stop();
-        this.post({ type: 'state', callId: p.callId, state: 'stopped', text: 'Stopping…' });
+        this.postState(p.callId, 'stopped', 'Stopping…', 'stopping');
         break;
     }
   }
