@@ -3,7 +3,7 @@
 // is ever loaded (see the CSP in the provider and ./markdown.ts).
 import DOMPurify from 'dompurify';
 import { hostMessageSchema, type ChatItem, type ToolCard, type ViewMessage, type ViewState } from '../../src/vscode/chat/protocol';
-import { approveLabel, cardLabel, cardTruth } from '../../src/vscode/chat/cardText';
+import { approveLabel, cardLabel, cardTruth, detailsLabel } from '../../src/vscode/chat/cardText';
 import { renderMarkdown } from './markdown';
 
 const APPROVER: Record<NonNullable<ToolCard['approver']>, string> = {
@@ -91,6 +91,8 @@ let lastState: ViewState | null = null;
 
 const assistantText = new Map<string, string>();
 const thinkingItems = new Map<string, Extract<ChatItem, { kind: 'thinking' }>>();
+/** Cards whose details the person opened: a re-render (the card updating) keeps them open. */
+const openDetails = new Set<string>();
 /** Thinking rows the person opened: a re-render keeps them open. */
 const openThinking = new Set<string>();
 let busy = false;
@@ -120,13 +122,20 @@ function renderCard(card: ToolCard): HTMLElement {
   box.append(head);
   if (card.why) box.append(el('div', 'card-why', card.why));
   box.append(el('div', 'card-truth', cardTruth(card)));
+  // The first lines say what happened; the facts, the plan and the output fold behind a disclosure.
+  const details = document.createElement('details');
+  details.className = 'card-details';
+  details.open = openDetails.has(card.id);
+  details.addEventListener('toggle', () => (details.open ? openDetails.add(card.id) : openDetails.delete(card.id)));
+  details.append(el('summary', 'card-details-summary', detailsLabel(card)));
   const facts = el('div', 'card-facts');
   if (card.rule) facts.append(el('span', 'card-rule', `rule: ${card.rule}`));
   if (card.reason) facts.append(el('span', 'card-reason', `reason: ${card.reason}`));
   if (card.approver) facts.append(el('span', 'card-approver', `decided by: ${APPROVER[card.approver]}`));
   facts.append(el('span', 'card-status', card.status));
-  box.append(facts);
-  if (card.outcome) box.append(el('pre', 'card-outcome', card.outcome));
+  details.append(facts);
+  if (card.outcome) details.append(el('pre', 'card-outcome', card.outcome));
+  box.append(details);
   if (card.status === 'awaiting-approval') {
     const actions = el('div', 'card-actions');
     const approve = el('button', 'approve', 'Approve') as HTMLButtonElement;
@@ -139,6 +148,31 @@ function renderCard(card: ToolCard): HTMLElement {
     box.append(actions);
   }
   return box;
+}
+
+/**
+ * Updates a card in place from its fresh rendering, keeping its details
+ * element (and so whether it is open, and keyboard focus on its disclosure);
+ * returns the card now shown.
+ */
+function patchCard(existing: HTMLElement, fresh: HTMLElement): HTMLElement {
+  const oldDetails = existing.querySelector<HTMLDetailsElement>(':scope > details.card-details');
+  const newDetails = fresh.querySelector<HTMLDetailsElement>(':scope > details.card-details');
+  const oldSummary = oldDetails?.querySelector(':scope > summary');
+  const newSummary = newDetails?.querySelector(':scope > summary');
+  if (!oldDetails || !newDetails || !oldSummary || !newSummary) return fresh;
+  for (const name of ['class', 'data-decision', 'role', 'aria-label']) existing.setAttribute(name, fresh.getAttribute(name) ?? '');
+  oldSummary.textContent = newSummary.textContent;
+  for (const c of [...oldDetails.childNodes]) if (c !== oldSummary) c.remove();
+  oldDetails.append(...[...newDetails.childNodes].filter((c) => c !== newSummary));
+  for (const c of [...existing.childNodes]) if (c !== oldDetails) c.remove();
+  let before = true;
+  for (const c of [...fresh.childNodes]) {
+    if (c === newDetails) before = false;
+    else if (before) existing.insertBefore(c, oldDetails);
+    else existing.append(c);
+  }
+  return existing;
 }
 
 const MARK = { added: '+', modified: '~', deleted: '−' } as const;
@@ -225,9 +259,10 @@ function upsert(item: ChatItem): void {
   const node = renderItem(item);
   node.id = `item-${item.id}`;
   const existing = document.getElementById(node.id);
-  if (existing) existing.replaceWith(node);
-  else transcript.append(node);
-  node.scrollIntoView({ block: 'end' });
+  const live = existing && item.kind === 'tool' ? patchCard(existing, node) : node;
+  if (existing && live === node) existing.replaceWith(node);
+  else if (!existing) transcript.append(node);
+  live.scrollIntoView({ block: 'end' });
   if (item.kind === 'tool' && item.card.status === 'awaiting-approval') announce(`Approval needed: ${cardLabel(item.card)}`);
   if (item.kind === 'notice' && item.level === 'error') node.setAttribute('role', 'alert');
   renderWelcome(lastState);

@@ -87,15 +87,17 @@ export async function waitForCardStatus(
   timeout = 60_000,
 ): Promise<Locator> {
   const c = await card(wb, summary);
-  await c.locator('.card-status', { hasText: new RegExp(`^${status}$`) }).waitFor({ state: 'visible', timeout });
+  // The status fact sits in the card's folded details: present, though not shown until opened.
+  await c.locator('.card-status', { hasText: new RegExp(`^${status}$`) }).waitFor({ state: 'attached', timeout });
   return c;
 }
 
-/** What a card says: its decision attribute and each fact line. */
+/** What a card says, folded details included: its decision attribute and each fact line. */
 export async function cardFacts(
   c: Locator,
 ): Promise<{ decision: string | null; rule: string; reason: string; approver: string; status: string; outcome: string; text: string }> {
-  const text = async (sel: string): Promise<string> => ((await c.locator(sel).allInnerTexts())[0] ?? '').trim();
+  // textContent: the facts sit in the card's folded details.
+  const text = async (sel: string): Promise<string> => ((await c.locator(sel).allTextContents())[0] ?? '').trim();
   return {
     decision: await c.getAttribute('data-decision'),
     rule: await text('.card-rule'),
@@ -103,7 +105,7 @@ export async function cardFacts(
     approver: await text('.card-approver'),
     status: await text('.card-status'),
     outcome: await text('.card-outcome'),
-    text: (await c.innerText()).trim(),
+    text: ((await c.textContent()) ?? '').trim(),
   };
 }
 

@@ -156,7 +156,7 @@ describe('the person in the loop, in a real VS Code', { timeout: 15 * 60_000 }, 
       await sendChat(wb, 'edit-task');
       await waitForProposal(wb, 'notes.txt');
       const c = await card(wb, /write notes\.txt/);
-      await c.locator('.card-status', { hasText: /^awaiting-approval$/ }).waitFor({ timeout: 30_000 });
+      await c.locator('.card-status', { hasText: /^awaiting-approval$/ }).waitFor({ state: 'attached', timeout: 30_000 });
       assert.doesNotMatch(await c.locator('.card-truth').innerText(), /edited by you/, 'not edited yet');
       // A new file's long line wraps: no part of it is off screen.
       const viewLines = await wb.page.locator('.monaco-diff-editor .editor.modified .view-line').count();

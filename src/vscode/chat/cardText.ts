@@ -45,6 +45,19 @@ export function cardLabel(card: ToolCard): string {
   return [`${card.tool}: ${card.summary}`, card.decision ? `decision ${card.decision}` : '', cardTruth(card)].filter(Boolean).join(', ');
 }
 
+/**
+ * What a card's folded details hold, said on the disclosure that opens them
+ * (`Details: output, 3 lines`): the plan while it waits, why when nothing
+ * ran, the output after.
+ */
+export function detailsLabel(card: Pick<ToolCard, 'status' | 'outcome'>): string {
+  if (card.status === 'pending' || card.status === 'awaiting-approval') return card.outcome ? 'Details: the plan' : 'Details';
+  if (!card.outcome) return 'Details';
+  if (card.status === 'denied' || card.status === 'rejected') return 'Details: why';
+  const lines = card.outcome.split('\n').filter((l) => l.trim() !== '').length;
+  return `Details: output, ${lines} line${lines === 1 ? '' : 's'}`;
+}
+
 /** What the Approve button acts on (`Approve write notes/a.md`, `Approve your edit of write notes/a.md`). */
 export function approveLabel(card: Pick<ToolCard, 'summary' | 'edited'>): string {
   return `Approve ${card.edited ? 'your edit of ' : ''}${card.summary.replace(/ \(\d+ chars\)$/, '')}`;

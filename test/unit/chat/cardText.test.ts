@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { approveLabel, cardLabel, cardTruth } from '../../../src/vscode/chat/cardText';
+import { approveLabel, cardLabel, cardTruth, detailsLabel } from '../../../src/vscode/chat/cardText';
 import type { ToolCard } from '../../../src/vscode/chat/protocol';
 
 const base: ToolCard = {
@@ -45,4 +45,17 @@ describe('chat card words', () => {
     assert.equal(approveLabel({ summary: 'run: npm test' }), 'Approve run: npm test');
     assert.equal(approveLabel({ summary: 'write src/cli.mjs (120 chars)', edited: true }), 'Approve your edit of write src/cli.mjs');
   });
+
+  const details: [Partial<ToolCard>, string][] = [
+    [{ status: 'awaiting-approval', outcome: 'Why it asks: …\nCommand: ls' }, 'Details: the plan'],
+    [{ status: 'pending' }, 'Details'],
+    [{ status: 'denied', outcome: 'sudo is denied by warden.commands.deny' }, 'Details: why'],
+    [{ status: 'rejected', outcome: 'The person rejected this call.' }, 'Details: why'],
+    [{ status: 'done', outcome: 'exit 0\na\n\nb\n' }, 'Details: output, 3 lines'],
+    [{ status: 'failed', outcome: 'exit 1' }, 'Details: output, 1 line'],
+    [{ status: 'done', outcome: null }, 'Details'],
+  ];
+  for (const [patch, want] of details) {
+    it(`says what its folded details hold: "${want}" (${patch.status})`, () => assert.equal(detailsLabel({ ...base, ...patch }), want));
+  }
 });
