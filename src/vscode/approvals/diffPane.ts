@@ -229,7 +229,7 @@ export class DiffPane implements vscode.Disposable {
     for (const tab of orphans) {
       const input = tab.input as vscode.TabInputTextDiff;
       calls.add(ProposalFs.callOf(input.modified) ?? '');
-      await this.settleDocument(input.modified, input.original);
+      await this.settleDocument(input.modified, input.original, true);
     }
     await vscode.window.tabGroups
       .close(orphans)
@@ -242,12 +242,13 @@ export class DiffPane implements vscode.Disposable {
    * exist in memory, and unsaved edits are saved there (nothing touches the
    * real file), so closing neither asks to save nor fails to.
    */
-  private async settleDocument(proposed: vscode.Uri, current: vscode.Uri): Promise<void> {
+  private async settleDocument(proposed: vscode.Uri, current: vscode.Uri, restored = false): Promise<void> {
     if (this.deps.fs.text(current) === undefined) this.deps.fs.set(current, '');
     if (this.deps.fs.text(proposed) === undefined) this.deps.fs.set(proposed, '');
+    // A restored tab's document may not be loaded yet (its unsaved edit waits in the workbench's backup).
     const doc =
       vscode.workspace.textDocuments.find((d) => d.uri.toString() === proposed.toString()) ??
-      (await Promise.resolve(vscode.workspace.openTextDocument(proposed)).catch(() => undefined));
+      (restored ? await Promise.resolve(vscode.workspace.openTextDocument(proposed)).catch(() => undefined) : undefined);
     if (!doc?.isDirty) return;
     const saved = await Promise.resolve(doc.save()).catch(() => false);
     if (!saved) this.deps.log(`proposal: ${proposed.path} could not be left clean before its tab closed`);
