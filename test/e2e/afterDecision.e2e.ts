@@ -29,7 +29,7 @@ import {
 import { card, runWardenCommand, waitForIdle } from './chatHelpers';
 import { startFakeModel, type FakeModel } from './fakeModel';
 import { launchWorkbench, type LaunchedWorkbench } from './harness';
-import { logFiles } from './workbench';
+import { logFiles, waitForWorkbench } from './workbench';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const tool = (id: string, name: string, input: unknown) => ({ type: 'tool_use' as const, id, name, input });
@@ -255,8 +255,13 @@ describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }
     await typeAtEndOfProposal(wb, 'person line');
     await sleep(1_500); // the workbench backs the unsaved edit up
     await wb.page.reload();
-    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await wb.activityBarItem('Warden').waitFor({ state: 'visible', timeout: 120_000 });
+    // The workbench restores its editors, then Warden starts (its status bar item): only then is the check fair.
+    await waitForWorkbench(wb.page);
+    await wb.page
+      .locator('.part.statusbar .statusbar-item', { hasText: /Warden/ })
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await sleep(5_000);
     await assertLeftClean('reloaded #1.md');
     await wb.screenshot('04-after-reload');
     assert.equal(await waitForFile(ws('sub dir/reloaded #1.md'), () => true), null, 'nothing was written');
