@@ -29,7 +29,7 @@ import {
 import { card, runWardenCommand, waitForIdle } from './chatHelpers';
 import { startFakeModel, type FakeModel } from './fakeModel';
 import { launchWorkbench, type LaunchedWorkbench } from './harness';
-import { logFiles, waitForWorkbench } from './workbench';
+import { logFiles } from './workbench';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const tool = (id: string, name: string, input: unknown) => ({ type: 'tool_use' as const, id, name, input });
@@ -256,7 +256,7 @@ describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }
     await sleep(1_500); // the workbench backs the unsaved edit up
     await wb.page.reload();
     // The workbench restores its editors, then Warden starts (its status bar item): only then is the check fair.
-    await waitForWorkbench(wb.page);
+    await wb.page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible', timeout: 90_000 });
     await wb.page
       .locator('.part.statusbar .statusbar-item', { hasText: /Warden/ })
       .first()

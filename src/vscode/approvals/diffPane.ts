@@ -249,9 +249,12 @@ export class DiffPane implements vscode.Disposable {
     const doc =
       vscode.workspace.textDocuments.find((d) => d.uri.toString() === proposed.toString()) ??
       (restored ? await Promise.resolve(vscode.workspace.openTextDocument(proposed)).catch(() => undefined) : undefined);
-    if (!doc?.isDirty) return;
-    const saved = await Promise.resolve(doc.save()).catch(() => false);
-    if (!saved) this.deps.log(`proposal: ${proposed.path} could not be left clean before its tab closed`);
+    // A save the workbench is still running for this document makes another return false: try again shortly.
+    for (let attempt = 0; doc?.isDirty && attempt < SAVE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, SAVE_RETRY_MS));
+      if (doc.isDirty) await Promise.resolve(doc.save()).catch(() => false);
+    }
+    if (doc?.isDirty) this.deps.log(`proposal: ${proposed.path} could not be left clean before its tab closed`);
   }
 
   /** Closes a call's diff (answered, stopped) and forgets its documents. */
@@ -272,6 +275,10 @@ export class DiffPane implements vscode.Disposable {
     this.deps.fs.drop(callId);
   }
 }
+
+/** Saves of a decided proposal's document into memory before its tab closes, and the pause between them. */
+const SAVE_ATTEMPTS = 5;
+const SAVE_RETRY_MS = 200;
 
 /** Longer than a diff side shows at the default width. */
 const LONG_LINE = 100;
