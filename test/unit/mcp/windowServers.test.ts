@@ -33,6 +33,8 @@ describe('the MCP servers of an editor window', { skip: !existsSync('/usr/bin/bw
         args: ['-e', 'console.error("token is " + process.env.LEAKY_TOKEN); process.exit(3)'],
         secrets: ['LEAKY_TOKEN'],
       },
+      // Prints the limits it runs under, then exits.
+      limited: { command: '/bin/sh', args: ['-c', 'echo "limits: $(ulimit -v) KiB, $(ulimit -t) s" >&2; exit 4'] },
     },
     'warden.mcp.tools.allow': ['mcp__everything__echo'],
     'warden.mcp.tools.deny': ['mcp__fs__write_file'],
@@ -77,6 +79,7 @@ describe('the MCP servers of an editor window', { skip: !existsSync('/usr/bin/bw
       [
         ['everything', 'user', 'not-started', null],
         ['leaky', 'user', 'not-started', null],
+        ['limited', 'user', 'not-started', null],
         ['fs', '.vscode/mcp.json', 'awaiting-approval', 'approve'],
       ],
     );
@@ -101,6 +104,12 @@ describe('the MCP servers of an editor window', { skip: !existsSync('/usr/bin/bw
     assert.equal(leaky?.state, 'failed');
     assert.match(leaky?.detail ?? '', /token is \[REDACTED\]/);
     assert.doesNotMatch(leaky?.detail ?? '', /sk-leaky-value/);
+  });
+
+  it('runs a server under the memory and CPU limits of commands', async () => {
+    const limited = (await servers.list(ctx())).find((v) => v.name === 'limited');
+    assert.equal(limited?.state, 'failed');
+    assert.match(limited?.detail ?? '', /limits: 4194304 KiB, 600 s/);
   });
 
   it('after approval the proposal starts paused, its tool list waiting for review; accepting it offers its tools', async () => {
@@ -142,7 +151,7 @@ describe('the MCP servers of an editor window', { skip: !existsSync('/usr/bin/bw
     const list = await servers.list(ctx(false));
     assert.deepEqual(
       list.map((v) => v.name),
-      ['everything', 'leaky'],
+      ['everything', 'leaky', 'limited'],
     );
   });
 });
