@@ -12,26 +12,28 @@ export interface HeadingFacts {
   readonly edited: boolean;
   /** It had started running before it stopped. */
   readonly started: boolean;
+  /** A call of an MCP server's tool shown in the preview, not a command. */
+  readonly mcp?: boolean;
 }
 
 export function previewHeading(phase: PreviewPhase, facts: HeadingFacts): string {
-  const what = facts.edited ? 'your edit of the command' : 'the agent’s command';
+  const what = facts.mcp ? 'the MCP tool' : facts.edited ? 'your edit of the command' : 'the agent’s command';
   switch (phase) {
     case 'waiting':
-      return 'The agent asks to run a command';
+      return facts.mcp ? 'The agent asks to call a tool of an MCP server' : 'The agent asks to run a command';
     case 'running':
-      return `Running ${what}`;
+      return `${facts.mcp ? 'Calling' : 'Running'} ${what}`;
     case 'stopping':
       return 'Stopping…';
     case 'ran':
-      return `Ran ${what}`;
+      return `${facts.mcp ? 'Called' : 'Ran'} ${what}`;
     case 'failed':
-      return `Ran ${what}: it failed`;
+      return `${facts.mcp ? 'Called' : 'Ran'} ${what}: it failed`;
     case 'denied':
       return 'Denied by the policy: nothing ran';
     case 'rejected':
       return 'Rejected: nothing ran';
     case 'stopped':
-      return facts.started ? `Stopped while running ${what}` : 'Stopped: nothing ran';
+      return facts.started ? `Stopped while ${facts.mcp ? 'calling' : 'running'} ${what}` : 'Stopped: nothing ran';
   }
 }

@@ -55,8 +55,9 @@ export class PreviewPanel implements vscode.Disposable {
 
   constructor(private readonly deps: PreviewDeps) {}
 
+  /** Commands, and calls of MCP tools (shown like commands: what runs, where, with which secrets). */
   static handles(req: ApprovalRequest): boolean {
-    return req.plan.kind === 'command';
+    return req.plan.kind === 'command' || req.plan.kind === 'mcp';
   }
 
   show(req: ApprovalRequest): void {
@@ -117,7 +118,9 @@ export class PreviewPanel implements vscode.Disposable {
                   : (['done', 'Finished', 'ran'] as const);
         this.postState(callId, state, `${label}. ${e.preview.slice(0, 300)}`, phase);
         if (this.panel) {
-          const cmd = shortCommand(this.ranInstead ?? this.proposal.command);
+          const cmd = this.proposal.mcp
+            ? `${this.proposal.mcp.serverTool} (${this.proposal.mcp.server})`
+            : shortCommand(this.ranInstead ?? this.proposal.command);
           this.panel.title =
             state === 'done'
               ? `Warden: Ran ${cmd}`
@@ -135,7 +138,9 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private open(proposal: CommandProposal): void {
-    const title = `Warden: Run ${shortCommand(proposal.command)}?`;
+    const title = proposal.mcp
+      ? `Warden: Call ${proposal.mcp.serverTool} (${proposal.mcp.server})?`
+      : `Warden: Run ${shortCommand(proposal.command)}?`;
     if (this.panel) {
       this.panel.title = title;
       this.panel.reveal(vscode.ViewColumn.Active, true);
@@ -172,7 +177,11 @@ export class PreviewPanel implements vscode.Disposable {
 
   /** The state line and the heading, which says what became of the command (never still asking once answered). */
   private postState(callId: string, state: PreviewState, text: string, phase: PreviewPhase): void {
-    const heading = previewHeading(phase, { edited: this.ranInstead !== null, started: this.started });
+    const heading = previewHeading(phase, {
+      edited: this.ranInstead !== null,
+      started: this.started,
+      mcp: this.proposal?.mcp !== undefined,
+    });
     this.post({ type: 'state', callId, state, text, heading });
   }
 

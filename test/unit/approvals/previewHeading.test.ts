@@ -20,15 +20,22 @@ describe('the command preview heading says what happened to the command', () => 
     ['stopped', asIs, 'Stopped: nothing ran'],
     ['stopped', { edited: false, started: true }, 'Stopped while running the agent’s command'],
     ['stopped', { edited: true, started: true }, 'Stopped while running your edit of the command'],
+    ['waiting', { edited: false, started: false, mcp: true }, 'The agent asks to call a tool of an MCP server'],
+    ['running', { edited: false, started: true, mcp: true }, 'Calling the MCP tool'],
+    ['ran', { edited: false, started: true, mcp: true }, 'Called the MCP tool'],
+    ['failed', { edited: false, started: true, mcp: true }, 'Called the MCP tool: it failed'],
+    ['rejected', { edited: false, started: false, mcp: true }, 'Rejected: nothing ran'],
+    ['stopped', { edited: false, started: true, mcp: true }, 'Stopped while calling the MCP tool'],
   ];
   for (const [phase, facts, want] of cases) {
-    it(`${phase}${facts.edited ? ', edited' : ''}${facts.started ? ', started' : ''}: "${want}"`, () =>
+    it(`${phase}${facts.mcp ? ', MCP' : ''}${facts.edited ? ', edited' : ''}${facts.started ? ', started' : ''}: "${want}"`, () =>
       assert.equal(previewHeading(phase, facts), want));
   }
 
   it('asks only while it waits', () => {
     for (const phase of ['running', 'stopping', 'ran', 'failed', 'denied', 'rejected', 'stopped'] as const) {
       assert.doesNotMatch(previewHeading(phase, asIs), /asks/, phase);
+      assert.doesNotMatch(previewHeading(phase, { ...asIs, mcp: true }), /asks/, phase);
     }
   });
 });
