@@ -10,13 +10,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Locator } from 'playwright-core';
 import { requestText, sendChat, setApiKey, waitForChatText } from './approvalHelpers';
 import { card, filesContaining, setSecretViaPalette, waitForCardStatus, waitForIdle } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { FakeModel } from './fakeModel';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const everything = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const filesystem = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
@@ -76,31 +77,18 @@ describe('MCP servers in a real VS Code', { timeout: 15 * 60_000 }, () => {
     await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
   };
 
-  before(
-    async () => {
-      model = await startFakeModel({ turns: TURNS });
-      const launch = model.launchOptions();
-      wb = await launchWorkbench({
-        suite: 'mcp',
-        ...launch,
-        settings: {
-          ...launch.settings,
-          'warden.mcp.servers': { everything: { command: process.execPath, args: [everything, 'stdio'], secrets: ['EVERYTHING_TOKEN'] } },
-          'warden.mcp.tools.allow': ['mcp__everything__echo'],
-          'warden.mcp.tools.deny': ['mcp__*__write_file'],
-        },
-        viewport: { width: 1400, height: 900 },
-      });
+  workbenchWithModel(
+    { turns: TURNS },
+    {
+      suite: 'mcp',
+      settings: {
+        'warden.mcp.servers': { everything: { command: process.execPath, args: [everything, 'stdio'], secrets: ['EVERYTHING_TOKEN'] } },
+        'warden.mcp.tools.allow': ['mcp__everything__echo'],
+        'warden.mcp.tools.deny': ['mcp__*__write_file'],
+      },
+      viewport: { width: 1400, height: 900 },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb, model } = s),
   );
 
   it('lists the user server before it starts, and starts it in the sandbox with the first task', { timeout: 240_000 }, async () => {
@@ -194,6 +182,8 @@ describe('MCP servers in a real VS Code', { timeout: 15 * 60_000 }, () => {
         'approved by the person in the editor',
         'the person accepted its',
         'mcp server fs (.vscode/mcp.json',
+        'mcp__everything__get-env',
+        'mcp__fs__list_directory',
       ])
         assert.ok(filesContaining(wb.userDataDir, note).length > 0, `the audit log records "${note}"`);
     },
