@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import {
   chatFrame,
@@ -27,8 +27,8 @@ import {
   waitForProposal,
 } from './approvalHelpers';
 import { card, runWardenCommand, waitForIdle } from './chatHelpers';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { LaunchedWorkbench } from './harness';
+import { workbenchWithModel } from './suite';
 import { logFiles } from './workbench';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
@@ -67,7 +67,6 @@ const TURNS = [
 ];
 
 describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }, () => {
-  let model: FakeModel;
   let wb: LaunchedWorkbench;
   const ws = (rel: string): string => join(wb.workspaceDir, rel);
 
@@ -113,28 +112,18 @@ describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }
 
   const previewHeading = async (f: Frame): Promise<string> => (await f.locator('h1').innerText()).trim();
 
-  before(
-    async () => {
-      model = await startFakeModel({ turns: TURNS });
-      const launch = model.launchOptions();
-      wb = await launchWorkbench({
-        suite: 'after-decision',
-        ...launch,
-        settings: { ...launch.settings, 'workbench.colorTheme': 'Default Dark Modern' },
-        viewport: { width: 1400, height: 860 },
-      });
-      writeFileSync(ws('hunks.txt'), 'a\nb\nc\nd\ne\nf\ng\n');
-      await setApiKey(wb);
+  workbenchWithModel(
+    { turns: TURNS },
+    {
+      suite: 'after-decision',
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1400, height: 860 },
+      ready: async (x) => {
+        writeFileSync(join(x.wb.workspaceDir, 'hunks.txt'), 'a\nb\nc\nd\ne\nf\ng\n');
+        await setApiKey(x.wb);
+      },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (x) => (wb = x.wb),
   );
 
   it('an edited proposal approved from the chat card leaves no tab open or dirty and no save error', { timeout: 180_000 }, async () => {
