@@ -1,15 +1,7 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { hashLineBytes, nextLink } from './chain';
-import { auditEventSchema, type AuditRecord, type ChainTip } from './event';
-
-/**
- * The event schema less its two hex patterns, for a line whose `hash` and
- * `prev` were just found equal to digests (64 lowercase hex digits, which is
- * all the patterns ask): same answer, same data, without testing a pattern
- * on values already known to match it. Any other line goes through the whole
- * schema, so its damage is named as before.
- */
-const linkedEventSchema = auditEventSchema.extend({ prev: z.string(), hash: z.string() });
+import { auditEventSchema, type AuditEvent, type AuditRecord, type ChainTip } from './event';
+import { isExactAuditEvent, isExactLinkedEvent } from './eventCheck';
 
 /**
  * Verifying a chain. Lines are checked in order; the first bad one is named
@@ -62,6 +54,15 @@ export type VerifyResult =
       readonly damage: AuditDamage;
       readonly message: string;
     };
+
+/**
+ * `auditEventSchema.safeParse(obj)`, sooner for a well-formed event: a value the check
+ * generated from auditEventSchema (./eventCheck.ts) passes is one zod would
+ * hand back unchanged; any other value is parsed by zod, which decides.
+ */
+function parseEvent(obj: unknown): z.ZodSafeParseResult<AuditEvent> {
+  return isExactAuditEvent(obj) ? { success: true, data: obj as AuditEvent } : auditEventSchema.safeParse(obj);
+}
 
 /** Splits JSONL text into complete lines and a torn tail (text after the last newline), if any. */
 export function splitJsonl(text: string): { lines: string[]; tornTail: string | null } {
@@ -174,7 +175,7 @@ class FirstPass implements ChainFeed {
       hear(null);
       return;
     }
-    const parsed = auditEventSchema.safeParse(obj);
+    const parsed = parseEvent(obj);
     hear(parsed.success ? { event: parsed.data, line: text } : null);
   }
 
@@ -211,8 +212,10 @@ class FirstPass implements ChainFeed {
     const next = i === 0 && this.options.partial ? null : nextLink(this.tip);
     const o = obj as { hash?: unknown; prev?: unknown } | null;
     const linked = next !== null && typeof o === 'object' && o !== null && o.hash === d.self && o.prev === next.prev;
-    const quick = linked ? linkedEventSchema.safeParse(obj) : null;
-    const parsed = quick?.success ? quick : auditEventSchema.safeParse(obj);
+    const parsed: z.ZodSafeParseResult<AuditEvent> =
+      (linked && isExactLinkedEvent(obj)) || isExactAuditEvent(obj)
+        ? { success: true, data: obj as AuditEvent }
+        : auditEventSchema.safeParse(obj);
     this.options.onRecord?.(parsed.success ? { event: parsed.data, line: l.text } : null);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
