@@ -105,8 +105,7 @@ async function readLines(absolute: string, w: WindowRequest, buffers: ScanBuffer
 }
 
 /** The tools' file-system port over node:fs. Paths arrive absolute and resolved by the guard. */
-export function createWorkspaceFs(search: RepoSearch = createRipgrepSearch()): WorkspaceFs {
-  const buffers = new ScanBuffers();
+export function createWorkspaceFs(search: RepoSearch = createRipgrepSearch(), buffers = new ScanBuffers()): WorkspaceFs {
   return {
     async stat(absolute): Promise<FileStat | null> {
       try {

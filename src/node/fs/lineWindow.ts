@@ -4,8 +4,15 @@ import type { WindowRead, WindowRequest } from '../../core/tools/ports';
 
 /** Bytes examined for NUL when deciding whether a file is binary (as git does). */
 export const BINARY_SNIFF_BYTES = 8000;
-/** Bytes read per call while a file is scanned for its lines: small enough to stay in cache, large enough for few calls. */
-export const SCAN_CHUNK_BYTES = 1024 * 1024;
+/**
+ * A file up to ONE_READ_BYTES is read in one call (each call is a trip to the
+ * thread pool, which on a busy machine costs more than the copy); a larger
+ * one is scanned in chunks of SCAN_CHUNK_BYTES.
+ */
+export const ONE_READ_BYTES = 16 * 1024 * 1024;
+export const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
+/** The largest buffer kept between reads. */
+const KEEP_BYTES = 4 * 1024 * 1024;
 
 const lossy = new TextDecoder('utf-8');
 
@@ -30,21 +37,30 @@ function charStart(bytes: Uint8Array, at: number, floor: number): number {
 }
 
 /**
- * Scan buffers kept between reads, so that reading a large file again does
- * not allocate (and fault in) a buffer of its size each time. Reads that
- * overlap take a fresh buffer each; at most `keep` are held.
+ * A scan buffer kept between reads, so that reading a large file again does
+ * not allocate (and fault in) a buffer of its size each time. A read that
+ * overlaps another, or needs a larger buffer than the one kept, takes a
+ * fresh one; the largest up to `keep` bytes is kept.
  */
 export class ScanBuffers {
-  private readonly spare: Buffer[] = [];
+  private spare: Buffer | null = null;
   constructor(
-    private readonly bytes = SCAN_CHUNK_BYTES,
-    private readonly keep = 2,
+    private readonly oneRead = ONE_READ_BYTES,
+    private readonly chunk = SCAN_CHUNK_BYTES,
+    private readonly keep = KEEP_BYTES,
   ) {}
-  take(): Buffer {
-    return this.spare.pop() ?? Buffer.allocUnsafe(this.bytes);
+  /** A buffer for scanning a file of `size` bytes: the whole file when it is up to `oneRead` bytes. */
+  take(size: number): Buffer {
+    const want = size <= this.oneRead ? Math.max(size, 1) : this.chunk;
+    const spare = this.spare;
+    if (spare !== null && spare.length >= want) {
+      this.spare = null;
+      return spare;
+    }
+    return Buffer.allocUnsafe(want);
   }
   give(buf: Buffer): void {
-    if (this.spare.length < this.keep) this.spare.push(buf);
+    if (buf.length <= this.keep && (this.spare === null || this.spare.length < buf.length)) this.spare = buf;
   }
 }
 
@@ -71,66 +87,71 @@ function countLines(buf: Buffer, n: number, pos: number, s: Scan, from: number, 
 
 /**
  * Reads a window of lines from an open regular file of `size` bytes: one
- * pass in chunks through a reused buffer counts every line and copies out
- * only the window (up to `maxBytes`) and `marginBytes` on each side, which
- * alone are decoded. Memory is the chunk plus the window, whatever the
- * file's size.
+ * pass through a reused buffer (the whole file up to ONE_READ_BYTES, chunks
+ * beyond) counts every line; only the window (up to `maxBytes`) and
+ * `marginBytes` on each side are decoded. Memory is bounded by
+ * ONE_READ_BYTES plus the window, whatever the file's size.
  */
 export async function readLineWindow(handle: FileHandle, size: number, w: WindowRequest, buffers: ScanBuffers): Promise<WindowRead> {
   const s: Scan = { line: 0, start: w.from === 0 ? 0 : -1, end: w.to === 0 ? 0 : -1, win: null, lo: 0 };
-  const buf = buffers.take();
+  const buf = buffers.take(size);
+  // The file is in `buf` whole when one call read it; otherwise the window is copied out as the chunks pass.
+  const whole = buf.length >= size;
   let last = 0x0a;
   let pos = 0;
   try {
     while (pos < size) {
       w.signal?.throwIfAborted();
-      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - pos), pos);
+      const fill = whole ? pos : 0;
+      const { bytesRead } = await handle.read(buf, fill, Math.min(buf.length - fill, size - pos), pos);
       if (bytesRead === 0) break;
       if (pos === 0 && buf.subarray(0, Math.min(bytesRead, BINARY_SNIFF_BYTES)).includes(0)) return { kind: 'binary', size };
-      countLines(buf, bytesRead, pos, s, w.from, w.to);
-      if (s.start >= 0) capture(s, buf, bytesRead, pos, size, w);
-      last = buf[bytesRead - 1] ?? 0x0a;
+      countLines(whole ? buf.subarray(pos) : buf, bytesRead, pos, s, w.from, w.to);
+      if (!whole && s.start >= 0) capture(s, buf, bytesRead, pos, size, w);
+      last = buf[fill + bytesRead - 1] ?? 0x0a;
       pos += bytesRead;
     }
+    // A file that shrank while it was read is windowed on what was read.
+    const total = Math.min(pos, size);
+    const lines = s.line + (last === 0x0a ? 0 : 1);
+    const start = s.start < 0 ? total : s.start;
+    const end = s.end < 0 ? total : s.end;
+    const stop = Math.min(end, start + w.maxBytes);
+    const lo = Math.max(0, start - w.marginBytes);
+    const upto = Math.min(total, stop + w.marginBytes);
+    let bytes: Buffer;
+    if (whole) bytes = buf.subarray(lo, upto);
+    else if (s.win !== null && s.lo === lo) bytes = s.win.subarray(0, upto - lo);
+    else {
+      // The part of the window not seen in a chunk while its start was known (the
+      // margin before a window that starts at a chunk's beginning, or the end of
+      // a file past its last line): read it now.
+      bytes = Buffer.alloc(upto - lo);
+      const seen = s.win === null ? 0 : Math.max(0, upto - s.lo);
+      if (seen > 0 && s.win !== null) s.win.copy(bytes, s.lo - lo, 0, seen);
+      const gap = s.win === null ? upto - lo : s.lo - lo;
+      if (gap > 0) await handle.read(bytes, 0, gap, lo);
+    }
+    const a = start - lo;
+    const e = charStart(bytes, stop - lo, a);
+    const text = strictUtf8(bytes.subarray(a, e));
+    if (text === null) return { kind: 'binary', size };
+    let bs = 0;
+    while (bs < a && ((bytes[bs] ?? 0) & 0xc0) === 0x80) bs++;
+    return {
+      kind: 'text',
+      size,
+      lines,
+      first: Math.min(w.from, lines),
+      text,
+      cut: lo + e < end,
+      before: lossy.decode(bytes.subarray(bs, a)),
+      after: lossy.decode(bytes.subarray(e)),
+    };
   } finally {
+    // Nothing returned refers to the buffer: the strings are decoded copies.
     buffers.give(buf);
   }
-  // A file that shrank while it was read is windowed on what was read.
-  const total = Math.min(pos, size);
-  const lines = s.line + (last === 0x0a ? 0 : 1);
-  const start = s.start < 0 ? total : s.start;
-  const end = s.end < 0 ? total : s.end;
-  const stop = Math.min(end, start + w.maxBytes);
-  const lo = Math.max(0, start - w.marginBytes);
-  const upto = Math.min(total, stop + w.marginBytes);
-  // The part of the window not seen in a chunk while its start was known (the
-  // margin before a window that starts at a chunk's beginning, or the end of
-  // a file past its last line): read it now.
-  let bytes: Buffer;
-  if (s.win !== null && s.lo === lo) bytes = s.win.subarray(0, upto - lo);
-  else {
-    bytes = Buffer.alloc(upto - lo);
-    const seen = s.win === null ? 0 : Math.max(0, upto - s.lo);
-    if (seen > 0 && s.win !== null) s.win.copy(bytes, s.lo - lo, 0, seen);
-    const gap = s.win === null ? upto - lo : s.lo - lo;
-    if (gap > 0) await handle.read(bytes, 0, gap, lo);
-  }
-  const a = start - lo;
-  const e = charStart(bytes, stop - lo, a);
-  const text = strictUtf8(bytes.subarray(a, e));
-  if (text === null) return { kind: 'binary', size };
-  let bs = 0;
-  while (bs < a && ((bytes[bs] ?? 0) & 0xc0) === 0x80) bs++;
-  return {
-    kind: 'text',
-    size,
-    lines,
-    first: Math.min(w.from, lines),
-    text,
-    cut: lo + e < end,
-    before: lossy.decode(bytes.subarray(bs, a)),
-    after: lossy.decode(bytes.subarray(e)),
-  };
 }
 
 /** Copies the part of the chunk `buf[0, n)` (at file offset `pos`) that the window and its margins cover. */

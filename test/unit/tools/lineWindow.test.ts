@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { handleToolCall } from '../../../src/core/agent/pipeline';
 import type { WindowRead } from '../../../src/core/tools/ports';
-import { SCAN_CHUNK_BYTES, strictUtf8 } from '../../../src/node/fs/lineWindow';
+import { open } from 'node:fs/promises';
+import { ScanBuffers, readLineWindow, strictUtf8 } from '../../../src/node/fs/lineWindow';
 import { createWorkspaceFs } from '../../../src/node/workspaceFs';
 import { harness, makeWorkspace } from '../agent/harness';
 
@@ -78,10 +79,27 @@ function expected(file: Buffer, from: number, to: number, maxBytes: number, marg
   };
 }
 
+/** Chunks this small make the tests' files cross many of them (the port reads files up to 16 MiB in one call). */
+const CHUNK = 64 * 1024;
+const SCAN_CHUNK_BYTES = CHUNK;
+/** readLines as the port does it, scanning in CHUNK-byte chunks. */
+async function readChunked(
+  file: string,
+  w: Parameters<typeof readLineWindow>[2],
+  buffers = new ScanBuffers(CHUNK, CHUNK),
+): Promise<WindowRead> {
+  const handle = await open(file, 'r');
+  try {
+    return await readLineWindow(handle, (await handle.stat()).size, w, buffers);
+  } finally {
+    await handle.close();
+  }
+}
+
 describe('readLines over chunk boundaries', () => {
   // Lines of mixed length and multi-byte text, so that chunk edges fall inside lines and characters.
   const rows: string[] = [];
-  for (let i = 0; rows.join('\n').length < 2.6 * SCAN_CHUNK_BYTES; i++)
+  for (let i = 0; rows.join('\n').length < 5.6 * SCAN_CHUNK_BYTES; i++)
     rows.push(`${i} ${'ä€'.repeat(i % 97)}${'x'.repeat((i * 37) % 700)}`);
   const content = Buffer.from(rows.join('\n') + '\n');
   const root = makeWorkspace();
@@ -95,32 +113,39 @@ describe('readLines over chunk boundaries', () => {
     ['a window across the second chunk edge', lineAt(2 * SCAN_CHUNK_BYTES) - 3, lineAt(2 * SCAN_CHUNK_BYTES) + 3, 320_000, 8192],
     ['a window cut by its byte budget inside a character', 10, 2000, 10_001, 8192],
     ['a window larger than a chunk', 5, rows.length, 1.5 * SCAN_CHUNK_BYTES, 8192],
+    ['a margin larger than a chunk', boundary + 1, boundary + 30, 320_000, 2 * SCAN_CHUNK_BYTES],
     ['the last line', rows.length - 1, rows.length + 10, 320_000, 8192],
     ['an offset past the end', rows.length + 5, rows.length + 10, 320_000, 8192],
     ['no margin', boundary + 1, boundary + 2, 320_000, 0],
   ];
   for (const [name, from, to, maxBytes, marginBytes] of windows) {
-    it(`returns ${name} as the whole file shows it`, async () => {
+    it(`returns ${name} as the whole file shows it, read in chunks or in one call`, async () => {
+      const want = expected(content, from, to, maxBytes, marginBytes);
+      const buffers = new ScanBuffers(CHUNK, CHUNK);
+      assert.deepEqual(await readChunked(join(root, 'mixed.txt'), { from, to, maxBytes, marginBytes }, buffers), want);
+      // Again through the reused scan buffer: the same.
+      assert.deepEqual(await readChunked(join(root, 'mixed.txt'), { from, to, maxBytes, marginBytes }, buffers), want);
       const fs = createWorkspaceFs();
-      const got = await fs.readLines(join(root, 'mixed.txt'), { from, to, maxBytes, marginBytes });
-      assert.deepEqual(got, expected(content, from, to, maxBytes, marginBytes));
-      // Read again through the reused scan buffer: the same.
-      assert.deepEqual(await fs.readLines(join(root, 'mixed.txt'), { from, to, maxBytes, marginBytes }), got);
+      assert.deepEqual(await fs.readLines(join(root, 'mixed.txt'), { from, to, maxBytes, marginBytes }), want);
+      assert.deepEqual(await fs.readLines(join(root, 'mixed.txt'), { from, to, maxBytes, marginBytes }), want);
     });
   }
   it('reads overlapping windows of two files at once, each its own', async () => {
     const other = Buffer.from('first\nsecond\nthird\n');
     writeFileSync(join(root, 'small.txt'), other);
     const fs = createWorkspaceFs();
+    const buffers = new ScanBuffers(CHUNK, CHUNK);
     const reads = await Promise.all([
-      fs.readLines(join(root, 'mixed.txt'), { from: boundary + 1, to: boundary + 9, maxBytes: 320_000, marginBytes: 8192 }),
+      readChunked(join(root, 'mixed.txt'), { from: boundary + 1, to: boundary + 9, maxBytes: 320_000, marginBytes: 8192 }, buffers),
       fs.readLines(join(root, 'small.txt'), { from: 1, to: 2, maxBytes: 320_000, marginBytes: 8192 }),
-      fs.readLines(join(root, 'mixed.txt'), { from: 3, to: 9, maxBytes: 320_000, marginBytes: 8192 }),
+      readChunked(join(root, 'mixed.txt'), { from: 3, to: 9, maxBytes: 320_000, marginBytes: 8192 }, buffers),
+      fs.readLines(join(root, 'mixed.txt'), { from: 7, to: 11, maxBytes: 320_000, marginBytes: 8192 }),
     ]);
     assert.deepEqual(reads, [
       expected(content, boundary + 1, boundary + 9, 320_000, 8192),
       expected(other, 1, 2, 320_000, 8192),
       expected(content, 3, 9, 320_000, 8192),
+      expected(content, 7, 11, 320_000, 8192),
     ]);
   });
   it('calls a file binary for a NUL byte in its first 8000 bytes only', async () => {
@@ -146,7 +171,11 @@ describe('read_file across a chunk boundary', () => {
     const lineOfSecretEnd = content.slice(0, content.indexOf(secret.slice(10))).split('\n').length - 1;
     assert.equal(Buffer.byteLength(content.slice(0, content.indexOf(secret.slice(10)))), SCAN_CHUNK_BYTES + 11);
     const root = makeWorkspace({ 'big.txt': content });
-    const h = await harness({ root, secrets: { KEY: `${secret.slice(0, 10)}\n${secret.slice(10)}` } });
+    const h = await harness({
+      root,
+      secrets: { KEY: `${secret.slice(0, 10)}\n${secret.slice(10)}` },
+      tools: { fs: createWorkspaceFs(undefined, new ScanBuffers(CHUNK, CHUNK)) },
+    });
     const r = await handleToolCall(
       { id: 'toolu_1', name: 'read_file', input: { path: 'big.txt', offset: lineOfSecretEnd, limit: 2 }, inputError: null },
       h,
