@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   authKey,
   card,
@@ -24,8 +24,9 @@ import {
   watchStreamedAnswer,
 } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { FakeModel } from './fakeModel';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const SCRIPTS = join(REPO_ROOT, 'test', 'fixtures', 'fake-anthropic', 'scripts');
 const API_KEY = 'sk-e2e-chat-key';
@@ -38,26 +39,17 @@ describe('the chat view in a real VS Code', { timeout: 12 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
   const ws = (rel: string): string => join(wb.workspaceDir, rel);
 
-  before(
-    async () => {
-      model = await startFakeModel(join(SCRIPTS, 'chat-flow.json'));
-      // In the dark theme: the other suites' screenshots show the light one.
-      wb = await launchWorkbench({
-        suite: 'chat',
-        ...model.launchOptions(),
-        settings: { ...model.launchOptions().settings, 'workbench.colorTheme': 'Default Dark Modern' },
-        viewport: { width: 1400, height: 860 },
-      });
-    },
-    { timeout: 5 * 60_000 },
-  );
+  // Read at load: the launch options need it.
+  // In the dark theme: the other suites' screenshots show the light one.
 
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
+  workbenchWithModel(
+    join(SCRIPTS, 'chat-flow.json'),
+    {
+      suite: 'chat',
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+      viewport: { width: 1400, height: 860 },
     },
-    { timeout: 60_000 },
+    (s) => ({ wb, model } = s),
   );
 
   it(
@@ -211,28 +203,16 @@ describe('the chat view in a real VS Code', { timeout: 12 * 60_000 }, () => {
 });
 
 describe('the chat view in Restricted Mode', { timeout: 8 * 60_000 }, () => {
-  let model: FakeModel;
   let wb: LaunchedWorkbench;
 
-  before(
-    async () => {
-      model = await startFakeModel(join(SCRIPTS, 'chat-restricted.json'));
-      wb = await launchWorkbench({
-        suite: 'chat-restricted',
-        trust: false,
-        ...model.launchOptions(),
-        viewport: { width: 1400, height: 860 },
-      });
+  workbenchWithModel(
+    join(SCRIPTS, 'chat-restricted.json'),
+    {
+      suite: 'chat-restricted',
+      trust: false,
+      viewport: { width: 1400, height: 860 },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb } = s),
   );
 
   it('shows the Restricted Mode banner and refuses a scripted write, which never lands', { timeout: 180_000 }, async () => {

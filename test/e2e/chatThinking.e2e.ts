@@ -6,11 +6,12 @@
 // its partial text taken back, and every request the chat made is one the
 // real API accepts (thinking blocks sent back unmodified, no empty text).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { chatFrame, sendChat, waitForChatText, waitForIdle } from './chatHelpers';
 import { setApiKey } from './approvalHelpers';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { FakeModel } from './fakeModel';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const think = (t: string) => ({ type: 'thinking' as const, thinking: t });
@@ -19,50 +20,41 @@ describe('thinking and retries in the chat, in a real VS Code', { timeout: 8 * 6
   let model: FakeModel;
   let wb: LaunchedWorkbench;
 
-  before(
-    async () => {
-      model = await startFakeModel({
-        turns: [
-          {
-            content: [
-              think('Reading src/greet.ts first. See [a link](https://example.com/x) and ![a picture](https://example.com/p.png).'),
-              { type: 'redacted_thinking' },
-              text(''),
-              { type: 'tool_use', name: 'read_file', input: { path: 'src/greet.ts' } },
-            ],
-            chunkDelayMs: 100,
-            chunkSize: 5,
-          },
-          { content: [think('Half a thought'), text('PARTIAL-TEXT-OF-A-FAILED-ATTEMPT')], endWithoutStop: true },
-          {
-            content: [think('It exports a greeting; nothing to change.'), text('The file greets the world; **no change needed**.')],
-            usage: { input_tokens: 200, output_tokens: 30, cache_read_input_tokens: 800, cache_creation_input_tokens: 100 },
-          },
-          {
-            content: [text('I will start on that')],
-            stopReason: 'refusal',
-            stopDetails: { category: 'cyber', explanation: 'This request was declined because it could enable cyber harm.' },
-          },
-          { content: [text('Back to greetings.')] },
-        ],
-      });
-      wb = await launchWorkbench({
-        suite: 'chat-thinking',
-        ...model.launchOptions(),
-        settings: { ...model.launchOptions().settings, 'warden.model': 'claude-sonnet-5-5', 'warden.thinking.effort': 'medium' },
-        viewport: { width: 1300, height: 860 },
-      });
-      await setApiKey(wb, 'sk-e2e-thinking');
+  workbenchWithModel(
+    {
+      turns: [
+        {
+          content: [
+            think('Reading src/greet.ts first. See [a link](https://example.com/x) and ![a picture](https://example.com/p.png).'),
+            { type: 'redacted_thinking' },
+            text(''),
+            { type: 'tool_use', name: 'read_file', input: { path: 'src/greet.ts' } },
+          ],
+          chunkDelayMs: 100,
+          chunkSize: 5,
+        },
+        { content: [think('Half a thought'), text('PARTIAL-TEXT-OF-A-FAILED-ATTEMPT')], endWithoutStop: true },
+        {
+          content: [think('It exports a greeting; nothing to change.'), text('The file greets the world; **no change needed**.')],
+          usage: { input_tokens: 200, output_tokens: 30, cache_read_input_tokens: 800, cache_creation_input_tokens: 100 },
+        },
+        {
+          content: [text('I will start on that')],
+          stopReason: 'refusal',
+          stopDetails: { category: 'cyber', explanation: 'This request was declined because it could enable cyber harm.' },
+        },
+        { content: [text('Back to greetings.')] },
+      ],
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
+    {
+      suite: 'chat-thinking',
+      settings: { 'warden.model': 'claude-sonnet-5-5', 'warden.thinking.effort': 'medium' },
+      viewport: { width: 1300, height: 860 },
+      ready: async () => {
+        await setApiKey(wb, 'sk-e2e-thinking');
+      },
     },
-    { timeout: 60_000 },
+    (s) => ({ wb, model } = s),
   );
 
   it(

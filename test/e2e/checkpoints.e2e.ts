@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import type { FakeScript } from '../fixtures/fake-anthropic/script';
 import { chatFrame, sendChat, setApiKey, waitForChatText, waitForFile } from './approvalHelpers';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const use = (id: string, name: string, input: unknown) => ({ type: 'tool_use' as const, id, name, input });
 const task = (n: number) => [
@@ -44,33 +44,22 @@ function listing(root: string): Record<string, string> {
 }
 
 describe('checkpoints in a real VS Code', { timeout: 15 * 60_000 }, () => {
-  let model: FakeModel;
   let wb: LaunchedWorkbench;
   const ws = (rel: string): string => join(wb.workspaceDir, rel);
   const states: Array<Record<string, string>> = [];
 
-  before(
-    async () => {
-      model = await startFakeModel(SCRIPT);
-      const launch = model.launchOptions();
-      wb = await launchWorkbench({
-        suite: 'checkpoints',
-        ...launch,
-        settings: { ...launch.settings, 'warden.paths.autoApprove': ['**'], 'warden.commands.allow': ['cp template.txt data.txt'] },
-        viewport: { width: 1400, height: 860 },
-      });
-      for (const [p, c] of Object.entries(START)) writeFileSync(ws(p), c);
-      await setApiKey(wb);
+  workbenchWithModel(
+    SCRIPT,
+    {
+      suite: 'checkpoints',
+      settings: { 'warden.paths.autoApprove': ['**'], 'warden.commands.allow': ['cp template.txt data.txt'] },
+      viewport: { width: 1400, height: 860 },
+      ready: async () => {
+        for (const [p, c] of Object.entries(START)) writeFileSync(ws(p), c);
+        await setApiKey(wb);
+      },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb } = s),
   );
 
   const checkpointRow = async (frame: Frame, step: number, nth: number) => {

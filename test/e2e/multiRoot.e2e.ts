@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setApiKey } from './approvalHelpers';
 import { cardFacts, sendChat, waitForCardStatus, waitForChatText, waitForFile, waitForIdle } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { FakeModel } from './fakeModel';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'workspaces', 'multi-root');
 const use = (id: string, name: string, input: unknown) => ({ type: 'tool_use' as const, id, name, input });
@@ -19,38 +20,29 @@ describe('a multi-root workspace in a real VS Code', { timeout: 10 * 60_000 }, (
   let model: FakeModel;
   let wb: LaunchedWorkbench;
 
-  before(
-    async () => {
-      model = await startFakeModel({
-        turns: [
-          { content: [use('m1', 'read_file', { path: 'notes.txt' })] },
-          { content: [use('m2', 'read_file', { path: 'app:notes.txt' })] },
-          { content: [use('m3', 'read_file', { path: 'lib:notes.txt' })] },
-          { content: [use('m4', 'write_file', { path: 'app:new.txt', content: 'in app\n' })] },
-          { content: [use('m5', 'write_file', { path: 'app:page.md', content: '# page\n' })] },
-          { content: [use('m6', 'write_file', { path: 'lib:new.txt', content: 'in lib\n' })] },
-          { content: [{ type: 'text', text: 'multi-root task finished.' }] },
-        ],
-      });
-      const user = JSON.parse(readFileSync(join(FIXTURE, 'user-settings.json'), 'utf8')) as Record<string, unknown>;
-      wb = await launchWorkbench({
-        suite: 'multi-root',
-        workspace: FIXTURE,
-        workspaceFile: 'multi.code-workspace',
-        ...model.launchOptions(),
-        settings: { ...model.launchOptions().settings, ...user },
-        viewport: { width: 1400, height: 900 },
-      });
-    },
-    { timeout: 5 * 60_000 },
-  );
+  // Read at load: the launch options need it.
+  const user = JSON.parse(readFileSync(join(FIXTURE, 'user-settings.json'), 'utf8')) as Record<string, unknown>;
 
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
+  workbenchWithModel(
+    {
+      turns: [
+        { content: [use('m1', 'read_file', { path: 'notes.txt' })] },
+        { content: [use('m2', 'read_file', { path: 'app:notes.txt' })] },
+        { content: [use('m3', 'read_file', { path: 'lib:notes.txt' })] },
+        { content: [use('m4', 'write_file', { path: 'app:new.txt', content: 'in app\n' })] },
+        { content: [use('m5', 'write_file', { path: 'app:page.md', content: '# page\n' })] },
+        { content: [use('m6', 'write_file', { path: 'lib:new.txt', content: 'in lib\n' })] },
+        { content: [{ type: 'text', text: 'multi-root task finished.' }] },
+      ],
     },
-    { timeout: 60_000 },
+    {
+      suite: 'multi-root',
+      workspace: FIXTURE,
+      workspaceFile: 'multi.code-workspace',
+      settings: { ...user },
+      viewport: { width: 1400, height: 900 },
+    },
+    (s) => ({ wb, model } = s),
   );
 
   it('decides every path in the folder it names, by that folder settings; a folder cannot widen', { timeout: 240_000 }, async () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   authKey,
   cardFacts,
@@ -28,8 +28,9 @@ import {
 } from './chatHelpers';
 import { previewFrame } from './approvalHelpers';
 import { REPO_ROOT } from './codeServer';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { FakeModel } from './fakeModel';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const SCRIPT = join(REPO_ROOT, 'test', 'fixtures', 'fake-anthropic', 'scripts', 'chat-secrets.json');
 const SECRET_NAME = 'E2E_TOKEN';
@@ -41,30 +42,19 @@ describe('secrets in a real VS Code', { timeout: 10 * 60_000 }, () => {
   let model: FakeModel;
   let wb: LaunchedWorkbench;
 
-  before(
-    async () => {
-      model = await startFakeModel(SCRIPT);
-      const launch = model.launchOptions();
-      wb = await launchWorkbench({
-        suite: 'secrets',
-        env: launch.env ?? {},
-        settings: {
-          ...launch.settings,
-          'warden.secrets': { [SECRET_NAME]: { commands: ['printenv E2E_TOKEN', 'base64 -w0', 'echo', 'basenc --base16'] } },
-        },
-        viewport: { width: 1400, height: 860 },
-      });
-      await wb.openWardenView();
+  workbenchWithModel(
+    SCRIPT,
+    {
+      suite: 'secrets',
+      settings: {
+        'warden.secrets': { [SECRET_NAME]: { commands: ['printenv E2E_TOKEN', 'base64 -w0', 'echo', 'basenc --base16'] } },
+      },
+      viewport: { width: 1400, height: 860 },
+      ready: async () => {
+        await wb.openWardenView();
+      },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb, model } = s),
   );
 
   it('sets the API key and a named secret through password boxes; listing shows names only', { timeout: 120_000 }, async () => {
