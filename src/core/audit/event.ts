@@ -67,6 +67,13 @@ export const auditEventSchema = auditEventInputSchema.extend({
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
+/**
+ * The event schema less its two hex patterns, for a line whose `hash` and
+ * `prev` were just found equal to digests (64 lowercase hex digits, all the
+ * patterns ask): it accepts exactly what auditEventSchema accepts there.
+ */
+export const linkedEventSchema = auditEventSchema.extend({ prev: z.string(), hash: z.string() });
+
 /** `prev` of the first line of a chain (a chain spans rotated files: only its very first line carries it). */
 export const GENESIS = '0'.repeat(64);
 

@@ -1,5 +1,7 @@
+import type * as z from 'zod';
 import { hashLineBytes, nextLink } from './chain';
-import { auditEventSchema, type AuditRecord, type ChainTip } from './event';
+import { auditEventSchema, type AuditEvent, type AuditRecord, type ChainTip } from './event';
+import { isExactAuditEvent, isExactLinkedEvent } from './eventCheck';
 
 /**
  * Verifying a chain. Lines are checked in order; the first bad one is named
@@ -52,6 +54,15 @@ export type VerifyResult =
       readonly damage: AuditDamage;
       readonly message: string;
     };
+
+/**
+ * `auditEventSchema.safeParse(obj)`, sooner for a well-formed event: a value the check
+ * generated from auditEventSchema (./eventCheck.ts) passes is one zod would
+ * hand back unchanged; any other value is parsed by zod, which decides.
+ */
+function parseEvent(obj: unknown): z.ZodSafeParseResult<AuditEvent> {
+  return isExactAuditEvent(obj) ? { success: true, data: obj as AuditEvent } : auditEventSchema.safeParse(obj);
+}
 
 /** Splits JSONL text into complete lines and a torn tail (text after the last newline), if any. */
 export function splitJsonl(text: string): { lines: string[]; tornTail: string | null } {
@@ -164,7 +175,7 @@ class FirstPass implements ChainFeed {
       hear(null);
       return;
     }
-    const parsed = auditEventSchema.safeParse(obj);
+    const parsed = parseEvent(obj);
     hear(parsed.success ? { event: parsed.data, line: text } : null);
   }
 
@@ -197,7 +208,14 @@ class FirstPass implements ChainFeed {
       this.options.onRecord?.(null);
       return;
     }
-    const parsed = auditEventSchema.safeParse(obj);
+    const d = hashLineBytes(l.text, l.bytes, l.start, l.end);
+    const next = i === 0 && this.options.partial ? null : nextLink(this.tip);
+    const o = obj as { hash?: unknown; prev?: unknown } | null;
+    const linked = next !== null && typeof o === 'object' && o !== null && o.hash === d.self && o.prev === next.prev;
+    const parsed: z.ZodSafeParseResult<AuditEvent> =
+      (linked && isExactLinkedEvent(obj)) || isExactAuditEvent(obj)
+        ? { success: true, data: obj as AuditEvent }
+        : auditEventSchema.safeParse(obj);
     this.options.onRecord?.(parsed.success ? { event: parsed.data, line: l.text } : null);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -210,8 +228,7 @@ class FirstPass implements ChainFeed {
       return;
     }
     const ev = parsed.data;
-    const expected = i === 0 && this.options.partial ? { seq: ev.seq, prev: ev.prev } : nextLink(this.tip);
-    const d = hashLineBytes(l.text, l.bytes, l.start, l.end);
+    const expected = next ?? { seq: ev.seq, prev: ev.prev };
     if (d.self !== ev.hash) {
       this.pendingSelf = { loc, index: i, expected };
       return;

@@ -107,6 +107,25 @@ describe('verify names the first bad line and the kind of damage', () => {
     { name: 'a blank line inserted', tamper: () => [...lines.slice(0, 6), '', ...lines.slice(6)], line: 7, damage: 'bad-json' },
     { name: 'a line that is not JSON', tamper: () => lines.map((l, i) => (i === 6 ? '{"seq": 6,' : l)), line: 7, damage: 'bad-json' },
     {
+      name: 'a line whose own hash is right but written in capitals',
+      tamper: () =>
+        lines.map((l, i) => (i === 3 ? l.replace(/"hash":"([0-9a-f]{64})"}$/, (_, h: string) => `"hash":"${h.toUpperCase()}"}`) : l)),
+      line: 4,
+      damage: 'schema',
+    },
+    {
+      name: 'a resealed line whose prev is the right hash in capitals',
+      tamper: () => lines.map((l, i) => (i === 3 ? reseal(l, (o) => (o.prev = String(o.prev).toUpperCase())) : l)),
+      line: 4,
+      damage: 'schema',
+    },
+    {
+      name: 'a resealed line whose prev is not hex',
+      tamper: () => lines.map((l, i) => (i === 3 ? reseal(l, (o) => (o.prev = 'z'.repeat(64))) : l)),
+      line: 4,
+      damage: 'schema',
+    },
+    {
       name: 'a JSON line that is not an audit event',
       tamper: () => lines.map((l, i) => (i === 6 ? '{"hello":"world"}' : l)),
       line: 7,
@@ -126,6 +145,13 @@ describe('verify names the first bad line and the kind of damage', () => {
     });
   }
 
+  it('a partial chain whose first line has a prev that is not hex is not an audit event', () => {
+    const first = reseal(L(3), (o) => (o.prev = 'Z'.repeat(64)));
+    const r = verifyLines([first], { name: 'audit.jsonl', partial: true });
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.deepEqual([r.line, r.damage], [1, 'schema'], r.message);
+    assert.equal(verifyLines([L(3), L(4)], { partial: true }).ok, true);
+  });
   it('an untouched chain verifies and reports its tip', () => {
     const r = verifyLines(lines);
     assert.deepEqual(r, { ok: true, count: 10, tip: { seq: 9, hash: lineHash(L(9)) } });
