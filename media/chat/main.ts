@@ -135,7 +135,18 @@ function renderCard(card: ToolCard): HTMLElement {
     reject.setAttribute('aria-label', approveLabel(card).replace(/^Approve/, 'Reject'));
     approve.onclick = () => post({ type: 'approval', id: card.id, answer: 'approve' });
     reject.onclick = () => post({ type: 'approval', id: card.id, answer: 'reject' });
-    actions.append(approve, reject);
+    approve.title = 'This call only';
+    actions.append(approve);
+    // One button per grant scope (this file, its folder): one click approves and grants it for the session.
+    for (const g of card.edited ? [] : (card.grants ?? [])) {
+      const b = el('button', 'grant secondary', `Allow ${g.label} this session`) as HTMLButtonElement;
+      b.dataset.scope = g.scope;
+      b.title = `Approve, and later calls run unasked: ${g.description}`;
+      b.setAttribute('aria-label', `${approveLabel(card)}, and allow ${g.description} for this session`);
+      b.onclick = () => post({ type: 'approval', id: card.id, answer: 'approve-for-session', scope: g.scope });
+      actions.append(b);
+    }
+    actions.append(reject);
     box.append(actions);
   }
   return box;

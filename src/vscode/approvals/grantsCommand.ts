@@ -1,9 +1,16 @@
 import * as vscode from 'vscode';
-import type { SessionGrants } from '../../core/agent/sessionGrants';
+import type { SessionGrant, SessionGrants } from '../../core/agent/sessionGrants';
+
+const SCOPE_WORDS: Record<SessionGrant['scope'], string> = {
+  file: 'this file',
+  folder: 'every file under this folder',
+  exact: 'exactly this call',
+};
 
 /**
  * "Warden: Session Grants": lists what was approved for this session and
- * revokes the grants the person picks (later calls of that shape ask again).
+ * revokes the grants the person picks: each grant in words with its scope
+ * (`writes under src/lib/** (folder)`); the next call it covered asks again.
  */
 export function sessionGrantsCommand(grants: Pick<SessionGrants, 'list' | 'revoke'>): () => Promise<void> {
   return async () => {
@@ -13,7 +20,7 @@ export function sessionGrantsCommand(grants: Pick<SessionGrants, 'list' | 'revok
       return;
     }
     const picked = await vscode.window.showQuickPick(
-      all.map((g) => ({ label: g.description, description: g.tool, key: g.key })),
+      all.map((g) => ({ label: g.description, description: `${SCOPE_WORDS[g.scope]} · given on ${g.tool}`, key: g.key })),
       { canPickMany: true, title: 'Warden: approved for this session', placeHolder: 'Check the grants to revoke, then press Enter' },
     );
     if (!picked || picked.length === 0) return;

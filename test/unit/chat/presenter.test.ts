@@ -149,6 +149,7 @@ describe('chat presenter', () => {
       input: {},
       decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
       plan: { kind: 'invalid', tool: 'write_file', error: 'x' },
+      sessionGrant: { allowed: false, description: 'no' },
     } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
     const edited = () => {
       const i = transcript.items()[0];
@@ -180,6 +181,7 @@ describe('chat presenter', () => {
         why: "Asks: 'touch model.txt' is not in warden.commands.allow",
         decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
         plan: { kind: 'invalid', tool: 'run_command', error: 'x' },
+        sessionGrant: { allowed: false, description: 'no' },
       } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
       presenter.onEvent(answered);
       const item = transcript.items()[0];

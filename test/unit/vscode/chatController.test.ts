@@ -93,7 +93,7 @@ describe('chat controller', () => {
     void chat.handlers.send({ type: 'send', text: 'one' });
     const first = await started(1);
     assert.equal(first.task.grants, chat.grants);
-    chat.grants.add({ key: 'write\u0000/ws/a.txt', tool: 'write_file', description: 'writes to a.txt' });
+    chat.grants.add({ key: 'write\u0000/ws/a.txt', tool: 'write_file', scope: 'file', description: 'writes to a.txt' });
     first.end({});
     await new Promise((r) => setImmediate(r));
     void chat.handlers.send({ type: 'send', text: 'two' });
