@@ -159,6 +159,16 @@ describe('chat controller', () => {
     mine.end({});
   });
 
+  it("a card's grant button answers approve-for-session with the scope it names", async () => {
+    const { chat, approvals, started } = setup();
+    void chat.handlers.send({ type: 'send', text: 'mine' });
+    const mine = await started(1);
+    const own = approvals.forTask({ id: mine.task.id, redact: (t) => t }).request(request('c-g'), mine.signal);
+    void chat.handlers.approval({ type: 'approval', id: 'c-g', answer: 'approve-for-session', scope: 'folder' });
+    assert.deepEqual(await own, { kind: 'approve-for-session', scope: 'folder' });
+    mine.end({});
+  });
+
   it('opens only http(s) links from the chat, through VS Code', async () => {
     const { chat } = setup();
     await chat.handlers.openLink({ type: 'openLink', href: 'https://example.com/docs' });
