@@ -16,7 +16,7 @@ type Go = {
   readonly note: string;
   readonly answer: NonNullable<AuditEventInput['answer']>;
   readonly edits?: unknown;
-  /** The session grant given with this answer, for the audit. */
+  /** The session grant given with this answer: kept for the session once the call may run, and audited. */
   readonly grant?: NonNullable<AuditEventInput['grant']>;
 };
 
@@ -49,7 +49,7 @@ export function resolveAnswer(
   call: ValidCall,
   decided: GuardResult,
   shape: GrantShape,
-  deps: Pick<PipelineDeps, 'guard' | 'grants'>,
+  deps: Pick<PipelineDeps, 'guard'>,
 ): Stop | Go {
   switch (answer.kind) {
     case 'reject':
@@ -66,7 +66,7 @@ export function resolveAnswer(
       // A scope that was not offered (or none at all) grants nothing: the call is approved once.
       const picked = pickScope(shape, answer.scope);
       if (!picked) return { kind: 'run', call, decided, note: '', answer: 'approved' };
-      deps.grants.add({ key: picked.key, tool: call.tool, scope: picked.scope, description: picked.description });
+      // Recorded in the session's grants by the pipeline only once the call passed its last check before running.
       const grant = { scope: picked.scope, key: picked.key, description: picked.description };
       return { kind: 'run', call, decided, note: '', answer: 'approved-for-session', grant };
     }

@@ -365,6 +365,7 @@ async function planApproveRun(
         ...(edited ? { edited } : {}),
       });
       if (resolved.kind === 'stop') return { ...base, ...resolved.exit };
+      if (resolved.grant) deps.grants.add({ ...resolved.grant, tool: call.tool });
       run = { call: resolved.call, decided: resolved.decided, plan: resolved.plan ?? plan, approvedByPerson: true, note: resolved.note };
       person = {
         approver: 'person',

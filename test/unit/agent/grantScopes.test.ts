@@ -187,6 +187,22 @@ describe('session grants: scopes offered and picked', () => {
     assert.equal(h.auditLog.at(-1)?.grant?.scope, 'file');
   });
 
+  it('a folder granted for a call that then changed (the file edited meanwhile) and was rejected is not kept', async () => {
+    const root = workspace();
+    const base = await harness({ root });
+    const answers: Array<() => ApprovalAnswer> = [
+      () => (writeFileSync(join(root, 'src/lib/a.ts'), 'changed by someone\n'), { kind: 'approve-for-session', scope: 'folder' }),
+      () => ({ kind: 'reject' }),
+    ];
+    let asked = 0;
+    const h: Harness = { ...base, approver: { request: () => Promise.resolve((answers[asked++] ?? (() => ({ kind: 'reject' })))()) } };
+    const r = await callOf(h, 'write_file', { path: 'src/lib/a.ts', content: 'model\n' });
+    assert.equal(asked, 2, 'asked again after the change');
+    assert.equal(r.isError, true);
+    assert.deepEqual(h.grants.list(), []);
+    assert.equal(readFileSync(join(root, 'src/lib/a.ts'), 'utf8'), 'changed by someone\n');
+  });
+
   it('a command keeps its one scope: exactly this command line in this cwd', async () => {
     const root = workspace();
     const h = await harness({ root, answers: [{ kind: 'reject' }] });
