@@ -48,6 +48,15 @@ describe('Show Session Grants', () => {
     assert.deepEqual(told, ['Warden: revoked 1 grant; those calls ask again.']);
   });
 
+  it('shows a hidden character in a granted path made visible', async () => {
+    const g = new SessionGrants();
+    g.add({ key: 'write\u0000/ws/a\u202e.ts', tool: 'write_file', scope: 'file', description: 'writes to a\u202e.ts (file)' });
+    let shown: Row[] = [];
+    fake.quickPickAnswer = (items) => ((shown = items as Row[]), undefined);
+    await sessionGrantsCommand(g)();
+    assert.equal(shown[0]?.label, 'writes to a<U+202E>.ts (file)');
+  });
+
   it('revokes nothing when the pick is dismissed', async () => {
     const g = grants();
     await sessionGrantsCommand(g)();
