@@ -1,7 +1,8 @@
 // Session grants that fit, in a real VS Code: a write's card offers "this
 // file" and "this folder" beside Approve; the person grants the folder from
 // the diff's "Accept for This Session…"; the next write into that folder runs
-// without asking, a write into the sibling src/lib2 still asks; "Show Session
+// without asking, a write into the sibling src/lib2 still asks; a file
+// granted with one click on the card covers that file only; "Show Session
 // Grants" lists the grant in words and revokes it, and the next write into
 // the folder asks again. Screenshots of the scope choice and of the list.
 import assert from 'node:assert/strict';
@@ -82,6 +83,23 @@ describe('grant scopes in a real VS Code', { timeout: 15 * 60_000 }, () => {
   );
 
   it(
+    'a file granted with one click on the card lets the same file be written again unasked; its neighbour still asks',
+    { timeout: 240_000 },
+    async () => {
+      await sendChat(wb, 'file-task');
+      const first = await waitForCardStatus(wb, 'src/other/f.txt', 'awaiting-approval');
+      await first.locator('button.grant[data-scope="file"]').click();
+      await waitForFile(ws('src/other/f.txt'), (c) => c === 'two\n');
+      const again = await cardFacts(await waitForCardStatus(wb, /src\/other\/f\.txt/, 'done'));
+      assert.equal(again.approver, 'decided by: session grant', again.text);
+      const neighbour = await waitForCardStatus(wb, 'src/other/g.txt', 'awaiting-approval');
+      await neighbour.locator('button.reject').click();
+      await waitForChatText(wb, 'file-task finished.');
+      assert.throws(() => readFileSync(ws('src/other/g.txt')), 'nothing written next door');
+    },
+  );
+
+  it(
     'Show Session Grants lists the folder grant in words and revokes it; the next write into the folder asks',
     { timeout: 240_000 },
     async () => {
@@ -91,6 +109,9 @@ describe('grant scopes in a real VS Code', { timeout: 15 * 60_000 }, () => {
         .first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await row.innerText(), /every file under this folder · given on write_file/);
+      const rows = await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+      assert.equal(rows.length, 2, rows.join(' | '));
+      assert.match(rows.join('\n'), /writes to src\/other\/f\.txt \(file\)\s*this file · given on write_file/);
       await row.click();
       await wb.screenshot('grant-03-session-grants');
       await wb.page.locator('.quick-input-widget input.input').press('Enter');
