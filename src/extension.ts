@@ -32,6 +32,14 @@ import { onDidChangeWardenSettings } from './vscode/settings/readSettings';
 import { WardenStatusBar } from './vscode/statusBar';
 import { CheckpointActions } from './vscode/checkpoints/checkpointActions';
 import { managedPolicyLines, type ManagedPolicyReport } from './core/policy/managed';
+import { dirname } from 'node:path';
+import { sessionEvent } from './core/agent/auditRecord';
+import { createRedactor } from './core/secrets/createRedactor';
+import { storedSecretValues } from './vscode/agent/taskRunner';
+import { defaultPinsFile } from './node/mcp/forTask';
+import { filePinStore } from './node/mcp/pins';
+import { WindowServers } from './node/mcp/windowServers';
+import { SERVERS_VIEW_ID, ServersView } from './vscode/mcp/serversView';
 
 /** Composition root: builds the adapters, wires them, and hands every registration to the context. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -61,6 +69,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const statusBar = new WardenStatusBar();
   const approvals = new PendingApprovals();
+  // MCP approvals and tool-list pins live in the user's config folder (shared with `warden run`), hidden from every command.
+  const pinsFile = defaultPinsFile(process.env);
   const sandbox = new SandboxHolder(
     (state, notes) => {
       log.info(`sandbox: ${state}${notes.length ? ` (${notes.join('; ')})` : ''}`);
@@ -68,7 +78,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void chat.pushState();
     },
     // Never visible to a command: the audit log and everything else of Warden's and the editor's.
-    [context.globalStorageUri.fsPath, context.storageUri?.fsPath, context.logUri.fsPath].filter((p): p is string => p !== undefined),
+    [context.globalStorageUri.fsPath, context.storageUri?.fsPath, context.logUri.fsPath, dirname(pinsFile)].filter(
+      (p): p is string => p !== undefined,
+    ),
   );
   context.subscriptions.push({ dispose: () => void sandbox.dispose() });
   const guards = new GuardHolder(join(context.extensionPath, 'dist'), () => sandbox.available);
@@ -137,12 +149,55 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     busy: () => chat.busy,
     log: (m) => log.warn(m),
   });
+  // The window's MCP servers: started by the first task that needs them, stopped when settings, folders or trust change.
+  const mcpIdentity = {
+    sessionId: 'extension',
+    workspace: workspaceIdentity((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
+    user: userInfo().username,
+    model: null,
+  };
+  const mcpServers = new WindowServers({
+    pins: () => filePinStore(pinsFile, (m) => log.warn(m)),
+    secretValues: async (names) => {
+      const out: Record<string, string> = {};
+      for (const n of names) {
+        const v = await secrets.get(n);
+        if (v) out[n] = v;
+      }
+      return out;
+    },
+    privateDirs: [context.globalStorageUri.fsPath, dirname(pinsFile)],
+    audit: async (note) => {
+      log.info(note);
+      await audit.sink.append(sessionEvent(mcpIdentity, note, createRedactor(await storedSecretValues(secrets))));
+    },
+    onDidChange: () => serversView.refresh(),
+  });
+  context.subscriptions.push({ dispose: () => void mcpServers.dispose() });
+  const serversView: ServersView = new ServersView({
+    servers: mcpServers,
+    context: async () => {
+      const g = await guards.current();
+      return { settings: g.settings, roots: g.env.roots, guard: g.guard, trusted: vscode.workspace.isTrusted };
+    },
+    log: (m) => log.warn(m),
+  });
   const chat: ChatController = new ChatController({
     storage: context.workspaceState,
     approvals,
     runTask: (task, text, history, events, signal) =>
       runTask(
-        { guards, sandbox, audit: audit.sink, secrets, approver, liveSecrets, env: process.env, checkpointsDir },
+        {
+          guards,
+          sandbox,
+          audit: audit.sink,
+          secrets,
+          approver,
+          liveSecrets,
+          env: process.env,
+          checkpointsDir,
+          mcp: () => serversView.forTask(),
+        },
         task,
         text,
         history,
@@ -195,8 +250,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     approver,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     report,
+    serversView,
+    vscode.window.registerTreeDataProvider(SERVERS_VIEW_ID, serversView),
+    // Servers started with other settings, folders or trust stop; the next task starts them as things are now.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void mcpServers.stop()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void mcpServers.stop()),
+    ...['**/.vscode/mcp.json', '**/.mcp.json'].map((glob) => {
+      // A proposal file that changes stops the servers: what starts next is what the file now says (approved again if changed).
+      const w = vscode.workspace.createFileSystemWatcher(glob);
+      for (const on of [w.onDidChange, w.onDidCreate, w.onDidDelete])
+        on(() => void serversView.stopIfChanged().catch((e: unknown) => log.warn(`MCP servers: ${String(e)}`)));
+      return w;
+    }),
     onDidChangeWardenSettings(() => {
       guards.invalidate();
+      void mcpServers.stop();
       report.refresh();
       refreshSettingsProblems();
       void chat.pushState();
@@ -217,6 +285,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'warden.showSessionGrants': sessionGrantsCommand({ list: () => chat.grants.list(), revoke: (key) => chat.grants.revoke(key) }),
       'warden.showAuditLog': audit.commands['warden.showAuditLog'],
       'warden.verifyAuditLog': audit.commands['warden.verifyAuditLog'],
+      'warden.approveMcpServer': (arg) => serversView.approve(arg),
+      'warden.reviewMcpTools': (arg) => serversView.review(arg),
+      'warden.restartMcpServers': () => serversView.restart(),
+      'warden.stopMcpServers': () => serversView.stop(),
     }),
   );
   updateStatus();

@@ -66,9 +66,13 @@ function render(p: CommandProposal): void {
     banner.setAttribute('role', 'alert');
     app.append(banner);
   }
-  app.append(el('h1', { text: 'The agent asks to run a command' }));
+  app.append(el('h1', { text: p.mcp ? 'The agent asks to call a tool of an MCP server' : 'The agent asks to run a command' }));
   if (p.why) app.append(el('p', { className: 'why-line', id: 'why-line', text: p.why }));
   app.append(el('p', { className: 'why', text: `${p.decision.message}${p.decision.rule ? ` (rule: ${p.decision.rule})` : ''}` }));
+  if (p.mcp) {
+    renderMcp(p, p.mcp);
+    return;
+  }
 
   const field = el('textarea', { id: 'command' });
   field.value = p.command;
@@ -121,9 +125,15 @@ function render(p: CommandProposal): void {
   app.append(facts);
   showReaches(p.reaches);
 
+  appendAnswers(p, field, edited);
+}
+
+/** Run (or Call), for this session, Always allow…, Reject with feedback; then the state line, Stop and the output. */
+function appendAnswers(p: CommandProposal, field: { value: string }, edited: HTMLElement): void {
+  const verb = p.mcp ? 'Call' : 'Run';
   const buttons = el('div', { className: 'buttons' });
-  const run = el('button', { id: 'run', text: 'Run' });
-  run.title = `Run this command (${KEYS.run})`;
+  const run = el('button', { id: 'run', text: verb });
+  run.title = `${verb} ${p.mcp ? 'this tool' : 'this command'} (${KEYS.run})`;
   run.setAttribute('aria-keyshortcuts', ARIA_KEYS.run);
   run.addEventListener('click', () => {
     if (field.value.trim() === '') return;
@@ -132,7 +142,7 @@ function render(p: CommandProposal): void {
   });
   buttons.append(run);
   if (p.sessionGrant.allowed) {
-    const session = el('button', { id: 'run-session', className: 'secondary', text: 'Run for this session' });
+    const session = el('button', { id: 'run-session', className: 'secondary', text: `${verb} for this session` });
     session.title = `Later calls run unasked: ${p.sessionGrant.description}`;
     session.addEventListener('click', () => {
       if (field.value !== p.command) {
@@ -173,10 +183,36 @@ function render(p: CommandProposal): void {
   app.append(el('pre', { id: 'output', className: 'output' }));
 }
 
+/**
+ * A call of an MCP server's tool: the server, the tool and what its server
+ * says about it (untrusted words), where the server runs, the secrets it
+ * holds, and the exact arguments. Nothing here is editable.
+ */
+function renderMcp(p: CommandProposal, m: NonNullable<CommandProposal['mcp']>): void {
+  const facts = el('div', { className: 'facts' });
+  facts.append(row('Server', el('span', { id: 'mcp-server', className: 'code', text: m.server })));
+  const tool = el('span', { id: 'mcp-tool' }, flagged(m.serverTool, 'code'));
+  if (m.hint)
+    tool.append(
+      document.createTextNode(' '),
+      el('span', { className: `badge ${m.hint === 'destructive' ? 'deny destructive' : 'allow'}`, text: `declared ${m.hint}` }),
+    );
+  facts.append(row('Tool', tool));
+  facts.append(row('Runs', el('span', { id: 'sandbox', text: m.where })));
+  facts.append(row('Secrets it holds', el('span', { id: 'secrets', text: p.secrets.length ? p.secrets.join(', ') : 'none' })));
+  facts.append(
+    row("The server's description", el('span', { id: 'mcp-description', className: 'muted' }, flagged(m.description || '(none)'))),
+  );
+  app.append(facts);
+  app.append(el('label', { text: 'Arguments', className: 'section' }));
+  app.append(el('pre', { id: 'mcp-arguments', className: 'command-visible' }, flagged(m.arguments)));
+  appendAnswers(p, { value: p.command }, el('div', { className: 'edited muted', id: 'edited-note' }));
+}
+
 /** Run and Reject say what they act on (a screen reader hears `Run: npm test`). */
 function nameButtons(command: string): void {
   const short = command.length > 60 ? `${command.slice(0, 59)}…` : command;
-  document.getElementById('run')?.setAttribute('aria-label', `Run: ${short}`);
+  document.getElementById('run')?.setAttribute('aria-label', `${current?.mcp ? 'Call' : 'Run'}: ${short}`);
   document.getElementById('reject')?.setAttribute('aria-label', `Reject: ${short}`);
 }
 

@@ -1,4 +1,4 @@
-import { isStdio, type ServerEntry } from '../core/mcp/config';
+import { describeServer } from '../core/mcp/config';
 import { narrow } from '../core/policy/narrowing';
 import { parseFlatSettings } from '../core/policy/settings';
 import { defaultPinsFile } from '../node/mcp/forTask';
@@ -14,22 +14,6 @@ const USAGE = `usage: warden mcp list --workspace DIR [--settings user.json] [--
 approve shows a server the workspace proposes and, when you answer yes, records that exact
 definition (its hash) as approved in the pin file; any later change needs a new approval.
 `;
-
-/** What a person must see before approving a server: the command line, args, env names, secrets, host. */
-export function describeServer(e: ServerEntry): string[] {
-  const d = e.definition;
-  const lines = [`${e.name} (${e.origin}), definition ${e.hash}`];
-  if (isStdio(d)) {
-    lines.push(
-      `  command: ${JSON.stringify(d.command)}`,
-      `  args: ${JSON.stringify(d.args)}`,
-      `  env names: ${Object.keys(d.env).join(', ') || 'none'}`,
-      '  runs: in the sandbox (workspace read-only, no network)',
-    );
-  } else lines.push(`  url: ${d.url}`, `  host: ${new URL(d.url).hostname} (must be in warden.network.allowedHosts)`);
-  lines.push(`  secrets: ${d.secrets.join(', ') || 'none'}`);
-  return lines;
-}
 
 /** `warden mcp`: list the servers of the settings and the workspace, or approve a proposed one. */
 export async function runMcpCommand(argv: readonly string[], io: CliIo): Promise<number> {

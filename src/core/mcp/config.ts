@@ -115,3 +115,19 @@ export function parseProposals(origin: Exclude<ServerOrigin, 'user'>, text: stri
   }
   return { entries, problems };
 }
+
+/** What a person must see before approving a server: the command line, args, env names, secrets, host. */
+export function describeServer(e: ServerEntry): string[] {
+  const d = e.definition;
+  const lines = [`${e.name} (${e.origin}), definition ${e.hash}`];
+  if (isStdio(d)) {
+    lines.push(
+      `  command: ${JSON.stringify(d.command)}`,
+      `  args: ${JSON.stringify(d.args)}`,
+      `  env names: ${Object.keys(d.env).join(', ') || 'none'}`,
+      '  runs: in the sandbox (workspace read-only, no network)',
+    );
+  } else lines.push(`  url: ${d.url}`, `  host: ${serverHost(d) ?? 'none'} (must be in warden.network.allowedHosts)`);
+  lines.push(`  secrets: ${d.secrets.join(', ') || 'none'}`);
+  return lines;
+}

@@ -40,6 +40,15 @@ export interface McpStartOptions {
   readonly privateDirs: readonly string[];
   readonly audit: (note: string) => Promise<void>;
   readonly connectTimeoutMs?: number;
+  /**
+   * The editor shows a proposed server's tools (names, descriptions, schemas)
+   * before the model sees any: a proposal whose tool list was never pinned
+   * starts paused until the person accepts that list. `warden run` pins the
+   * first list it sees (the person approved the definition with `warden mcp approve`).
+   */
+  readonly reviewFirstTools?: boolean;
+  /** Told after any server's state changed (started, paused, stopped, failed). */
+  readonly onStatus?: () => void;
 }
 
 export interface McpSession {
@@ -125,6 +134,7 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
   for (const entry of entries) {
     const set = (state: ServerState, detail: string, list: readonly McpToolInfo[] = []): void => {
       statuses.set(entry.name, { name: entry.name, origin: entry.origin, hash: entry.hash, state, detail, tools: list });
+      o.onStatus?.();
     };
     const key = pinKey(entry);
     const pin = o.pins.get(key);
@@ -193,15 +203,18 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
       const hash = toolListHash(list);
       if (pin && pin.definition === entry.hash && pin.tools !== null && pin.tools !== hash) {
         paused = 'its tool list or descriptions changed since they were pinned';
+      } else if (o.reviewFirstTools === true && entry.origin !== 'user' && (pin?.definition !== entry.hash || pin.tools === null)) {
+        paused = 'its tools have not been reviewed yet';
       } else o.pins.set(key, { definition: entry.hash, tools: hash, approved: pin?.approved ?? null });
       client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, async () => {
         try {
-          const now = toolListHash(
-            (await listAll(client)).map((t) => neutraliseTool(entry.name, t)).filter((t): t is McpToolInfo => !('error' in t)),
-          );
-          if (now !== hash && paused === null) {
+          const nowList = (await listAll(client))
+            .map((t) => neutraliseTool(entry.name, t))
+            .filter((t): t is McpToolInfo => !('error' in t));
+          if (toolListHash(nowList) !== hash && paused === null) {
             paused = 'its tool list changed while it ran';
-            set('paused', paused, list);
+            // The list shown for review is the new one: accepting it pins what the person saw.
+            set('paused', paused, nowList);
             await o.audit(`mcp server ${entry.name}: paused: ${paused}`);
           }
         } catch (err) {
@@ -209,6 +222,7 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
             `mcp server ${entry.name}: could not list its tools again (${err instanceof Error ? err.message : String(err)}); paused`,
           );
           paused = 'its tool list could not be checked again';
+          set('paused', paused, list);
         }
       });
       transport.onclose = () => {
@@ -241,7 +255,7 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
         `mcp server ${entry.name} (${entry.origin}, definition ${entry.hash.slice(0, 12)}, tools ${hash.slice(0, 12)}): ${paused ? `paused: ${paused}` : `started in ${where}`}; tools: ${list.map((t) => t.serverTool).join(', ')}${left.length ? `; left out: ${left.join('; ')}` : ''}`,
       );
       closers.push(async () => {
-        stopped = 'the task ended';
+        stopped = 'it was stopped (the task ended, or settings changed)';
         await client.close().catch(() => undefined);
         await o.audit(`mcp server ${entry.name}: stopped`);
       });

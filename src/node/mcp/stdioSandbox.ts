@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, limitPreamble } from '../../core/exec/limits';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -134,7 +135,9 @@ export function sandboxedServerArgs(o: SandboxedServerOptions): { argv: string[]
     helpers: serverProgramPaths(o.command, o.args, o.roots, o.privateDirs),
   });
   const setenv = Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]);
-  return { argv: ['--args', '3', '--', o.command, ...o.args], fdArgs: encodeArgs([...plan, ...setenv]) };
+  // The limits every sandboxed command runs under (memory, CPU time), set by bash before it becomes the server.
+  const limited = ['/bin/bash', '-c', `${limitPreamble(DEFAULT_LIMITS)}exec "$@"`, 'warden-mcp-server'];
+  return { argv: ['--args', '3', '--', ...limited, o.command, ...o.args], fdArgs: encodeArgs([...plan, ...setenv]) };
 }
 
 /** The MCP SDK's Transport over a sandboxed child's stdin/stdout (newline-delimited JSON-RPC). */

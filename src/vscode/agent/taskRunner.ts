@@ -10,6 +10,7 @@ import { API_KEY_SECRET, type SecretStore } from '../../core/secrets/store';
 import { agentOptions } from '../../node/agentDeps';
 import { createTaskScope } from '../../node/taskScope';
 import { openTaskCheckpoints } from '../../node/checkpoints/taskCheckpoints';
+import type { ToolEntry } from '../../core/tools/tool';
 import type { ApprovalPanes } from '../approvals/approvalPanes';
 import type { GuardHolder } from './guardHolder';
 import type { SandboxHolder } from './sandboxHolder';
@@ -25,6 +26,8 @@ export interface TaskServices {
   readonly liveSecrets: LiveSecrets;
   /** Warden's storage folder: each workspace folder's checkpoint store lives under it (hidden from every command). */
   readonly checkpointsDir?: string;
+  /** The window's MCP servers: their tools for this task (started first when none run), and what waits for the person. */
+  readonly mcp?: () => Promise<{ readonly tools: readonly ToolEntry[]; readonly notices: readonly string[] }>;
   /** Extension host environment, for ANTHROPIC_BASE_URL only. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -102,7 +105,10 @@ export async function runTask(
             identity,
             redactor,
           });
+    const mcp = s.mcp ? await s.mcp() : { tools: [], notices: [] };
+    for (const message of mcp.notices) events({ type: 'warning', message });
     const scoped = scope.agentDeps({
+      extraTools: mcp.tools,
       audit: s.audit,
       approver: s.approver.forTask({ id: scope.id, redact: (t) => redactor.redact(t) }),
       events,

@@ -48,9 +48,46 @@ export function checkedCommands(
   };
 }
 
-/** What the command preview shows for a run_command approval, or null for other calls. Pure. */
+/** What the preview shows for a call of an MCP server's tool: like a command, not editable, with the tool and its arguments. Pure. */
+function toMcpProposal(req: ApprovalRequest): CommandProposal | null {
+  const p = req.plan;
+  if (p.kind !== 'mcp') return null;
+  const hidden = hiddenSummary(p.arguments) ?? hiddenSummary(p.serverTool);
+  return {
+    callId: req.callId,
+    command: clip(`${p.serverTool} ${p.arguments.replace(/\s*\n\s*/g, ' ')}`, 20_000),
+    summary: clip(p.summary, 4000),
+    decision: verdict(req.decision),
+    commands: [],
+    cwd: '',
+    secrets: p.secrets.slice(0, 200).map((s) => clip(s, 200)),
+    sandbox: clip(p.where, 100),
+    hosts: [],
+    reaches: [],
+    timeoutMs: 120_000,
+    sessionGrant:
+      hidden === null
+        ? { allowed: req.sessionGrant.allowed, description: clip(req.sessionGrant.description, 4000) }
+        : { allowed: false, description: 'Not offered: the arguments hold hidden characters.' },
+    editable: false,
+    ...(req.why ? { why: clip(req.why, 4000) } : {}),
+    alwaysAllow: req.suggestions !== undefined && 'rules' in req.suggestions && hidden === null,
+    mcp: {
+      server: clip(p.server, 200),
+      tool: clip(p.tool, 400),
+      serverTool: clip(p.serverTool, 400),
+      description: clip(p.description, 4000),
+      arguments: clip(p.arguments, 20_000),
+      where: clip(p.where, 2000),
+      hint: p.annotations.destructiveHint ? 'destructive' : p.annotations.readOnlyHint ? 'read-only' : null,
+    },
+  };
+}
+
+/** What the command preview shows for a run_command or MCP tool approval, or null for other calls. Pure. */
 export function toCommandProposal(req: ApprovalRequest): CommandProposal | null {
   const p = req.plan;
+  if (p.kind === 'mcp') return toMcpProposal(req);
   if (p.kind !== 'command') return null;
   const d = (x: { decision: 'allow' | 'ask' | 'deny'; reason: string; rule: string | null; message: string }) => ({
     decision: x.decision,

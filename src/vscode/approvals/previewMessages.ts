@@ -44,6 +44,19 @@ export const commandProposalSchema = z.strictObject({
   why: text(4_000).optional(),
   /** "Always allow…" is offered (some rule would let calls like this run unasked). */
   alwaysAllow: z.boolean().optional(),
+  /** Set for a call of an MCP server's tool: the preview shows the tool and its arguments instead of a command field. */
+  mcp: z
+    .strictObject({
+      server: text(200),
+      tool: text(400),
+      serverTool: text(400),
+      /** The server's own words, neutralised: untrusted. */
+      description: text(4_000),
+      arguments: text(20_000),
+      where: text(2_000),
+      hint: z.enum(['destructive', 'read-only']).nullable(),
+    })
+    .optional(),
 });
 export type CommandProposal = z.infer<typeof commandProposalSchema>;
 

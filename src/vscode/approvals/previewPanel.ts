@@ -46,8 +46,9 @@ export class PreviewPanel implements vscode.Disposable {
 
   constructor(private readonly deps: PreviewDeps) {}
 
+  /** Commands, and calls of MCP tools (shown like commands: what runs, where, with which secrets). */
   static handles(req: ApprovalRequest): boolean {
-    return req.plan.kind === 'command';
+    return req.plan.kind === 'command' || req.plan.kind === 'mcp';
   }
 
   show(req: ApprovalRequest): void {
@@ -110,7 +111,9 @@ export class PreviewPanel implements vscode.Disposable {
                   : (['done', 'Finished'] as const);
         this.post({ type: 'state', callId, state, text: `${label}. ${e.preview.slice(0, 300)}` });
         if (this.panel) {
-          const cmd = shortCommand(this.ranInstead ?? this.proposal.command);
+          const cmd = this.proposal.mcp
+            ? `${this.proposal.mcp.serverTool} (${this.proposal.mcp.server})`
+            : shortCommand(this.ranInstead ?? this.proposal.command);
           this.panel.title =
             state === 'done'
               ? `Warden: Ran ${cmd}`
@@ -128,7 +131,9 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private open(proposal: CommandProposal): void {
-    const title = `Warden: Run ${shortCommand(proposal.command)}?`;
+    const title = proposal.mcp
+      ? `Warden: Call ${proposal.mcp.serverTool} (${proposal.mcp.server})?`
+      : `Warden: Run ${shortCommand(proposal.command)}?`;
     if (this.panel) {
       this.panel.title = title;
       this.panel.reveal(vscode.ViewColumn.Active, true);

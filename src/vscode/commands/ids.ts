@@ -19,6 +19,10 @@ export const COMMAND_IDS = [
   'warden.showSessionGrants',
   'warden.showAuditLog',
   'warden.verifyAuditLog',
+  'warden.approveMcpServer',
+  'warden.reviewMcpTools',
+  'warden.restartMcpServers',
+  'warden.stopMcpServers',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

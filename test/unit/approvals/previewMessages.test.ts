@@ -38,6 +38,56 @@ function commandRequest(command: string, over: Partial<ApprovalRequest> = {}): A
   } as ApprovalRequest;
 }
 
+function mcpRequest(args: Record<string, unknown>, hints: { destructiveHint?: boolean; readOnlyHint?: boolean } = {}): ApprovalRequest {
+  const pretty = JSON.stringify(args, null, 2);
+  return {
+    callId: 'toolu_m',
+    tool: 'mcp__fs__write_file',
+    input: args,
+    decision: { decision: 'ask', reason: 'mcp-tool-ask', rule: null, message: 'No warden.mcp.tools rule allows mcp__fs__write_file.' },
+    plan: {
+      kind: 'mcp',
+      tool: 'mcp__fs__write_file',
+      server: 'fs',
+      serverTool: 'write_file',
+      description: 'Create or overwrite a file.',
+      arguments: pretty,
+      where: 'sandbox, workspace read-only, no network (stdio)',
+      secrets: ['FS_TOKEN'],
+      annotations: hints,
+      summary: 'Call write_file on the MCP server fs',
+    },
+    sessionGrant: { allowed: true, description: 'mcp__fs__write_file with exactly these arguments' },
+    editable: null,
+  };
+}
+
+describe('MCP calls in the command preview', () => {
+  it('shows the server, tool, where it runs, its secrets and the exact arguments, not editable', () => {
+    const p = toCommandProposal(mcpRequest({ path: 'a.txt', content: 'hi' }, { destructiveHint: true }));
+    assert.ok(p);
+    assert.equal(previewHostMessageSchema.safeParse({ type: 'show', proposal: p }).success, true);
+    assert.deepEqual(
+      [p.mcp?.server, p.mcp?.serverTool, p.mcp?.hint, p.secrets, p.editable, p.commands.length],
+      ['fs', 'write_file', 'destructive', ['FS_TOKEN'], false, 0],
+    );
+    assert.match(p.mcp?.arguments ?? '', /"path": "a\.txt"/);
+    assert.equal(p.sessionGrant.allowed, true);
+  });
+
+  it('offers no session grant when the arguments hold hidden characters', () => {
+    const p = toCommandProposal(mcpRequest({ path: 'a\u202etxt.exe' }));
+    assert.equal(p?.sessionGrant.allowed, false);
+    assert.match(p?.sessionGrant.description ?? '', /hidden characters/);
+  });
+
+  it('runs the call as proposed: the field holds the proposal and is not editable', () => {
+    const p = toCommandProposal(mcpRequest({ path: 'a.txt' }));
+    assert.ok(p);
+    assert.deepEqual(commandAnswer(p.command, p.command, p.editable), { kind: 'approve' });
+  });
+});
+
 describe('command preview messages', () => {
   it('turns a command approval into a proposal the schema accepts, each simple command with its rule', () => {
     const p = toCommandProposal(commandRequest('git status && make'));

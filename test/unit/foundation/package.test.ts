@@ -18,12 +18,13 @@ describe(
 
     // 1.42 MB before the second bash parser (mvdan/sh, about 310 KB compressed) joined the guard;
     // 1.76 MB before the OpenTelemetry audit export (dist/otlp-export.js, about 74 KB compressed,
-    // loaded only when an OTLP destination is set).
-    it('packages into a VSIX under 1.9 MB holding only what runs', { timeout: 120_000 }, () => {
+    // loaded only when an OTLP destination is set); 1.84 MB before the MCP client
+    // (dist/mcp-sdk.js, about 90 KB compressed, loaded only when a task starts MCP servers).
+    it('packages into a VSIX under 2 MB holding only what runs', { timeout: 120_000 }, () => {
       try {
         execFileSync(vsce, ['package', '--no-dependencies', '--skip-license', '-o', vsix], { cwd: root, stdio: 'pipe' });
         const size = statSync(vsix).size;
-        assert.ok(size < 1.9 * 1024 * 1024, `VSIX is ${(size / 1024 / 1024).toFixed(2)} MB`);
+        assert.ok(size < 2 * 1024 * 1024, `VSIX is ${(size / 1024 / 1024).toFixed(2)} MB`);
         const listing = execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
         for (const needed of [
           'dist/extension.js',
@@ -31,6 +32,7 @@ describe(
           'dist/mvdan-sh.js',
           'dist/sandbox-host.js',
           'dist/otlp-export.js',
+          'dist/mcp-sdk.js',
           'dist/tree-sitter-bash.wasm',
           'dist/media/chat.js',
           'package.json',
