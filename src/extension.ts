@@ -277,6 +277,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       'warden.listSecrets': secretsUi.listSecrets,
       'warden.deleteSecret': secretsUi.deleteSecret,
       'warden.acceptProposal': () => approver.accept(),
+      'warden.acceptProposalForSession': () => approver.acceptForSession(),
       'warden.rejectProposal': () => approver.reject(),
       'warden.chooseProposalHunks': () => approver.chooseHunks(),
       'warden.alwaysAllow': () => approver.alwaysAllow(),

@@ -144,7 +144,22 @@ function renderCard(card: ToolCard): HTMLElement {
     reject.setAttribute('aria-label', approveLabel(card).replace(/^Approve/, 'Reject'));
     approve.onclick = () => post({ type: 'approval', id: card.id, answer: 'approve' });
     reject.onclick = () => post({ type: 'approval', id: card.id, answer: 'reject' });
+    approve.title = 'This call only';
     actions.append(approve, reject);
+    // One button per grant scope (this file, its folder), on a row of their own: one click approves and grants it for the session.
+    const grants = card.edited ? [] : (card.grants ?? []);
+    if (grants.length > 0) {
+      const row = el('div', 'grant-row');
+      for (const g of grants) {
+        const b = el('button', 'grant secondary', `Allow ${g.label} (session)`) as HTMLButtonElement;
+        b.dataset.scope = g.scope;
+        b.title = `Approve, and later calls run unasked for this session: ${g.description}`;
+        b.setAttribute('aria-label', `${approveLabel(card)}, and allow ${g.description} for this session`);
+        b.onclick = () => post({ type: 'approval', id: card.id, answer: 'approve-for-session', scope: g.scope });
+        row.append(b);
+      }
+      actions.append(row);
+    }
     box.append(actions);
   }
   return box;

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ApprovalAnswer, ApprovalRequest, Approver } from '../core/agent/approver';
-import type { ToolPlan } from '../core/tools/tool';
+import type { GrantScopeKind, ToolPlan } from '../core/tools/tool';
 import type { RuleWriter } from '../core/policy/suggestRules';
 
 /** Lines read from stdin, one at a time, shared by every prompt. null once stdin ends. */
@@ -76,7 +76,37 @@ export function describePlan(plan: ToolPlan): string {
 }
 
 const HELP =
-  'answer: a = approve, r [feedback] = reject, e = edit, s = approve for this session, w = always allow (adds a rule to your user settings)';
+  'answer: a = approve (this call only), r [feedback] = reject, e = edit, s = approve for this session (the narrowest grant offered), f = this file for the session, d = this folder for the session, w = always allow (adds a rule to your user settings)';
+
+/** The answer letter of each grant scope (`s` always picks the narrowest offered). */
+const SCOPE_LETTER: Record<GrantScopeKind, string> = { file: 'f', folder: 'd', exact: 's' };
+
+const LETTER_OF_WORD: Readonly<Record<string, string>> = { s: 's', session: 's', f: 'f', file: 'f', d: 'd', folder: 'd' };
+
+type Offered = NonNullable<ApprovalRequest['sessionGrant']['scopes']>;
+
+/** The grant scopes a request offers (older requests carry only the narrowest one's description). */
+function offeredScopes(req: ApprovalRequest): Offered {
+  if (!req.sessionGrant.allowed) return [];
+  return req.sessionGrant.scopes ?? [{ scope: 'exact', label: 'this call', description: req.sessionGrant.description }];
+}
+
+/** The prompt's part naming each grant a person may give, with the letter that gives it. */
+function scopeChoices(req: ApprovalRequest): string {
+  const scopes = offeredScopes(req);
+  if (scopes.length === 0) return '';
+  if (scopes.length === 1) return `, s = approve for this session (${scopes[0]?.description ?? ''})`;
+  return scopes.map((s) => `, ${SCOPE_LETTER[s.scope]} = ${s.label} for this session (${s.description})`).join('');
+}
+
+/** The session answer a letter gives, or why it cannot be given. */
+function sessionAnswer(req: ApprovalRequest, letter: string): ApprovalAnswer | string {
+  const scopes = offeredScopes(req);
+  if (scopes.length === 0) return `not offered: ${req.sessionGrant.description}`;
+  const picked = letter === 's' ? scopes[0] : scopes.find((s) => SCOPE_LETTER[s.scope] === letter);
+  if (!picked) return `not offered for this call: ${letter === 'd' ? 'a folder grant' : 'a file grant'}`;
+  return req.sessionGrant.scopes ? { kind: 'approve-for-session', scope: picked.scope } : { kind: 'approve-for-session' };
+}
 
 /**
  * `--approve ask`: shows the plan (diff or parsed command) and reads an
@@ -92,7 +122,7 @@ export function terminalApprover(lines: LineSource, out: Writable, rules: RuleWr
       const offered = req.suggestions && 'rules' in req.suggestions ? req.suggestions.rules : [];
       for (let attempt = 0; attempt < 3; attempt++) {
         if (signal.aborted) return { kind: 'reject', feedback: 'cancelled' };
-        const session = req.sessionGrant.allowed ? `, s = approve for this session (${req.sessionGrant.description})` : '';
+        const session = scopeChoices(req);
         const always = offered.length && rules ? ', [w] always allow…' : '';
         out.write(`[a]pprove / [r]eject [feedback] / [e]dit${session}${always} > `);
         const line = await lines.next();
@@ -115,9 +145,15 @@ export function terminalApprover(lines: LineSource, out: Writable, rules: RuleWr
             return feedback ? { kind: 'reject', feedback } : { kind: 'reject' };
           case 's':
           case 'session':
-            if (req.sessionGrant.allowed) return { kind: 'approve-for-session' };
-            out.write(`not offered: ${req.sessionGrant.description}\n`);
+          case 'f':
+          case 'file':
+          case 'd':
+          case 'folder': {
+            const answer = sessionAnswer(req, LETTER_OF_WORD[word.toLowerCase()] ?? 's');
+            if (typeof answer !== 'string') return answer;
+            out.write(`${answer}\n`);
             continue;
+          }
           case 'w':
           case 'always': {
             if (await alwaysAllow(req, lines, out, rules)) return { kind: 'approve' };

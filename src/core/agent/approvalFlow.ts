@@ -2,7 +2,8 @@ import type { ApprovalAnswer } from './approver';
 import type { Exit, PipelineDeps } from './pipeline';
 import type { AuditEventInput } from '../audit/event';
 import type { GuardResult } from '../policy/guard';
-import type { ValidCall } from '../tools/tool';
+import type { GrantShape, ValidCall } from '../tools/tool';
+import { pickScope } from './sessionGrants';
 
 type Stop = {
   readonly kind: 'stop';
@@ -15,6 +16,8 @@ type Go = {
   readonly note: string;
   readonly answer: NonNullable<AuditEventInput['answer']>;
   readonly edits?: unknown;
+  /** The session grant given with this answer: kept for the session once the call may run, and audited. */
+  readonly grant?: NonNullable<AuditEventInput['grant']>;
 };
 
 function stop(
@@ -45,8 +48,8 @@ export function resolveAnswer(
   answer: ApprovalAnswer,
   call: ValidCall,
   decided: GuardResult,
-  shape: { key: string; description: string } | { refused: string },
-  deps: Pick<PipelineDeps, 'guard' | 'grants'>,
+  shape: GrantShape,
+  deps: Pick<PipelineDeps, 'guard'>,
 ): Stop | Go {
   switch (answer.kind) {
     case 'reject':
@@ -59,12 +62,14 @@ export function resolveAnswer(
       );
     case 'approve':
       return { kind: 'run', call, decided, note: '', answer: 'approved' };
-    case 'approve-for-session':
-      if ('key' in shape) {
-        deps.grants.add({ key: shape.key, tool: call.tool, description: shape.description });
-        return { kind: 'run', call, decided, note: '', answer: 'approved-for-session' };
-      }
-      return { kind: 'run', call, decided, note: '', answer: 'approved' };
+    case 'approve-for-session': {
+      // A scope that was not offered (or none at all) grants nothing: the call is approved once.
+      const picked = pickScope(shape, answer.scope);
+      if (!picked) return { kind: 'run', call, decided, note: '', answer: 'approved' };
+      // Recorded in the session's grants by the pipeline only once the call passed its last check before running.
+      const grant = { scope: picked.scope, key: picked.key, description: picked.description };
+      return { kind: 'run', call, decided, note: '', answer: 'approved-for-session', grant };
+    }
     case 'approve-edited': {
       const edited = editedCall(answer, call);
       const edits = answer.command !== undefined ? { command: answer.command } : { content: answer.content };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Decision } from '../policy/decision';
-import type { ToolPlan } from '../tools/tool';
+import { GRANT_SCOPE_KINDS, type GrantScopeKind, type ToolPlan } from '../tools/tool';
 import type { Suggestions } from '../policy/suggestRules';
 
 /**
@@ -14,8 +14,16 @@ export interface ApprovalRequest {
   readonly input: unknown;
   readonly decision: Decision;
   readonly plan: ToolPlan;
-  /** Whether "approve for this session" may be offered for this call, and what it would cover. */
-  readonly sessionGrant: { readonly allowed: boolean; readonly description: string };
+  /**
+   * Whether "approve for this session" may be offered for this call, what the
+   * narrowest grant would cover (or why none may be given), and every scope
+   * the person may pick, narrowest first (`approve-for-session` names one).
+   */
+  readonly sessionGrant: {
+    readonly allowed: boolean;
+    readonly description: string;
+    readonly scopes?: readonly { readonly scope: GrantScopeKind; readonly label: string; readonly description: string }[];
+  };
   /** Which edits the person may make: the new file content, or the command line. */
   readonly editable: 'content' | 'command' | null;
   /** One line, shown before the details: what stands between the call and `allow`, and the closest rule (policy/explain.ts). */
@@ -31,7 +39,8 @@ export const approvalAnswerSchema = z.discriminatedUnion('kind', [
     content: z.string().max(5_000_000).optional(),
     command: z.string().min(1).max(20000).optional(),
   }),
-  z.strictObject({ kind: z.literal('approve-for-session') }),
+  /** Approve, and let later calls in `scope` run unasked for the session; no scope: the narrowest offered. */
+  z.strictObject({ kind: z.literal('approve-for-session'), scope: z.enum(GRANT_SCOPE_KINDS).optional() }),
   z.strictObject({ kind: z.literal('reject'), feedback: z.string().max(10_000).optional() }),
 ]);
 

@@ -24,7 +24,7 @@ export function auditInput(input: unknown, redactor: Redactor): unknown {
   return input;
 }
 
-export type ToolCallAudit = Pick<AuditEventInput, 'tool' | 'decision' | 'reason' | 'rule' | 'approver' | 'answer' | 'outcome'> & {
+export type ToolCallAudit = Pick<AuditEventInput, 'tool' | 'decision' | 'reason' | 'rule' | 'approver' | 'answer' | 'outcome' | 'grant'> & {
   readonly input: unknown;
   readonly edits?: unknown;
   readonly diff?: string;
@@ -46,6 +46,15 @@ export function toolCallEvent(who: AuditIdentity, call: ToolCallAudit, redactor:
     rule: call.rule,
     approver: call.approver,
     answer: call.answer,
+    ...(call.grant
+      ? {
+          grant: {
+            scope: call.grant.scope,
+            key: sanitise(call.grant.key, redactor),
+            description: sanitise(call.grant.description, redactor),
+          },
+        }
+      : {}),
     edits: call.edits === undefined ? null : auditInput(call.edits, redactor),
     outcome: call.outcome
       ? {

@@ -1,4 +1,4 @@
-import { approvalAnswerSchema, type ApprovalAnswer, type Approver } from './approver';
+import { approvalAnswerSchema, type ApprovalAnswer, type ApprovalRequest, type Approver } from './approver';
 import { approvalBinding, bindingDrift } from './approvalBinding';
 import { sessionEvent, toolCallEvent, type AuditIdentity, type ToolCallAudit } from './auditRecord';
 import { neutralise } from '../text/neutralise';
@@ -9,7 +9,7 @@ import type { AuditSink } from '../audit/event';
 import type { Guard, GuardResult } from '../policy/guard';
 import type { Redactor } from '../secrets/redactor';
 import type { ToolRegistry } from '../tools/registry';
-import type { ToolContext, ToolOutcome, ToolPlan, ValidCall } from '../tools/tool';
+import type { GrantShape, ToolContext, ToolOutcome, ToolPlan, ValidCall } from '../tools/tool';
 import { resolveAnswer } from './approvalFlow';
 import { whyLine } from '../policy/explain';
 import { suggestRules, type Suggestions } from '../policy/suggestRules';
@@ -146,13 +146,24 @@ function shownSuggestions(s: Suggestions, redactor: Redactor): Suggestions {
   return clean ? s : { none: 'a word of it is a secret value or holds hidden characters' };
 }
 
+/** The grants a person may give, as they see them (redacted, hidden characters made visible). */
+function shownGrant(shape: GrantShape, redactor: Redactor): ApprovalRequest['sessionGrant'] {
+  if (!('scopes' in shape)) return { allowed: false, description: sanitise(shape.refused, redactor) };
+  const scopes = shape.scopes.map((s) => ({
+    scope: s.scope,
+    label: sanitise(s.label, redactor),
+    description: sanitise(s.description, redactor),
+  }));
+  return { allowed: true, description: scopes[0]?.description ?? '', scopes };
+}
+
 /** Asks the approver; null when the task was cancelled meanwhile. A failed approval is a rejection. */
 async function askPerson(
   req: ToolCallRequest,
   call: ValidCall,
   decided: GuardResult,
   plan: ToolPlan,
-  shape: { key: string; description: string } | { refused: string },
+  shape: GrantShape,
   drift: readonly string[],
   deps: PipelineDeps,
   signal: AbortSignal,
@@ -172,7 +183,7 @@ async function askPerson(
             message: sanitise(`${changed}${decided.message}`, deps.redactor),
           },
           plan: sanitiseValue(plan, deps.redactor) as ToolPlan,
-          sessionGrant: 'key' in shape ? { allowed: true, description: shape.description } : { allowed: false, description: shape.refused },
+          sessionGrant: shownGrant(shape, deps.redactor),
           editable: call.entry.editing?.kind ?? null,
           why: sanitise(`${changed}${whyLine(decided.why, decided.message)}`, deps.redactor),
           // A call that changed after approval gets no rule from it either.
@@ -323,18 +334,23 @@ async function planApproveRun(
     approvedByPerson: false,
     note: '',
   };
-  let person: Pick<Exit, 'approver' | 'answer' | 'edits'> = { approver: 'rule', answer: null };
+  let person: Pick<Exit, 'approver' | 'answer' | 'edits' | 'grant'> = { approver: 'rule', answer: null };
   if (decided.decision === 'ask') {
     const shape = call.entry.grant(call.input, decided);
-    if ('key' in shape && deps.grants.has(shape.key)) {
+    const granted = deps.grants.covering(shape);
+    if (granted) {
       deps.events({
         type: 'tool_answered',
         callId: req.id,
         answer: 'session-grant',
-        note: `approved for this session: ${shape.description}`,
+        note: sanitise(`approved for this session: ${granted.description}`, deps.redactor),
       });
       run = { ...run, approvedByPerson: true };
-      person = { approver: 'person', answer: 'approved-for-session' };
+      person = {
+        approver: 'person',
+        answer: 'approved-for-session',
+        grant: { scope: granted.scope, key: granted.key, description: granted.description },
+      };
     } else {
       const answer = await askPerson(req, call, decided, plan, shape, [], deps, signal);
       if (answer === null) return { ...base, ...CANCELLED_WAITING };
@@ -351,8 +367,14 @@ async function planApproveRun(
         ...(edited ? { edited } : {}),
       });
       if (resolved.kind === 'stop') return { ...base, ...resolved.exit };
+      if (resolved.grant) deps.grants.add({ ...resolved.grant, tool: call.tool });
       run = { call: resolved.call, decided: resolved.decided, plan: resolved.plan ?? plan, approvedByPerson: true, note: resolved.note };
-      person = { approver: 'person', answer: resolved.answer, ...(resolved.edits !== undefined ? { edits: resolved.edits } : {}) };
+      person = {
+        approver: 'person',
+        answer: resolved.answer,
+        ...(resolved.edits !== undefined ? { edits: resolved.edits } : {}),
+        ...(resolved.grant !== undefined ? { grant: resolved.grant } : {}),
+      };
     }
   }
   const execute = () => runTool(run.call, run.decided, run.plan, run.approvedByPerson, req, deps, signal);
@@ -429,6 +451,7 @@ export async function handleToolCall(req: ToolCallRequest, deps: PipelineDeps, s
         approver: exit.approver,
         answer: exit.answer,
         outcome: exit.outcome,
+        ...(exit.grant !== undefined ? { grant: exit.grant } : {}),
         ...(exit.edits !== undefined ? { edits: exit.edits } : {}),
         ...(exit.diff !== undefined ? { diff: exit.diff } : {}),
       },

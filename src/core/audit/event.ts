@@ -36,6 +36,14 @@ export const auditEventInputSchema = z.object({
   approver: z.enum(['rule', 'person']).nullable(),
   /** A person's answer, when one was asked. */
   answer: z.enum(['approved', 'approved-edited', 'approved-for-session', 'rejected', 'timed-out']).nullable(),
+  /**
+   * With `approved-for-session`: the session grant the person gave with this
+   * answer, or the one that let the call run unasked (its scope, key and
+   * what it covers in words).
+   */
+  grant: z
+    .object({ scope: z.enum(['file', 'folder', 'exact']), key: z.string().max(40_000), description: z.string().max(4_000) })
+    .optional(),
   /** The person's edits (edited content as a patch, or the edited command). */
   edits: z.unknown().nullable(),
   outcome: auditOutcomeSchema.nullable(),

@@ -2,7 +2,7 @@ import { canonicalJson } from '../audit/canonical';
 import { sha256Hex } from '../audit/hash';
 import { neutralise } from '../text/neutralise';
 import type { ToolEntry } from '../tools/tool';
-import { fail, ok } from '../tools/tool';
+import { exactGrant, fail, ok } from '../tools/tool';
 import { mcpToolName } from './names';
 
 /**
@@ -171,10 +171,10 @@ export function mcpToolEntry(port: McpServerPort, tool: McpToolInfo, check: Sche
         return { refused: 'Tools their server declares destructive always ask.' };
       if (port.secrets.length > 0) return { refused: 'Tools of a server holding secrets always ask.' };
       const args = canonicalJson(input);
-      return {
-        key: `mcp\u0000${tool.name}\u0000${sha256Hex(args)}`,
-        description: `${tool.name} with exactly these arguments: ${args.slice(0, 200)}`,
-      };
+      return exactGrant(
+        `mcp\u0000${tool.name}\u0000${sha256Hex(args)}`,
+        `${tool.name} with exactly these arguments: ${args.slice(0, 200)}`,
+      );
     },
     summary: (input) => `mcp ${port.server}: ${tool.serverTool} ${JSON.stringify(input).slice(0, 160)}`,
     editing: null,

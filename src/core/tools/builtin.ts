@@ -41,13 +41,54 @@ export function str(input: Readonly<Record<string, unknown>>, key: string): stri
 export function readGrant(tool: string, decided: GuardResult): GrantShape {
   const d = decided.details;
   if (d.kind !== 'path') return { refused: 'No resolved path.' };
-  return { key: `${tool}\u0000${d.target.absolute}`, description: `${tool} of ${d.target.relative || '.'}` };
+  const key = `${tool}\u0000${d.target.absolute}`;
+  return { scopes: [{ scope: 'file', key, label: 'this path', description: `${tool} of ${d.target.relative || '.'}` }], covers: [key] };
 }
 
-/** Writes to one resolved, unprotected path may be granted for the session (write_file and edit_file share it). */
+/**
+ * The folders holding a resolved relative path, nearest first, below the
+ * workspace folder itself (`src/lib/a.ts` → `src/lib`, `src`). Anything but a
+ * clean relative path (empty, absolute, `.` or `..` segments) has none.
+ */
+export function enclosingFolders(relative: string): string[] {
+  const parts = relative.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) return [];
+  return parts.slice(1).map((_p, i) => parts.slice(0, parts.length - 1 - i).join('/'));
+}
+
+function folderKey(root: string, folder: string): string {
+  return `write\u0000folder\u0000${root}\u0000${folder}`;
+}
+
+/**
+ * Writes to an unprotected resolved path may be granted for the session
+ * (write_file and edit_file share these grants): this file, or every file
+ * under its folder (`dir/**` within the same workspace folder; a file in the
+ * workspace folder itself gets no folder grant, which would be the whole
+ * workspace). A grant only answers what the guard asks: each call is still
+ * resolved and decided first, denials stand, and protected paths — under a
+ * granted folder or not — refuse grants and always ask.
+ */
 export function writeGrant(decided: GuardResult): GrantShape {
   const d = decided.details;
   if (d.kind !== 'path') return { refused: 'No resolved path.' };
   if (d.target.protected || decided.reason === 'protected-path') return { refused: 'Writes to protected paths always ask.' };
-  return { key: `write\u0000${d.target.absolute}`, description: `writes to ${d.target.relative} (write_file and edit_file)` };
+  const t = d.target;
+  const file = {
+    scope: 'file',
+    key: `write\u0000${t.absolute}`,
+    label: 'this file',
+    description: `writes to ${t.relative} (file)`,
+  } as const;
+  const folders = enclosingFolders(t.relative);
+  const covers = [file.key, ...folders.map((f) => folderKey(t.root, f))];
+  const near = folders[0];
+  if (near === undefined) return { scopes: [file], covers };
+  const folder = {
+    scope: 'folder',
+    key: folderKey(t.root, near),
+    label: `folder ${near}/**`,
+    description: `writes under ${near}/** (folder)`,
+  } as const;
+  return { scopes: [file, folder], covers };
 }

@@ -1,5 +1,5 @@
 import { defineBuiltin, str } from './builtin';
-import { fail, ok } from './tool';
+import { exactGrant, fail, ok } from './tool';
 
 const TEXTUAL = /^(text\/|application\/(json|xml|xhtml\+xml|javascript|ld\+json|x-yaml|yaml|toml))|\+json|\+xml/i;
 
@@ -48,7 +48,7 @@ export const fetchUrlTool = defineBuiltin({
   request: (input) => ({ kind: 'url', url: input.url }),
   grant: (_input, decided) =>
     decided.details.kind === 'url'
-      ? { key: `fetch_url\u0000${decided.details.url}`, description: `fetching exactly ${decided.details.url}` }
+      ? exactGrant(`fetch_url\u0000${decided.details.url}`, `fetches exactly ${decided.details.url}`)
       : { refused: 'No checked URL.' },
   summary: (i) => `fetch ${str(i, 'url')}`,
   editing: null,

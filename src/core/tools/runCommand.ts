@@ -2,7 +2,7 @@ import { defineBuiltin, str } from './builtin';
 import { effectiveTimeoutMs } from '../exec/limits';
 import { planSecretEnv } from '../secrets/secretEnv';
 import type { ToolInput } from './schemas';
-import { fail, type GrantShape, type ToolContext, type ToolModule, type ToolOutcome, type ValidCall } from './tool';
+import { exactGrant, fail, type GrantShape, type ToolContext, type ToolModule, type ToolOutcome, type ValidCall } from './tool';
 import { decideChanges, describeChanges } from '../exec/changePolicy';
 import type { RunResult } from '../exec/runner';
 import type { GuardResult } from '../policy/guard';
@@ -20,10 +20,7 @@ function commandGrant(input: ToolInput<'run_command'>, decided: GuardResult): Gr
     return { refused: 'Commands that delete, rewrite history or publish always ask.' };
   }
   const cwd = d.cwd?.absolute ?? '';
-  return {
-    key: `run_command\u0000${input.command}\u0000${cwd}`,
-    description: `exactly the command ${JSON.stringify(input.command)}${d.cwd ? ` in ${d.cwd.relative || '.'}` : ''}`,
-  };
+  return exactGrant(`run_command\u0000${input.command}\u0000${cwd}`, `runs \`${input.command}\` in ${cwd || 'the workspace folder'}`);
 }
 
 const NOT_COMMAND = 'Warden refused: the guard gave no parsed command for this call, so nothing was run.';

@@ -129,8 +129,37 @@ export interface ToolOutcome {
   readonly diff?: string;
 }
 
-/** What one "approve for this session" answer covers, or why none may be given. */
-export type GrantShape = { readonly key: string; readonly description: string } | { readonly refused: string };
+/**
+ * How far one "approve for this session" answer reaches: the one file, every
+ * file under its folder, or exactly this call (a command line in its cwd, a
+ * URL, an MCP tool's arguments).
+ */
+export const GRANT_SCOPE_KINDS = ['file', 'folder', 'exact'] as const;
+export type GrantScopeKind = (typeof GRANT_SCOPE_KINDS)[number];
+
+/** One session grant a person may give for a call. */
+export interface GrantScope {
+  readonly scope: GrantScopeKind;
+  /** The grant's identity: what `SessionGrants` stores and revokes, and what `covers` of a later call is matched with. */
+  readonly key: string;
+  /** A few words for a button: `this file`, `folder src/lib/**`. */
+  readonly label: string;
+  /** What it covers, in words, for the approval and Show Session Grants: `writes under src/lib/** (folder)`. */
+  readonly description: string;
+}
+
+/**
+ * What session grants this call may be given (narrowest first) and which
+ * grant keys would let it run unasked — or why none may be given. A call
+ * that refuses grants is never covered by one either.
+ */
+export type GrantShape =
+  { readonly scopes: readonly [GrantScope, ...GrantScope[]]; readonly covers: readonly string[] } | { readonly refused: string };
+
+/** The one scope of tools whose grant is exactly this call. */
+export function exactGrant(key: string, description: string): GrantShape {
+  return { scopes: [{ scope: 'exact', key, label: 'exactly this call', description }], covers: [key] };
+}
 
 /** A call whose input passed its tool's schema, with the registry entry that validated it. */
 export interface ValidCall<I = unknown> {

@@ -7,6 +7,7 @@ import { NO_TASK, type ApprovalTask, type PendingApproval, type PendingApprovals
 import { PreviewPanel } from './previewPanel';
 import { offerAlwaysAllow } from './alwaysAllow';
 import type { RuleWriter } from '../../core/policy/suggestRules';
+import type { GrantScopeKind } from '../../core/tools/tool';
 
 export interface ApprovalPanesDeps {
   readonly pending: PendingApprovals;
@@ -82,6 +83,29 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
     this.answerTarget({ kind: 'reject' });
   }
 
+  /**
+   * "Accept for This Session…": the proposal in the active diff editor (else
+   * the oldest waiting) is accepted, and the scope the person picks — this
+   * file, or its folder — is granted for the session.
+   */
+  async acceptForSession(pick = pickGrantScope): Promise<void> {
+    const id = this.deps.diff.activeCallId() ?? this.deps.pending.oldest()?.request.callId;
+    const p = this.deps.pending.list().find((x) => x.request.callId === id);
+    if (!p) {
+      void vscode.window.showInformationMessage('Warden: no proposal is waiting.');
+      return;
+    }
+    const g = p.request.sessionGrant;
+    if (!g.allowed) {
+      void vscode.window.showInformationMessage(`Warden: no session grant is offered for this call: ${g.description}`);
+      return;
+    }
+    const scopes = g.scopes ?? [];
+    const scope = scopes.length > 0 ? await pick(scopes) : undefined;
+    if (scopes.length > 0 && scope === undefined) return;
+    this.deps.pending.answer(p.request.callId, { kind: 'approve-for-session', ...(scope ? { scope } : {}) });
+  }
+
   /** Per-hunk choice for the proposal on show; confirming the choice accepts the chosen hunks. */
   async chooseHunks(): Promise<void> {
     const id = this.deps.diff.activeCallId() ?? this.deps.pending.oldest()?.request.callId;
@@ -121,10 +145,15 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
   }
 
   private async refine(p: PendingApproval, answer: ApprovalAnswer): Promise<ApprovalAnswer | null> {
-    if (answer.kind === 'approve' && this.deps.diff.has(p.request.callId)) return this.deps.diff.acceptAnswer(p.request.callId);
-    // The chat card's Approve of a command the person is editing in the preview runs their edit.
-    if (answer.kind === 'approve' && this.deps.preview.showing(p.request.callId)) return this.deps.preview.approveAnswer(p.request.callId);
-    return answer;
+    if (answer.kind !== 'approve' && answer.kind !== 'approve-for-session') return answer;
+    // An approval of a diff the person changed carries their content (and grants nothing: edited calls ask again).
+    const refined = this.deps.diff.has(p.request.callId)
+      ? await this.deps.diff.acceptAnswer(p.request.callId)
+      : // The chat card's Approve of a command the person is editing in the preview runs their edit.
+        this.deps.preview.showing(p.request.callId)
+        ? this.deps.preview.approveAnswer(p.request.callId)
+        : answer;
+    return refined?.kind === 'approve' ? answer : refined;
   }
 
   /** Runs one pump after the previous one, so panes open one at a time, in order. */
@@ -162,4 +191,19 @@ export class ApprovalPanes implements Approver, vscode.Disposable {
     this.deps.preview.dispose();
     this.deps.diff.dispose();
   }
+}
+
+type OfferedScopes = NonNullable<ApprovalRequest['sessionGrant']['scopes']>;
+
+/** The grant scopes offered, narrowest first, as a quick pick; undefined when dismissed. */
+async function pickGrantScope(scopes: OfferedScopes): Promise<GrantScopeKind | undefined> {
+  const icon: Record<GrantScopeKind, string> = { file: '$(file)', folder: '$(folder)', exact: '$(check)' };
+  const picked = await vscode.window.showQuickPick(
+    scopes.map((s) => ({ label: `${icon[s.scope]} Accept, and allow ${s.label} for this session`, detail: s.description, scope: s.scope })),
+    {
+      title: 'Warden: accept for this session',
+      placeHolder: 'Later calls inside the scope you pick run without asking (the guard still decides each one)',
+    },
+  );
+  return picked?.scope;
 }

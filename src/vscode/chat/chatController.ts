@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentEvent, AgentEvents } from '../../core/agent/events';
 import { loadHistory, trimHistory } from '../../core/agent/history';
 import type { ModelMessage, Usage } from '../../core/agent/model';
-import type { ApprovalRequest } from '../../core/agent/approver';
+import type { ApprovalAnswer, ApprovalRequest } from '../../core/agent/approver';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
 import { Disposable } from '../dispose';
 import type { ViewMessageHandlers } from './chatViewProvider';
@@ -125,7 +125,10 @@ export class ChatController extends Disposable {
     },
     approval: (m) => {
       const task = this.running?.task.id;
-      if (task !== undefined) this.env.approvals.answer(m.id, m.answer === 'approve' ? { kind: 'approve' } : { kind: 'reject' }, task);
+      if (task === undefined) return;
+      const answer: ApprovalAnswer =
+        m.answer === 'approve-for-session' ? { kind: 'approve-for-session', ...(m.scope ? { scope: m.scope } : {}) } : { kind: m.answer };
+      this.env.approvals.answer(m.id, answer, task);
     },
     checkpoint: async (m) => {
       await this.env.checkpoint?.(m.action, m.checkpointId, m.taskId);

@@ -54,7 +54,10 @@ export class ChatPresenter {
 
   /** A call now waits for a person: the card shows what would happen, with Approve / Reject. */
   approvalRequested(req: ApprovalRequest): void {
-    this.updateCard(req.callId, { status: 'awaiting-approval', outcome: planText(req), why: req.why ?? null });
+    const grants = req.sessionGrant.allowed
+      ? (req.sessionGrant.scopes ?? []).map(({ scope, label, description }) => ({ scope, label, description }))
+      : [];
+    this.updateCard(req.callId, { status: 'awaiting-approval', outcome: planText(req), why: req.why ?? null, grants });
   }
 
   /** The person's side of a waiting proposal now differs from the model's (or no longer does). */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { GRANT_SCOPE_KINDS } from '../../core/tools/tool';
 
 /**
  * Messages between the chat webview and the extension host: one discriminated
@@ -25,6 +26,11 @@ export const toolCardSchema = z.object({
   why: z.string().nullable().optional(),
   /** A proposal whose person's side differs from the model's right now (set live while it waits). */
   edited: z.boolean().optional(),
+  /** While it asks: the session grants the person may give instead of approving once, narrowest first. */
+  grants: z
+    .array(z.object({ scope: z.enum(GRANT_SCOPE_KINDS), label: z.string(), description: z.string() }))
+    .max(3)
+    .optional(),
 });
 export type ToolCard = z.infer<typeof toolCardSchema>;
 
@@ -105,7 +111,13 @@ export const viewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('newChat') }),
   z.object({ type: z.literal('openLink'), href: z.string().max(8192) }),
   z.object({ type: z.literal('action'), action: noticeActionSchema }),
-  z.object({ type: z.literal('approval'), id: z.string(), answer: z.enum(['approve', 'reject']) }),
+  /** Approve once, reject, or approve and grant one of the offered scopes for the session. */
+  z.object({
+    type: z.literal('approval'),
+    id: z.string(),
+    answer: z.enum(['approve', 'reject', 'approve-for-session']),
+    scope: z.enum(GRANT_SCOPE_KINDS).optional(),
+  }),
   /** Compare a step's files with now, restore to before the step, or restore the whole task. */
   z.object({
     type: z.literal('checkpoint'),

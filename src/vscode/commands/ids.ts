@@ -11,6 +11,7 @@ export const COMMAND_IDS = [
   'warden.listSecrets',
   'warden.deleteSecret',
   'warden.acceptProposal',
+  'warden.acceptProposalForSession',
   'warden.rejectProposal',
   'warden.chooseProposalHunks',
   'warden.alwaysAllow',

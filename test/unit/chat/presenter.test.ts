@@ -131,6 +131,30 @@ describe('chat presenter', () => {
     }
   });
 
+  it('gives a waiting card the grant scopes the call offers, and none when grants are refused', () => {
+    const scopes = [
+      { scope: 'file', label: 'this file', description: 'writes to src/a.ts (file)' },
+      { scope: 'folder', label: 'folder src/**', description: 'writes under src/** (folder)' },
+    ] as const;
+    for (const [sessionGrant, expected] of [
+      [{ allowed: true, description: 'writes to src/a.ts (file)', scopes }, scopes],
+      [{ allowed: false, description: 'Writes to protected paths always ask.' }, []],
+    ] as const) {
+      const { transcript, presenter } = setup();
+      presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'write_file', input: { path: 'src/a.ts', content: 'hi' } });
+      presenter.approvalRequested({
+        callId: 'c1',
+        tool: 'write_file',
+        input: {},
+        decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
+        plan: { kind: 'invalid', tool: 'write_file', error: 'x' },
+        sessionGrant,
+      } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
+      const i = transcript.items()[0];
+      assert.deepEqual(i?.kind === 'tool' ? i.card.grants : undefined, expected);
+    }
+  });
+
   it('marks a waiting proposal edited by the person live, and unmarks it when the edit is undone', () => {
     const { transcript, presenter } = setup();
     presenter.onEvent({ type: 'tool_proposed', callId: 'c1', tool: 'write_file', input: { path: 'a.txt', content: 'hi' } });
@@ -149,6 +173,7 @@ describe('chat presenter', () => {
       input: {},
       decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
       plan: { kind: 'invalid', tool: 'write_file', error: 'x' },
+      sessionGrant: { allowed: false, description: 'no' },
     } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
     const edited = () => {
       const i = transcript.items()[0];
@@ -180,6 +205,7 @@ describe('chat presenter', () => {
         why: "Asks: 'touch model.txt' is not in warden.commands.allow",
         decision: { decision: 'ask', reason: 'needs-approval', rule: null, message: 'asks' },
         plan: { kind: 'invalid', tool: 'run_command', error: 'x' },
+        sessionGrant: { allowed: false, description: 'no' },
       } as unknown as Parameters<typeof presenter.approvalRequested>[0]);
       presenter.onEvent(answered);
       const item = transcript.items()[0];

@@ -148,6 +148,46 @@ describe('warden run end to end against the fake server', () => {
     assert.doesNotMatch(r.stdout + r.stderr, /tok-9f8e7d6c5b4a/);
   });
 
+  it('with --approve ask, d grants the folder: the next write into it runs unasked, a sibling still asks, the audit names the grant', async () => {
+    const root = makeWorkspace({ 'src/lib/a.txt': 'a\n', 'src/lib2/x.txt': 'x\n' });
+    const audit = join(makeWorkspace(), 'audit.jsonl');
+    const script: FakeScript = {
+      turns: [
+        { content: [use('write_file', { path: 'src/lib/a.txt', content: 'a2\n' })] },
+        { content: [use('write_file', { path: 'src/lib/deep/b.txt', content: 'b\n' })] },
+        { content: [use('write_file', { path: 'src/lib2/x.txt', content: 'x2\n' })] },
+        { content: [text('Done.')] },
+      ],
+    };
+    const r = await withFake(script, (url) =>
+      runWarden(['run', '--workspace', root, '--audit', audit, '--approve', 'ask', 'write'], {
+        env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-test-grants-0123456789' },
+        stdin: 'd\nr\n',
+      }),
+    );
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(
+      r.stdout,
+      /f = this file for this session \(writes to src\/lib\/a\.txt \(file\)\), d = folder src\/lib\/\*\* for this session/,
+    );
+    assert.equal(readFileSync(join(root, 'src/lib/deep/b.txt'), 'utf8'), 'b\n');
+    assert.equal(readFileSync(join(root, 'src/lib2/x.txt'), 'utf8'), 'x\n', 'the sibling folder asked and was rejected');
+    assert.equal(r.stdout.match(/── approval needed/g)?.length, 2, 'asked for a.txt and for the sibling only');
+    const calls = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; answer: string | null; grant?: { scope: string; description: string } })
+      .filter((e) => e.kind === 'tool_call');
+    assert.deepEqual(
+      calls.map((e) => [e.answer, e.grant?.scope ?? null, e.grant?.description ?? null]),
+      [
+        ['approved-for-session', 'folder', 'writes under src/lib/** (folder)'],
+        ['approved-for-session', 'folder', 'writes under src/lib/** (folder)'],
+        ['rejected', null, null],
+      ],
+    );
+  });
+
   it('with --approve deny, rejects every call that needs a person and still finishes', async () => {
     const root = makeWorkspace({ 'a.txt': 'keep\n' });
     const r = await withFake(

@@ -65,6 +65,34 @@ async function ask(req: ApprovalRequest, input: string) {
   return { answer, shown };
 }
 
+const scopedReq: ApprovalRequest = {
+  ...writeReq,
+  sessionGrant: {
+    allowed: true,
+    description: 'writes to src/lib/a.ts (file)',
+    scopes: [
+      { scope: 'file', label: 'this file', description: 'writes to src/lib/a.ts (file)' },
+      { scope: 'folder', label: 'folder src/lib/**', description: 'writes under src/lib/** (folder)' },
+    ],
+  },
+};
+const fileOnlyReq: ApprovalRequest = {
+  ...writeReq,
+  sessionGrant: {
+    allowed: true,
+    description: 'writes to a.txt (file)',
+    scopes: [{ scope: 'file', label: 'this file', description: 'writes to a.txt (file)' }],
+  },
+};
+const exactReq: ApprovalRequest = {
+  ...cmdReq,
+  sessionGrant: {
+    allowed: true,
+    description: 'runs `ls` in /ws',
+    scopes: [{ scope: 'exact', label: 'exactly this call', description: 'runs `ls` in /ws' }],
+  },
+};
+
 describe('the terminal approver', () => {
   const table: Array<[string, ApprovalRequest, string, unknown]> = [
     ['a approves', writeReq, 'a\n', { kind: 'approve' }],
@@ -73,6 +101,17 @@ describe('the terminal approver', () => {
     ['n rejects', writeReq, 'n\n', { kind: 'reject' }],
     ['s approves for the session when offered', writeReq, 's\n', { kind: 'approve-for-session' }],
     ['s is refused when not offered, then the next answer counts', cmdReq, 's\nr\n', { kind: 'reject' }],
+    ['f grants this file for the session', scopedReq, 'f\n', { kind: 'approve-for-session', scope: 'file' }],
+    ['d grants this folder for the session', scopedReq, 'd\n', { kind: 'approve-for-session', scope: 'folder' }],
+    ['folder (the word) grants this folder', scopedReq, 'folder\n', { kind: 'approve-for-session', scope: 'folder' }],
+    ['s grants the narrowest offered (this file)', scopedReq, 's\n', { kind: 'approve-for-session', scope: 'file' }],
+    [
+      'd is refused for a file in the workspace folder itself, then the next answer counts',
+      fileOnlyReq,
+      'd\nf\n',
+      { kind: 'approve-for-session', scope: 'file' },
+    ],
+    ['f is refused for a command, then the next answer counts', exactReq, 'f\ns\n', { kind: 'approve-for-session', scope: 'exact' }],
     [
       'e reads edited content up to a lone dot',
       writeReq,
@@ -94,6 +133,14 @@ describe('the terminal approver', () => {
     const { shown } = await ask(writeReq, 'a\n');
     assert.match(shown, /── approval needed: write_file — needs-approval \(warden\.paths\.write: \*\*\)/);
     assert.match(shown, /-old\n\+new/);
+  });
+
+  it('names each grant scope offered with its letter and what it covers', async () => {
+    const { shown: scoped } = await ask(scopedReq, 'a\n');
+    assert.match(
+      scoped,
+      /, f = this file for this session \(writes to src\/lib\/a\.ts \(file\)\), d = folder src\/lib\/\*\* for this session \(writes under src\/lib\/\*\* \(folder\)\)/,
+    );
   });
 
   it('shows the parsed command, cwd, sandbox state, hosts and secret names before asking', async () => {

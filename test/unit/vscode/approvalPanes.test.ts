@@ -101,6 +101,58 @@ describe('approval panes: the edited-answer round trip', () => {
     assert.deepEqual(await answer, { kind: 'approve' });
   });
 
+  const forSession: Array<[string, string | null, ApprovalAnswer]> = [
+    ['an unedited proposal approved for its folder keeps the grant', null, { kind: 'approve-for-session', scope: 'folder' }],
+    [
+      'an edited proposal approved for its folder runs the edit once and grants nothing',
+      'person\n',
+      { kind: 'approve-edited', content: 'person\n' },
+    ],
+  ];
+  for (const [name, edit, expected] of forSession) {
+    it(name, async () => {
+      const root = makeWorkspace({ 'config.txt': 'old\n' });
+      const { approver, pending } = panes();
+      const answer = approver
+        .forTask({ id: 't', redact: (x) => x })
+        .request(writeRequest('call-s', join(root, 'config.txt'), 'old\n', 'model\n'), new AbortController().signal);
+      await until(() => proposedUri() !== undefined);
+      const proposed = proposedUri();
+      if (edit !== null && proposed) fake.documents.push(fakeDocument(proposed, edit));
+      assert.ok(pending.answer('call-s', { kind: 'approve-for-session', scope: 'folder' }, 't'));
+      assert.deepEqual(await answer, expected);
+    });
+  }
+
+  it('"Accept for This Session…" answers with the scope the person picks, and nothing when they dismiss the pick', async () => {
+    const root = makeWorkspace({ 'config.txt': 'old\n' });
+    const { approver } = panes();
+    const req: ApprovalRequest = {
+      ...writeRequest('call-p', join(root, 'config.txt'), 'old\n', 'model\n'),
+      sessionGrant: {
+        allowed: true,
+        description: 'writes to lib/config.txt (file)',
+        scopes: [
+          { scope: 'file', label: 'this file', description: 'writes to lib/config.txt (file)' },
+          { scope: 'folder', label: 'folder lib/**', description: 'writes under lib/** (folder)' },
+        ],
+      },
+    };
+    let settled = false;
+    const answer = approver
+      .forTask({ id: 't', redact: (x) => x })
+      .request(req, new AbortController().signal)
+      .then((a) => ((settled = true), a));
+    await until(() => proposedUri() !== undefined);
+    const offered: string[][] = [];
+    await approver.acceptForSession((scopes) => (offered.push(scopes.map((x) => x.description)), Promise.resolve(undefined)));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(settled, false, 'dismissing the pick answers nothing');
+    await approver.acceptForSession(() => Promise.resolve('folder'));
+    assert.deepEqual(await answer, { kind: 'approve-for-session', scope: 'folder' });
+    assert.deepEqual(offered, [['writes to lib/config.txt (file)', 'writes under lib/** (folder)']]);
+  });
+
   it("compares the file as it is now through the requesting task's redactor", async () => {
     // The plan showed the file redacted by the task; the file on disk holds the secret.
     const root = makeWorkspace({ 'config.txt': `key=${SECRET}\n` });

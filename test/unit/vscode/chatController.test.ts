@@ -93,7 +93,7 @@ describe('chat controller', () => {
     void chat.handlers.send({ type: 'send', text: 'one' });
     const first = await started(1);
     assert.equal(first.task.grants, chat.grants);
-    chat.grants.add({ key: 'write\u0000/ws/a.txt', tool: 'write_file', description: 'writes to a.txt' });
+    chat.grants.add({ key: 'write\u0000/ws/a.txt', tool: 'write_file', scope: 'file', description: 'writes to a.txt' });
     first.end({});
     await new Promise((r) => setImmediate(r));
     void chat.handlers.send({ type: 'send', text: 'two' });
@@ -156,6 +156,16 @@ describe('chat controller', () => {
     );
     approvals.rejectAll('done');
     assert.equal((await other).kind, 'reject');
+    mine.end({});
+  });
+
+  it("a card's grant button answers approve-for-session with the scope it names", async () => {
+    const { chat, approvals, started } = setup();
+    void chat.handlers.send({ type: 'send', text: 'mine' });
+    const mine = await started(1);
+    const own = approvals.forTask({ id: mine.task.id, redact: (t) => t }).request(request('c-g'), mine.signal);
+    void chat.handlers.approval({ type: 'approval', id: 'c-g', answer: 'approve-for-session', scope: 'folder' });
+    assert.deepEqual(await own, { kind: 'approve-for-session', scope: 'folder' });
     mine.end({});
   });
 

@@ -64,6 +64,8 @@ export const fake = {
   documents: [] as FakeDocument[],
   /** What the next modal or warning answers (undefined: dismissed). */
   warningAnswer: undefined as string | undefined,
+  /** What a quick pick answers, from the items it was shown (default: dismissed). */
+  quickPickAnswer: (_items: readonly unknown[]): unknown => undefined,
   trusted: true,
   workspaceFile: undefined as unknown,
   folders: [] as { uri: FakeUri; name: string; index: number }[],
@@ -73,6 +75,7 @@ export const fake = {
     this.calls = [];
     this.documents = [];
     this.warningAnswer = undefined;
+    this.quickPickAnswer = () => undefined;
     this.trusted = true;
     this.workspaceFile = undefined;
     this.folders = [];
@@ -180,6 +183,10 @@ export const vscodeFake = {
     activeTextEditor: undefined,
     tabGroups: { all: [] as unknown[], activeTabGroup: { activeTab: undefined }, close: record('window.tabGroups.close') },
     showInformationMessage: record('window.showInformationMessage'),
+    showQuickPick: (items: readonly unknown[], ...rest: unknown[]) => {
+      fake.calls.push({ api: 'window.showQuickPick', args: [items, ...rest] });
+      return Promise.resolve(fake.quickPickAnswer(items));
+    },
     registerFileDecorationProvider: () => new Disposable(() => undefined),
   },
   env: { openExternal: record('env.openExternal') },
