@@ -52,13 +52,18 @@ function object0(v: unknown): boolean {
   x = o["answer"];
   if (!((x !== undefined) && (((typeof x === 'string') && ((x === "approved") || (x === "approved-edited") || (x === "approved-for-session") || (x === "rejected") || (x === "timed-out"))) || (x === null)))) return false;
   n++;
+  if (Object.hasOwn(o, "grant")) {
+    x = o["grant"];
+    if (!(object2(x))) return false;
+    n++;
+  }
   if (!Object.hasOwn(o, "edits")) return false;
   x = o["edits"];
   if (!((x !== undefined) && ((x !== undefined) || (x === null)))) return false;
   n++;
   if (!Object.hasOwn(o, "outcome")) return false;
   x = o["outcome"];
-  if (!((x !== undefined) && ((object2(x)) || (x === null)))) return false;
+  if (!((x !== undefined) && ((object3(x)) || (x === null)))) return false;
   n++;
   if (Object.hasOwn(o, "note")) {
     x = o["note"];
@@ -119,6 +124,26 @@ function object2(v: unknown): boolean {
   const o = v as Record<string, unknown>;
   let n = 0;
   let x: unknown;
+  if (!Object.hasOwn(o, "scope")) return false;
+  x = o["scope"];
+  if (!((typeof x === 'string') && ((x === "file") || (x === "folder") || (x === "exact")))) return false;
+  n++;
+  if (!Object.hasOwn(o, "key")) return false;
+  x = o["key"];
+  if (!(typeof x === 'string' && x.length <= 40000)) return false;
+  n++;
+  if (!Object.hasOwn(o, "description")) return false;
+  x = o["description"];
+  if (!(typeof x === 'string' && x.length <= 4000)) return false;
+  n++;
+  return Object.keys(o).length === n;
+}
+
+function object3(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  let n = 0;
+  let x: unknown;
   if (!Object.hasOwn(o, "status")) return false;
   x = o["status"];
   if (!((typeof x === 'string') && ((x === "ok") || (x === "error") || (x === "denied") || (x === "rejected") || (x === "cancelled") || (x === "timeout")))) return false;
@@ -151,7 +176,7 @@ function object2(v: unknown): boolean {
   return Object.keys(o).length === n;
 }
 
-function object3(v: unknown): boolean {
+function object4(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   let n = 0;
@@ -170,7 +195,7 @@ function object3(v: unknown): boolean {
   n++;
   if (!Object.hasOwn(o, "actor")) return false;
   x = o["actor"];
-  if (!(object4(x))) return false;
+  if (!(object5(x))) return false;
   n++;
   if (!Object.hasOwn(o, "tool")) return false;
   x = o["tool"];
@@ -200,13 +225,18 @@ function object3(v: unknown): boolean {
   x = o["answer"];
   if (!((x !== undefined) && (((typeof x === 'string') && ((x === "approved") || (x === "approved-edited") || (x === "approved-for-session") || (x === "rejected") || (x === "timed-out"))) || (x === null)))) return false;
   n++;
+  if (Object.hasOwn(o, "grant")) {
+    x = o["grant"];
+    if (!(object6(x))) return false;
+    n++;
+  }
   if (!Object.hasOwn(o, "edits")) return false;
   x = o["edits"];
   if (!((x !== undefined) && ((x !== undefined) || (x === null)))) return false;
   n++;
   if (!Object.hasOwn(o, "outcome")) return false;
   x = o["outcome"];
-  if (!((x !== undefined) && ((object5(x)) || (x === null)))) return false;
+  if (!((x !== undefined) && ((object7(x)) || (x === null)))) return false;
   n++;
   if (Object.hasOwn(o, "note")) {
     x = o["note"];
@@ -246,7 +276,7 @@ function object3(v: unknown): boolean {
   return Object.keys(o).length === n;
 }
 
-function object4(v: unknown): boolean {
+function object5(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   let n = 0;
@@ -262,7 +292,27 @@ function object4(v: unknown): boolean {
   return Object.keys(o).length === n;
 }
 
-function object5(v: unknown): boolean {
+function object6(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  let n = 0;
+  let x: unknown;
+  if (!Object.hasOwn(o, "scope")) return false;
+  x = o["scope"];
+  if (!((typeof x === 'string') && ((x === "file") || (x === "folder") || (x === "exact")))) return false;
+  n++;
+  if (!Object.hasOwn(o, "key")) return false;
+  x = o["key"];
+  if (!(typeof x === 'string' && x.length <= 40000)) return false;
+  n++;
+  if (!Object.hasOwn(o, "description")) return false;
+  x = o["description"];
+  if (!(typeof x === 'string' && x.length <= 4000)) return false;
+  n++;
+  return Object.keys(o).length === n;
+}
+
+function object7(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   let n = 0;
@@ -313,5 +363,5 @@ export function isExactAuditEvent(v: unknown): boolean {
  * A fast path for reading a log: a value it turns down is left to zod.
  */
 export function isExactLinkedEvent(v: unknown): boolean {
-  return object3(v);
+  return object4(v);
 }
