@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   chatFrame,
   clickEditorAction,
@@ -25,8 +25,9 @@ import {
 } from './approvalHelpers';
 import { card, cardFacts, waitForCardStatus } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { FakeModel } from './fakeModel';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const SCRIPT = join(REPO_ROOT, 'test', 'fixtures', 'fake-anthropic', 'scripts', 'approvals-flow.json');
 
@@ -35,29 +36,24 @@ describe('approval panes in a real VS Code', { timeout: 15 * 60_000 }, () => {
   let wb: LaunchedWorkbench;
   const ws = (rel: string): string => join(wb.workspaceDir, rel);
 
-  before(
-    async () => {
-      model = await startFakeModel(SCRIPT);
-      wb = await launchWorkbench({ suite: 'approvals', ...model.launchOptions(), viewport: { width: 1400, height: 860 } });
-      writeFileSync(ws('accept.txt'), 'one\ntwo\nthree\n');
-      writeFileSync(ws('reject.txt'), 'keep me\n');
-      writeFileSync(ws('hunks.txt'), 'a\nb\nc\nd\ne\nf\ng\n');
-      mkdirSync(ws('real'), { recursive: true });
-      writeFileSync(ws('real/target.txt'), 'real file\n');
-      symlinkSync('real/target.txt', ws('link.txt'));
-      writeFileSync(ws('doomed.txt'), 'delete me\n');
-      writeFileSync(ws('stale.txt'), 'original\n');
-      await setApiKey(wb);
+  workbenchWithModel(
+    SCRIPT,
+    {
+      suite: 'approvals',
+      viewport: { width: 1400, height: 860 },
+      ready: async () => {
+        writeFileSync(ws('accept.txt'), 'one\ntwo\nthree\n');
+        writeFileSync(ws('reject.txt'), 'keep me\n');
+        writeFileSync(ws('hunks.txt'), 'a\nb\nc\nd\ne\nf\ng\n');
+        mkdirSync(ws('real'), { recursive: true });
+        writeFileSync(ws('real/target.txt'), 'real file\n');
+        symlinkSync('real/target.txt', ws('link.txt'));
+        writeFileSync(ws('doomed.txt'), 'delete me\n');
+        writeFileSync(ws('stale.txt'), 'original\n');
+        await setApiKey(wb);
+      },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb, model } = s),
   );
 
   it('accepting a proposed change from the editor title writes it to the file', { timeout: 120_000 }, async () => {

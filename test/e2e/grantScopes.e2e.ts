@@ -8,37 +8,31 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { clickEditorAction, sendChat, setApiKey, waitForChatText, waitForFile, waitForProposal } from './approvalHelpers';
 import { card, cardFacts, runWardenCommand, waitForCardStatus } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const SCRIPT = join(REPO_ROOT, 'test', 'fixtures', 'fake-anthropic', 'scripts', 'grant-scopes.json');
 
 describe('grant scopes in a real VS Code', { timeout: 15 * 60_000 }, () => {
-  let model: FakeModel;
   let wb: LaunchedWorkbench;
   const ws = (rel: string): string => join(wb.workspaceDir, rel);
 
-  before(
-    async () => {
-      model = await startFakeModel(SCRIPT);
-      wb = await launchWorkbench({ suite: 'grant-scopes', ...model.launchOptions(), viewport: { width: 1400, height: 900 } });
-      mkdirSync(ws('src/lib'), { recursive: true });
-      mkdirSync(ws('src/lib2'), { recursive: true });
-      await setApiKey(wb);
+  workbenchWithModel(
+    SCRIPT,
+    {
+      suite: 'grant-scopes',
+      viewport: { width: 1400, height: 900 },
+      ready: async () => {
+        mkdirSync(ws('src/lib'), { recursive: true });
+        mkdirSync(ws('src/lib2'), { recursive: true });
+        await setApiKey(wb);
+      },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb } = s),
   );
 
   it(

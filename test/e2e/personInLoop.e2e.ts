@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
 import {
   chatFrame,
@@ -25,8 +25,9 @@ import {
   waitForProposal,
 } from './approvalHelpers';
 import { card, cardFacts, waitForCardStatus, waitForIdle } from './chatHelpers';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import type { FakeModel } from './fakeModel';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const tool = (id: string, name: string, input: unknown) => ({ type: 'tool_use' as const, id, name, input });
@@ -77,30 +78,17 @@ describe('the person in the loop, in a real VS Code', { timeout: 15 * 60_000 }, 
     throw new Error('the audit panel did not open');
   };
 
-  before(
-    async () => {
-      model = await startFakeModel({ turns: TURNS });
-      const launch = model.launchOptions();
-      wb = await launchWorkbench({
-        suite: 'person-in-loop',
-        ...launch,
-        settings: {
-          ...launch.settings,
-          'warden.network.allowedHosts': ['registry.npmjs.org'],
-          'workbench.colorTheme': 'Default Dark Modern',
-        },
-        viewport: { width: 1400, height: 860 },
-      });
+  workbenchWithModel(
+    { turns: TURNS },
+    {
+      suite: 'person-in-loop',
+      settings: {
+        'warden.network.allowedHosts': ['registry.npmjs.org'],
+        'workbench.colorTheme': 'Default Dark Modern',
+      },
+      viewport: { width: 1400, height: 860 },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb, model } = s),
   );
 
   it(

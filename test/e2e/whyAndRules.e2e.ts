@@ -7,44 +7,34 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { previewFrame, sendChat, setApiKey, waitForChatText, waitForPreviewState } from './approvalHelpers';
 import { card, runWardenCommand, waitForCardStatus } from './chatHelpers';
 import { REPO_ROOT } from './codeServer';
-import { startFakeModel, type FakeModel } from './fakeModel';
-import { launchWorkbench, type LaunchedWorkbench } from './harness';
+import { workbenchWithModel } from './suite';
+import type { LaunchedWorkbench } from './harness';
 
 const SCRIPT = join(REPO_ROOT, 'test', 'fixtures', 'fake-anthropic', 'scripts', 'why-and-rules.json');
 
 describe('why it asks, always allow and the policy report in a real VS Code', { timeout: 15 * 60_000 }, () => {
-  let model: FakeModel;
   let wb: LaunchedWorkbench;
   const userSettings = (): Record<string, unknown> =>
     JSON.parse(readFileSync(join(wb.server.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
 
-  before(
-    async () => {
-      model = await startFakeModel(SCRIPT);
-      wb = await launchWorkbench({
-        suite: 'why-and-rules',
-        ...model.launchOptions(),
-        viewport: { width: 1400, height: 900 },
-        settings: { 'warden.commands.allow': ['git status', 'npm test', 'make **'] },
-      });
-      mkdirSync(join(wb.workspaceDir, 'notes'), { recursive: true });
-      writeFileSync(join(wb.workspaceDir, 'notes/a.txt'), 'one\ntwo\n');
-      writeFileSync(join(wb.workspaceDir, 'notes/b.txt'), 'three\n');
-      await setApiKey(wb);
+  workbenchWithModel(
+    SCRIPT,
+    {
+      suite: 'why-and-rules',
+      viewport: { width: 1400, height: 900 },
+      settings: { 'warden.commands.allow': ['git status', 'npm test', 'make **'] },
+      ready: async () => {
+        mkdirSync(join(wb.workspaceDir, 'notes'), { recursive: true });
+        writeFileSync(join(wb.workspaceDir, 'notes/a.txt'), 'one\ntwo\n');
+        writeFileSync(join(wb.workspaceDir, 'notes/b.txt'), 'three\n');
+        await setApiKey(wb);
+      },
     },
-    { timeout: 5 * 60_000 },
-  );
-
-  after(
-    async () => {
-      await wb?.close();
-      await model?.stop();
-    },
-    { timeout: 60_000 },
+    (s) => ({ wb } = s),
   );
 
   it(
