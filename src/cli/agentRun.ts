@@ -1,3 +1,4 @@
+import { flagIssues, splitArgs } from './valueFlags';
 import { homedir, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -61,27 +62,12 @@ export interface RunEnvironment {
 }
 
 function parseFlags(argv: readonly string[]): Flags | string {
-  const raw: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) return `--${name} needs a value`;
-    raw[name] = value;
-  }
+  const split = splitArgs(argv);
+  if (typeof split === 'string') return split;
+  const { raw, positional } = split;
   if (positional.length !== 1) return `expected exactly one task argument, got ${positional.length}`;
   const r = flagsSchema.safeParse({ ...raw, task: positional[0] });
-  return r.success ? r.data : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
+  return r.success ? r.data : flagIssues(r.error);
 }
 
 function wasmDir(): string {

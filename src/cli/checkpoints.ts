@@ -1,3 +1,4 @@
+import { flagIssues, splitArgs } from './valueFlags';
 import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
@@ -47,32 +48,10 @@ type Flags = z.infer<typeof flagsSchema>;
 const BOOLEAN = new Set(['yes', 'overwrite-changed']);
 
 function parseArgs(argv: readonly string[]): { flags: Flags; positional: string[] } | string {
-  const raw: Record<string, string | true> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (BOOLEAN.has(name) && eq < 0) {
-      raw[name] = true;
-      continue;
-    }
-    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) return `--${name} needs a value`;
-    raw[name] = value;
-  }
-  const r = flagsSchema.safeParse(raw);
-  return r.success
-    ? { flags: r.data, positional }
-    : r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'flags'}: ${i.message}`).join('; ');
+  const split = splitArgs(argv, BOOLEAN);
+  if (typeof split === 'string') return split;
+  const r = flagsSchema.safeParse(split.raw);
+  return r.success ? { flags: r.data, positional: split.positional } : flagIssues(r.error);
 }
 
 function wasmDir(): string {

@@ -1,3 +1,4 @@
+import { splitArgs } from './valueFlags';
 import { describeServer } from '../core/mcp/config';
 import { narrow } from '../core/policy/narrowing';
 import { parseFlatSettings } from '../core/policy/settings';
@@ -23,16 +24,14 @@ export async function runMcpCommand(argv: readonly string[], io: CliIo): Promise
     io.stderr.write(`warden mcp: ${typeof taken === 'string' ? taken : `unknown subcommand '${sub ?? ''}'`}\n${USAGE}`);
     return 2;
   }
-  const flags: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < taken.rest.length; i++) {
-    const a = taken.rest[i] ?? '';
-    if (a === '--settings' || a === '--mcp-pins') flags[a.slice(2)] = taken.rest[++i] ?? '';
-    else if (a.startsWith('--')) {
-      io.stderr.write(`warden mcp: unknown flag ${a}\n${USAGE}`);
-      return 2;
-    } else positional.push(a);
+  const split = splitArgs(taken.rest);
+  const unknown = typeof split === 'string' ? split : Object.keys(split.raw).find((k) => k !== 'settings' && k !== 'mcp-pins');
+  if (typeof split === 'string' || unknown !== undefined) {
+    io.stderr.write(`warden mcp: ${typeof split === 'string' ? split : `unknown flag --${unknown}`}\n${USAGE}`);
+    return 2;
   }
+  const flags = split.raw as Record<string, string>;
+  const positional = split.positional;
   const ws = loadWorkspaceFolders(taken.folders, flags.settings);
   if (typeof ws === 'string') return (io.stderr.write(`warden mcp: ${ws}\n`), 1);
   const user = flags.settings === undefined ? { ok: true as const, value: {} } : readSettingsFile(flags.settings);

@@ -61,7 +61,9 @@ export class ServersView implements vscode.TreeDataProvider<Node>, vscode.TextDo
     const tools = await this.deps.servers.tools(ctx);
     const notices = (await this.deps.servers.list(ctx)).flatMap((v) =>
       v.action === 'approve'
-        ? [`The MCP server "${v.name}" (${v.origin}) is not started: it waits for your approval in the MCP Servers view.`]
+        ? [
+            `The MCP server "${v.name}" (${v.origin}) is not started: it waits for your approval in the MCP Servers view (or set warden.mcp.workspaceServers to "off" to ignore the servers workspaces propose).`,
+          ]
         : v.action === 'review-tools'
           ? [`The MCP server "${v.name}" is paused (${v.detail}): review its tools in the MCP Servers view.`]
           : v.state === 'failed'
