@@ -101,10 +101,18 @@ export class Workbench {
 
   /** Runs a command from the palette by its full title (`Warden: New Chat`), matching it exactly. */
   async runCommand(title: string): Promise<void> {
-    const rows = await this.openPalette(title);
-    const row = rows.filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
-    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-    await row.click();
+    // A webview that finishes loading just then can take focus, which closes the palette: open it again, once.
+    for (let attempt = 0; ; attempt += 1) {
+      const rows = await this.openPalette(title);
+      const row = rows.filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: attempt === 0 ? 10_000 : UI_TIMEOUT_MS });
+        await row.click({ timeout: attempt === 0 ? 5_000 : UI_TIMEOUT_MS });
+        break;
+      } catch (e) {
+        if (attempt > 0) throw e;
+      }
+    }
     // The palette closes, or the command reuses the widget for its own input box.
     await this.page.waitForFunction(
       () => {
