@@ -152,11 +152,13 @@ export class WindowServers {
 
   /** Stops every server (settings, folders or trust changed; the window closes). The next task starts them again. */
   async stop(): Promise<void> {
+    // Taken before the first await: servers started meanwhile get a folder of their own, never this one.
     const s = this.session;
+    const scratch = this.scratch;
     this.session = null;
-    if (s) await s.then((x) => x.close()).catch(() => undefined);
-    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     this.scratch = null;
+    if (s) await s.then((x) => x.close()).catch(() => undefined);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
     this.deps.onDidChange();
   }
 

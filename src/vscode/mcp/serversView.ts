@@ -191,7 +191,12 @@ export class ServersView implements vscode.TreeDataProvider<Node>, vscode.TextDo
     const list = (await this.deps.servers.list(ctx)).filter((v) => v.action === action);
     if (given?.kind === 'server' && given.view) {
       // The view may be stale: act on the server as it is now, and only while it still needs this.
-      return list.find((v) => v.name === given.view?.name && v.entry.hash === given.view.entry.hash);
+      const now = list.find((v) => v.name === given.view?.name && v.entry.hash === given.view.entry.hash);
+      if (!now)
+        void vscode.window.showInformationMessage(
+          `Warden: the MCP server "${given.view.name}" has changed since the view showed it; look again.`,
+        );
+      return now;
     }
     if (list.length === 0) {
       void vscode.window.showInformationMessage(`Warden: ${none}`);
