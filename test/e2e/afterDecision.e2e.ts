@@ -98,18 +98,6 @@ describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }
     assert.deepEqual(saveErrorsInLogs(), [], 'no save of a proposal failed');
   };
 
-  /** A screenshot in the current (dark) theme and one in the light theme; back to dark after. */
-  const bothThemes = async (name: string): Promise<void> => {
-    await wb.screenshot(`${name}-dark`);
-    await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
-    await wb.page.locator('.monaco-workbench.vs').first().waitFor({ state: 'attached', timeout: 10_000 });
-    await sleep(700);
-    await wb.screenshot(`${name}-light`);
-    await wb.runCommand('Preferences: Toggle between Light/Dark Themes');
-    await wb.page.locator('.monaco-workbench.vs-dark').first().waitFor({ state: 'attached', timeout: 10_000 });
-    await sleep(500);
-  };
-
   const previewHeading = async (f: Frame): Promise<string> => (await f.locator('h1').innerText()).trim();
 
   workbenchWithModel(
@@ -202,7 +190,7 @@ describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }
     await waitForPreviewState(f, /Finished/);
     await waitForChatText(wb, 'ran-task finished.');
     assert.equal(await previewHeading(f), 'Ran the agent’s command');
-    await bothThemes('02-preview-ran');
+    await wb.screenshotBothThemes('02-preview-ran');
   });
 
   it('the command preview’s heading says the person’s edit ran, not the model’s command', { timeout: 180_000 }, async () => {
@@ -215,7 +203,7 @@ describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }
     await waitForFile(ws('person-version.txt'), (x) => x !== null);
     await waitForChatText(wb, 'ranedit-task finished.');
     assert.equal(await previewHeading(f), 'Ran your edit of the command');
-    await bothThemes('03-preview-ran-edit');
+    await wb.screenshotBothThemes('03-preview-ran-edit');
   });
 
   it('the command preview’s heading says the command was rejected', { timeout: 180_000 }, async () => {
@@ -286,10 +274,10 @@ describe('after the person decides, in a real VS Code', { timeout: 20 * 60_000 }
       'the same disclosure element: updated in place, not replaced',
     );
     await done.scrollIntoViewIfNeeded();
-    await bothThemes('05-card-unfolded');
+    await wb.screenshotBothThemes('05-card-unfolded');
     await done.locator('details.card-details summary').press('Enter');
     assert.equal(await done.locator('.card-outcome').isVisible(), false, 'folded again');
-    await bothThemes('06-card-folded');
+    await wb.screenshotBothThemes('06-card-folded');
   });
 });
 

@@ -3,6 +3,7 @@
 // workbench's own (VS Code 1.100, code-server 4.100.3).
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { COMMAND_ERROR, dismiss, snapshot, waitForReaction, type CommandReaction } from './reactions';
 
@@ -206,6 +207,19 @@ export class Workbench {
     const path = join(this.artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.page.screenshot({ path });
     return path;
+  }
+
+  /** A screenshot in the current (dark) theme and one in the light theme (after `settle`, if given); back to dark after. */
+  async screenshotBothThemes(name: string, settle?: () => Promise<void>): Promise<void> {
+    await this.screenshot(`${name}-dark`);
+    await this.runCommand('Preferences: Toggle between Light/Dark Themes');
+    await this.page.locator('.monaco-workbench.vs').first().waitFor({ state: 'attached', timeout: 10_000 });
+    await sleep(700);
+    await settle?.();
+    await this.screenshot(`${name}-light`);
+    await this.runCommand('Preferences: Toggle between Light/Dark Themes');
+    await this.page.locator('.monaco-workbench.vs-dark').first().waitFor({ state: 'attached', timeout: 10_000 });
+    await sleep(500);
   }
 }
 
