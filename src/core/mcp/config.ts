@@ -42,6 +42,11 @@ export function isStdio(def: ServerDefinition): def is StdioServer {
   return 'command' in def;
 }
 
+/** Why a server waits for the person: the views say different things for each (the editor's Servers view). */
+export const DEFINITION_CHANGED = 'its definition changed since it was approved';
+export const NOT_PROPOSAL_APPROVED = 'proposed by the workspace; not approved';
+export const TOOLS_NOT_REVIEWED = 'its tools have not been reviewed yet';
+
 /** Where a definition came from; only `user` starts without an approval. */
 export type ServerOrigin = 'user' | '.vscode/mcp.json' | '.mcp.json';
 

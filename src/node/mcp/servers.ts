@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client as SdkClient } from '@modelcontextprotocol/sdk/client/index.js';
-import { isStdio, parseProposals, definitionHash, type ServerEntry } from '../../core/mcp/config';
+import {
+  DEFINITION_CHANGED,
+  NOT_PROPOSAL_APPROVED,
+  TOOLS_NOT_REVIEWED,
+  isStdio,
+  parseProposals,
+  definitionHash,
+  type ServerEntry,
+} from '../../core/mcp/config';
 import { mcpToolEntry, neutraliseTool, toolListHash, type McpServerPort, type McpToolInfo } from '../../core/mcp/mcpTool';
 import type { Guard } from '../../core/policy/guard';
 import type { Settings } from '../../core/policy/settings';
@@ -141,7 +149,7 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
     const def = entry.definition;
     const shown = isStdio(def) ? `${def.command} ${def.args.join(' ')}`.trim() : def.url;
     if (entry.origin !== 'user' && pin?.approved !== entry.hash) {
-      set('awaiting-approval', pin?.approved ? 'its definition changed since it was approved' : 'proposed by the workspace; not approved');
+      set('awaiting-approval', pin?.approved ? DEFINITION_CHANGED : NOT_PROPOSAL_APPROVED);
       await o.audit(
         `mcp server ${entry.name} (${entry.origin}, definition ${entry.hash.slice(0, 12)}): ${pin?.approved ? 'definition changed since approval' : 'proposed'}, not started: ${shown}; env names: ${isStdio(def) ? Object.keys(def.env).join(', ') || 'none' : 'none'}; secrets: ${def.secrets.join(', ') || 'none'}`,
       );
@@ -204,7 +212,7 @@ export async function startMcpServers(o: McpStartOptions): Promise<McpSession> {
       if (pin && pin.definition === entry.hash && pin.tools !== null && pin.tools !== hash) {
         paused = 'its tool list or descriptions changed since they were pinned';
       } else if (o.reviewFirstTools === true && entry.origin !== 'user' && (pin?.definition !== entry.hash || pin.tools === null)) {
-        paused = 'its tools have not been reviewed yet';
+        paused = TOOLS_NOT_REVIEWED;
       } else o.pins.set(key, { definition: entry.hash, tools: hash, approved: pin?.approved ?? null });
       client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, async () => {
         try {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServerEntry } from '../../core/mcp/config';
+import { DEFINITION_CHANGED, NOT_PROPOSAL_APPROVED, type ServerEntry } from '../../core/mcp/config';
 import { toolListHash, type McpToolInfo } from '../../core/mcp/mcpTool';
 import type { Guard, GuardResult } from '../../core/policy/guard';
 import type { Settings } from '../../core/policy/settings';
@@ -90,11 +90,7 @@ export class WindowServers {
       const state: ServerView['state'] = s?.state ?? (approved ? 'not-started' : 'awaiting-approval');
       const detail =
         (s ? this.redactor.redact(s.detail) : undefined) ??
-        (approved
-          ? 'starts with the next task'
-          : pin?.approved
-            ? 'its definition changed since it was approved'
-            : 'proposed by the workspace; not approved');
+        (approved ? 'starts with the next task' : pin?.approved ? DEFINITION_CHANGED : NOT_PROPOSAL_APPROVED);
       const action = state === 'awaiting-approval' ? 'approve' : state === 'paused' && s?.tools.length ? 'review-tools' : null;
       return { name: entry.name, origin: entry.origin, entry, state, detail, tools: s?.tools ?? [], action };
     });
@@ -141,7 +137,8 @@ export class WindowServers {
    * what the files now say, a changed proposal only once approved again.
    */
   async stopIfChanged(ctx: ServersContext): Promise<void> {
-    if (this.session !== null && this.startedWith !== definitionsKey(ctx)) await this.stop();
+    if (this.session !== null && this.startedWith !== definitionsKey(serverEntries(ctx.settings, ctx.roots, ctx.trusted).entries))
+      await this.stop();
   }
 
   /** Stops the servers and starts them with the current settings. */
@@ -169,7 +166,7 @@ export class WindowServers {
 
   private async start(ctx: ServersContext): Promise<McpSession> {
     const { entries } = serverEntries(ctx.settings, ctx.roots, ctx.trusted);
-    this.startedWith = definitionsKey(ctx);
+    this.startedWith = definitionsKey(entries);
     const names = [...new Set(entries.flatMap((e) => e.definition.secrets))];
     const values = names.length ? await this.deps.secretValues(names) : {};
     this.redactor = createRedactor(Object.values(values));
@@ -195,8 +192,6 @@ export class WindowServers {
   }
 }
 
-function definitionsKey(ctx: ServersContext): string {
-  return serverEntries(ctx.settings, ctx.roots, ctx.trusted)
-    .entries.map((e) => `${pinKey(e)}=${e.hash}`)
-    .join('\n');
+function definitionsKey(entries: readonly ServerEntry[]): string {
+  return entries.map((e) => `${pinKey(e)}=${e.hash}`).join('\n');
 }

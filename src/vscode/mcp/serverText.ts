@@ -1,4 +1,4 @@
-import { describeServer } from '../../core/mcp/config';
+import { DEFINITION_CHANGED, TOOLS_NOT_REVIEWED, describeServer } from '../../core/mcp/config';
 import type { McpToolInfo } from '../../core/mcp/mcpTool';
 import type { GuardResult } from '../../core/policy/guard';
 import type { ServerView } from '../../node/mcp/windowServers';
@@ -38,7 +38,7 @@ export function approvalDialog(v: ServerView): { message: string; detail: string
   return {
     message: `Start the MCP server "${v.name}" that ${v.origin} proposes?`,
     detail: [
-      v.detail === 'its definition changed since it was approved'
+      v.detail === DEFINITION_CHANGED
         ? 'Its definition CHANGED since you approved it: check it again.'
         : 'The workspace, not you, wrote this definition. Approve it only if you would run this yourself.',
       '',
@@ -83,7 +83,7 @@ export function reviewDialog(
   v: ServerView,
   decisions: ReadonlyMap<string, GuardResult>,
 ): { message: string; detail: string; action: string } {
-  const changed = v.detail !== 'its tools have not been reviewed yet';
+  const changed = v.detail !== TOOLS_NOT_REVIEWED;
   const by = (k: GuardResult['decision']) => v.tools.filter((t) => decisions.get(t.name)?.decision === k).map((t) => t.serverTool);
   const allowed = by('allow');
   const denied = by('deny');
