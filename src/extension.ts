@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { LiveSecrets } from './core/secrets/liveSecrets';
+import { createRipgrepSearch } from './node/search/ripgrep';
 import { API_KEY_SECRET } from './core/secrets/store';
 import { openJsonlAuditWriter } from './node/audit/jsonlWriter';
 import { auditKey, globalStateAnchorStore } from './vscode/audit/anchorStore';
@@ -182,6 +183,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     log: (m) => log.warn(m),
   });
+  // One search for the window: a listing of an unchanged tree is handed out again to the next task.
+  const search = createRipgrepSearch();
   const chat: ChatController = new ChatController({
     storage: context.workspaceState,
     approvals,
@@ -197,6 +200,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           env: process.env,
           checkpointsDir,
           mcp: () => serversView.forTask(),
+          search,
         },
         task,
         text,

@@ -17,6 +17,7 @@ import type { ToolEntry } from '../core/tools/tool';
 import { DEFAULT_TOOL_LIMITS } from '../core/tools/tool';
 import type { Effort } from './anthropic/anthropicClient';
 import { createHttpFetcher } from './fs/httpFetcher';
+import type { RepoSearch } from '../core/tools/ports';
 import { createWorkspaceFs } from './workspaceFs';
 
 /** Characters of one tool result the model sees. */
@@ -45,6 +46,8 @@ export interface AgentWiring {
   readonly checkpoints?: StepCheckpoints;
   /** Tools beyond the built-ins (those of the running MCP servers), offered after them. */
   readonly extraTools?: readonly ToolEntry[];
+  /** The window's search and listing (listings of an unchanged tree are kept across tasks); one of the task's own when absent. */
+  readonly search?: RepoSearch;
 }
 
 export function buildAgentDeps(w: AgentWiring): AgentDeps {
@@ -60,7 +63,7 @@ export function buildAgentDeps(w: AgentWiring): AgentDeps {
     audit: w.audit,
     redactor: w.redactor,
     tools: {
-      fs: createWorkspaceFs(),
+      fs: createWorkspaceFs(w.search),
       fetcher: createHttpFetcher(),
       runner: w.runner,
       guard: w.guard,

@@ -19,6 +19,7 @@ import { buildAgentDeps, modelSettings } from './agentDeps';
 import { createAnthropicClient } from './anthropic/anthropicClient';
 import { sandboxConfigFor } from './fs/sandboxPaths';
 import type { RunnerSelection } from './sandbox/selectRunner';
+import type { RepoSearch } from '../core/tools/ports';
 
 /** What the extension and the CLI each supply to open one task's scope. */
 export interface TaskScopeInput {
@@ -79,6 +80,8 @@ export interface TaskScope {
     readonly secretValues: (names: readonly string[]) => Promise<Readonly<Record<string, string>>>;
     /** Tools of the task's running MCP servers, offered after the built-ins. */
     readonly extraTools?: readonly ToolEntry[];
+    /** The window's search and listing, kept across its tasks. */
+    readonly search?: RepoSearch;
   }): AgentDeps;
   /** Ends the scope: its values leave the shared redaction set. Call after the task's last audit event. */
   close(): void;
@@ -163,6 +166,7 @@ export async function createTaskScope(input: TaskScopeInput): Promise<TaskScope>
         identity,
         secretValues: w.secretValues,
         ...(w.extraTools ? { extraTools: w.extraTools } : {}),
+        ...(w.search ? { search: w.search } : {}),
       }),
     close: release,
   };

@@ -113,7 +113,7 @@ function failClosed(problems: readonly SettingsProblem[], managed: ManagedPolicy
       ...decision('deny', 'policy-invalid', problems[0]?.key ?? null, message),
       details: { kind: 'none' },
     }),
-    readFilter: () => ({ globs: [], allows: () => false }),
+    readFilter: () => ({ globs: [], allows: () => false, key: 'allows-nothing' }),
     secretsGrantedTo: () => [],
   };
 }

@@ -74,6 +74,11 @@ export class GlobList {
   get size(): number {
     return this.compiled.length;
   }
+
+  /** Equal for two lists that match exactly the same paths: their patterns, in order, and the case rule. */
+  get key(): string {
+    return JSON.stringify([this.nocase, this.compiled.map((c) => c.rule.pattern)]);
+  }
 }
 
 export function ruleText(rule: GlobRule | { setting: string; pattern: string }): string {

@@ -157,6 +157,12 @@ export interface ReadFilter {
   readonly globs: readonly string[];
   /** `root` is a workspace folder as the guard resolved it; `relative` uses `/`. */
   allows(root: string, relative: string, isLink: boolean): boolean;
+  /**
+   * Everything `allows` is decided from (the folders and their denyRead
+   * lists): two filters with the same key give the same answers on the same
+   * files, so work derived from one filter's answers may be reused under this key.
+   */
+  readonly key: string;
 }
 
 export interface Guard {

@@ -179,6 +179,8 @@ export function readFilter(deps: PathDeps): ReadFilter {
   return {
     // The strictest list: a scanner may leave out up front what any folder denies; each entry is then decided by its own folder.
     globs: deps.policy.settings['warden.paths.denyRead'],
+    // What the answers below depend on: the folders (canRead resolves by them) and each one's denyRead list.
+    key: JSON.stringify(deps.ctx.roots.map((r) => [r.path, (deps.policyFor ? deps.policyFor(r.path) : deps.policy).denyRead.key])),
     allows(root, relative, isLink) {
       const own = perRoot.get(root);
       if (own === undefined || relative === '') return false;

@@ -84,6 +84,7 @@ function allOf(guards: readonly Guard[]): Guard {
       return {
         globs: [...new Set(filters.flatMap((f) => f.globs))],
         allows: (root, relative, isLink) => filters.every((f) => f.allows(root, relative, isLink)),
+        key: JSON.stringify(filters.map((f) => f.key)),
       };
     },
     secretsGrantedTo: (line) => guards.map((g) => g.secretsGrantedTo(line)).reduce((a, b) => a.filter((n) => b.includes(n))),

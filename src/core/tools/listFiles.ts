@@ -1,4 +1,5 @@
 import { defineBuiltin, readGrant, str } from './builtin';
+import type { ScanReport } from './ports';
 import { NO_TARGET, fail, ok, resolvedTarget } from './tool';
 import { LeftOut, count, coverageNote, globFilter, repoScope, scanNotes } from './walkHelpers';
 
@@ -64,6 +65,32 @@ function foldersOf(files: readonly string[], base: string): string[] {
   return [...seen];
 }
 
+/** The listing's text: notes first (counts, what the cap left out and where, what a scan never covers), then the entries. */
+function render(
+  files: readonly string[],
+  glob: string | undefined,
+  includeIgnored: boolean | undefined,
+  base: string,
+  report: ScanReport,
+  cap: number,
+  maxChars: number,
+): string {
+  const folders = glob === undefined ? foldersOf(files, base) : [];
+  const entries = [...folders.map((d) => `${d}/`), ...files];
+  const { shown, rest } = shallowFirst(entries, cap, maxChars);
+  const left = new LeftOut(base);
+  for (const e of rest) if (!e.endsWith('/')) left.add(e, 1);
+  const what = `${count(files.length)} files${glob === undefined ? ` in ${count(folders.length)} folders` : ` matching ${JSON.stringify(glob)}`}`;
+  const notes = [`[${what}; ${shown.length === entries.length ? 'all shown' : `the first ${count(shown.length)} entries shown`}]`];
+  if (shown.length < entries.length) {
+    notes.push(
+      `[left out: ${count(entries.length - shown.length)} entries (${count(left.total)} files), under ${left.where()}; list a folder (path) or use a glob to see them]`,
+    );
+  }
+  notes.push(...scanNotes(report), coverageNote(includeIgnored));
+  return [...notes, ...(shown.length === 0 ? ['(no entries)'] : shown)].join('\n');
+}
+
 export const listFilesTool = defineBuiltin({
   name: 'list_files',
   description:
@@ -86,28 +113,19 @@ export const listFilesTool = defineBuiltin({
     } catch (err) {
       return fail(`The glob is not valid: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const filter = ctx.guard.readFilter();
-    const files: string[] = [];
-    const result = await ctx.fs.search.listFiles(repoScope(target, ctx, input.include_ignored, facts.signal), (relative) => {
-      if (filter.allows(target.root, relative, false) && match(relative)) files.push(relative);
-      return true;
-    });
+    const listing = await ctx.fs.search.listFiles(repoScope(target, ctx, input.include_ignored, facts.signal));
     if (facts.signal.aborted) return { text: 'Listing cancelled.', isError: true, status: 'cancelled' };
-    if (!result.ok) return fail(`The listing failed, so nothing is reported: ${result.error}`);
-    const folders = input.glob === undefined ? foldersOf(files, target.relative) : [];
-    const entries = [...folders.map((d) => `${d}/`), ...files];
-    const { shown, rest } = shallowFirst(entries, ctx.limits.maxListEntries, ctx.limits.maxListChars);
-    const left = new LeftOut(target.relative);
-    for (const e of rest) if (!e.endsWith('/')) left.add(e, 1);
-    const what = `${count(files.length)} files${input.glob === undefined ? ` in ${count(folders.length)} folders` : ` matching ${JSON.stringify(input.glob)}`}`;
-    const notes = [`[${what}; ${shown.length === entries.length ? 'all shown' : `the first ${count(shown.length)} entries shown`}]`];
-    if (shown.length < entries.length) {
-      notes.push(
-        `[left out: ${count(entries.length - shown.length)} entries (${count(left.total)} files), under ${left.where()}; list a folder (path) or use a glob to see them]`,
-      );
-    }
-    notes.push(...scanNotes(result), coverageNote(input.include_ignored));
-    return ok([...notes, ...(shown.length === 0 ? ['(no entries)'] : shown)].join('\n'));
+    if (!listing.ok) return fail(`The listing failed, so nothing is reported: ${listing.error}`);
+    const filter = ctx.guard.readFilter();
+    const { maxListEntries, maxListChars } = ctx.limits;
+    // The same listing (an unchanged tree) under the same filter, folder, glob and caps gives the same text.
+    const key = JSON.stringify([filter.key, target.root, target.relative, input.glob ?? null, maxListEntries, maxListChars]);
+    return ok(
+      listing.derived(key, () => {
+        const files = listing.files.filter((relative) => filter.allows(target.root, relative, false) && match(relative));
+        return render(files, input.glob, input.include_ignored, target.relative, listing, maxListEntries, maxListChars);
+      }),
+    );
   },
   request: (input) => ({ kind: 'read', path: input.path ?? '.' }),
   grant: (_input, decided) => readGrant('list_files', decided),

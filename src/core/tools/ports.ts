@@ -80,9 +80,23 @@ export type ScanResult = ({ readonly ok: true } & ScanReport) | { readonly ok: f
 export interface RepoSearch {
   /** Calls `onFile` for each file with matches; returning false stops the scan. */
   searchText(query: TextQuery, onFile: (file: MatchedFile) => boolean): Promise<ScanResult>;
-  /** Calls `onFile` with each file's workspace-relative path (links are never followed or listed). */
-  listFiles(scope: RepoScope, onFile: (relative: string) => boolean): Promise<ScanResult>;
+  /** Every file's workspace-relative path in scope (links are never followed or listed). */
+  listFiles(scope: RepoScope): Promise<Listing>;
 }
+
+/**
+ * A listing, and a place to keep what is derived from it alone. A scanner
+ * may hand the same listing out again while the tree is unchanged, and with
+ * it what was kept: `derived(key, derive)` runs `derive` once per key, so the
+ * key must name everything else the result depends on.
+ */
+export type Listing =
+  | ({
+      readonly ok: true;
+      readonly files: readonly string[];
+      derived<T>(key: string, derive: () => T): T;
+    } & ScanReport)
+  | { readonly ok: false; readonly error: string };
 
 export interface WindowRequest {
   /** 0-based first line, and the line after the last one wanted. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import type { MatchedFile, MatchedLine, RepoScope, RepoSearch, ScanResult, TextQuery } from '../../core/tools/ports';
+import type { Listing, MatchedFile, MatchedLine, RepoScope, RepoSearch, ScanResult, TextQuery } from '../../core/tools/ports';
 import { confinedArgv, findOnPath, probeConfinement, SEARCH_ENV, type Confinement } from './confine';
+import { derivedStore, ListingIndex, type ListingIndexOptions } from './listingIndex';
 
 /**
  * search_text and list_files on ripgrep (Debian's `rg`): argv only, never a
@@ -130,12 +131,15 @@ export interface RipgrepOptions {
   readonly rg?: string | null;
   /** How to confine it; probed (bubblewrap) when absent. */
   readonly confinement?: Confinement;
+  /** Listings are handed out again while their tree is unchanged (./listingIndex.ts). */
+  readonly index?: ListingIndexOptions;
 }
 
 export function createRipgrepSearch(options: RipgrepOptions = {}): RepoSearch {
   const rg = options.rg === undefined ? (findOnPath('rg', process.env.PATH) ?? findOnPath('rg', SEARCH_ENV.PATH)) : options.rg;
   let confinement: Promise<Confinement> | null = options.confinement ? Promise.resolve(options.confinement) : null;
   const confine = (): Promise<Confinement> => (confinement ??= probeConfinement(process.env.PATH));
+  const index = new ListingIndex(options.index);
 
   async function run(cwd: string, args: readonly string[], r: Run): Promise<Exit | string> {
     if (rg === null) return 'ripgrep (rg) is not installed, so Warden cannot search or list files; install the ripgrep package.';
@@ -229,21 +233,23 @@ export function createRipgrepSearch(options: RipgrepOptions = {}): RepoSearch {
       return finish(exit, counts, confine(), q.signal);
     },
 
-    async listFiles(scope: RepoScope, onFile: (relative: string) => boolean): Promise<ScanResult> {
-      const args = ['--files', '--null', ...scopeArgs(scope), '--', ...(scope.path ? [scope.path] : [])];
-      const counts = { binaryFiles: 0, unnamedEntries: 0 };
-      const onRecord = (rec: Buffer): boolean => {
-        let name: string;
-        try {
-          name = STRICT_UTF8.decode(rec);
-        } catch {
-          counts.unnamedEntries++;
+    listFiles(scope: RepoScope): Promise<Listing> {
+      return index.list(scope, async () => {
+        const args = ['--files', '--null', ...scopeArgs(scope), '--', ...(scope.path ? [scope.path] : [])];
+        const counts = { binaryFiles: 0, unnamedEntries: 0 };
+        const files: string[] = [];
+        const onRecord = (rec: Buffer): boolean => {
+          try {
+            files.push(STRICT_UTF8.decode(rec));
+          } catch {
+            counts.unnamedEntries++;
+          }
           return true;
-        }
-        return onFile(name);
-      };
-      const exit = await run(scope.root, args, { onStdout: splitter(0, onRecord), signal: scope.signal });
-      return finish(exit, counts, confine(), scope.signal);
+        };
+        const exit = await run(scope.root, args, { onStdout: splitter(0, onRecord), signal: scope.signal });
+        const r = await finish(exit, counts, confine(), scope.signal);
+        return r.ok ? { ...r, files, derived: derivedStore() } : r;
+      });
     },
   };
 }

@@ -11,6 +11,7 @@ import { agentOptions } from '../../node/agentDeps';
 import { createTaskScope } from '../../node/taskScope';
 import { openTaskCheckpoints } from '../../node/checkpoints/taskCheckpoints';
 import type { ToolEntry } from '../../core/tools/tool';
+import type { RepoSearch } from '../../core/tools/ports';
 import type { ApprovalPanes } from '../approvals/approvalPanes';
 import type { GuardHolder } from './guardHolder';
 import type { SandboxHolder } from './sandboxHolder';
@@ -28,6 +29,8 @@ export interface TaskServices {
   readonly checkpointsDir?: string;
   /** The window's MCP servers: their tools for this task (started first when none run), and what waits for the person. */
   readonly mcp?: () => Promise<{ readonly tools: readonly ToolEntry[]; readonly notices: readonly string[] }>;
+  /** The window's search and listing: a listing of an unchanged tree is handed out again to the next task. */
+  readonly search?: RepoSearch;
   /** Extension host environment, for ANTHROPIC_BASE_URL only. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -109,6 +112,7 @@ export async function runTask(
     for (const message of mcp.notices) events({ type: 'warning', message });
     const scoped = scope.agentDeps({
       extraTools: mcp.tools,
+      ...(s.search ? { search: s.search } : {}),
       audit: s.audit,
       approver: s.approver.forTask({ id: scope.id, redact: (t) => redactor.redact(t) }),
       events,

@@ -16,7 +16,10 @@ import { createPathProbe } from '../../../src/node/pathProbe';
 import { baseUrlOf, createTaskScope, type TaskScope } from '../../../src/node/taskScope';
 import { PendingApprovals, type PendingApproval } from '../../../src/vscode/approvals/pendingApprovals';
 import { startFakeAnthropic } from '../../fixtures/fake-anthropic/server';
-import { makeWorkspace, memoryAudit, shellParser } from './harness';
+import { harness, makeWorkspace, memoryAudit, shellParser } from './harness';
+import { toolModule } from '../../../src/core/tools/registry';
+import { createRipgrepSearch } from '../../../src/node/search/ripgrep';
+import { createWorkspaceFs } from '../../../src/node/workspaceFs';
 
 const ALPHA = 'alpha-secret-1111';
 const BRAVO = 'bravo-secret-2222';
@@ -261,6 +264,34 @@ describe('task policy: a settings change during a task', () => {
     current = policySnapshot({ user, folders: [{ 'warden.paths.denyRead': ['a.txt'] }, folders[1]] }, env);
     assert.deepEqual([write('app:a.txt'), write('lib:a.txt')], ['deny', 'ask']);
     assert.equal(policy.settings()['warden.commands.timeoutSeconds'], 30);
+  });
+
+  it('a denyRead entry added during the task hides a file from a listing kept from before it', async () => {
+    const root = makeWorkspace({ 'notes.txt': 'n', 'src/a.ts': 'a' });
+    const start = await snapshotOf(root);
+    let current = start;
+    const policy = taskPolicy(start, () => current);
+    // One search for both listings, its listings kept however recent the tree's last change.
+    const tools = { fs: createWorkspaceFs(createRipgrepSearch({ index: { now: () => Date.now() + 60_000 } })) };
+    const h = await harness({ root, guard: policy.guard, tools });
+    const list = async (): Promise<string> => {
+      const out = await toolModule('list_files').run(
+        {},
+        policy.guard.decide({ tool: 'list_files', input: {} }),
+        h.tools,
+        { signal: new AbortController().signal, approvedByPerson: false },
+        null,
+      );
+      return out.text;
+    };
+    const keyBefore = policy.guard.readFilter().key;
+    assert.match(await list(), /^notes\.txt$/m);
+    assert.match(await list(), /^notes\.txt$/m);
+    current = await snapshotOf(root, { 'warden.paths.denyRead': ['notes.txt'] });
+    assert.notEqual(policy.guard.readFilter().key, keyBefore);
+    const after = await list();
+    assert.doesNotMatch(after, /notes\.txt/);
+    assert.match(after, /^src\/a\.ts$/m);
   });
 
   it('the tool context reads a lowered command timeout at the next call', async () => {
