@@ -28,7 +28,7 @@ export const RACY_MS = 2000;
 /** Folders a stamp records at most; a larger tree is listed afresh each time. */
 const MAX_FOLDERS = 200_000;
 /** Listings kept per search (by scope), most recently used last. */
-const KEEP = 8;
+const KEEP = 4;
 /** Derived results kept per listing. */
 const KEEP_DERIVED = 16;
 const IGNORE_FILES = ['.gitignore', '.ignore', '.rgignore'] as const;

@@ -221,6 +221,26 @@ describe('the listing index and the time of a change', () => {
 });
 
 describe('what the listing index cannot vouch for', () => {
+  it('keeps no listing that failed or stopped early', async () => {
+    const { outer, root } = tree();
+    try {
+      const index = new ListingIndex({ now: () => Date.now() + 10 * RACY_MS });
+      const scope = scopeOf(root);
+      const real = await fresh.listFiles(scope);
+      assert.ok(real.ok);
+      for (const partial of [{ ok: false, error: 'ripgrep failed' } as const, { ...real, stopped: true }]) {
+        await index.list(scope, () => Promise.resolve(partial));
+        const next = await index.list(scope, () => fresh.listFiles(scope));
+        assert.notEqual(next, partial);
+        assert.deepEqual(files(next), files(await fresh.listFiles(scope)));
+        // Leave nothing kept for the next row.
+        write(root, `row-${Date.now()}.txt`);
+      }
+    } finally {
+      rmSync(outer, { recursive: true, force: true });
+    }
+  });
+
   it('lists afresh each time when a .git is neither a folder nor a file, and never reads it', async () => {
     const { outer, root } = tree();
     try {
