@@ -53,6 +53,16 @@ function tree(git = true): { outer: string; root: string } {
   return { outer, root };
 }
 
+/** Runs `fn` on a fresh tree (tree()), removed afterwards. */
+async function inTree(fn: (t: { outer: string; root: string }) => Promise<void>, git = true): Promise<void> {
+  const t = tree(git);
+  try {
+    await fn(t);
+  } finally {
+    rmSync(t.outer, { recursive: true, force: true });
+  }
+}
+
 const scopeOf = (root: string, path = ''): RepoScope => ({
   root,
   path,
@@ -116,8 +126,7 @@ const CHANGES: readonly { name: string; change: (root: string, outer: string) =>
 describe('the listing index: a kept listing is handed out only while its tree is unchanged', () => {
   for (const { name, change, git } of CHANGES) {
     it(`lists afresh after ${name}`, async () => {
-      const { outer, root } = tree(git);
-      try {
+      await inTree(async ({ outer, root }) => {
         const search = keeping();
         const before = await kept(search, scopeOf(root));
         change(root, outer);
@@ -126,43 +135,34 @@ describe('the listing index: a kept listing is handed out only while its tree is
         const now = files(await fresh.listFiles(scopeOf(root)));
         assert.deepEqual(files(after), now);
         assert.notDeepEqual(now, files(before), 'the change does change the listing');
-      } finally {
-        rmSync(outer, { recursive: true, force: true });
-      }
+      }, git);
     });
   }
 
   it('hands the kept listing out again after a file is edited in place or node_modules changes', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ root }) => {
       const search = keeping();
       const first = await kept(search, scopeOf(root));
       writeFileSync(join(root, 'src/a.ts'), 'changed content, same name\n');
       write(root, 'node_modules/pkg/more.js');
       assert.equal(await search.listFiles(scopeOf(root)), first);
       assert.deepEqual(files(first), files(await fresh.listFiles(scopeOf(root))));
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 
   it('lists afresh after a change in an ignored folder (every folder ripgrep could enter is stamped), with the same files', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ root }) => {
       const search = keeping();
       const first = await kept(search, scopeOf(root));
       write(root, 'build/more.js');
       const again = await search.listFiles(scopeOf(root));
       assert.notEqual(again, first);
       assert.deepEqual(files(again), files(first));
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps listings of a subfolder and of ignored files apart', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ root }) => {
       const search = keeping();
       const all = await kept(search, scopeOf(root));
       const src = await kept(search, scopeOf(root, 'src'));
@@ -172,24 +172,19 @@ describe('the listing index: a kept listing is handed out only while its tree is
       assert.ok(!files(all).includes('build/out.js'));
       write(root, 'node_modules/pkg/new.js');
       assert.notEqual(await search.listFiles({ ...scopeOf(root), includeIgnored: true }), ignored, 'node_modules is stamped when listed');
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('the listing index and the time of a change', () => {
   it('does not keep a listing of a tree changed moments before it', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ root }) => {
       const why: string[] = [];
       const search = createRipgrepSearch({ index: { onNotKept: (w) => why.push(w) } });
       const first = await search.listFiles(scopeOf(root));
       assert.notEqual(await search.listFiles(scopeOf(root)), first);
       assert.deepEqual(why, ['the tree changed moments before', 'the tree changed moments before']);
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 
   it('catches a file added between the walk and the stamp, and the clock rule is what catches it', async () => {
@@ -198,8 +193,7 @@ describe('the listing index and the time of a change', () => {
       // The control: with the rule defeated (a clock far ahead), the stale listing is handed out.
       [() => Date.now() + 10 * RACY_MS, false],
     ] as const) {
-      const { outer, root } = tree();
-      try {
+      await inTree(async ({ root }) => {
         const index = new ListingIndex({ now: clock });
         const walker = createRipgrepSearch({ index: { now: () => 0 } });
         const scope = scopeOf(root);
@@ -213,17 +207,14 @@ describe('the listing index and the time of a change', () => {
         assert.ok(!files(first).includes('src/late.ts'));
         const second = await index.list(scope, () => walker.listFiles(scope));
         assert.equal(files(second).includes('src/late.ts'), caught);
-      } finally {
-        rmSync(outer, { recursive: true, force: true });
-      }
+      });
     }
   });
 });
 
 describe('what the listing index cannot vouch for', () => {
   it('keeps no listing that failed or stopped early', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ root }) => {
       const index = new ListingIndex({ now: () => Date.now() + 10 * RACY_MS });
       const scope = scopeOf(root);
       const real = await fresh.listFiles(scope);
@@ -236,39 +227,30 @@ describe('what the listing index cannot vouch for', () => {
         // Leave nothing kept for the next row.
         write(root, `row-${Date.now()}.txt`);
       }
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 
   it('lists afresh each time when a .git is neither a folder nor a file, and never reads it', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ root }) => {
       mkdirSync(join(root, 'vendor'));
       execFileSync('mkfifo', [join(root, 'vendor/.git')]);
       assert.match((await stampTree(root, true)) as string, /vendor\/\.git is neither a folder nor a file/);
       const search = keeping();
       const first = await search.listFiles(scopeOf(root));
       assert.notEqual(await search.listFiles(scopeOf(root)), first);
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 
   it('lists afresh when an ignore file is a link (its target could change unseen)', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ outer, root }) => {
       write(outer, 'shared-ignore', 'docs/\n');
       symlinkSync('../../shared-ignore', join(root, 'src/.ignore'));
       assert.match((await stampTree(root, true)) as string, /src\/\.ignore is not a plain file/);
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 
   it("stamps a linked worktree by its .git file and the main repository's exclude file", async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ outer, root }) => {
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'init'], {
         cwd: root,
         env: GIT_ENV,
@@ -282,16 +264,13 @@ describe('what the listing index cannot vouch for', () => {
       const after = await search.listFiles(scopeOf(wt));
       assert.notEqual(after, before);
       assert.deepEqual(files(after), files(await fresh.listFiles(scopeOf(wt))));
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('list_files on a kept listing', () => {
   it('gives the same text from the kept listing, and a stricter policy never sees a looser one', async () => {
-    const { outer, root } = tree();
-    try {
+    await inTree(async ({ root }) => {
       write(root, 'src/secret.pem', 'key\n');
       const fs = createWorkspaceFs(keeping());
       const run = async (settings: Record<string, unknown>): Promise<string> => {
@@ -315,8 +294,6 @@ describe('list_files on a kept listing', () => {
       const strict = await run({ 'warden.paths.denyRead': ['**/*.pem'] });
       assert.doesNotMatch(strict, /secret\.pem/);
       assert.match(strict, /src\/a\.ts/);
-    } finally {
-      rmSync(outer, { recursive: true, force: true });
-    }
+    });
   });
 });
