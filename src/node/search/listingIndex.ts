@@ -25,7 +25,7 @@ import type { Listing, RepoScope } from '../../core/tools/ports';
  */
 export const RACY_MS = 2000;
 
-/** Folders a stamp records at most; a larger tree is listed afresh each time. */
+/** Folders a stamp records at most; a larger tree is listed afresh each time (and not walked for a stamp again). */
 const MAX_FOLDERS = 200_000;
 /** Listings kept per search (by scope), most recently used last. */
 const KEEP = 4;
@@ -203,6 +203,8 @@ export interface ListingIndexOptions {
  */
 export class ListingIndex {
   private readonly kept = new Map<string, { listing: Listing; stamp: Promise<Stamp | null> }>();
+  /** Scopes whose tree could not be stamped (too large, a link for an ignore file…): not walked for a stamp again. */
+  private readonly unstampable = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly options: ListingIndexOptions = {}) {
@@ -223,8 +225,9 @@ export class ListingIndex {
     }
     const startedMs = this.now();
     const listing = await walk();
-    if (!listing.ok || listing.stopped) return listing;
+    if (!listing.ok || listing.stopped || this.unstampable.has(key)) return listing;
     const stamp = stampTree(join(scope.root, scope.path), !scope.includeIgnored).then((s) => {
+      if (typeof s === 'string') this.unstampable.add(key);
       const why = typeof s === 'string' ? s : s.newestMs >= startedMs - RACY_MS ? 'the tree changed moments before' : null;
       if (why === null) return s as Stamp;
       this.options.onNotKept?.(why);

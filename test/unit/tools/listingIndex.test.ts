@@ -230,14 +230,18 @@ describe('what the listing index cannot vouch for', () => {
     });
   });
 
-  it('lists afresh each time when a .git is neither a folder nor a file, and never reads it', async () => {
+  it('lists afresh each time when a .git is neither a folder nor a file, never reads it, and stops trying to stamp it', async () => {
     await inTree(async ({ root }) => {
       mkdirSync(join(root, 'vendor'));
       execFileSync('mkfifo', [join(root, 'vendor/.git')]);
       assert.match((await stampTree(root, true)) as string, /vendor\/\.git is neither a folder nor a file/);
-      const search = keeping();
+      const why: string[] = [];
+      const search = createRipgrepSearch({ index: { now: () => Date.now() + 10 * RACY_MS, onNotKept: (w) => why.push(w) } });
       const first = await search.listFiles(scopeOf(root));
-      assert.notEqual(await search.listFiles(scopeOf(root)), first);
+      const second = await search.listFiles(scopeOf(root));
+      assert.notEqual(second, first);
+      assert.notEqual(await search.listFiles(scopeOf(root)), second);
+      assert.deepEqual(why, [`${join(root, 'vendor/.git')} is neither a folder nor a file`]);
     });
   });
 
