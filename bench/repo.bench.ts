@@ -20,7 +20,7 @@ import { DEFAULT_TOOL_LIMITS, type ToolContext, type ToolLimits } from '../src/c
 import { createRedactor } from '../src/core/secrets/createRedactor';
 import { createPathProbe } from '../src/node/pathProbe';
 import { loadShellParser, wasmDirFromNodeModules } from '../src/node/shellParser';
-import { stampTree } from '../src/node/search/listingIndex';
+import { stampTree } from '../src/node/search/stamps';
 import { createWorkspaceFs } from '../src/node/workspaceFs';
 import type { WorkspaceFs } from '../src/core/tools/ports';
 

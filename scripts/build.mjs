@@ -69,10 +69,19 @@ const otlpApart = {
   },
 };
 
+/**
+ * The listing index's second thread (src/node/search/stampCheck.ts) is
+ * started from dist/stamp-check.js, a bundle of its own beside the extension
+ * and the CLI; it holds only node:fs and the stamp check.
+ */
 const builds = [
   {
     ...common,
-    entryPoints: { 'mcp-sdk': 'src/node/mcp/mcpSdk.ts', 'otlp-export': 'src/node/audit/otlpBundle.ts' },
+    entryPoints: {
+      'mcp-sdk': 'src/node/mcp/mcpSdk.ts',
+      'otlp-export': 'src/node/audit/otlpBundle.ts',
+      'stamp-check': 'src/node/search/stampWorker.ts',
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -18,7 +18,8 @@ import { describe, it } from 'node:test';
 import type { Listing, RepoScope } from '../../../src/core/tools/ports';
 import { toolModule } from '../../../src/core/tools/registry';
 import { createRipgrepSearch } from '../../../src/node/search/ripgrep';
-import { ListingIndex, RACY_MS, stampTree } from '../../../src/node/search/listingIndex';
+import { ListingIndex } from '../../../src/node/search/listingIndex';
+import { RACY_MS, stampTree } from '../../../src/node/search/stamps';
 import { createWorkspaceFs } from '../../../src/node/workspaceFs';
 import { harness } from '../agent/harness';
 
