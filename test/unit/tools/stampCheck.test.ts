@@ -17,7 +17,7 @@ async function stamped(n: number): Promise<{ root: string; stamp: Stamp }> {
   }
   const stamp = await stampTree(root, true);
   if (typeof stamp === 'string') assert.fail(stamp);
-  return { root, stamp: stamp as Stamp };
+  return { root, stamp };
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
