@@ -69,10 +69,20 @@ const otlpApart = {
   },
 };
 
+/**
+ * The worker thread of the parallel audit log reader (src/node/audit/parallelRead.ts,
+ * used by `warden audit verify|show|export`) is started from dist/audit-facts.js,
+ * a bundle of its own beside dist/cli.js. The extension does not read logs in
+ * parallel, so the VSIX leaves it out (.vscodeignore).
+ */
 const builds = [
   {
     ...common,
-    entryPoints: { 'mcp-sdk': 'src/node/mcp/mcpSdk.ts', 'otlp-export': 'src/node/audit/otlpBundle.ts' },
+    entryPoints: {
+      'mcp-sdk': 'src/node/mcp/mcpSdk.ts',
+      'otlp-export': 'src/node/audit/otlpBundle.ts',
+      'audit-facts': 'src/node/audit/factsWorker.ts',
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
