@@ -1,11 +1,12 @@
 import type * as z from 'zod';
-import { hashLineBytes } from './chain';
 import { csvRow } from './csv';
-import { auditEventSchema, type AuditEvent } from './event';
+import type { AuditEvent } from './event';
 import { isExactAuditEvent, isExactLinkedEvent } from './eventCheck';
-import { compileFilter, recordFields, type AuditFilter } from './filter';
+import type { AuditFilter } from './filter';
+import { compileFilter, recordFields } from './filterMatch';
 import { tableRow } from './format';
 import { sha256Hex } from './hash';
+import { hashLineBytes } from './lineHash';
 import type { ChainLine } from './verify';
 
 /**
@@ -52,11 +53,18 @@ export type LineFacts =
     };
 
 /**
+ * `auditEventSchema.safeParse` (./event.ts), asked only of a value the
+ * generated check (./eventCheck.ts) does not pass, to decide it. Passed in,
+ * so that a worker thread loads zod only when a line needs it.
+ */
+export type DecideEvent = (obj: unknown) => z.ZodSafeParseResult<AuditEvent>;
+
+/**
  * The facts of one line. `expectedPrev` (the hash the chain expects as this
  * line's `prev`, when known) only saves work: a line that links is checked
  * without its two hex patterns, which the digests it matched already satisfy.
  */
-export function checkLine(l: ChainLine, expectedPrev: string | null): LineFacts {
+export function checkLine(l: ChainLine, expectedPrev: string | null, decide: DecideEvent): LineFacts {
   let obj: unknown;
   try {
     obj = JSON.parse(l.text);
@@ -67,9 +75,7 @@ export function checkLine(l: ChainLine, expectedPrev: string | null): LineFacts 
   const o = typeof obj === 'object' && obj !== null ? (obj as { hash?: unknown; prev?: unknown; seq?: unknown }) : null;
   const linked = expectedPrev !== null && o !== null && o.hash === d.self && o.prev === expectedPrev;
   const parsed: z.ZodSafeParseResult<AuditEvent> =
-    (linked && isExactLinkedEvent(obj)) || isExactAuditEvent(obj)
-      ? { success: true, data: obj as AuditEvent }
-      : auditEventSchema.safeParse(obj);
+    (linked && isExactLinkedEvent(obj)) || isExactAuditEvent(obj) ? { success: true, data: obj as AuditEvent } : decide(obj);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
@@ -168,6 +174,7 @@ export class FactsPacker {
 
   constructor(
     private readonly spec: ChunkSpec,
+    private readonly decide: DecideEvent,
     capacity = 1024,
   ) {
     this.render = spec.list ? listRenderer(spec.list) : null;
@@ -178,7 +185,7 @@ export class FactsPacker {
   }
 
   add(l: ChainLine): void {
-    const f = checkLine(l, this.lastHash);
+    const f = checkLine(l, this.lastHash, this.decide);
     if (f.kind === 'event') {
       if (this.render && f.event) {
         this.listedEvents++;

@@ -1,8 +1,9 @@
 import type * as z from 'zod';
-import { hashLineBytes, nextLink } from './chain';
+import { nextLink } from './chain';
 import { auditEventSchema, type AuditEvent, type AuditRecord, type ChainTip } from './event';
 import { isExactAuditEvent } from './eventCheck';
-import { checkLine, type LineFacts } from './lineFacts';
+import { checkLine, type DecideEvent, type LineFacts } from './lineFacts';
+import { hashLineBytes } from './lineHash';
 
 /**
  * Verifying a chain. Lines are checked in order; the first bad one is named
@@ -61,6 +62,8 @@ export type VerifyResult =
  * generated from auditEventSchema (./eventCheck.ts) passes is one zod would
  * hand back unchanged; any other value is parsed by zod, which decides.
  */
+const decideEvent: DecideEvent = (obj) => auditEventSchema.safeParse(obj);
+
 function parseEvent(obj: unknown): z.ZodSafeParseResult<AuditEvent> {
   return isExactAuditEvent(obj) ? { success: true, data: obj as AuditEvent } : auditEventSchema.safeParse(obj);
 }
@@ -219,7 +222,7 @@ class FirstPass implements ChainFeed, LineFactsFeed {
       return;
     }
     const next = this.index === 0 && this.options.partial ? null : nextLink(this.tip);
-    const f = checkLine(l, next === null ? null : next.prev);
+    const f = checkLine(l, next === null ? null : next.prev, decideEvent);
     this.options.onRecord?.(f.kind === 'event' && f.event !== undefined ? { event: f.event, line: l.text } : null);
     this.facts(f);
   }

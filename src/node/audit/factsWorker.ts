@@ -1,5 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { ChunkSpec } from '../../core/audit/lineFacts';
+import type * as Event from '../../core/audit/event';
+import type { ChunkSpec, DecideEvent } from '../../core/audit/lineFacts';
 import { checkChunk } from './factsChunk';
 
 /**
@@ -23,13 +24,20 @@ export interface FactsRequest {
 
 function serve(port: MessagePort, data: FactsWorkerData): void {
   let chunks = 0;
+  // zod (some 100 ms to load) only when a line is not plainly an event: most logs never need it.
+  let schema: typeof Event.auditEventSchema | null = null;
+  const decide: DecideEvent = (obj) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    schema ??= (require('../../core/audit/event') as typeof Event).auditEventSchema;
+    return schema.safeParse(obj);
+  };
   port.on('message', (m: FactsRequest) => {
     chunks++;
     if (data.fault?.chunk === chunks) {
       if (data.fault.how === 'exit') process.exit(3);
       throw new Error(`injected failure on chunk ${chunks}`);
     }
-    const packed = checkChunk(Buffer.from(m.buffer, 0, m.length), m.length, data.spec);
+    const packed = checkChunk(Buffer.from(m.buffer, 0, m.length), m.length, data.spec, decide);
     // The typed arrays are fresh copies (FactsPacker.finish), each with a buffer of its own.
     const own = [packed.flags.buffer, packed.seqs.buffer, packed.ends.buffer] as ArrayBuffer[];
     port.postMessage({ id: m.id, packed, buffer: m.buffer }, [...own, m.buffer]);

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { unpackFacts, type ChunkSpec, type PackedFacts } from '../../core/audit/lineFacts';
+import { auditEventSchema } from '../../core/audit/event';
+import { unpackFacts, type ChunkSpec, type DecideEvent, type PackedFacts } from '../../core/audit/lineFacts';
 import type { LineFactsFeed } from '../../core/audit/verify';
 import { checkChunk } from './factsChunk';
 import type { FactsRequest, FactsWorkerData } from './factsWorker';
@@ -37,6 +38,7 @@ export interface ParallelReading {
 }
 
 const CHUNK_BYTES = 1024 * 1024;
+const decideEvent: DecideEvent = (obj) => auditEventSchema.safeParse(obj);
 const IN_FLIGHT_PER_THREAD = 2;
 
 export function defaultThreads(): number {
@@ -203,7 +205,7 @@ export async function readFactsParallel(
     const t = pool.idle(reading.inline === false);
     let facts: Promise<PackedFacts>;
     if (t === null) {
-      facts = Promise.resolve(checkChunk(Buffer.from(buffer, 0, length), length, spec));
+      facts = Promise.resolve(checkChunk(Buffer.from(buffer, 0, length), length, spec, decideEvent));
       pool.recycle(buffer);
     } else {
       facts = t.send(ids++, buffer, length);
