@@ -18,7 +18,8 @@ import type { FactsRequest, FactsWorkerData } from './factsWorker';
  * chunk makes a chunk of its own), each chunk's buffer is transferred to a
  * worker and back, and the facts are fed in file order. The reader takes a
  * chunk itself whenever no worker is free (so it works while they start, and
- * with none at all). Memory: at most `2 × threads + 2` chunks at once,
+ * with none at all). Memory: at most `4 × (threads + 1)` chunks at once
+ * (each thread, this one too, runs ahead while the oldest is awaited),
  * whatever the size of the log. Any failure of a worker fails the reading;
  * every worker is stopped however the reading ends.
  */
@@ -179,7 +180,7 @@ export async function readFactsParallel(
   }
   const pool = new FactsPool(threads, { spec, ...(reading.fault ? { fault: reading.fault } : {}) }, chunkBytes);
   const steps: Step[] = [];
-  const maxInFlight = IN_FLIGHT_PER_THREAD * threads + 2;
+  const maxInFlight = 4 * (threads + 1);
   let inFlight = 0;
   let ids = 0;
 
