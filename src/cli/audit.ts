@@ -183,7 +183,7 @@ async function listed(
           shown += p.shownEvents;
           total += p.listedEvents;
           skipped += p.unreadable;
-          out.write(p.listed);
+          for (const piece of p.listed) out.write(piece);
           return out.drain();
         },
       ),

@@ -136,12 +136,15 @@ export interface PackedFacts {
   readonly more: Uint32Array;
   readonly strings: string;
   readonly ends: Uint32Array;
-  /** The listing's text for these lines (with `list`). */
-  readonly listed: string;
+  /** The listing's text for these lines (with `list`), in pieces small enough to be short-lived garbage. */
+  readonly listed: readonly string[];
   readonly listedEvents: number;
   readonly shownEvents: number;
   readonly unreadable: number;
 }
+
+/** Characters of listing per piece: under V8's large-object size, so a piece dies young. */
+const LISTING_PIECE = 32 * 1024;
 
 const KIND_BAD_JSON = 0;
 const KIND_NOT_EVENT = 1;
@@ -163,6 +166,7 @@ export class FactsPacker {
   private nEnds = 0;
   private strings = '';
   private listed = '';
+  private readonly pieces: string[] = [];
   private listedEvents = 0;
   private shownEvents = 0;
   private unreadable = 0;
@@ -193,6 +197,10 @@ export class FactsPacker {
         if (text !== null) {
           this.shownEvents++;
           this.listed += text;
+          if (this.listed.length >= LISTING_PIECE) {
+            this.pieces.push(this.listed);
+            this.listed = '';
+          }
         }
       }
       const links =
@@ -244,7 +252,7 @@ export class FactsPacker {
       more: this.more.slice(0, this.count),
       strings: this.strings,
       ends: this.ends.slice(0, this.nEnds),
-      listed: this.listed,
+      listed: this.listed === '' ? this.pieces : [...this.pieces, this.listed],
       listedEvents: this.listedEvents,
       shownEvents: this.shownEvents,
       unreadable: this.unreadable,

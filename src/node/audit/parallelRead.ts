@@ -26,9 +26,9 @@ import type { FactsRequest, FactsWorkerData } from './factsWorker';
 export interface ParallelReading {
   /** Worker threads beside this one. Default: one fewer than the processors available, 1 to 3; 0: none. */
   readonly threads?: number;
-  /** Bytes read at a time (default 1 MiB); a longer line is read whole. */
+  /** Bytes read at a time (default 256 KiB); a longer line is read whole. */
   readonly chunkBytes?: number;
-  /** Logs smaller than this (all files together; default 4 chunks) are read without threads: starting one costs more. */
+  /** Logs smaller than this (all files together; default 4 MiB) are read without threads: starting one costs more. */
   readonly minThreadedBytes?: number;
   /** False: every chunk goes to a worker, even while none is free or ready (tests, to be sure they are used). Default true. */
   readonly inline?: boolean;
@@ -38,7 +38,9 @@ export interface ParallelReading {
   readonly fault?: FactsWorkerData['fault'];
 }
 
-const CHUNK_BYTES = 1024 * 1024;
+/** Small enough that a chunk's listing is garbage soon after it is written (peak memory stays flat over a long log). */
+const CHUNK_BYTES = 256 * 1024;
+const MIN_THREADED_BYTES = 4 * 1024 * 1024;
 const decideEvent: DecideEvent = (obj) => auditEventSchema.safeParse(obj);
 const IN_FLIGHT_PER_THREAD = 2;
 
@@ -176,7 +178,7 @@ export async function readFactsParallel(
   if (threads > 0) {
     let total = 0;
     for (const name of files) total += (await stat(name)).size;
-    if (total < (reading.minThreadedBytes ?? 4 * chunkBytes)) threads = 0;
+    if (total < (reading.minThreadedBytes ?? MIN_THREADED_BYTES)) threads = 0;
   }
   const pool = new FactsPool(threads, { spec, ...(reading.fault ? { fault: reading.fault } : {}) }, chunkBytes);
   const steps: Step[] = [];
@@ -228,7 +230,8 @@ export async function readFactsParallel(
           while (inFlight >= maxInFlight) await takeOne();
           check();
           const carried: number = carry?.length ?? 0;
-          const size = Math.max(chunkBytes, carried + chunkBytes);
+          // A chunk's worth, the line carried over included; a line too long for that gets room for another chunk's worth.
+          const size = carried <= chunkBytes / 2 ? chunkBytes : carried + chunkBytes;
           const buffer = pool.buffer(size);
           const bytes = Buffer.from(buffer);
           if (carry) carry.copy(bytes, 0);
