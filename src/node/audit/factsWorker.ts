@@ -39,7 +39,7 @@ function serve(port: MessagePort, data: FactsWorkerData): void {
     }
     const packed = checkChunk(Buffer.from(m.buffer, 0, m.length), m.length, data.spec, decide);
     // The typed arrays are fresh copies (FactsPacker.finish), each with a buffer of its own.
-    const own = [packed.flags.buffer, packed.seqs.buffer, packed.ends.buffer] as ArrayBuffer[];
+    const own = [packed.flags.buffer, packed.seqs.buffer, packed.more.buffer, packed.ends.buffer] as ArrayBuffer[];
     port.postMessage({ id: m.id, packed, buffer: m.buffer }, [...own, m.buffer]);
   });
   port.postMessage('ready');
