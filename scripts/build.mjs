@@ -70,9 +70,12 @@ const otlpApart = {
 };
 
 /**
- * The listing index's second thread (src/node/search/stampCheck.ts) is
- * started from dist/stamp-check.js, a bundle of its own beside the extension
- * and the CLI; it holds only node:fs and the stamp check.
+ * Worker threads, each a bundle of its own beside dist/extension.js and
+ * dist/cli.js: the listing index's (src/node/search/stampCheck.ts,
+ * dist/stamp-check.js: node:fs and the stamp check only), and the parallel
+ * audit log reader's (src/node/audit/parallelRead.ts, used by `warden audit
+ * verify|show|export`, dist/audit-facts.js). The extension does not read logs
+ * in parallel, so the VSIX leaves the second out (.vscodeignore).
  */
 const builds = [
   {
@@ -81,6 +84,7 @@ const builds = [
       'mcp-sdk': 'src/node/mcp/mcpSdk.ts',
       'otlp-export': 'src/node/audit/otlpBundle.ts',
       'stamp-check': 'src/node/search/stampWorker.ts',
+      'audit-facts': 'src/node/audit/factsWorker.ts',
     },
     outdir: 'dist',
     platform: 'node',

@@ -2,15 +2,16 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
-import { csvHeader, csvRow } from '../core/audit/csv';
-import type { AuditRecord } from '../core/audit/event';
-import { auditFilterSchema, compileFilter, recordFields } from '../core/audit/filter';
-import { tableHeader, tableRow } from '../core/audit/format';
-import { verifyChain, type VerifyResult } from '../core/audit/verify';
+import { csvHeader } from '../core/audit/csv';
+import { auditFilterSchema } from '../core/audit/filter';
+import { tableHeader } from '../core/audit/format';
+import type { ListSpec } from '../core/audit/lineFacts';
+import { verifyLineFacts, type VerifyResult } from '../core/audit/verify';
 import { checkAgainstAnchor } from '../core/audit/anchor';
 import { auditKeyFromEnv, fileAnchorStore } from '../node/audit/anchorFile';
 import { feedFiles } from '../node/audit/files';
-import { ExportedStreamFeed } from '../core/audit/exportedStream';
+import { readFactsParallel, type ParallelReading } from '../node/audit/parallelRead';
+import { ExportedStreamFacts, ExportedStreamFeed } from '../core/audit/exportedStream';
 import type { CliIo } from './run';
 
 export const AUDIT_USAGE = `usage:
@@ -88,7 +89,12 @@ function batchedWriter(io: CliIo): { write(text: string): void; drain(): Promise
   };
 }
 
-async function verify(args: readonly string[], io: CliIo, env: Readonly<Record<string, string | undefined>>): Promise<number> {
+async function verify(
+  args: readonly string[],
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>>,
+  reading: ParallelReading,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -101,7 +107,16 @@ async function verify(args: readonly string[], io: CliIo, env: Readonly<Record<s
   if (values.anchor !== undefined) readable([values.anchor]);
   const anchor = values.anchor !== undefined || existsSync(anchorPath) ? await fileAnchorStore(anchorPath).load() : null;
   let duplicates = 0;
-  const r = await verifyChain(
+  // The first reading spreads the per-line work over threads; a second (naming a link failure) reads the lines again, here.
+  const spec = anchor ? { anchorSeq: anchor.seq } : {};
+  const r = await verifyLineFacts(
+    (feed) => {
+      if (values.exported !== true) return readFactsParallel(files, feed, spec, reading);
+      const dedupe = new ExportedStreamFacts(feed);
+      return readFactsParallel(files, dedupe, { ...spec, textHashes: true }, reading).then(
+        () => void (duplicates = Math.max(duplicates, dedupe.duplicates)),
+      );
+    },
     (feed) => {
       if (values.exported !== true) return feedFiles(files, feed);
       const dedupe = new ExportedStreamFeed(feed);
@@ -143,75 +158,86 @@ function select(args: readonly string[]): Selection {
   return { files, filter, format: values.format };
 }
 
-/** Reads the log once, verifying it (as a partial chain) while each event is filtered and handed to `emit`. */
-async function selected(
+/**
+ * Reads the log once, verifying it (as a partial chain) while each event is
+ * filtered and listed as `format` asks; the listing is written as it comes.
+ */
+async function listed(
   sel: Selection,
-  emit: (r: AuditRecord) => void,
-  out: { drain(): Promise<void> },
+  format: ListSpec['format'],
+  out: { write(text: string): void; drain(): Promise<void> },
+  reading: ParallelReading,
 ): Promise<{ shown: number; total: number; skipped: number; check: VerifyResult }> {
-  const match = compileFilter(sel.filter);
   let shown = 0;
   let total = 0;
   let skipped = 0;
-  let pass = 0;
-  const onRecord = (r: AuditRecord | null): void => {
-    if (r === null) {
-      skipped++;
-      return;
-    }
-    total++;
-    if (!match(recordFields(r))) return;
-    shown++;
-    emit(r);
-  };
   // Output drains between chunks of the first reading; a second reading (to name damage) only verifies.
-  const check = await verifyChain((feed) => (pass++ === 0 ? feedFiles(sel.files, feed, () => out.drain()) : feedFiles(sel.files, feed)), {
-    partial: true,
-    onRecord,
-  });
+  const check = await verifyLineFacts(
+    (feed) =>
+      readFactsParallel(
+        sel.files,
+        { segment: (name) => feed.segment(name), facts: (f) => feed.facts(f), torn: () => void (skipped++, feed.torn()) },
+        { list: { filter: sel.filter, format } },
+        reading,
+        (p) => {
+          shown += p.shownEvents;
+          total += p.listedEvents;
+          skipped += p.unreadable;
+          for (const piece of p.listed) out.write(piece);
+          return out.drain();
+        },
+      ),
+    (feed) => feedFiles(sel.files, feed),
+    { partial: true },
+  );
   return { shown, total, skipped, check };
 }
 
-async function show(args: readonly string[], io: CliIo): Promise<number> {
+async function show(args: readonly string[], io: CliIo, reading: ParallelReading): Promise<number> {
   const sel = select(args);
   if (sel.format !== undefined) throw new UsageError('--format belongs to export');
   readable(sel.files);
   const out = batchedWriter(io);
   out.write(tableHeader());
-  const r = await selected(sel, (rec) => out.write(tableRow(rec.event)), out);
+  const r = await listed(sel, 'table', out, reading);
   out.write(`${r.shown} of ${r.total} events${r.skipped > 0 ? `, ${r.skipped} unreadable lines skipped` : ''}\n`);
   await out.drain();
   if (!r.check.ok) io.stderr.write(`warning: the log does not verify: ${r.check.name}:${r.check.line}: ${r.check.damage}\n`);
   return 0;
 }
 
-async function exportLog(args: readonly string[], io: CliIo): Promise<number> {
+async function exportLog(args: readonly string[], io: CliIo, reading: ParallelReading): Promise<number> {
   const sel = select(args);
   const { format } = parse(exportArgs, { format: sel.format });
   readable(sel.files);
   const out = batchedWriter(io);
   if (format === 'csv') out.write(csvHeader());
-  const r = await selected(sel, format === 'csv' ? (rec) => out.write(csvRow(rec.event)) : (rec) => out.write(`${rec.line}\n`), out);
+  const r = await listed(sel, format, out, reading);
   await out.drain();
   if (!r.check.ok) io.stderr.write(`warning: the log does not verify: ${r.check.name}:${r.check.line}: ${r.check.damage}\n`);
   return 0;
 }
 
-/** `warden audit …`: returns the exit code (0 ok, 1 the log is damaged, 2 a usage error). */
+/**
+ * `warden audit …`: returns the exit code (0 ok, 1 the log is damaged, 2 a
+ * usage error); rejects when the log cannot be read (a worker thread failed).
+ * `reading`: how the log is read (threads, chunk size; src/node/audit/parallelRead.ts).
+ */
 export async function runAudit(
   argv: readonly string[],
   io: CliIo,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  reading: ParallelReading = {},
 ): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {
       case 'verify':
-        return await verify(rest, io, env);
+        return await verify(rest, io, env, reading);
       case 'show':
-        return await show(rest, io);
+        return await show(rest, io, reading);
       case 'export':
-        return await exportLog(rest, io);
+        return await exportLog(rest, io, reading);
       case undefined:
       case 'help':
       case '--help':

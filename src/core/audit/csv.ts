@@ -40,14 +40,21 @@ function json(v: unknown): string | null {
   return v === null || v === undefined ? null : typeof v === 'string' ? v : canonicalJson(v);
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]|^ | $/;
+/** Characters that make a cell quoted (a leading or trailing space does too). */
+const NEEDS_QUOTES = /[",\r\n]/;
+const SPACE = 0x20;
+
+/** `=`, `+`, `-`, `@`, a tab or a CR: a spreadsheet would run the cell as a formula. */
+function startsFormula(c: number): boolean {
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
+}
 
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = startsFormula(value.charCodeAt(0)) ? `'${value}` : value;
+  const quoted = NEEDS_QUOTES.test(text) || text.charCodeAt(0) === SPACE || text.charCodeAt(text.length - 1) === SPACE;
+  return quoted ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function csvHeader(): string {

@@ -1,5 +1,6 @@
 import { sha256Hex } from './hash';
-import type { ChainFeed, ChainLine } from './verify';
+import type { LineFacts } from './lineFacts';
+import type { ChainFeed, ChainLine, LineFactsFeed } from './verify';
 
 /**
  * An exported stream (what a collector or syslog server wrote, one audit
@@ -11,14 +12,18 @@ import type { ChainFeed, ChainLine } from './verify';
  * or `seq-gap`). Memory is bounded: the last `window` lines are remembered.
  */
 export class ExportedStreamFeed implements ChainFeed {
-  private readonly seen = new Map<number, string>();
-  private lastSeq = -1;
-  duplicates = 0;
+  private readonly repeats: Repeats;
 
   constructor(
     private readonly next: ChainFeed,
-    private readonly window = 100_000,
-  ) {}
+    window = 100_000,
+  ) {
+    this.repeats = new Repeats(window);
+  }
+
+  get duplicates(): number {
+    return this.repeats.duplicates;
+  }
 
   segment(name: string): void {
     this.next.segment(name);
@@ -30,14 +35,56 @@ export class ExportedStreamFeed implements ChainFeed {
 
   line(l: ChainLine): void {
     const seq = seqOf(l.text);
-    if (seq === null) {
-      this.next.line(l);
-      return;
+    if (seq !== null && this.repeats.repeat(seq, sha256Hex(l.text))) return;
+    this.next.line(l);
+  }
+}
+
+/** ExportedStreamFeed for a reading that hands over line facts: each must carry its text hash (ChunkSpec `textHashes`). */
+export class ExportedStreamFacts implements LineFactsFeed {
+  private readonly repeats: Repeats;
+
+  constructor(
+    private readonly next: LineFactsFeed,
+    window = 100_000,
+  ) {
+    this.repeats = new Repeats(window);
+  }
+
+  get duplicates(): number {
+    return this.repeats.duplicates;
+  }
+
+  segment(name: string): void {
+    this.next.segment(name);
+  }
+
+  torn(): void {
+    this.next.torn();
+  }
+
+  facts(f: LineFacts): void {
+    if (f.kind !== 'bad-json' && f.seq !== null && Number.isInteger(f.seq)) {
+      if (f.textHash === undefined) throw new Error('an exported stream is read without the text hash of each line');
+      if (this.repeats.repeat(f.seq, f.textHash)) return;
     }
-    const hash = sha256Hex(l.text);
+    this.next.facts(f);
+  }
+}
+
+/** The lines already passed, by seq, and the rule that drops a repeat. */
+class Repeats {
+  private readonly seen = new Map<number, string>();
+  private lastSeq = -1;
+  duplicates = 0;
+
+  constructor(private readonly window: number) {}
+
+  /** True when a line of this `seq` and text hash was passed already (it is counted, and to be dropped). */
+  repeat(seq: number, hash: string): boolean {
     if (seq <= this.lastSeq && this.seen.get(seq) === hash) {
       this.duplicates++;
-      return;
+      return true;
     }
     if (seq > this.lastSeq) this.lastSeq = seq;
     this.seen.set(seq, hash);
@@ -45,7 +92,7 @@ export class ExportedStreamFeed implements ChainFeed {
       const oldest = this.seen.keys().next();
       if (!oldest.done) this.seen.delete(oldest.value);
     }
-    this.next.line(l);
+    return false;
   }
 }
 

@@ -1,7 +1,9 @@
 import type * as z from 'zod';
-import { hashLineBytes, nextLink } from './chain';
+import { nextLink } from './chain';
 import { auditEventSchema, type AuditEvent, type AuditRecord, type ChainTip } from './event';
-import { isExactAuditEvent, isExactLinkedEvent } from './eventCheck';
+import { isExactAuditEvent } from './eventCheck';
+import { checkLine, type DecideEvent, type LineFacts } from './lineFacts';
+import { hashLineBytes } from './lineHash';
 
 /**
  * Verifying a chain. Lines are checked in order; the first bad one is named
@@ -60,6 +62,8 @@ export type VerifyResult =
  * generated from auditEventSchema (./eventCheck.ts) passes is one zod would
  * hand back unchanged; any other value is parsed by zod, which decides.
  */
+const decideEvent: DecideEvent = (obj) => auditEventSchema.safeParse(obj);
+
 function parseEvent(obj: unknown): z.ZodSafeParseResult<AuditEvent> {
   return isExactAuditEvent(obj) ? { success: true, data: obj as AuditEvent } : auditEventSchema.safeParse(obj);
 }
@@ -107,6 +111,16 @@ export interface ChainFeed {
 }
 
 /**
+ * A first reading that hands over each line's facts (./lineFacts.ts), found
+ * elsewhere, instead of the line: segments, then lines, in order, as ChainFeed.
+ */
+export interface LineFactsFeed {
+  segment(name: string): void;
+  facts(f: LineFacts): void;
+  torn(): void;
+}
+
+/**
  * A chain read once or twice, oldest first. The first reading decides; a
  * second is asked for only to name the damage of a line whose link is wrong
  * (is it reordered, inserted, removed?), which needs the lines around it.
@@ -135,7 +149,7 @@ type Fail = { loc: Loc; count: number; damage: AuditDamage; message: string };
 const INSERTED_AROUND = 'this line does not belong: the next line continues the chain from the line before it';
 
 /** The first reading: verifies each line as it comes, keeping only the tip. */
-class FirstPass implements ChainFeed {
+class FirstPass implements ChainFeed, LineFactsFeed {
   private name = '<lines>';
   private first: string | null = null;
   private lineNo = 0;
@@ -191,54 +205,78 @@ class FirstPass implements ChainFeed {
     if (this.link && this.link.continuesAround === null) this.link.continuesAround = around(this.link.expected);
   }
 
+  private get damaged(): boolean {
+    return this.fail !== null || this.link !== null || this.pendingSelf !== null;
+  }
+
+  /** After damage, the next line tells an inserted line from an edited one, and whether the chain continues around a bad link. */
+  private get looksAhead(): boolean {
+    return this.pendingSelf !== null || this.link?.continuesAround === null;
+  }
+
   line(l: ChainLine): void {
-    this.lineNo++;
-    if (this.fail || this.link || this.pendingSelf) {
-      if (this.pendingSelf || this.link?.continuesAround === null) this.settle(peek(l.text));
+    if (this.damaged) {
+      this.lineNo++;
+      if (this.looksAhead) this.settle(peek(l.text));
       this.afterDamage(l.text);
+      return;
+    }
+    const next = this.index === 0 && this.options.partial ? null : nextLink(this.tip);
+    const f = checkLine(l, next === null ? null : next.prev, decideEvent);
+    this.options.onRecord?.(f.kind === 'event' && f.event !== undefined ? { event: f.event, line: l.text } : null);
+    this.facts(f);
+  }
+
+  facts(f: LineFacts): void {
+    const after = f.kind === 'event' ? f.linkedAfter : undefined;
+    this.one(f);
+    if (after === undefined) return;
+    if (this.damaged) {
+      // The next line is the first linked after this one: its seq is one more, its prev this line's hash.
+      if (this.looksAhead && f.kind === 'event') this.settle({ seq: f.seq + 1, prev: f.lineHash });
+      this.lineNo += after.more;
+      return;
+    }
+    // This line linked, so each linked after it does: the chain moves on to the last of them.
+    const seq = (this.tip?.seq ?? 0) + after.more;
+    const a = this.options.anchor;
+    if (a !== undefined && this.tip !== null && a.seq > this.tip.seq && a.seq <= seq) {
+      throw new Error(`the anchored seq ${a.seq} is among lines read without their hashes`);
+    }
+    this.lineNo += after.more;
+    this.index += after.more;
+    this.tip = { seq, hash: after.lastHash };
+    this.last = { name: this.name, line: this.lineNo };
+  }
+
+  private one(f: LineFacts): void {
+    this.lineNo++;
+    if (this.damaged) {
+      if (this.looksAhead) this.settle(f.kind === 'bad-json' ? { seq: null, prev: null } : f);
       return;
     }
     const loc: Loc = { name: this.name, line: this.lineNo };
     const i = this.index;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(l.text);
-    } catch {
-      this.fail = { loc, count: i, damage: 'bad-json', message: l.text.trim() === '' ? 'blank line' : 'not valid JSON' };
-      this.options.onRecord?.(null);
+    if (f.kind === 'bad-json') {
+      this.fail = { loc, count: i, damage: 'bad-json', message: f.blank ? 'blank line' : 'not valid JSON' };
       return;
     }
-    const d = hashLineBytes(l.text, l.bytes, l.start, l.end);
+    if (f.kind === 'not-event') {
+      this.fail = { loc, count: i, damage: 'schema', message: f.issue };
+      return;
+    }
     const next = i === 0 && this.options.partial ? null : nextLink(this.tip);
-    const o = obj as { hash?: unknown; prev?: unknown } | null;
-    const linked = next !== null && typeof o === 'object' && o !== null && o.hash === d.self && o.prev === next.prev;
-    const parsed: z.ZodSafeParseResult<AuditEvent> =
-      (linked && isExactLinkedEvent(obj)) || isExactAuditEvent(obj)
-        ? { success: true, data: obj as AuditEvent }
-        : auditEventSchema.safeParse(obj);
-    this.options.onRecord?.(parsed.success ? { event: parsed.data, line: l.text } : null);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      this.fail = {
-        loc,
-        count: i,
-        damage: 'schema',
-        message: `not an audit event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
-      };
-      return;
-    }
-    const ev = parsed.data;
-    const expected = next ?? { seq: ev.seq, prev: ev.prev };
-    if (d.self !== ev.hash) {
+    const expected = next ?? { seq: f.seq, prev: f.prev };
+    if (!f.selfHolds) {
       this.pendingSelf = { loc, index: i, expected };
       return;
     }
-    if (ev.seq !== expected.seq || ev.prev !== expected.prev) {
-      this.link = { index: i, loc, before: this.last, seq: ev.seq, prev: ev.prev, expected, continuesAround: null };
+    if (f.seq !== expected.seq || f.prev !== expected.prev) {
+      this.link = { index: i, loc, before: this.last, seq: f.seq, prev: f.prev, expected, continuesAround: null };
       return;
     }
-    if (this.options.anchor?.seq === ev.seq) this.anchorHit = { index: i, hash: d.line, loc };
-    this.tip = { seq: ev.seq, hash: d.line };
+    if (this.options.anchor?.seq === f.seq) this.anchorHit = { index: i, hash: f.lineHash, loc };
+    this.tip = { seq: f.seq, hash: f.lineHash };
     this.last = loc;
     this.index++;
   }
@@ -371,6 +409,26 @@ class SecondPass implements ChainFeed {
     if (f.index === 0) return fail(f.loc, 0, 'edited', 'the first line does not start at genesis');
     return fail(f.before ?? f.loc, f.index - 1, 'edited', `changed: the next line (seq ${f.seq}) recorded a different hash for it`);
   }
+}
+
+/**
+ * Verifies a chain whose first reading hands over the facts of its lines
+ * (found elsewhere: worker threads, src/node/audit/parallelRead.ts) and whose
+ * second, when a link failure must be named, reads the lines themselves.
+ * Gives what verifyChain gives for the same lines.
+ */
+export async function verifyLineFacts(
+  first: (feed: LineFactsFeed) => Promise<void>,
+  second: ChainReader<Promise<void>>,
+  options: Omit<VerifyOptions, 'onRecord'> = {},
+): Promise<VerifyResult> {
+  const pass = new FirstPass(options);
+  await first(pass);
+  const r = pass.result();
+  if (r !== null || pass.link === null) return r as VerifyResult;
+  const again = new SecondPass(pass.link);
+  await second(again);
+  return again.result();
 }
 
 /** Verifies a chain read by `read` (twice at most; see ChainReader), synchronously or not as the reader is. */
