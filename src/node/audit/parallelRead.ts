@@ -1,11 +1,11 @@
 import { open, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { auditEventSchema } from '../../core/audit/event';
 import { unpackFacts, type ChunkSpec, type DecideEvent, type PackedFacts } from '../../core/audit/lineFacts';
 import type { LineFactsFeed } from '../../core/audit/verify';
+import { startWorker } from '../workerThread';
 import { checkChunk } from './factsChunk';
 import type { FactsRequest, FactsWorkerData } from './factsWorker';
 
@@ -48,15 +48,9 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
-/** How to start a worker: through tsx from source (tests, benches), dist/audit-facts.js from the bundle. */
-function startWorker(data: FactsWorkerData): Worker {
-  if (__filename.endsWith('.ts')) {
-    const tsx = createRequire(__filename).resolve('tsx/cjs');
-    const script = join(__dirname, 'factsWorker.ts');
-    return new Worker(`require(${JSON.stringify(tsx)});require(${JSON.stringify(script)});`, { eval: true, workerData: data });
-  }
-  return new Worker(join(__dirname, 'audit-facts.js'), { workerData: data });
-}
+/** The worker of this reader: src/node/audit/factsWorker.ts, bundled as dist/audit-facts.js. */
+const startFactsWorker = (data: FactsWorkerData): Worker =>
+  startWorker({ source: join(__dirname, 'factsWorker.ts'), bundle: 'audit-facts.js' }, { workerData: data });
 
 interface Pending {
   readonly resolve: (p: PackedFacts) => void;
@@ -73,7 +67,7 @@ class FactsThread {
     data: FactsWorkerData,
     private readonly pool: FactsPool,
   ) {
-    this.worker = startWorker(data);
+    this.worker = startFactsWorker(data);
     this.worker.on('message', (m: 'ready' | { id: number; packed: PackedFacts; buffer: ArrayBuffer }) => {
       if (m === 'ready') {
         this.ready = true;

@@ -1,21 +1,14 @@
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workerThread';
 import { stampFrom, stampHolds, type Stamp } from './stamps';
 import type { StampReply, StampRequest } from './stampWorker';
 
 /** Stamps of fewer paths are checked on the asking thread alone. */
 const SPLIT_AT = 4096;
 
-/** How to start the second thread: through tsx from source (tests, benches), dist/stamp-check.js from the bundle. */
-function startStampWorker(): Worker {
-  if (__filename.endsWith('.ts')) {
-    const tsx = createRequire(__filename).resolve('tsx/cjs');
-    const script = join(__dirname, 'stampWorker.ts');
-    return new Worker(`require(${JSON.stringify(tsx)});require(${JSON.stringify(script)});`, { eval: true });
-  }
-  return new Worker(join(__dirname, 'stamp-check.js'));
-}
+/** The second thread: src/node/search/stampWorker.ts, bundled as dist/stamp-check.js. */
+const startStampWorker = (): Worker => startWorker({ source: join(__dirname, 'stampWorker.ts'), bundle: 'stamp-check.js' });
 
 /**
  * Checks a large stamp on two threads: the second half of each kept stamp
