@@ -45,6 +45,23 @@ async function timeIt(fn: () => unknown, runs = RUNS, pauseMs = 0): Promise<numb
   return median(ms);
 }
 
+/**
+ * Medians of `rounds` rounds that each run every step once, in turn, after
+ * `warm` untimed rounds: a busy machine then slows each side alike.
+ */
+async function interleaved<K extends string>(steps: Record<K, () => unknown>, rounds: number, warm: number): Promise<Record<K, number>> {
+  const names = Object.keys(steps) as K[];
+  const ms = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round < warm + rounds; round++) {
+    for (const name of names) {
+      const t = performance.now();
+      await steps[name]();
+      if (round >= warm) ms[name].push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(ms[n])])) as Record<K, number>;
+}
+
 /** Time a first listing leaves its stamp to be taken in (./listingIndex.ts), so that the next one measured does not share the CPU with it. */
 const STAMP_PAUSE_MS = 1500;
 
@@ -102,10 +119,14 @@ async function main(): Promise<void> {
   console.log(`checkout: ${root} (${files.length.toLocaleString('en')} files ripgrep would search with the tools' scope)`);
   const literal = process.env.WARDEN_BENCH_LITERAL ?? pickLiteral(files);
 
-  const ours = await timeIt(() => tool('search_text', { query: literal }));
-  const base = await timeIt(() => rg(['-n', '-F', literal]));
-  const same = await timeIt(() =>
-    rg(['-n', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', literal]),
+  const { ours, base, same } = await interleaved(
+    {
+      ours: () => tool('search_text', { query: literal }),
+      base: () => rg(['-n', '-F', literal]),
+      same: () => rg(['-n', '-F', '--no-config', '--hidden', '--no-require-git', '-g', '!.git', '-g', '!node_modules', literal]),
+    },
+    7,
+    1,
   );
   console.log(
     `search_text "${literal}" from the root: ${ours.toFixed(0)} ms; rg -n -F: ${base.toFixed(0)} ms (${(ours / base).toFixed(2)}x; goal <= 1.5x); rg with the tools' scope: ${same.toFixed(0)} ms (${(ours / same).toFixed(2)}x)`,
@@ -145,8 +166,16 @@ async function main(): Promise<void> {
   );
   // The tree has not changed since (the bench changes nothing): the kept listing, once every folder's stamp is checked.
   const stamp = await stampTree(root, true);
-  const list = await timeIt(() => tool('list_files', {}), 11);
-  const lsBase = await timeIt(() => (isGit ? execFileSync('git', ['ls-files'], { cwd: root, maxBuffer: 1 << 30 }) : rg(['--files'])), 11);
+  await tool('list_files', {});
+  await new Promise((r) => setTimeout(r, STAMP_PAUSE_MS));
+  const { list, lsBase } = await interleaved(
+    {
+      list: () => tool('list_files', {}),
+      lsBase: () => (isGit ? execFileSync('git', ['ls-files'], { cwd: root, maxBuffer: 1 << 30 }) : rg(['--files'])),
+    },
+    11,
+    1,
+  );
   console.log(
     `list_files of the root again, tree unchanged (kept listing; ${typeof stamp === 'string' ? `not stamped: ${stamp}` : `${stamp.paths.length.toLocaleString('en')} stamps checked`}): ${list.toFixed(0)} ms; ${isGit ? 'git ls-files (the index only)' : 'rg --files'}: ${lsBase.toFixed(0)} ms (${(list / lsBase).toFixed(2)}x; goal <= 2x)`,
   );
@@ -166,23 +195,18 @@ async function main(): Promise<void> {
     .sort((a, b) => b.size - a.size)
     .find((x) => x.size < 64 * 1024 * 1024);
   if (largest) {
-    // Interleaved, one of each per round, so that a busy machine slows them alike; medians of 40 rounds after 10 to warm up.
     const path = join(root, largest.f);
-    const runs: Record<'read' | 'mid' | 'plain' | 'plainAsync', number[]> = { read: [], mid: [], plain: [], plainAsync: [] };
-    const steps: [keyof typeof runs, () => unknown][] = [
-      ['read', () => tool('read_file', { path: largest.f })],
-      ['plain', () => readFileSync(path)],
-      ['mid', () => tool('read_file', { path: largest.f, offset: 5000, limit: 200 })],
-      ['plainAsync', () => readFile(path)],
-    ];
-    for (let round = 0; round < 50; round++) {
-      for (const [name, fn] of steps) {
-        const t = performance.now();
-        await fn();
-        if (round >= 10) runs[name].push(performance.now() - t);
-      }
-    }
-    const [read, mid, plain, plainAsync] = [median(runs.read), median(runs.mid), median(runs.plain), median(runs.plainAsync)];
+    const runs = await interleaved(
+      {
+        read: () => tool('read_file', { path: largest.f }),
+        plain: () => readFileSync(path),
+        mid: () => tool('read_file', { path: largest.f, offset: 5000, limit: 200 }),
+        plainAsync: () => readFile(path),
+      },
+      40,
+      10,
+    );
+    const { read, mid, plain, plainAsync } = runs;
     console.log(
       `read_file ${largest.f} (${largest.size.toLocaleString('en')} bytes), first window: ${read.toFixed(1)} ms; window at line 5,000: ${mid.toFixed(1)} ms; plain read: ${plain.toFixed(1)} ms (${(read / plain).toFixed(1)}x; goal <= 5x); fs.promises.readFile: ${plainAsync.toFixed(1)} ms (${(read / plainAsync).toFixed(1)}x)`,
     );
