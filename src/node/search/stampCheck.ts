@@ -6,6 +6,8 @@ import type { StampReply, StampRequest } from './stampWorker';
 
 /** Stamps of fewer paths are checked on the asking thread alone. */
 const SPLIT_AT = 4096;
+/** How long the other thread's answer is waited for (its start included). */
+const ANSWER_MS = 5000;
 
 /** The second thread: src/node/search/stampWorker.ts, bundled as dist/stamp-check.js. */
 const startStampWorker = (): Worker => startWorker({ source: join(__dirname, 'stampWorker.ts'), bundle: 'stamp-check.js' });
@@ -28,6 +30,7 @@ export class StampChecker {
   constructor(
     private readonly start: () => Worker = startStampWorker,
     private readonly splitAt = SPLIT_AT,
+    private readonly answerMs = ANSWER_MS,
   ) {}
 
   /** Hands the second half of a large stamp to the worker, ahead of the checks. */
@@ -51,11 +54,19 @@ export class StampChecker {
     const w = this.worker;
     if (id === undefined || w === null) return stampHolds(s);
     const req = this.nextId++;
-    const answer = new Promise<boolean | null>((resolve) => this.waiting.set(req, resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const answer = new Promise<boolean | null>((resolve) => {
+      this.waiting.set(req, resolve);
+      // An answer that does not come in time is no answer: this thread checks that half itself.
+      timer = setTimeout(() => {
+        if (this.waiting.delete(req)) resolve(null);
+      }, this.answerMs);
+    });
     w.ref();
     this.post(w, { kind: 'check', id, req });
     const first = stampHolds(s, 0, half(s));
     const second = await answer;
+    clearTimeout(timer);
     if (this.waiting.size === 0) this.worker?.unref();
     return first && (second ?? stampHolds(s, half(s)));
   }

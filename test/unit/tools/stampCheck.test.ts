@@ -40,7 +40,7 @@ describe('checking a stamp on two threads', () => {
     }
   });
 
-  it('checks everything itself when the other thread fails to start, dies, or does not know the stamp', async () => {
+  it('checks everything itself when the other thread fails to start, dies, never answers, or does not know the stamp', async () => {
     const { root, stamp } = await stamped(300);
     try {
       const throwing = new StampChecker(() => {
@@ -52,7 +52,13 @@ describe('checking a stamp on two threads', () => {
       dying.keep(stamp);
       await settle(300);
       assert.equal(await dying.holds(stamp), true);
-      // A worker that takes the stamp but never answers is not what happens; one that answers null is.
+      // One that never answers is waited for a while, then not at all.
+      const silent = new StampChecker(() => new Worker('setInterval(() => undefined, 1000)', { eval: true }), 100, 200);
+      silent.keep(stamp);
+      const t = performance.now();
+      assert.equal(await silent.holds(stamp), true);
+      assert.ok(performance.now() - t < 3000);
+      // One that answers null (it does not know the stamp).
       const forgetful = new StampChecker(
         () =>
           new Worker(
