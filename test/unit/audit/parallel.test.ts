@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { runAudit } from '../../../src/cli/audit';
 import { ChainSealer } from '../../../src/core/audit/chain';
 import { csvHeader, csvRow } from '../../../src/core/audit/csv';
 import type { AuditRecord, ChainTip } from '../../../src/core/audit/event';
@@ -14,6 +12,7 @@ import { tableHeader, tableRow } from '../../../src/core/audit/format';
 import { verifyChain, verifyLineFacts, type AuditDamage, type VerifyOptions, type VerifyResult } from '../../../src/core/audit/verify';
 import { feedFiles } from '../../../src/node/audit/files';
 import { readFactsParallel, type ParallelReading } from '../../../src/node/audit/parallelRead';
+import { audit } from '../export/helpers';
 import { sealedLines, steppingClock, tempDir, toolEvent } from './helpers';
 
 /**
@@ -202,16 +201,7 @@ async function sequentialCli(files: readonly string[], format: Format, filter: A
   return { out, err: check.ok ? '' : `warning: the log does not verify: ${check.name}:${check.line}: ${check.damage}\n` };
 }
 
-async function cli(args: string[], reading: ParallelReading): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runAudit(args, { stdin: new PassThrough(), stdout, stderr }, {}, reading);
-  return { code, out, err };
-}
+const cli = (args: string[], reading: ParallelReading) => audit(args, reading);
 
 describe('the parallel reader verifies as the sequential one does', () => {
   for (const c of cases) {

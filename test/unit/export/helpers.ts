@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runAudit } from '../../../src/cli/audit';
+import type { ParallelReading } from '../../../src/node/audit/parallelRead';
 import { noteEvent, type AuditEventInput } from '../../../src/core/audit/event';
 
 export function tempDir(prefix: string): string {
@@ -59,14 +60,14 @@ export function checkDelivery(
 }
 
 /** `warden audit …` in process; returns the exit code and what it printed. */
-export async function audit(args: string[]): Promise<{ code: number; out: string; err: string }> {
+export async function audit(args: string[], reading?: ParallelReading): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d: Buffer) => (out += d.toString()));
   stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runAudit(args, { stdin: new PassThrough(), stdout, stderr }, {});
+  const code = await runAudit(args, { stdin: new PassThrough(), stdout, stderr }, {}, reading);
   return { code, out, err };
 }
 
